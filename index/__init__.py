@@ -1,0 +1,1 @@
+"""The Whoosh index: schema, Swedish analyzer, writing and searching."""

@@ -1,0 +1,88 @@
+"""One file in, one :class:`~ingest.model.Document` out: read, clean, repair, segment, describe.
+
+Each stage is a pure function in its own module; this module only wires them together
+and keeps IO (reading the file and its sidecar) at the edge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ingest import clean, commitments, metadata, readers, repair, sections
+from ingest.errors import IngestError
+from ingest.model import Document
+
+SIDECAR_SUFFIX = ".meta.json"
+# Fields a sidecar NAME.meta.json may override (real deployments take dates from the registry).
+OVERRIDABLE = {
+    "title", "doc_type", "municipality", "committee", "recipient", "date", "year",
+    "date_inferred", "case_numbers", "subject", "recommendations", "activities", "people",
+}
+
+
+def document_id(path: Path) -> str:
+    """A stable, URL-safe id for a source file: a hash of its resolved path."""
+    return hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def ingest_file(path: Path, ocr: bool = False) -> Document:
+    """Read ``path`` and build its Document. Raises IngestError with a clear reason."""
+    path = Path(path)
+    raw = readers.read(path, ocr=ocr)
+    return build_document(path, raw)
+
+
+def build_document(path: Path, raw) -> Document:
+    blocks = clean.clean_pages(raw.pages, headings=raw.headings)
+    if not blocks:
+        raise IngestError("no text found in the file", str(path))
+    for block in blocks:
+        block.raw = block.text
+        block.text = repair.repair_text(block.text)
+    secs = sections.segment_blocks(blocks)
+    doc = Document(
+        id=document_id(path),
+        source=path.name,
+        path=str(path.resolve()),
+        sha256=raw.properties.get("sha256", ""),
+        sections=secs,
+        text="\n\n".join(b.text for b in blocks),
+        raw_text="\n\n".join(b.raw for b in blocks),
+        pages=max((p.number for p in raw.pages), default=1),
+        warnings=list(raw.warnings),
+    )
+    meta = metadata.extract_metadata(blocks, secs, raw.properties)
+    for key, value in meta.items():
+        setattr(doc, key, value)
+    apply_sidecar(doc, path)
+    doc.commitments = commitments.extract_commitments(doc)
+    return doc
+
+
+def apply_sidecar(doc: Document, path: Path) -> None:
+    """Let ``NAME.meta.json`` beside the file override extracted fields."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        doc.warnings.append(f"sidecar {sidecar.name} ignored: {exc}")
+        return
+    if not isinstance(data, dict):
+        doc.warnings.append(f"sidecar {sidecar.name} ignored: not a JSON object")
+        return
+    for key, value in data.items():
+        if key in OVERRIDABLE:
+            setattr(doc, key, value)
+            doc.evidence[key] = "sidecar"
+    if "date" in data and "year" not in data and isinstance(data["date"], str) and data["date"][:4].isdigit():
+        doc.year = int(data["date"][:4])
+        if "date_inferred" not in data:
+            doc.date_inferred = False
