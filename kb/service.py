@@ -1,11 +1,9 @@
 """The service every front end uses: the CLI, the HTML pages and the JSON API.
 
-CONTRACT (being implemented; the shapes below are binding for the web and CLI):
-
     kb = KnowledgeBase(index_dir)                # opens or creates the index
     kb.ingest(paths, ocr=False, progress=None) -> IngestReport
     kb.search(query, *, year=None, year_from=None, year_to=None, committee=None,
-              doc_type=None, municipality=None, recommendation=None,
+              doc_type=None, municipality=None, recommendation=None, case_number=None,
               page=1, limit=10, sort="relevance"|"date") -> dict
         {query, total, page, limit, hits: [{id, doc_id, source, title, heading, kind,
          recommendation, activity, page_number, text, snippet, score, date, year, committee,
@@ -16,7 +14,172 @@ CONTRACT (being implemented; the shapes below are binding for the web and CLI):
     kb.documents() -> list[dict]          # Document.summary() for every document
     kb.document(doc_id) -> Document|None  # the whole document (sections, text, raw_text)
     kb.facets(query="", **filters) -> dict   # the facets part of search
-    kb.commitments(doc=None, status=None, due_before=None) -> list[dict]
+    kb.commitments(doc=None, status=None, due_before=None, ...) -> list[dict]
+    kb.cases() -> list[dict]; kb.case(case_id, as_of=None) -> dict|None
     kb.trace(doc=None, as_of=None) -> {"cases": [...]}
-    kb.case(case_id, as_of=None) -> dict|None
+
+One KnowledgeBase is shared by all threads of a server: the index store keeps one long-lived
+searcher and reopens it only when the index changes; the list of whole documents (used by
+tracing) is cached per index generation.
 """
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from index.querytree import Filters
+from index.store import Store
+from ingest.model import Document
+from kb.ingestion import IngestReport, ingest_paths
+
+SEARCH_LIMIT_MAX = 100
+SORTS = ("relevance", "date")
+
+
+class KnowledgeBase:
+    def __init__(self, index_dir: Path | str, *, create: bool = True):
+        self.index_dir = Path(index_dir)
+        self.store = Store(self.index_dir, create=create)
+        self._docs_lock = threading.Lock()
+        self._docs_cache: tuple[Any, list[Document]] | None = None
+
+    # -- writing -----------------------------------------------------------------------------
+    def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
+               batch: int = 50, lock_timeout: float = 30.0) -> IngestReport:
+        return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
+                            batch=batch, lock_timeout=lock_timeout)
+
+    def sources(self) -> list[str]:
+        return sorted(self.store.sources())
+
+    # -- searching ---------------------------------------------------------------------------
+    def search(self, query: str = "", *, year: int | None = None, year_from: int | None = None,
+               year_to: int | None = None, committee: str | None = None,
+               doc_type: str | None = None, municipality: str | None = None,
+               recommendation: int | None = None, case_number: str | None = None,
+               page: int = 1, limit: int = 10, sort: str = "relevance") -> dict:
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        if page < 1:
+            raise ValueError("page must be 1 or more")
+        if not 1 <= limit <= SEARCH_LIMIT_MAX:
+            raise ValueError(f"limit must be between 1 and {SEARCH_LIMIT_MAX}")
+        filters = make_filters(year=year, year_from=year_from, year_to=year_to, committee=committee,
+                               doc_type=doc_type, municipality=municipality,
+                               recommendation=recommendation, case_number=case_number)
+        return self.store.search(query or "", filters=filters, page=page, limit=limit, sort=sort)
+
+    def facets(self, query: str = "", **filters) -> dict:
+        return self.store.facets(query or "", filters=make_filters(**filters))
+
+    # -- documents ---------------------------------------------------------------------------
+    def all_documents(self) -> list[Document]:
+        """Every stored document, cached until the index changes."""
+        key = index_generation(self.index_dir)
+        with self._docs_lock:
+            if self._docs_cache is None or self._docs_cache[0] != key:
+                docs = self.store.documents()
+                docs.sort(key=lambda d: (d.date or str(d.year or ""), d.source))
+                self._docs_cache = (key, docs)
+            return self._docs_cache[1]
+
+    def documents(self) -> list[dict]:
+        return [d.summary() for d in self.all_documents()]
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.store.document(doc_id)
+
+    # -- commitments and tracing --------------------------------------------------------------
+    def commitments(self, *, doc: str | None = None, status: str | None = None,
+                    due_before: date | None = None, committee: str | None = None,
+                    year: int | None = None, verdict: str | None = None,
+                    as_of: date | None = None) -> list[dict]:
+        from kb.trace import list_commitments
+
+        docs = self._filtered_docs(committee=committee, year=year)
+        rows = list_commitments(docs, doc=doc, status=status, due_before=due_before)
+        if verdict:
+            verdicts = {c["id"]: c["verdict"] for case in self.trace(as_of=as_of)["cases"]
+                        for c in case["commitments"]}
+            rows = [r for r in rows if verdicts.get(r["id"]) == verdict]
+        return rows
+
+    def trace(self, *, doc: str | None = None, as_of: date | None = None) -> dict:
+        from kb.trace import trace
+
+        return trace(self.all_documents(), doc=doc, as_of=as_of)
+
+    def cases(self) -> list[dict]:
+        from kb.cases import group_cases
+
+        return [case_summary(c) for c in group_cases(self.all_documents())]
+
+    def case(self, case_id: str, *, as_of: date | None = None) -> dict | None:
+        from kb.cases import group_cases
+        from kb.trace import case_matrix
+
+        docs = self.all_documents()
+        for c in group_cases(docs):
+            if c.id == case_id:
+                traced = next((t for t in self.trace(as_of=as_of)["cases"] if t["id"] == case_id), None)
+                summary = case_summary(c)
+                summary["matrix"] = case_matrix(c, docs)
+                summary["commitments"] = traced["commitments"] if traced else []
+                return summary
+        return None
+
+    def case_of(self, doc_id: str) -> dict | None:
+        """The case a document belongs to (for "other documents in the same case")."""
+        from kb.cases import group_cases
+
+        for c in group_cases(self.all_documents()):
+            if any(d.id == doc_id for d in c.documents):
+                return case_summary(c)
+        return None
+
+    def _filtered_docs(self, *, committee: str | None, year: int | None) -> list[Document]:
+        docs = self.all_documents()
+        if committee:
+            wanted = committee.casefold()
+            docs = [d for d in docs if (d.committee or "").casefold() == wanted]
+        if year:
+            docs = [d for d in docs if d.year == year]
+        return docs
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def index_generation(index_dir: Path) -> tuple:
+    """Identifies the committed state of the index: Whoosh's newest table-of-contents file."""
+    tocs = sorted(p.name for p in index_dir.glob("*.toc")) if index_dir.is_dir() else []
+    return tuple(tocs)
+
+
+def case_summary(case) -> dict:
+    return {
+        "id": case.id,
+        "subject": case.subject,
+        "documents": [
+            {"doc_id": d.id, "source": d.source, "date": d.date, "year": d.year, "doc_type": d.doc_type,
+             "title": d.title}
+            for d in case.documents
+        ],
+    }
+
+
+def make_filters(*, year: int | None = None, year_from: int | None = None, year_to: int | None = None,
+                 committee: str | None = None, doc_type: str | None = None,
+                 municipality: str | None = None, recommendation: int | None = None,
+                 case_number: str | None = None) -> Filters:
+    """Turn front-end parameters into index Filters (``year`` is a one-year range)."""
+    if year is not None:
+        year_from = year_to = year
+    if year_from is not None and year_to is not None and year_from > year_to:
+        year_from, year_to = year_to, year_from
+    return Filters(year_from=year_from, year_to=year_to, committee=committee or None,
+                   doc_type=doc_type or None, municipality=municipality or None,
+                   recommendation=recommendation, case_number=case_number or None)

@@ -1,0 +1,366 @@
+"""The ``kb`` command: thin click commands over :mod:`kb.service`.
+
+Heavy modules (Whoosh, NumPy, the lexicon, Flask) are imported inside the commands, so that
+``kb --help`` and ``kb search`` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from kb.config import default_index_dir, examples_dir
+
+INDEX_HELP = "Index directory (default: $KB_INDEX or a per-user data directory)."
+
+
+def index_option(f):
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, help=INDEX_HELP)(f)
+
+
+def open_kb(index_dir: Path | None, *, must_exist: bool = True):
+    from kb.service import KnowledgeBase
+
+    index_dir = index_dir or default_index_dir()
+    if must_exist and not any(index_dir.glob("*.toc")):
+        raise click.ClickException(
+            f"no index at {index_dir}: run `kb ingest PATH... --index {index_dir}` first")
+    return KnowledgeBase(index_dir)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def parse_date(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2025-06-30", param_hint=name) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kb")
+def main() -> None:
+    """kb: search Swedish municipal case documents (yttranden, remissvar, handlingsplaner).
+
+    Typical use: `kb ingest FOLDER`, then `kb search "nämnden år:2024"` or `kb serve`.
+    """
+
+
+# -- ingest -----------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_option
+@click.option("--ocr", is_flag=True, help="Run OCR (ocrmypdf, Swedish) on PDFs without a text layer.")
+@click.option("--force", is_flag=True, help="Re-read files even when unchanged.")
+@click.option("--wait", type=float, default=30.0, show_default=True,
+              help="Seconds to wait for another ingest to finish before giving up.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths, index_dir, ocr, force, wait, as_json):
+    """Add files and folders (.txt .md .pdf .docx .html) to the index."""
+    kb = open_kb(index_dir, must_exist=False)
+    report = run_ingest(kb, paths, ocr=ocr, force=force, wait=wait)
+    print_report(report, as_json)
+    if not report.ok:
+        sys.exit(1)
+
+
+def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0):
+    from index.store import StoreLocked
+
+    on_tty = sys.stderr.isatty()
+    count = [0]
+
+    def progress(event, path):
+        count[0] += 1
+        if on_tty:
+            name = path.name if path else ""
+            click.echo(f"\r\x1b[K[{count[0]}] {name[:70]}", err=True, nl=False)
+
+    try:
+        report = kb.ingest(paths, ocr=ocr, force=force, progress=progress, lock_timeout=wait)
+    except StoreLocked as exc:
+        raise click.ClickException(str(exc)) from None
+    if on_tty:
+        click.echo("\r\x1b[K", err=True, nl=False)
+    return report
+
+
+def print_report(report, as_json: bool) -> None:
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    if report.rebuilt:
+        click.echo("The analyzer changed since the index was built: rebuilt it from the sources.", err=True)
+    for path, warning in report.warnings:
+        click.echo(f"warning: {path}: {warning}", err=True)
+    for path, reason in report.failed:
+        click.echo(f"failed: {path}: {reason}", err=True)
+    click.echo(f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, "
+               f"failed {len(report.failed)}", err=True)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+def reindex(index_dir, as_json):
+    """Rebuild the index from its source files (the index is derived data)."""
+    kb = open_kb(index_dir)
+    sources = kb.sources()
+    missing = [s for s in sources if not Path(s).is_file()]
+    report = run_ingest(kb, [Path(s) for s in sources if Path(s).is_file()], force=True)
+    if missing:
+        kb.store.write([], remove=[_doc_id_of(kb, s) for s in missing])
+        for s in missing:
+            click.echo(f"removed: {s} (source file is gone)", err=True)
+    print_report(report, as_json)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _doc_id_of(kb, source: str) -> str:
+    return kb.store.sources()[source][0]
+
+
+# -- documents --------------------------------------------------------------------------------
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per document.")
+def docs(index_dir, as_json):
+    """List the documents with their metadata."""
+    kb = open_kb(index_dir)
+    items = kb.documents()
+    if as_json:
+        emit_json(items)
+        return
+    for d in items:
+        when = d["date"] or (f"{d['year']} (uppskattat)" if d["year"] else "okänt datum")
+        click.echo(f"{d['id']}  {when:<17} {d['doc_type']:<28} {d['committee'] or '-'}")
+        click.echo(f"{'':18}{d['source']}  {d['title'] or ''}")
+
+
+@main.command()
+@click.argument("doc_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--raw", is_flag=True, help="Show the raw (unrepaired OCR) text.")
+def show(doc_id, index_dir, as_json, raw):
+    """Show one document: metadata and sections."""
+    kb = open_kb(index_dir)
+    doc = kb.document(doc_id)
+    if doc is None:
+        raise click.ClickException(f"no document with id {doc_id!r} (see `kb docs`)")
+    if as_json:
+        emit_json(doc.to_dict())
+        return
+    s = doc.summary()
+    for key in ("title", "doc_type", "committee", "municipality", "date", "year", "case_numbers",
+                "recipient", "subject"):
+        click.echo(f"{key:>14}: {s.get(key)}")
+    if raw:
+        click.echo("\n" + doc.raw_text)
+        return
+    for sec in doc.sections:
+        click.echo(f"\n## {sec.heading or '(inledning)'}" + (f"  [s. {sec.page}]" if sec.page else ""))
+        click.echo(sec.text)
+
+
+# -- search -----------------------------------------------------------------------------------
+@main.command()
+@click.argument("query", nargs=-1)
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1, 10_000), default=1, show_default=True)
+@click.option("--year", type=int, help="Only this year (år).")
+@click.option("--committee", help="Only this committee (nämnd).")
+@click.option("--doc-type", help="Only this document type (typ).")
+@click.option("--municipality", help="Only this municipality (kommun).")
+@click.option("--recommendation", type=int, help="Only this recommendation number.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+def search(query, index_dir, as_json, limit, page, year, committee, doc_type, municipality,
+           recommendation, sort):
+    """Search sections. QUERY uses the query language: words, "phrases", OR, -word, prefix*,
+    år:2024, år:2023..2025, nämnd:, typ:, rekommendation:, kommun:, dnr:."""
+    kb = open_kb(index_dir)
+    result = kb.search(" ".join(query), year=year, committee=committee, doc_type=doc_type,
+                       municipality=municipality, recommendation=recommendation, page=page,
+                       limit=limit, sort=sort)
+    if as_json:
+        emit_json(result)
+        return
+    print_hits(result)
+
+
+def print_hits(result: dict) -> None:
+    import html
+    import re
+
+    if result.get("notice"):
+        click.echo(result["notice"], err=True)
+    total = result["total"]
+    click.echo(f"{total} träffar" + (f" (sida {result['page']})" if total else ""))
+    if result.get("suggestion"):
+        click.echo(f"Menade du: {result['suggestion']}?")
+    for n, hit in enumerate(result["hits"], 1 + (result["page"] - 1) * len(result["hits"] or [1])):
+        snippet = re.sub(r"</?mark>", "", hit.get("snippet") or "")
+        snippet = html.unescape(re.sub(r"\s+", " ", snippet)).strip()
+        where = " · ".join(str(x) for x in (hit.get("date") or hit.get("year"), hit.get("doc_type"),
+                                            hit.get("committee")) if x)
+        click.echo(f"\n{n}. {hit.get('title') or hit['source']} — {hit.get('heading') or ''}")
+        click.echo(f"   {where}  [{hit['source']}" + (f", s. {hit['page_number']}" if hit.get("page_number") else "") + "]")
+        click.echo(f"   {snippet[:300]}")
+
+
+# -- commitments and tracing ------------------------------------------------------------------
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets.")
+@click.option("--doc", "doc_id", help="Only this document id.")
+@click.option("--status", type=click.Choice(["planned", "ongoing", "done"]))
+@click.option("--due-before", help="Only deadlines ending before this date (YYYY-MM-DD).")
+def commitments(index_dir, as_json, as_csv, doc_id, status, due_before):
+    """List commitments (åtaganden): what was promised, by whom, by when."""
+    kb = open_kb(index_dir)
+    rows = kb.commitments(doc=doc_id, status=status, due_before=parse_date(due_before, "--due-before"))
+    if as_csv:
+        from kb.export import commitments_csv
+
+        click.echo(commitments_csv(rows), nl=False)
+    elif as_json:
+        emit_json(rows)
+    else:
+        for r in rows:
+            d = r.get("deadline")
+            when = f"{d['start']}..{d['end']}" if d else "ingen tidpunkt"
+            click.echo(f"[{r['status']}] {when}  {r['source']}  rek. {r.get('recommendation') or '-'}")
+            click.echo(f"    {r['text']}")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets.")
+@click.option("--doc", "doc_id", help="Only commitments of this document id.")
+@click.option("--as-of", help="Judge deadlines as of this date (default: today).")
+def trace(index_dir, as_json, as_csv, doc_id, as_of):
+    """Trace each promise to what later documents of the same case report."""
+    kb = open_kb(index_dir)
+    result = kb.trace(doc=doc_id, as_of=parse_date(as_of, "--as-of"))
+    if as_csv:
+        from kb.export import trace_csv
+
+        click.echo(trace_csv(result), nl=False)
+    elif as_json:
+        emit_json(result)
+    else:
+        for case in result["cases"]:
+            click.echo(f"\n== {case['subject'] or case['id']}")
+            for d in case["documents"]:
+                click.echo(f"   {d['date'] or '????'}  {d['doc_type']:<24} {d['source']}")
+            for c in case["commitments"]:
+                click.echo(f" - [{c['verdict']}] {c['text'][:160]}")
+                for u in c.get("follow_ups", [])[:1]:
+                    click.echo(f"     -> {u['source']}: {u['heading'] or ''} ({u['score']:.2f})")
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+def cases(index_dir, as_json):
+    """List cases: documents that answer the same audit, motion or plan."""
+    kb = open_kb(index_dir)
+    items = kb.cases()
+    if as_json:
+        emit_json(items)
+        return
+    for c in items:
+        click.echo(f"{c['id']}  {c['subject'] or ''}")
+        for d in c["documents"]:
+            click.echo(f"    {d['date'] or d['year'] or '????'}  {d['doc_type']:<28} {d['source']}")
+
+
+# -- serving ----------------------------------------------------------------------------------
+@main.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--threads", type=int, default=8, show_default=True)
+def serve(index_dir, host, port, threads):
+    """Serve the web UI and the JSON API with a production WSGI server (waitress)."""
+    serve_index(index_dir or default_index_dir(), host, port, threads)
+
+
+def serve_index(index_dir: Path, host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from web import create_app  # the one upward import: serving needs the web layer
+
+    app = create_app({"INDEX": str(index_dir)})
+    click.echo(f"kb: serving {index_dir} on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="kb")
+
+
+@main.command()
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to build the demo index (default: a 'demo-index' in the user data directory).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Only ingest and show a sample search.")
+def demo(index_dir, host, port, no_serve):
+    """Ingest the bundled example documents and serve them in the browser."""
+    source = examples_dir()
+    if source is None:
+        raise click.ClickException("the bundled examples/ folder was not found; run from the project folder")
+    index_dir = index_dir or default_index_dir().with_name("demo-index")
+    kb = open_kb(index_dir, must_exist=False)
+    report = run_ingest(kb, [source])
+    print_report(report, False)
+    click.echo(f"\n{len(kb.documents())} example documents in {index_dir}\n", err=True)
+    print_hits(kb.search("nämnden rekommendation", limit=3))
+    if not no_serve:
+        kb.close()
+        click.echo("", err=True)
+        serve_index(index_dir, host, port, 8)
+
+
+@main.command()
+@click.option("--docs", "n_docs", type=click.IntRange(10, 1_000_000), default=5000, show_default=True)
+@click.option("--queries", type=click.IntRange(10, 100_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write docs/benchmarks.md and the plot into this folder.")
+def bench(n_docs, queries, seed, as_json, out):
+    """Benchmark the pipeline and search against SQLite FTS5 and tantivy on a synthetic corpus."""
+    from kb.bench.harness import run
+
+    def progress(msg):
+        click.echo(msg, err=True)
+
+    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress)
+    if out:
+        from kb.bench.report import write_markdown
+
+        out.mkdir(parents=True, exist_ok=True)
+        write_markdown(result, out / "benchmarks.md")
+    if as_json:
+        emit_json(result)
+    else:
+        from kb.bench.report import summary_lines
+
+        for line in summary_lines(result):
+            click.echo(line)
+
+
+if __name__ == "__main__":
+    main()
