@@ -1,0 +1,338 @@
+"""The Swedish lexicon (ordlista) behind OCR repair and decompounding.
+
+Two sources, merged once into a compact cache file:
+
+* wordfreq's Swedish frequency list (about 340k word forms with frequencies). It is web
+  text, so it also lists many OCR-damaged or accent-less forms (*vald*, *for*, *nar*);
+  repair therefore compares frequencies instead of trusting mere presence.
+* the Swedish Hunspell dictionary from the ``hunspell-sv`` package. Its stems are
+  expanded with the suffix rules of the .aff file (Swedish Hunspell has no prefixes).
+  Hunspell is curated, so a form it lists is a real word; it also lists compound-only
+  first parts (*förskole-*, *kärnprocess-*), which the compound splitter uses.
+
+``freq(word)`` is the wordfreq frequency; a word only Hunspell knows gets the small
+floor :data:`HUNSPELL_FREQ`, so it counts as known but loses to any common word.
+
+Loading wordfreq and expanding Hunspell takes seconds, so the result is written once to
+``platformdirs.user_cache_dir("kb")`` (a folder keyed by the source package versions and
+renamed into place atomically): a marshal file with the wordfreq codes and a sorted,
+memory-mapped NumPy array of Hunspell forms. Later processes open it in about 0.2 s.
+"""
+
+from __future__ import annotations
+
+import marshal
+import math
+import os
+import re
+import shutil
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+
+CACHE_FORMAT = 4
+# A word known only to Hunspell: counted as known, but below almost every wordfreq word.
+HUNSPELL_FREQ = 1e-9
+# Compound parts: at least this many letters each, at most this many parts.
+MIN_PART = 3
+MAX_PARTS = 4
+# Linking morphemes (fogemorfem) allowed between compound parts, most usual first.
+LINKS = ("", "s")
+# A wordfreq-only word must be at least this frequent to serve as a compound part, which keeps
+# rare junk forms of the web list ("nden", "ngs") from gluing damaged words together.
+MIN_PART_FREQ = 1e-6
+
+# Hunspell flags (sv_SE.aff): compound-only forms, compound begin/middle, needs an affix, forbidden.
+_ONLY_IN_COMPOUND = "Z"
+_COMPOUND_BEGIN = "X"
+# Frequency by centibel code (wordfreq quantises to centibels); codes run 0..1200.
+_FREQ_OF_CODE = [10 ** (-code / 100) for code in range(1201)]
+_MAX_CODE = 1200
+_HUNSPELL_WIDTH = 48  # bytes per form in the sorted array; longer forms are left out
+_COMPOUND_MIDDLE = "U"
+_NEED_AFFIX = "¤"
+_FORBIDDEN = "%"
+
+
+class Lexicon:
+    """Word frequencies plus Hunspell's word forms; lookups take lower-case words.
+
+    ``codes`` maps each wordfreq word to its frequency in centibels below 1 (wordfreq's own
+    quantisation: freq = 10 ** (-code / 100)); ``hunspell`` is a sorted array of UTF-8 forms
+    (searched by bisection, so it can stay memory-mapped); ``heads`` holds compound-only
+    first parts.
+    """
+
+    def __init__(self, codes: dict[str, int], hunspell: np.ndarray, heads: frozenset[str]):
+        self._codes = codes
+        self._hunspell = hunspell
+        self._heads = heads  # forms that may start or sit inside a compound (förskole-)
+        self._split_memo: dict[str, tuple | None] = {}
+
+    def in_hunspell(self, word: str) -> bool:
+        """True when the curated Hunspell dictionary lists ``word`` as a stand-alone form."""
+        key = word.encode("utf-8", "surrogatepass")
+        if not key or len(key) > self._hunspell.dtype.itemsize:
+            return False
+        i = int(self._hunspell.searchsorted(key))
+        return i < len(self._hunspell) and self._hunspell[i] == key
+
+    def freq(self, word: str) -> float:
+        """Frequency of ``word`` (0.0 when unknown; :data:`HUNSPELL_FREQ` when only Hunspell knows it)."""
+        code = self._codes.get(word)
+        if code is not None:
+            return _FREQ_OF_CODE[code]
+        return HUNSPELL_FREQ if self.in_hunspell(word) else 0.0
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._codes or self.in_hunspell(word)
+
+    def _part_ok(self, part: str, last: bool) -> bool:
+        if len(part) < MIN_PART:
+            return False
+        if not last and part in self._heads:
+            return True
+        code = self._codes.get(part)
+        if code is not None and _FREQ_OF_CODE[code] >= MIN_PART_FREQ:
+            return True
+        return self.in_hunspell(part)
+
+    def _part_weight(self, part: str) -> float:
+        return max(self.freq(part), HUNSPELL_FREQ)
+
+    def compound_segments(self, word: str) -> list[str] | None:
+        """Split ``word`` into surface segments that concatenate back to it.
+
+        A linking *s* stays on the left segment ("fördjupningsutbildning" ->
+        ["fördjupnings", "utbildning"]). None when no split into known words exists.
+        """
+        found = _split(self, word)
+        return list(found[0]) if found else None
+
+    def split_compound(self, word: str) -> list[str] | None:
+        """Split a compound (sammansättning) into its known parts, fewest parts first.
+
+        Parts are returned as the lexicon knows them: a Hunspell compound form stays as
+        written ("förskolesocionomer" -> ["förskole", "socionomer"], "kvalitetsledningssystem"
+        -> ["kvalitets", "ledningssystem"]); a linking *s* the lexicon does not list with its
+        part is dropped ("x-s-y" -> ["x", "y"]). A piece read plainly wins over the same
+        piece read as part + linking *s*.
+        None when the word does not split into known words of at least :data:`MIN_PART` letters.
+        Use :meth:`compound_segments` for pieces that concatenate back to the word.
+        """
+        found = _split(self, word)
+        return list(found[1]) if found else None
+
+    def compound_freq(self, word: str) -> float:
+        """A pseudo-frequency for an unlisted compound: its rarest part's, scaled down per part.
+
+        0.0 when the word does not split. Used to rank repair candidates that are not listed.
+        """
+        found = _split(self, word)
+        if not found:
+            return 0.0
+        parts = found[1]
+        return min(self._part_weight(p) for p in parts) * 1e-3 ** (len(parts) - 1)
+
+
+def _split(lex: Lexicon, word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Best split as (surface segments, lexicon parts), memoized per lexicon and word."""
+    memo = lex._split_memo
+    if word not in memo:
+        if len(memo) > 200_000:
+            memo.clear()
+        memo[word] = _compute_split(lex, word)
+    return memo[word]
+
+
+def _compute_split(lex: Lexicon, word: str):
+    """Dynamic programme over end positions: fewest parts, then the most frequent rarest part."""
+    n = len(word)
+    if n < 2 * MIN_PART or not word.isalpha():
+        return None
+    # best[i]: (parts count, -rarest weight, segments, parts) for word[:i]
+    best: list[tuple | None] = [None] * (n + 1)
+    best[0] = (0, 0.0, (), ())
+    for i in range(n):
+        state = best[i]
+        if state is None or state[0] >= MAX_PARTS:
+            continue
+        count, neg_min, segs, parts = state
+        for j in range(i + MIN_PART, n + 1):
+            piece = word[i:j]
+            last = j == n
+            for link in LINKS:
+                if link and (last or not piece.endswith(link) or len(piece) - len(link) < MIN_PART):
+                    continue
+                part = piece[: len(piece) - len(link)] if link else piece
+                if not lex._part_ok(part, last):
+                    continue
+                weight = lex._part_weight(part)
+                cand = (count + 1, max(neg_min, -weight) if count else -weight, segs + (piece,), parts + (part,))
+                if best[j] is None or cand[:2] < best[j][:2]:
+                    best[j] = cand
+                break  # the plain reading of a piece wins over the linking-s reading
+    final = best[n]
+    if final is None or final[0] < 2:
+        return None
+    return final[2], final[3]
+
+
+# --- building the lexicon from its sources (slow, done once per cache key) ---------------------------
+
+
+def _hunspell_files() -> tuple[Path, Path] | None:
+    """The sv_SE .dic/.aff installed by the hunspell-sv package (or bundled with spylls)."""
+    candidates = [Path(sys.prefix) / "share" / "hunspell"]
+    try:
+        dist = metadata.distribution("hunspell-sv")
+        for f in dist.files or []:
+            if f.name == "sv_SE.dic":
+                candidates.insert(0, Path(dist.locate_file(f)).parent)
+    except metadata.PackageNotFoundError:
+        pass
+    try:
+        import spylls.hunspell
+
+        candidates.append(Path(spylls.hunspell.__file__).parent / "data" / "sv")
+    except ImportError:
+        pass
+    for folder in candidates:
+        dic, aff = folder / "sv_SE.dic", folder / "sv_SE.aff"
+        if dic.is_file() and aff.is_file():
+            return dic, aff
+    return None
+
+
+def _condition_regex(cond: str) -> re.Pattern:
+    return re.compile(("" if cond == "." else cond) + "$")
+
+
+def parse_affixes(aff_text: str) -> dict[str, list[tuple[str, str, str, re.Pattern]]]:
+    """Suffix rules by flag: [(strip, add, continuation flags, condition)] from an .aff file."""
+    rules: dict[str, list] = {}
+    for line in aff_text.splitlines():
+        fields = line.split()
+        if len(fields) < 5 or fields[0] != "SFX":
+            continue
+        flag, strip, add, cond = fields[1], fields[2], fields[3], fields[4]
+        add, _, cont = add.partition("/")
+        rules.setdefault(flag, []).append(
+            ("" if strip == "0" else strip, "" if add == "0" else add, cont, _condition_regex(cond))
+        )
+    return rules
+
+
+def expand_hunspell(dic_text: str, aff_text: str) -> tuple[set[str], set[str]]:
+    """All word forms of a suffix-only Hunspell dictionary: (stand-alone forms, compound heads)."""
+    rules = parse_affixes(aff_text)
+    words: set[str] = set()
+    heads: set[str] = set()
+
+    def add(form: str, flags: str) -> None:
+        form = form.lower()
+        if _FORBIDDEN in flags:
+            return
+        if _COMPOUND_BEGIN in flags or _COMPOUND_MIDDLE in flags or _ONLY_IN_COMPOUND in flags:
+            heads.add(form)
+        if _ONLY_IN_COMPOUND not in flags and _NEED_AFFIX not in flags:
+            words.add(form)
+
+    for line in dic_text.splitlines()[1:]:
+        entry = line.split("\t", 1)[0].split(" ", 1)[0]
+        if not entry or entry.startswith("/"):
+            continue
+        stem, _, flags = entry.partition("/")
+        add(stem, flags)
+        for flag in flags:
+            for strip, suffix, cont, cond in rules.get(flag, ()):
+                if strip and not stem.endswith(strip):
+                    continue
+                if not cond.search(stem):
+                    continue
+                add(stem[: len(stem) - len(strip)] + suffix, cont)
+    return words, heads
+
+
+def _source_key() -> str:
+    versions = []
+    for package in ("wordfreq", "hunspell-sv"):
+        try:
+            versions.append(f"{package}-{metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}-none")
+    return "_".join(versions) + f"_f{CACHE_FORMAT}"
+
+
+def build_sources() -> tuple[dict[str, int], np.ndarray, frozenset[str]]:
+    """Read wordfreq and Hunspell into the compact form (slow: seconds)."""
+    import wordfreq
+
+    codes: dict[str, int] = {}
+    for word, f in wordfreq.get_frequency_dict("sv").items():
+        word = word.lower()
+        if word.isalpha() and f > 0 and word not in codes:
+            codes[word] = min(_MAX_CODE, round(-100 * math.log10(f)))
+    words: set[str] = set()
+    heads: set[str] = set()
+    files = _hunspell_files()
+    if files:
+        dic, aff = files
+        words, heads = expand_hunspell(
+            dic.read_text(encoding="utf-8", errors="replace"), aff.read_text(encoding="utf-8", errors="replace")
+        )
+    encoded = sorted({w.encode("utf-8") for w in words if w} - {b""})
+    hunspell = np.array([w for w in encoded if len(w) <= _HUNSPELL_WIDTH], dtype=f"S{_HUNSPELL_WIDTH}")
+    return codes, hunspell, frozenset(heads)
+
+
+def cache_dir() -> Path:
+    """Where the compact lexicon lives: KB_LEXICON_CACHE or the per-user cache folder, per source versions."""
+    folder = Path(os.environ.get("KB_LEXICON_CACHE") or platformdirs.user_cache_dir("kb"))
+    return folder / f"lexicon-sv-{_source_key()}"
+
+
+def _write_cache(folder: Path, codes: dict[str, int], hunspell: np.ndarray, heads: frozenset[str]) -> None:
+    """Write the three files into a temporary folder, then rename it into place (atomic)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=folder.name + ".tmp"))
+    try:
+        (tmp / "words.marshal").write_bytes(marshal.dumps((codes, heads)))
+        np.save(tmp / "hunspell.npy", hunspell)
+        os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not folder.is_dir():
+            raise
+
+
+def load_lexicon(folder: Path | None = None) -> Lexicon:
+    """Open the cached lexicon, building and caching it first when needed."""
+    folder = folder or cache_dir()
+    try:
+        codes, heads = marshal.loads((folder / "words.marshal").read_bytes())
+        hunspell = np.load(folder / "hunspell.npy", mmap_mode="r")
+    except (OSError, EOFError, ValueError, TypeError):
+        codes, hunspell, heads = build_sources()
+        if folder.is_dir():  # damaged: complete folders only ever appear by rename
+            shutil.rmtree(folder, ignore_errors=True)
+        try:
+            _write_cache(folder, codes, hunspell, heads)
+        except OSError:
+            pass  # a read-only cache folder only costs start-up time
+    return Lexicon(codes, hunspell, heads)
+
+
+_LEXICON: Lexicon | None = None
+
+
+def get_lexicon() -> Lexicon:
+    """The process-wide lexicon, loaded once."""
+    global _LEXICON
+    if _LEXICON is None:
+        _LEXICON = load_lexicon()
+    return _LEXICON
