@@ -1,0 +1,95 @@
+"""Per-commit column arrays: docnum -> year, committee, doc type... as NumPy code arrays.
+
+Loaded once per index generation from Whoosh's sortable columns (never from stored fields), so
+facet counts are one ``np.bincount`` over the match set and filters are array masks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.schema import SECTION
+
+LABEL_COLUMNS = ("committee", "doc_type", "municipality")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def generation_key(searcher) -> tuple:
+    """Identifies one committed state: the generation plus the segments and their deletions."""
+    reader = searcher.reader()
+    segments = tuple((getattr(r, "segment", lambda: None)() and r.segment().segment_id(),
+                      r.doc_count()) for r, _ in reader.leaf_readers())
+    return (reader.generation(), segments)
+
+
+def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Code every value by its first appearance; code 0 is always the empty value (missing)."""
+    table: dict[str, int] = {"": 0}
+    codes = np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int32,
+                        count=len(values))
+    return codes, list(table)
+
+
+def _int_or_zero(text: str) -> int:
+    return int(text) if text.isdigit() else 0
+
+
+def date_ordinal(text: str) -> int:
+    """"2024-03-05" -> 20240305, "2024" -> 20240000; 0 when missing (sorts last, newest first)."""
+    m = _DATE.match(text or "")
+    if not m:
+        return 0
+    return int(m.group(1)) * 10000 + int(m.group(2) or 0) * 100 + int(m.group(3) or 0)
+
+
+@dataclass
+class ColumnArrays:
+    key: tuple
+    size: int
+    live_sections: np.ndarray          # bool: a section record not deleted
+    doc_code: np.ndarray               # int32: which document (for collapsing)
+    year: np.ndarray                   # int32, 0 = unknown
+    date: np.ndarray                   # int32 YYYYMMDD, 0 = unknown
+    recommendation: np.ndarray         # int32, 0 = none
+    labels: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
+    _reader: object = None
+
+    @classmethod
+    def load(cls, searcher, key: tuple) -> ColumnArrays:
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+
+        def column(name: str) -> list[str]:
+            if not reader.has_column(name):
+                return [""] * size
+            return list(reader.column_reader(name))
+
+        live = np.zeros(size, dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        record = np.array([v == SECTION for v in column("record")], dtype=bool)
+        doc_code, _ = _codes(column("doc_id"))
+        year_values, year_labels = _codes(column("year"))
+        year_table = np.array([_int_or_zero(y) for y in year_labels], dtype=np.int32)
+        date_values, date_labels = _codes(column("date"))
+        date_table = np.array([date_ordinal(d) for d in date_labels], dtype=np.int32)
+        rec_values, rec_labels = _codes(column("recommendation"))
+        rec_table = np.array([_int_or_zero(r) for r in rec_labels], dtype=np.int32)
+        labels = {name: _codes(column(name)) for name in LABEL_COLUMNS}
+        return cls(key=key, size=size, live_sections=live & record, doc_code=doc_code,
+                   year=year_table[year_values], date=date_table[date_values],
+                   recommendation=rec_table[rec_values], labels=labels, _reader=reader)
+
+    def sources(self) -> dict[str, tuple[str, str]]:
+        """Source path -> (doc id, sha256), from the document records' columns."""
+        reader = self._reader
+        paths = list(reader.column_reader("path"))
+        shas = list(reader.column_reader("sha256"))
+        ids = list(reader.column_reader("doc_id"))
+        out = {}
+        for docnum in reader.all_doc_ids():
+            if paths[docnum]:
+                out[paths[docnum]] = (ids[docnum], shas[docnum])
+        return out

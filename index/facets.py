@@ -1,0 +1,53 @@
+"""Facet counts over the whole match set, from column arrays (one ``np.bincount`` each).
+
+Datasette style: each facet has a time budget; a facet that cannot be counted in time is
+reported in ``timed_out`` instead of failing the page.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from index.columns import LABEL_COLUMNS, ColumnArrays
+
+FACETS = ("year", "committee", "doc_type", "municipality", "recommendation")
+FACET_TIME_LIMIT = 0.5  # seconds for all facets of one request
+
+
+def _numeric_counts(values: np.ndarray) -> dict[str, int]:
+    """Counts of a small-integer column, ascending, without the missing value 0."""
+    if values.size == 0:
+        return {}
+    counts = np.bincount(values)
+    return {str(v): int(counts[v]) for v in np.flatnonzero(counts) if v != 0}
+
+
+def _label_counts(codes: np.ndarray, labels: list[str]) -> dict[str, int]:
+    """Counts of a coded label column, most frequent first, without the missing value."""
+    counts = np.bincount(codes, minlength=len(labels))
+    pairs = [(labels[c], int(counts[c])) for c in np.flatnonzero(counts) if c != 0]
+    pairs.sort(key=lambda p: (-p[1], p[0]))
+    return dict(pairs)
+
+
+def facet_counts(arrays: ColumnArrays, docnums: np.ndarray,
+                 time_limit: float = FACET_TIME_LIMIT) -> tuple[dict[str, dict[str, int]], list[str]]:
+    """Counts per facet for the sections ``docnums`` and the names of facets that ran out of time."""
+    deadline = time.monotonic() + time_limit
+    counts: dict[str, dict[str, int]] = {}
+    timed_out: list[str] = []
+    for name in FACETS:
+        if time.monotonic() > deadline:
+            counts[name] = {}
+            timed_out.append(name)
+            continue
+        if name == "year":
+            counts[name] = _numeric_counts(arrays.year[docnums])
+        elif name == "recommendation":
+            counts[name] = _numeric_counts(arrays.recommendation[docnums])
+        elif name in LABEL_COLUMNS:
+            codes, labels = arrays.labels[name]
+            counts[name] = _label_counts(codes[docnums], labels)
+    return counts, timed_out

@@ -1,0 +1,84 @@
+"""Document -> index records: pure functions, no IO.
+
+A section record holds the section's repaired text (``body``) and, in its stored payload,
+what a search hit shows. The document record stores the whole Document as compressed JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+
+from index.schema import DOCUMENT, SECTION
+from ingest.model import Document, Section
+
+_NON_ALNUM = re.compile(r"[^0-9a-zåäöéü]+")
+
+
+def normalise_case_number(value: str) -> str:
+    """Diarienummer in one comparable form: "SR 2023/81" and "sr-2023-81" give "sr-2023-81"."""
+    return _NON_ALNUM.sub("-", value.casefold()).strip("-")
+
+
+def section_id(doc_id: str, number: int) -> str:
+    return f"{doc_id}#{number}"
+
+
+def encode_document(doc: Document) -> bytes:
+    return zlib.compress(json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8"), 6)
+
+
+def decode_document(payload: bytes) -> Document:
+    return Document.from_dict(json.loads(zlib.decompress(payload).decode("utf-8")))
+
+
+def _common(doc: Document) -> dict:
+    return {
+        "doc_id": doc.id,
+        "year": str(doc.year) if doc.year else "",
+        "date": doc.date or "",
+        "committee": doc.committee or "",
+        "doc_type": doc.doc_type or "",
+        "municipality": doc.municipality or "",
+        "case_numbers": ",".join(normalise_case_number(c) for c in doc.case_numbers if c.strip()),
+    }
+
+
+def section_payload(doc: Document, section: Section) -> str:
+    """What a hit shows, stored with the section so a page of hits reads one record each."""
+    return json.dumps({
+        "doc_id": doc.id, "source": doc.source, "title": doc.title, "heading": section.heading,
+        "kind": section.kind, "recommendation": section.recommendation,
+        "activity": section.activity, "page_number": section.page, "text": section.text,
+        "date": doc.date, "year": doc.year, "committee": doc.committee,
+        "doc_type": doc.doc_type, "municipality": doc.municipality,
+    }, ensure_ascii=False)
+
+
+def document_records(doc: Document) -> list[dict]:
+    """Every record of one document: its sections, then the document record itself."""
+    common = _common(doc)
+    records = []
+    for section in doc.sections:
+        records.append({
+            **common,
+            "id": section_id(doc.id, section.number),
+            "record": SECTION,
+            "body": section.text,
+            "heading": section.heading or "",
+            "title": doc.title or "",
+            "spell": " ".join(filter(None, (doc.title, section.heading, section.text))),
+            "recommendation": str(section.recommendation) if section.recommendation else "",
+            "payload": section_payload(doc, section),
+        })
+    records.append({
+        **common,
+        "id": doc.id,
+        "record": DOCUMENT,
+        "recommendation": "",
+        "path": doc.path,
+        "sha256": doc.sha256,
+        "payload": encode_document(doc),
+    })
+    return records

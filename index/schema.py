@@ -1,0 +1,48 @@
+"""The Whoosh schema: one record per section (avsnitt) and one per document (handling).
+
+Section records carry the searchable text; document records carry the whole Document JSON so
+the store can give documents back unchanged and be rebuilt from its sources. Facet and filter
+values live in sortable column fields, read into arrays once per index generation.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from index.analysis import swedish_analyzer
+
+SCHEMA_VERSION = "kb-1"
+
+SECTION = "section"
+DOCUMENT = "document"
+
+# Text fields a query searches, with their query-time BM25F boosts (rubrik, handlingens titel).
+TEXT_FIELDS = {"body": 1.0, "heading": 2.0, "title": 1.5}
+
+# Single-valued column fields: facets, filters and sorting read them as arrays.
+COLUMN_FIELDS = ("record", "doc_id", "year", "date", "committee", "doc_type", "municipality",
+                 "recommendation", "path", "sha256")
+
+SPELL_FIELD = "spell"
+
+
+def spell_analyzer():
+    """Unstemmed lower-cased words (for "menade du"): fuzzy matching needs real word forms."""
+    return RegexTokenizer(r"[^\W\d_]{2,}") | LowercaseFilter()
+
+
+def build_schema() -> Schema:
+    text = swedish_analyzer()
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "body": TEXT(analyzer=text, phrase=True),
+        "heading": TEXT(analyzer=text, phrase=True),
+        "title": TEXT(analyzer=text, phrase=True),
+        SPELL_FIELD: TEXT(analyzer=spell_analyzer(), phrase=False),
+        "case_numbers": KEYWORD(lowercase=False, commas=True, scorable=False),
+        "payload": STORED(),
+    }
+    for name in COLUMN_FIELDS:
+        fields[name] = ID(stored=False, sortable=True)
+    return Schema(**fields)

@@ -1,0 +1,215 @@
+"""Searching sections: match set, filters, facets, ranking, collapsing, one page of hits.
+
+One pass over the matcher collects every matching docnum with its BM25F score; everything
+after that is NumPy over column arrays: filter masks, facet bincounts, a small tie-break
+towards newer documents, and collapsing (at most ``PER_DOC`` hits per document ahead of the
+others). Stored fields are read for the page only. Results of a query are cached per commit.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import astuple
+from functools import lru_cache
+
+import numpy as np
+
+from index.compile import Compiled, compile_tree, loosen
+from index.facets import facet_counts
+from index.filters import filter_mask, merge_filters
+from index.querytree import And, Filters, ParsedQuery, Word
+from index.snippets import make_snippet
+from index.suggest import suggest
+
+PER_DOC = 3                 # hits per document ahead of the rest (collapsing)
+RECENCY_WEIGHT = 0.03       # newest document gets up to +3 % score (tie-break)
+MATCH_TIME_LIMIT = 5.0      # seconds of matching before a query answers with what it has
+SUGGEST_BELOW = 3           # suggest a spelling when a query finds fewer hits than this
+CACHE_SIZE = 128
+
+LOOSENED = "Inga avsnitt innehöll alla orden; visar avsnitt med något av orden."
+PARTIAL = "Sökningen tog för lång tid; resultatet är ofullständigt."
+STOPWORDS_ONLY = "Frågan innehöll bara vanliga småord; inget att söka på."
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> ParsedQuery:
+    """The query language when it is available, plain words otherwise."""
+    try:
+        from index.querylang import parse_query
+    except ImportError:
+        words = tuple(Word(w) for w in text.split())
+        tree = None if not words else words[0] if len(words) == 1 else And(words)
+        return ParsedQuery(tree=tree, text=text)
+    return parse_query(text)
+
+
+def collect(searcher, query, time_limit: float = MATCH_TIME_LIMIT) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Every matching docnum with its score, in one pass; stops (partial) after ``time_limit``."""
+    query = query.normalize()
+    context = searcher.context()
+    ids: list[int] = []
+    scores: list[float] = []
+    deadline = time.monotonic() + time_limit
+    partial = False
+    for sub, offset in searcher.leaf_searchers():
+        matcher = query.matcher(sub, context)
+        n = 0
+        while matcher.is_active():
+            ids.append(matcher.id() + offset)
+            scores.append(matcher.score())
+            matcher.next()
+            n += 1
+            if not n & 4095 and time.monotonic() > deadline:
+                partial = True
+                break
+        if partial:
+            break
+    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64), partial
+
+
+def collapse_order(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray,
+                   per_doc: int = PER_DOC) -> np.ndarray:
+    """Positions in ranked order: best first, but a document's hits beyond ``per_doc`` go after
+    every other document's first ``per_doc`` hits (still best first among themselves)."""
+    ranked = np.lexsort((docnums, -scores))          # score desc, docnum asc for ties
+    codes = doc_code[docnums[ranked]]
+    by_doc = np.lexsort((np.arange(len(ranked)), codes))
+    sorted_codes = codes[by_doc]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1] if len(ranked) else np.array([], int)
+    run_start = np.repeat(starts, np.diff(np.r_[starts, len(ranked)]))
+    occurrence = np.empty(len(ranked), dtype=np.int64)
+    occurrence[by_doc] = np.arange(len(ranked)) - run_start
+    overflow = occurrence >= per_doc
+    return ranked[np.lexsort((np.arange(len(ranked)), overflow))]
+
+
+class _ResultCache:
+    """Ordered match sets and facets per (commit, query, filters, sort), least recently used out."""
+
+    def __init__(self, size: int = CACHE_SIZE):
+        self.size = size
+        self.lock = threading.Lock()
+        self.items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_CACHE = _ResultCache()
+
+
+def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -> dict:
+    """The ordered, filtered match set with facets and notices (cacheable per commit)."""
+    notices = [parsed.notice] if parsed.notice else []
+    compiled = compile_tree(parsed.tree, searcher.reader())
+    partial = False
+    if parsed.tree is None:
+        docnums = np.flatnonzero(arrays.live_sections)
+        scores = np.zeros(len(docnums))
+    elif compiled.query is None:
+        docnums, scores = np.array([], dtype=np.int64), np.array([])
+        notices.append(STOPWORDS_ONLY)
+    else:
+        docnums, scores, partial = collect(searcher, compiled.query)
+    mask = filter_mask(arrays, docnums, filters, searcher) if len(docnums) else np.zeros(0, bool)
+    if not mask.any() and compiled.conjunctive and parsed.tree is not None:
+        looser = compile_tree(loosen(parsed.tree), searcher.reader())
+        docnums, scores, partial = collect(searcher, looser.query)
+        mask = filter_mask(arrays, docnums, filters, searcher) if len(docnums) else np.zeros(0, bool)
+        if mask.any():
+            notices.append(LOOSENED)
+            compiled = Compiled(looser.query, compiled.terms, compiled.prefixes, compiled.words)
+    docnums, scores = docnums[mask], scores[mask]
+    if partial:
+        notices.append(PARTIAL)
+    facets, timed_out = facet_counts(arrays, docnums)
+    if sort == "date" or parsed.tree is None:
+        dates = arrays.date[docnums]
+        order = np.lexsort((docnums, -scores, -dates))
+    else:
+        years = arrays.year[docnums].astype(np.float64)
+        known = arrays.year[arrays.year > 0]
+        if len(known) and known.max() > known.min():
+            lo, hi = float(known.min()), float(known.max())
+            recency = np.where(years > 0, (years - lo) / (hi - lo), 0.0)
+            scores = scores * (1.0 + RECENCY_WEIGHT * recency)
+        order = collapse_order(docnums, scores, arrays.doc_code)
+    return {"docnums": docnums[order], "scores": scores[order], "facets": facets,
+            "timed_out": timed_out, "notices": notices, "compiled": compiled}
+
+
+def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
+               limit: int = 10, sort: str = "relevance") -> dict:
+    """The `kb search --json` shape for ``query`` (text in the query language, or a parse tree)."""
+    parsed = parse(query) if isinstance(query, str) else query
+    text = query if isinstance(query, str) else (parsed.text or "")
+    combined = merge_filters(parsed.filters, filters)
+    searcher = store.searcher()
+    arrays = store.arrays(searcher)
+    key = (arrays.key, parsed.tree, astuple(combined), sort, parsed.notice)
+    match = _CACHE.get(key)
+    if match is None:
+        match = _match(searcher, arrays, parsed, combined, sort)
+        _CACHE.put(key, match)
+    page = max(1, page)
+    start = (page - 1) * limit
+    window = match["docnums"][start:start + limit] if limit > 0 else match["docnums"][:0]
+    hit_scores = match["scores"][start:start + limit] if limit > 0 else match["scores"][:0]
+    compiled: Compiled = match["compiled"]
+    hits = [_hit(searcher, int(d), float(s), compiled) for d, s in zip(window, hit_scores, strict=True)]
+    total = int(len(match["docnums"]))
+    suggestion = None
+    if total < SUGGEST_BELOW and compiled.words:
+        suggestion = suggest(searcher.reader(), text, compiled.words)
+    notices = list(match["notices"])
+    return {
+        "query": text,
+        "total": total,
+        "page": page,
+        "limit": limit,
+        "hits": hits,
+        "facets": match["facets"],
+        "facets_timed_out": list(match["timed_out"]),
+        "suggestion": suggestion,
+        "notice": " ".join(notices) if notices else None,
+        "filters": combined.active(),
+    }
+
+
+def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
+    stored = searcher.stored_fields(docnum)
+    shown = json.loads(stored["payload"])
+    return {
+        "id": stored["id"],
+        "doc_id": shown["doc_id"],
+        "source": shown["source"],
+        "title": shown["title"],
+        "heading": shown["heading"],
+        "kind": shown["kind"],
+        "recommendation": shown["recommendation"],
+        "activity": shown["activity"],
+        "page_number": shown["page_number"],
+        "text": shown["text"],
+        "snippet": make_snippet(shown["text"], compiled.terms, compiled.prefixes),
+        "score": round(score, 4),
+        "date": shown["date"],
+        "year": shown["year"],
+        "committee": shown["committee"],
+        "doc_type": shown["doc_type"],
+        "municipality": shown["municipality"],
+    }
