@@ -152,20 +152,31 @@ def split_pages(text: str) -> list[Page]:
 
 
 def _decode_mixed(data: bytes, where: str) -> tuple[str, str, list[str]]:
-    """UTF-8 where a line is valid UTF-8, the legacy guess for the other lines."""
+    """Decode line by line: UTF-8 where it is valid, else the legacy guess.
+
+    A line that holds UTF-8 letters and a few broken bytes is UTF-8 with damage: it is
+    decoded as UTF-8 with the broken bytes replaced (U+FFFD), not reread as cp1252.
+    """
     lines = data.split(b"\n")
     bad = [line for line in lines if not _is_utf8(line)]
-    legacy = guess_legacy_encoding(b"\n".join(bad))
+    damaged = [line for line in bad if _has_utf8_sequences(line)]
+    legacy_lines = [line for line in bad if not _has_utf8_sequences(line)]
+    legacy = guess_legacy_encoding(b"\n".join(legacy_lines)) if legacy_lines else "cp1252"
     decoded = []
     for line in lines:
-        if _is_utf8(line):
-            decoded.append(line.decode("utf-8"))
+        if _is_utf8(line) or _has_utf8_sequences(line):
+            decoded.append(line.decode("utf-8", errors="replace"))
         else:
             decoded.append(line.decode(legacy, errors="replace"))
     text = "\n".join(decoded)
     _refuse_binary(text, where)
-    warnings = [f"mixed encodings: {len(bad)} of {len(lines)} lines were not UTF-8 and were decoded as {legacy}"]
-    warnings.extend(_replacement_warning(text, legacy))
+    warnings = []
+    if legacy_lines:
+        warnings.append(
+            f"mixed encodings: {len(legacy_lines)} of {len(lines)} lines were not UTF-8 and were decoded as {legacy}"
+        )
+    if damaged:
+        warnings.append(f"invalid UTF-8: {len(damaged)} line(s) had broken bytes, replaced with U+FFFD")
     return text, "utf-8", warnings
 
 
