@@ -72,8 +72,8 @@ def _walk(folder: Path, seen_dirs: set[str], seen_files: set[str]) -> Iterator[P
         try:
             is_dir = entry.is_dir()
             is_file = entry.is_file()
-        except OSError as exc:
-            yield IngestError(f"cannot inspect: {exc.strerror or exc}", str(path))
+        except OSError:
+            yield IngestError(_broken_reason(path), str(path))
             continue
         if is_dir:
             yield from _walk(path, seen_dirs, seen_files)
