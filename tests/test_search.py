@@ -1,0 +1,173 @@
+"""Searching sections: ranking basics, filters, AND-then-OR, collapsing, suggestions, the JSON shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.querytree import And, Filters, Not, Or, ParsedQuery, Phrase, Prefix, Word
+from index.search import collapse_order
+from index.store import Store
+from ingest.model import Document, Section
+
+HIT_KEYS = {"id", "doc_id", "source", "title", "heading", "kind", "recommendation", "activity",
+            "page_number", "text", "snippet", "score", "date", "year", "committee", "doc_type",
+            "municipality"}
+
+
+def make_doc(doc_id, sections, *, year=2023, title=None, **meta):
+    secs = [Section(number=i + 1, heading=h, kind="heading", text=t, page=i + 1, recommendation=r)
+            for i, (h, t, r) in enumerate(sections)]
+    return Document(id=doc_id, source=f"{doc_id}.txt", path=f"/arkiv/{doc_id}.txt", sha256="x",
+                    title=title or f"Handling {doc_id}", year=year, date=f"{year}-04-01", sections=secs, **meta)
+
+
+def q(tree, **filters):
+    return ParsedQuery(tree=tree, filters=Filters(**filters))
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("ix"))
+    store.write([
+        make_doc("soc21", [("Sammanfattning", "Socialnämnden har inrättat ett skyddat boende för pojkar.", None),
+                           ("Rekommendation 1", "Nämnden ska se över rutinerna för orosanmälningar.", 1)],
+                 year=2021, committee="Socialnämnden", doc_type="yttrande", municipality="Malmö",
+                 case_numbers=["SR 2021/5"]),
+        make_doc("fsk23", [("Inledning", "Förskolenämnden anställer fler förskolesocionomer.", None),
+                           ("Rekommendation 2", "Boende och pojkar nämns här men inte tillsammans som ett skyddat ställe.", 2)],
+                 year=2023, committee="Förskolenämnden", doc_type="uppföljning", municipality="Malmö",
+                 case_numbers=["SR-2023-81"]),
+        make_doc("gbg24", [("Orosanmälningar", "Rutinerna ses över under året.", 1)],
+                 year=2024, committee="Socialnämnden", doc_type="yttrande", municipality="Göteborg"),
+    ])
+    return store
+
+
+def ids(result):
+    return [h["id"] for h in result["hits"]]
+
+
+def test_the_result_has_the_search_json_shape(store):
+    result = store.search("skyddat boende")
+    assert {"query", "total", "page", "hits", "facets", "suggestion", "notice"} <= set(result)
+    assert set(result["hits"][0]) == HIT_KEYS
+    hit = result["hits"][0]
+    assert hit["source"] == "soc21.txt" and hit["page_number"] == 1
+    assert hit["text"] == "Socialnämnden har inrättat ett skyddat boende för pojkar."
+    assert set(result["facets"]) == {"year", "committee", "doc_type", "municipality", "recommendation"}
+
+
+def test_words_standing_together_rank_first(store):
+    result = store.search(q(And((Word("skyddat"), Word("boende"), Word("pojkar")))))
+    assert ids(result)[0] == "soc21#1"
+    assert "fsk23#2" in ids(result)
+
+
+def test_a_heading_match_outranks_a_body_match(store):
+    result = store.search(q(Word("orosanmälningar")))
+    assert ids(result)[0] == "gbg24#1"
+    assert set(ids(result)) == {"gbg24#1", "soc21#2"}
+
+
+def test_inflected_forms_match(store):
+    assert "soc21#2" in ids(store.search(q(Word("orosanmälning"))))
+
+
+def test_phrase_needs_the_words_together(store):
+    assert ids(store.search(q(Phrase(("skyddat", "boende"))))) == ["soc21#1"]
+
+
+def test_not_excludes_and_or_includes(store):
+    assert ids(store.search(q(And((Word("boende"), Not(Word("skyddat"))))))) == []
+    assert set(ids(store.search(q(Or((Word("förskolesocionomer"), Word("rutinerna"))))))) == \
+        {"fsk23#1", "soc21#2", "gbg24#1"}
+    assert ids(store.search(q(Not(Word("rutinerna")))))  # everything else
+
+
+def test_prefix_expands_against_the_vocabulary(store):
+    assert "fsk23#1" in ids(store.search(q(Prefix("förskolesoc"))))
+    assert ids(store.search(q(Prefix("x")))) == []
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({"year_from": 2022}, {"fsk23#2", "gbg24#1"}),
+    ({"year_from": 2021, "year_to": 2021}, {"soc21#1", "soc21#2"}),
+    ({"committee": "socialnämnden"}, {"soc21#1", "soc21#2", "gbg24#1"}),
+    ({"committee": "forskolenamnden"}, {"fsk23#2"}),
+    ({"doc_type": "uppföljning"}, {"fsk23#2"}),
+    ({"municipality": "göteborg"}, {"gbg24#1"}),
+    ({"recommendation": 1}, {"soc21#2", "gbg24#1"}),
+    ({"case_number": "sr 2023/81"}, {"fsk23#2"}),
+])
+def test_every_filter_narrows_the_match_set(store, filters, expected):
+    tree = Or((Word("rutinerna"), Word("pojkar")))
+    assert set(ids(store.search(q(tree, **filters)))) == expected
+
+
+def test_filters_from_the_query_and_the_argument_combine(store):
+    result = store.search(q(Or((Word("rutinerna"), Word("pojkar"))), committee="Socialnämnden"),
+                          filters=Filters(year_from=2024))
+    assert ids(result) == ["gbg24#1"]
+
+
+def test_only_filters_lists_newest_first(store):
+    result = store.search(q(None, municipality="Malmö"))
+    assert result["total"] == 4
+    assert [h["year"] for h in result["hits"]] == [2023, 2023, 2021, 2021]
+
+
+def test_all_words_first_then_any_word_with_a_notice(store):
+    both = store.search(q(And((Word("förskolesocionomer"), Word("orosanmälningar")))))
+    assert both["total"] == 3 and both["notice"]
+    exact = store.search(q(And((Word("skyddat"), Word("pojkar")))))
+    assert exact["notice"] is None
+
+
+def test_a_misspelling_gets_a_suggestion_from_the_vocabulary(store):
+    result = store.search(q(Word("orosanmälnigar"), ), filters=None)
+    assert result["total"] == 0
+    missed = store.search("orosanmälnigar")
+    assert missed["suggestion"] == "orosanmälningar"
+    assert store.search("rutinerna")["suggestion"] is None
+
+
+def test_pages_split_the_ranked_list(store):
+    tree = Or((Word("rutinerna"), Word("pojkar"), Word("förskolesocionomer")))
+    full = ids(store.search(q(tree), limit=10))
+    assert ids(store.search(q(tree), limit=2, page=1)) + ids(store.search(q(tree), limit=2, page=2)) + \
+        ids(store.search(q(tree), limit=2, page=3)) == full
+
+
+def test_newer_documents_win_ties(tmp_path):
+    store = Store(tmp_path / "ix")
+    same = [("Rubrik", "Samma text om cykelbanor.", None)]
+    store.write([make_doc("old", same, year=2015), make_doc("new", same, year=2025),
+                 make_doc("mid", same, year=2020)])
+    assert [h["doc_id"] for h in store.search("cykelbanor")["hits"]] == ["new", "mid", "old"]
+
+
+def test_one_document_does_not_fill_the_page(tmp_path):
+    store = Store(tmp_path / "ix")
+    many = [(f"Del {i}", "Badplatser badplatser badplatser och mer om badplatser.", None) for i in range(8)]
+    store.write([make_doc("big", many), make_doc("small", [("Rubrik", "En rad om badplatser bland mycket annat "
+                                                                     "som handlar om helt andra saker.", None)])])
+    result = store.search("badplatser", limit=5)
+    assert result["total"] == 9
+    assert "small" in [h["doc_id"] for h in result["hits"]]
+    alone = store.search("badplatser", limit=10, page=1, filters=Filters(doc_type="övrigt"))
+    assert len(alone["hits"]) == 9
+
+
+def test_collapse_order_moves_a_documents_extra_hits_back():
+    import numpy as np
+
+    docnums = np.arange(6)
+    scores = np.array([9.0, 8.0, 7.0, 6.0, 5.0, 1.0])
+    doc_code = np.array([0, 0, 0, 0, 1, 2])
+    order = collapse_order(docnums, scores, doc_code, per_doc=2)
+    assert list(docnums[order]) == [0, 1, 4, 5, 2, 3]
+
+
+def test_a_query_of_only_small_words_says_so(store):
+    result = store.search(q(Word("och")))
+    assert result["total"] == 0 and result["notice"]

@@ -1,0 +1,181 @@
+"""The store: documents round-trip, replacement, removal, whole-document commits, versions, locks."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from index.store import META_FILE, Store, StoreLocked
+from ingest.model import Commitment, Deadline, Document, Section
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_doc(doc_id: str, texts: list[str], *, year: int = 2023, **meta) -> Document:
+    sections = [Section(number=i + 1, heading=f"Avsnitt {i + 1}", kind="heading", text=t, raw_text=t,
+                        page=1) for i, t in enumerate(texts)]
+    return Document(id=doc_id, source=f"{doc_id}.txt", path=f"/arkiv/{doc_id}.txt", sha256="s" + doc_id,
+                    title=f"Yttrande {doc_id}", year=year, date=f"{year}-05-01", sections=sections,
+                    text="\n\n".join(texts), raw_text="\n\n".join(texts), **meta)
+
+
+def test_a_document_comes_back_unchanged(tmp_path):
+    doc = make_doc("a1", ["Nämnden ska ta fram en rutin.", "Arbetet ska vara klart våren 2024."],
+                   committee="Socialnämnden", case_numbers=["SN 2023/12"],
+                   recommendations=[{"number": 1, "text": "Ta fram en rutin"}])
+    doc.commitments = [Commitment(id="a1-c1", doc_id="a1", section=1, recommendation=1, activity=None,
+                                  text="Nämnden ska ta fram en rutin.", actor="Nämnden", status="planned",
+                                  deadline=Deadline(start="2024-03-01", end="2024-06-30", text="våren 2024"))]
+    store = Store(tmp_path / "ix")
+    store.write([doc])
+    assert store.document("a1") == doc
+    assert store.documents() == [doc]
+    assert store.sources() == {"/arkiv/a1.txt": ("a1", "sa1")}
+    store.close()
+    reopened = Store(tmp_path / "ix", create=False)
+    assert reopened.document("a1") == doc
+    assert reopened.document("saknas") is None
+
+
+def test_rewriting_a_document_replaces_all_its_old_sections(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.write([make_doc("a1", ["Gammal text om fritidsgårdar.", "Mer om fritidsgårdar."])])
+    store.write([make_doc("a1", ["Ny text om simhallar."])])
+    assert store.search("fritidsgårdar")["total"] == 0
+    assert store.search("simhallar")["total"] == 1
+    assert len(store.document("a1").sections) == 1
+
+
+def test_the_same_document_twice_in_one_batch_keeps_the_last(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.write([make_doc("a1", ["Första versionen om bibliotek."]), make_doc("a1", ["Andra versionen om bibliotek."])])
+    assert store.search("bibliotek")["total"] == 1
+    assert "Andra" in store.document("a1").sections[0].text
+
+
+def test_removed_documents_are_gone(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.write([make_doc("a1", ["Text om parkering."]), make_doc("b2", ["Text om parkering igen."])])
+    store.write([], remove=["a1"])
+    assert store.document("a1") is None
+    assert [h["doc_id"] for h in store.search("parkering")["hits"]] == ["b2"]
+    assert list(store.sources()) == ["/arkiv/b2.txt"]
+
+
+def test_commits_every_batch_and_reports_them(tmp_path):
+    store = Store(tmp_path / "ix")
+    commits = []
+    store.write((make_doc(f"d{i}", [f"Avsnitt om skolor nummer {i}."]) for i in range(7)), batch=3,
+                on_commit=commits.append)
+    assert commits == [["d0", "d1", "d2"], ["d3", "d4", "d5"], ["d6"]]
+    assert len(store.documents()) == 7
+
+
+def test_another_analyzer_version_asks_for_a_rebuild_and_a_write_clears_it(tmp_path):
+    path = tmp_path / "ix"
+    store = Store(path)
+    store.write([make_doc("old", ["Text från ett äldre index."])])
+    store.close()
+    meta = json.loads((path / META_FILE).read_text())
+    meta["analyzer_version"] = "sv-0-old"
+    (path / META_FILE).write_text(json.dumps(meta))
+    store = Store(path)
+    assert store.needs_rebuild
+    store.write([make_doc("new", ["Text från ett nytt index."])])
+    assert not store.needs_rebuild
+    assert [d.id for d in store.documents()] == ["new"]
+
+
+def test_a_second_writer_gives_up_with_a_clear_error(tmp_path):
+    first, second = Store(tmp_path / "ix"), Store(tmp_path / "ix")
+    started, release = threading.Event(), threading.Event()
+
+    def slow_documents():
+        started.set()
+        release.wait(30)
+        yield make_doc("a1", ["Text om återvinning."])
+
+    writer = threading.Thread(target=first.write, args=(slow_documents(),))
+    writer.start()
+    try:
+        assert started.wait(30)
+        with pytest.raises(StoreLocked) as err:
+            second.write([make_doc("b2", ["Annan text."])], lock_timeout=0.2)
+        assert "pid" in str(err.value)
+    finally:
+        release.set()
+        writer.join()
+    second.write([make_doc("b2", ["Annan text."])], lock_timeout=5)
+    assert {d.id for d in second.documents()} == {"a1", "b2"}
+
+
+def test_readers_answer_from_the_last_commit_during_a_write(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.write([make_doc("a1", ["Text om idrottshallar."])])
+    reader = Store(tmp_path / "ix")
+    assert reader.search("idrottshallar")["total"] == 1
+    mid_write, release = threading.Event(), threading.Event()
+
+    def documents():
+        yield make_doc("b2", ["Mer om idrottshallar."])
+        mid_write.set()
+        release.wait(30)
+        yield make_doc("c3", ["Ännu mer om idrottshallar."])
+
+    writer = threading.Thread(target=store.write, args=(documents(),), kwargs={"batch": 1})
+    writer.start()
+    try:
+        assert mid_write.wait(30)
+        assert reader.search("idrottshallar")["total"] in (1, 2)   # the first commit may be visible
+    finally:
+        release.set()
+        writer.join()
+    assert reader.search("idrottshallar")["total"] == 3
+
+
+KILLED_WRITER = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    from index.store import Store
+    from ingest.model import Document, Section
+
+    def doc(i):
+        secs = [Section(number=n, heading="Rubrik", kind="heading", text="Text om vatten del %d" % n)
+                for n in range(1, 6)]
+        return Document(id="d%d" % i, source="d%d.txt" % i, path="/arkiv/d%d.txt" % i, sha256="x",
+                        sections=secs)
+
+    def report(ids):
+        print("commit", len(ids), flush=True)
+
+    Store(sys.argv[1]).write((doc(i) for i in range(100000)), batch=7, on_commit=report)
+""")
+
+
+@pytest.mark.parametrize("commits_before_kill", [1, 3])
+def test_a_killed_writer_leaves_whole_documents_and_a_usable_index(tmp_path, commits_before_kill):
+    path = tmp_path / "ix"
+    Store(path).close()
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER.format(root=str(ROOT)), str(path)],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        for _ in range(commits_before_kill):
+            assert proc.stdout.readline().startswith("commit")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    store = Store(path)
+    docs = store.documents()
+    assert len(docs) >= 7 * commits_before_kill
+    assert len(docs) % 7 == 0
+    assert all(len(d.sections) == 5 for d in docs)
+    assert store.search("vatten")["total"] == 5 * len(docs)
+    store.write([make_doc("efter", ["Text efter kraschen."])], lock_timeout=5)
+    assert store.document("efter") is not None
