@@ -1,0 +1,97 @@
+"""Facets as data (as in Datasette): one structure rendered by the page and the JSON alike.
+
+Each facet is ``{name, title, results: [{value, label, count, selected, toggle_url}],
+truncated}``; the URL that selects or deselects a value is computed here, once, never in
+a template. The year facet (årsfacett) lists every year from the first to the last one
+present, zeros included, so it draws as a histogram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from web.params import url_args
+
+# (parameter name, Swedish title, label of one value)
+FACETS: tuple[tuple[str, str, Callable[[str], str]], ...] = (
+    ("year", "År", str),
+    ("committee", "Nämnd", str),
+    ("doc_type", "Dokumenttyp", lambda v: v[:1].upper() + v[1:]),
+    ("municipality", "Kommun", str),
+    ("recommendation", "Rekommendation", lambda v: f"Rekommendation {v}"),
+)
+FILTER_TITLES = {
+    **{name: title for name, title, _ in FACETS},
+    "year_from": "Från år",
+    "year_to": "Till år",
+}
+MAX_VALUES = 10
+
+UrlFor = Callable[[dict], str]
+
+
+def facet_results(counts: Mapping[str, Mapping[str, int]], params: dict, url_for: UrlFor,
+                  max_values: int = MAX_VALUES) -> list[dict]:
+    """The facets of a search, from the service's ``{facet: {value: count}}`` counts."""
+    facets = []
+    for name, title, label in FACETS:
+        values = {str(k): int(v) for k, v in (counts.get(name) or {}).items()}
+        selected = None if params.get(name) is None else str(params[name])
+        if selected is not None and selected not in values:
+            values[selected] = 0  # keep the chosen value visible (and removable) at zero hits
+        if name == "year":
+            ordered = _year_span(values)
+            truncated = False
+        else:
+            ordered = sorted(values.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+            truncated = len(ordered) > max_values
+            ordered = ordered[:max_values]
+            if selected is not None and all(v != selected for v, _ in ordered):
+                ordered.append((selected, values[selected]))
+        results = [
+            {
+                "value": value,
+                "label": label(value),
+                "count": count,
+                "selected": value == selected,
+                "toggle_url": url_for(_toggle(params, name, value, value == selected)),
+            }
+            for value, count in ordered
+        ]
+        facets.append({"name": name, "title": title, "results": results, "truncated": truncated,
+                       "max_count": max((r["count"] for r in results), default=0)})
+    return facets
+
+
+def _year_span(values: dict[str, int]) -> list[tuple[str, int]]:
+    years = sorted(int(v) for v in values if v.isdigit())
+    if not years:
+        return []
+    return [(str(y), values.get(str(y), 0)) for y in range(years[0], years[-1] + 1)]
+
+
+def _toggle(params: dict, name: str, value: str, selected: bool) -> dict:
+    if selected:
+        return url_args(params, **{name: None, "page": 1})
+    changes: dict = {name: value, "page": 1}
+    if name == "year":  # one year replaces a range
+        changes.update(year_from=None, year_to=None)
+    return url_args(params, **changes)
+
+
+def active_filters(params: dict, url_for: UrlFor) -> list[dict]:
+    """The active filters as removable chips: ``{name, title, value, label, remove_url}``."""
+    chips = []
+    labels = {name: label for name, _, label in FACETS}
+    for name, title in FILTER_TITLES.items():
+        value = params.get(name)
+        if value is None:
+            continue
+        chips.append({
+            "name": name,
+            "title": title,
+            "value": str(value),
+            "label": labels.get(name, str)(str(value)),
+            "remove_url": url_for(url_args(params, **{name: None, "page": 1})),
+        })
+    return chips
