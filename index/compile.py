@@ -1,9 +1,10 @@
 """Parse tree (index.querytree) -> Whoosh query over the section text fields.
 
-Words are analysed exactly as the indexed text was (the Swedish analyzer, query mode), so
-"nämnden" finds "nämndens". Tokens the analyzer puts at one position are alternatives (OR);
-tokens at successive positions must all occur (AND). Multi-word queries get an optional,
-boosted phrase clause so passages where the words stand together rank first.
+Words are analysed by the analyzer's query side (``index.analysis.analyze_query``): each word
+matches its Snowball stem or its OCR-folded key ("nämnden" finds "nämndens" and the OCR reading
+"nimnden"), or, more weakly, all of its compound parts. Successive words must all occur (AND).
+Phrases match the folded keys in order. Multi-word queries get an optional, boosted phrase
+clause so passages where the words stand together rank first.
 """
 
 from __future__ import annotations
@@ -13,27 +14,27 @@ from functools import lru_cache
 
 from whoosh import query as wq
 
+from index.analysis import QueryTerm, analyze_query, prefix_key
 from index.querytree import And, Node, Not, Or, Phrase, Prefix, Word
-from index.schema import SPELL_FIELD, TEXT_FIELDS, build_schema
+from index.schema import TEXT_FIELDS
 
 PHRASE_BOOST = 2.0
 PROXIMITY_SLOP = 4
 PROXIMITY_BOOST = 1.0
+KEY_WEIGHT = 0.8          # the folded key counts a little less than the exact stem
+PARTS_WEIGHT = 0.5        # all compound parts present: a weaker stand-in for the compound
 MAX_PREFIX_TERMS = 256
 MIN_PREFIX_LENGTH = 2
 
-_ANALYZER = build_schema()["body"].analyzer
-
 
 @lru_cache(maxsize=50_000)
-def analyse(text: str) -> tuple[tuple[str, ...], ...]:
-    """Analysed tokens of ``text``, grouped by position: (("nämnd",), ("barn", "barnavård")...)."""
-    groups: dict[int, list[str]] = {}
-    for token in _ANALYZER(text, positions=True, mode="query"):
-        bucket = groups.setdefault(token.pos, [])
-        if token.text not in bucket:
-            bucket.append(token.text)
-    return tuple(tuple(groups[pos]) for pos in sorted(groups))
+def analyse(text: str) -> tuple[QueryTerm, ...]:
+    """The query terms of ``text``, one per word position (stop words gone), memoized."""
+    return tuple(analyze_query(text))
+
+
+def highlight_terms(terms: tuple[QueryTerm, ...]) -> set[str]:
+    return {t for q in terms for t in (q.stem, q.key, *q.parts)}
 
 
 @dataclass
@@ -47,27 +48,27 @@ class Compiled:
     conjunctive: bool = False                          # an AND of two or more words
 
 
-def _term_any_field(term: str) -> wq.Query:
-    return wq.Or([wq.Term(name, term, boost=boost) for name, boost in TEXT_FIELDS.items()])
+def _term_any_field(term: str, weight: float = 1.0) -> wq.Query:
+    return wq.Or([wq.Term(name, term, boost=boost * weight) for name, boost in TEXT_FIELDS.items()])
 
 
-def _group_query(groups: tuple[tuple[str, ...], ...]) -> wq.Query | None:
-    parts = []
-    for alternatives in groups:
-        options = [_term_any_field(t) for t in alternatives]
-        parts.append(options[0] if len(options) == 1 else wq.Or(options))
-    if not parts:
+def _words_query(terms: tuple[QueryTerm, ...]) -> wq.Query | None:
+    positions = []
+    for term in terms:
+        options = [_term_any_field(term.stem), _term_any_field(term.key, KEY_WEIGHT)]
+        if len(term.parts) >= 2:
+            options.append(wq.And([_term_any_field(p, PARTS_WEIGHT) for p in term.parts]))
+        positions.append(wq.Or(options))
+    if not positions:
         return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+    return positions[0] if len(positions) == 1 else wq.And(positions)
 
 
-def _phrase_query(groups: tuple[tuple[str, ...], ...], slop: int = 1, boost: float = 1.0) -> wq.Query | None:
-    if not groups:
-        return None
-    if len(groups) == 1:
-        return _group_query(groups)
-    words = [alternatives[0] for alternatives in groups]
-    return wq.Or([wq.Phrase(name, words, slop=slop, boost=boost * weight)
+def _phrase_query(terms: tuple[QueryTerm, ...], slop: int = 1, boost: float = 1.0) -> wq.Query | None:
+    if len(terms) <= 1:
+        return _words_query(terms)
+    keys = [t.key for t in terms]
+    return wq.Or([wq.Phrase(name, keys, slop=slop, boost=boost * weight)
                   for name, weight in TEXT_FIELDS.items()])
 
 
@@ -78,16 +79,16 @@ class _Compiler:
 
     def node(self, node: Node, positive: bool = True) -> wq.Query | None:
         if isinstance(node, Word):
-            groups = analyse(node.text)
+            terms = analyse(node.text)
             if positive:
-                self.out.terms.update(t for g in groups for t in g)
+                self.out.terms |= highlight_terms(terms)
                 self.out.words.append(node.text)
-            return _group_query(groups)
+            return _words_query(terms)
         if isinstance(node, Phrase):
-            groups = analyse(" ".join(node.words))
+            terms = analyse(" ".join(node.words))
             if positive:
-                self.out.terms.update(t for g in groups for t in g)
-            return _phrase_query(groups)
+                self.out.terms |= highlight_terms(terms)
+            return _phrase_query(terms)
         if isinstance(node, Prefix):
             return self.prefix(node.text, positive)
         if isinstance(node, Not):
@@ -109,34 +110,22 @@ class _Compiler:
         return parts[0] if len(parts) == 1 else kind(parts)
 
     def prefix(self, text: str, positive: bool) -> wq.Query | None:
-        """prefix*: expand against the unstemmed and stemmed vocabularies, a bounded number of terms."""
+        """prefix*: the folded-key prefix against the text fields, a bounded number of terms."""
         text = text.casefold().strip()
-        if len(text) < MIN_PREFIX_LENGTH:
+        key = prefix_key(text) if len(text) >= MIN_PREFIX_LENGTH else None
+        if key is None or len(key) <= MIN_PREFIX_LENGTH:
             return None
-        stems = {t for g in analyse(text) for t in g} | {text}
-        terms: list[wq.Query] = []
-        for name in TEXT_FIELDS:
-            seen: set[str] = set()
-            for stem in stems:
-                for btext in self.reader.expand_prefix(name, stem):
-                    seen.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-                    if len(seen) >= MAX_PREFIX_TERMS:
-                        break
-            terms.extend(wq.Term(name, t) for t in sorted(seen))
-        spelled = []
-        for btext in self.reader.expand_prefix(SPELL_FIELD, text):
-            spelled.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-            if len(spelled) >= MAX_PREFIX_TERMS:
-                break
         if positive:
             self.out.prefixes.add(text)
-        # The unstemmed forms, analysed, reach the stemmed text fields too.
-        for word in spelled:
-            for group in analyse(word):
-                terms.extend(wq.Term(name, t) for t in group for name in TEXT_FIELDS)
-        if not terms:
+        expanded: set[str] = set()
+        for name in TEXT_FIELDS:
+            for i, btext in enumerate(self.reader.expand_prefix(name, key)):
+                if i >= MAX_PREFIX_TERMS:
+                    break
+                expanded.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+        if not expanded:
             return wq.NullQuery
-        return wq.Or(list(dict.fromkeys(terms)))
+        return wq.Or([_term_any_field(t) for t in sorted(expanded)])
 
 
 def compile_tree(tree: Node | None, reader) -> Compiled:
@@ -151,11 +140,11 @@ def compile_tree(tree: Node | None, reader) -> Compiled:
         main = wq.And([wq.Every(), main])
     words = _plain_words(tree)
     if len(words) >= 2:
-        groups = analyse(" ".join(words))
+        terms = analyse(" ".join(words))
         compiler.out.conjunctive = isinstance(tree, And)
-        if len(groups) >= 2:
-            boost = [_phrase_query(groups, slop=1, boost=PHRASE_BOOST),
-                     _phrase_query(groups, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)]
+        if len(terms) >= 2:
+            boost = [_phrase_query(terms, slop=1, boost=PHRASE_BOOST),
+                     _phrase_query(terms, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)]
             main = wq.AndMaybe(main, wq.Or(boost))
     compiler.out.query = main
     return compiler.out

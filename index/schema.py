@@ -7,12 +7,11 @@ values live in sortable column fields, read into arrays once per index generatio
 
 from __future__ import annotations
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from index.analysis import swedish_analyzer
+from index.analysis import spelling_analyzer, swedish_analyzer
 
-SCHEMA_VERSION = "kb-1"
+SCHEMA_VERSION = "kb-2"
 
 SECTION = "section"
 DOCUMENT = "document"
@@ -27,11 +26,6 @@ COLUMN_FIELDS = ("record", "doc_id", "year", "date", "committee", "doc_type", "m
 SPELL_FIELD = "spell"
 
 
-def spell_analyzer():
-    """Unstemmed lower-cased words (for "menade du"): fuzzy matching needs real word forms."""
-    return RegexTokenizer(r"[^\W\d_]{2,}") | LowercaseFilter()
-
-
 def build_schema() -> Schema:
     text = swedish_analyzer()
     fields = {
@@ -39,7 +33,8 @@ def build_schema() -> Schema:
         "body": TEXT(analyzer=text, phrase=True),
         "heading": TEXT(analyzer=text, phrase=True),
         "title": TEXT(analyzer=text, phrase=True),
-        SPELL_FIELD: TEXT(analyzer=spell_analyzer(), phrase=False),
+        # Unstemmed real words for "menade du": fuzzy matching needs word forms, not stems.
+        SPELL_FIELD: TEXT(analyzer=spelling_analyzer(), phrase=False),
         "case_numbers": KEYWORD(lowercase=False, commas=True, scorable=False),
         "payload": STORED(),
     }

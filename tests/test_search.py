@@ -171,3 +171,9 @@ def test_collapse_order_moves_a_documents_extra_hits_back():
 def test_a_query_of_only_small_words_says_so(store):
     result = store.search(q(Word("och")))
     assert result["total"] == 0 and result["notice"]
+
+
+def test_proper_swedish_finds_the_ocr_reading(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.write([make_doc("ocr", [("Rubrik", "Beslutet fattades av nimnden efter beredning.", None)])])
+    assert [h["doc_id"] for h in store.search("nämnden")["hits"]] == ["ocr"]

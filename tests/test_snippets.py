@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from index.compile import analyse
+from index.compile import analyse, highlight_terms
 from index.snippets import make_snippet, match_spans
 
 
 def terms(*words):
-    return {t for w in words for g in analyse(w) for t in g}
+    return {t for w in words for t in highlight_terms(analyse(w))}
 
 
 def test_markup_in_the_text_renders_inert():
@@ -44,3 +44,8 @@ def test_the_window_shows_the_matches_of_a_long_text():
 def test_without_a_match_the_snippet_is_the_beginning():
     snippet = make_snippet("Första meningen. " * 30, terms("saknas"), width=60)
     assert snippet.startswith("Första meningen.") and "<mark>" not in snippet
+
+
+def test_an_ocr_reading_of_the_query_word_is_highlighted():
+    snippet = make_snippet("Beslutet togs av nimnden i maj.", terms("nämnden"))
+    assert "<mark>nimnden</mark>" in snippet
