@@ -1,0 +1,309 @@
+"""Segmentation (avsnitt): cleaned paragraphs -> sections, the unit of search.
+
+Which paragraphs are headings, in order of strength:
+
+1. the format says so (``Block.heading``: Word styles, HTML <h1>-<h6>, markdown "#");
+2. a numbered label opens the paragraph: "Rekommendation 1: Säkerställ ...", "Rekommendation:
+   ..." (numbered 1, 2, 3 in order of appearance), "Rekommendation två", "Inriktningsmål 2 - ...",
+   "Aktivitet 1.1: ..." (labels in ``tables/headings.toml``);
+3. a heading keyword opens a one-line paragraph without a full stop ("Sammanfattning", "Ärendet",
+   "Förvaltningens överväganden"), or an inline label ("Beskrivning: text" -> heading
+   "Beskrivning", the text is the section's first paragraph);
+4. any other short one-line paragraph (at most 16 words, starts with a capital, ends in a letter,
+   no full stop) that is wholly emphasised, or that introduces text: the next paragraph is running
+   text (6+ words or a list) or itself a heading. A short line right after a value label such as
+   "Beslutet skickas till" or "Ansvariga" is that label's value, not a heading.
+
+Kinds: summary / proposal / basis / matter when the whole heading (or one "/"-separated part, as in
+"Bakgrund / Ärendet") is one of the kind labels; recommendation / goal / activity for numbered
+labels; "heading" for the rest; "preamble" for text before the first heading.
+
+Ownership (the rule for sub-headings): a heading that is neither a label nor a top-level heading
+belongs to the recommendation, goal and activity in force. A recommendation is in force from its
+label until the next recommendation, goal or activity label, a heading of kind summary / proposal /
+basis / matter, or a top-level heading listed in the table ("Ansvariga", "Förvaltningens
+överväganden", "Bilagor", ...). A goal is in force until the next goal or a top-level heading; an
+activity until the next activity, goal or top-level heading, and an activity "3.2" always belongs
+to goal 3. So "Uppföljning" under "Aktivitet 1.2" belongs to activity "1.2" and goal 1.
+
+The statement of a recommendation or activity is the text after its label on the same paragraph
+(clean.py has already joined OCR lines broken inside it), or, after a bare "Rekommendation 1:", the
+next paragraph. Section headings of labels read "Rekommendation 1: <statement>".
+``Section.number`` is the section's position in the returned list (0-based).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.clean import (
+    ends_sentence,
+    fold,
+    is_item,
+    starts_with_keyword,
+    table,
+)
+from ingest.model import Block, Page, Section
+
+MAX_HEADING_WORDS = 16
+BODY_WORDS = 6
+SEPARATOR = r"\s*[:\-–—]\s*"
+
+
+@dataclass
+class Label:
+    """A numbered label at the start of a paragraph."""
+
+    kind: str  # recommendation | goal | activity
+    word: str  # the label as written ("Rekommendation")
+    number: int | str | None  # None: unnumbered, numbered in order of appearance
+    rest: str  # the statement after the label
+
+
+@dataclass
+class Heading:
+    kind: str
+    title: str
+    body: str = ""  # text after an inline label ("Beskrivning: ...")
+    raw_body: str = ""
+    label: Label | None = None
+    strong: bool = True  # format, label or keyword (not the generic short-line rule)
+
+
+def _word_end(text: str, n: int) -> int:
+    """Offset just after the n-th word of ``text``."""
+    spans = list(re.finditer(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*", text))
+    return spans[n - 1].end() if len(spans) >= n else len(text)
+
+
+def parse_label(text: str) -> Label | None:
+    """Parse "Rekommendation 1: ...", "Rekommendation: ...", "Aktivitet 1.1: ...", "Inriktningsmål 2 - ..."."""
+    text = text.strip()
+    if not text[:1].isupper():
+        return None
+    words = table()["number_words"]
+    folded_words = {fold(w): v for w, v in words.items()}
+    for kind, spec in table()["labels"].items():
+        n = starts_with_keyword(text, spec["words"])
+        if not n:
+            continue
+        end = _word_end(text, n)
+        word, tail = text[:end], text[end:]
+        style = spec["number"]
+        if style == "dotted":
+            m = re.match(r"\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\b(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)", tail)
+            if m:
+                return Label(kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip())
+            continue
+        m = re.match(r"\s*(\d{1,2})\b(?![.,]\d)(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)", tail)
+        if m:
+            return Label(kind, word, int(m.group(1)), tail[m.end():].strip())
+        m = re.match(r"\s*(\w+)(?:" + SEPARATOR + r"|\s*$)", tail)
+        if m and fold(m.group(1)) in folded_words:
+            return Label(kind, word, folded_words[fold(m.group(1))], tail[m.end():].strip())
+        if style == "optional":
+            m = re.match(r"\s*:\s*", tail)
+            if m:
+                return Label(kind, word, None, tail[m.end():].strip())
+    return None
+
+
+def _matches_any(title: str, names: list[str]) -> bool:
+    folded = fold(title)
+    parts = {folded} | {fold(p) for p in title.split("/")}
+    return any(fold(n) in parts for n in names)
+
+
+def kind_of(title: str) -> str:
+    """summary / proposal / basis / matter by the kinds table, else "heading"."""
+    for kind, names in table()["kinds"].items():
+        if _matches_any(title, names):
+            return kind
+    return "heading"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def strong_heading(block: Block) -> Heading | None:
+    """Rules 1-3 of the module docstring, on the repaired text (the raw text as a fallback)."""
+    text = block.text.strip()
+    label = parse_label(text) or parse_label(block.raw or "")
+    if label:
+        return Heading(label.kind, "", label=label)
+    if block.heading:
+        return Heading(kind_of(text), _one_line(text))
+    spec = table()["headings"]
+    n = starts_with_keyword(text, spec["inline"])
+    if n and re.match(r"\s*:", text[_word_end(text, n):]):
+        raw = block.raw or text
+        rn = starts_with_keyword(raw, spec["inline"])
+        raw_body = re.sub(r"^\s*:\s*", "", raw[_word_end(raw, rn):]) if rn else raw
+        body = re.sub(r"^\s*:\s*", "", text[_word_end(text, n):])
+        title = text[:_word_end(text, n)]
+        if body:
+            return Heading(kind_of(title), title, body=body, raw_body=raw_body)
+        return Heading(kind_of(title), title)
+    if "\n" in text or len(text.split()) > MAX_HEADING_WORDS or ends_sentence(text):
+        return None
+    keywords = spec["keywords"] + [k for names in table()["kinds"].values() for k in names]
+    if text[:1].isupper() and (starts_with_keyword(text, keywords) or starts_with_keyword(block.raw or "", keywords)):
+        return Heading(kind_of(text), _one_line(text.rstrip(":")))
+    return None
+
+
+def is_candidate(block: Block) -> bool:
+    """Rule 4's shape: a short one-line paragraph without a full stop, starting with a capital."""
+    text = block.text.strip()
+    return (
+        "\n" not in text
+        and 0 < len(text.split()) <= MAX_HEADING_WORDS
+        and len(text) <= 120
+        and text[:1].isupper()
+        and (text[-1:].isalpha() or text[-1:] in ")”\"")
+        and not is_item(text)
+        and sum(c.isalpha() for c in text) >= 3
+    )
+
+
+def _body_like(block: Block) -> bool:
+    text = block.text.strip()
+    return is_item(text) or "\n• " in text or len(text.split()) >= BODY_WORDS
+
+
+def classify(blocks: list[Block]) -> list[Heading | None]:
+    """Decide which blocks are headings (rules 1-4)."""
+    values = table()["headings"]["values"]
+    found: list[Heading | None] = [strong_heading(b) for b in blocks]
+    for i in range(len(blocks) - 1, -1, -1):
+        if found[i] is not None or not is_candidate(blocks[i]):
+            continue
+        if i > 0 and _matches_any(_one_line(blocks[i - 1].text).rstrip(":"), values):
+            continue  # the value of "Beslutet skickas till", "Vår referens", ...: not a heading
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        introduces = nxt is not None and (found[i + 1] is not None or (_body_like(nxt) and not is_candidate(nxt)))
+        if blocks[i].emphasis or introduces:
+            text = _one_line(blocks[i].text)
+            found[i] = Heading(kind_of(text), text, strong=False)
+    return found
+
+
+@dataclass
+class _Owner:
+    recommendation: int | None = None
+    goal: int | None = None
+    activity: str | None = None
+    last_recommendation: int = 0
+
+
+def _update_owner(owner: _Owner, head: Heading) -> None:
+    label = head.label
+    if label is None:
+        if head.kind != "heading" or _matches_any(head.title, table()["headings"]["top_level"]):
+            owner.recommendation = owner.goal = owner.activity = None
+        return
+    if label.kind == "recommendation":
+        number = label.number if isinstance(label.number, int) else owner.last_recommendation + 1
+        owner.recommendation, owner.goal, owner.activity = number, None, None
+        owner.last_recommendation = number
+    elif label.kind == "goal":
+        owner.recommendation, owner.goal, owner.activity = None, int(label.number), None
+    elif label.kind == "activity":
+        owner.recommendation, owner.activity = None, str(label.number)
+        owner.goal = int(str(label.number).split(".")[0])
+
+
+def _label_title(label: Label, number: int | str | None, statement: str) -> str:
+    word = _one_line(label.word)
+    sep = " –" if label.kind == "goal" else ":"
+    return f"{word} {number}{sep} {statement}" if statement else f"{word} {number}"
+
+
+def segment_blocks(blocks: list[Block]) -> list[Section]:
+    """Group cleaned (and repaired) blocks into sections. See the module docstring."""
+    heads = classify(blocks)
+    owner = _Owner()
+    sections: list[Section] = []
+    body: list[Block] = []
+    consumed: set[int] = set()
+
+    def flush_preamble() -> None:
+        if body and not sections:
+            sections.append(Section(0, "", "preamble", _join(body, "text"), _join(body, "raw"), page=body[0].page))
+            body.clear()
+
+    current: Section | None = None
+    for i, block in enumerate(blocks):
+        if i in consumed:
+            continue
+        head = heads[i]
+        if head is None:
+            if current is None:
+                body.append(block)
+            else:
+                _append(current, block.text, block.raw or block.text)
+            continue
+        flush_preamble()
+        _update_owner(owner, head)
+        title, kind = head.title, head.kind
+        if head.label is not None:
+            kind = head.label.kind
+            number = {"recommendation": owner.recommendation, "goal": owner.goal,
+                      "activity": owner.activity}[kind]
+            statement = _one_line(head.label.rest)
+            if not statement and i + 1 < len(blocks) and heads[i + 1] is None and kind == "recommendation":
+                statement = _one_line(blocks[i + 1].text)
+                consumed.add(i + 1)
+            title = _label_title(head.label, number, statement.lstrip("[|").strip())
+        current = Section(
+            number=len(sections), heading=title, kind=kind, text="", raw_text="",
+            recommendation=owner.recommendation, activity=owner.activity, goal=owner.goal, page=block.page,
+        )
+        if head.body:
+            _append(current, head.body, head.raw_body or head.body)
+        sections.append(current)
+    flush_preamble()
+    return sections
+
+
+def _append(section: Section, text: str, raw: str) -> None:
+    section.text = f"{section.text}\n\n{text}" if section.text else text
+    section.raw_text = f"{section.raw_text}\n\n{raw}" if section.raw_text else raw
+
+
+def _join(blocks: list[Block], attr: str) -> str:
+    if attr == "raw":
+        return "\n\n".join(b.raw or b.text for b in blocks)
+    return "\n\n".join(b.text for b in blocks)
+
+
+def segment(text: str) -> list[Section]:
+    """Clean and segment one page of text (a convenience for tests; no OCR repair)."""
+    from ingest.clean import clean_pages
+
+    return segment_blocks(clean_pages([Page(1, text)]))
+
+
+def _statement(section: Section) -> str:
+    return section.heading.split(": ", 1)[1] if ": " in section.heading else ""
+
+
+def recommendation_statements(sections: list[Section]) -> list[dict]:
+    """One {number, text} per recommendation number, in order, with the (repaired) statement."""
+    out: dict[int, str] = {}
+    for s in sections:
+        if s.kind == "recommendation" and s.recommendation is not None:
+            if not out.get(s.recommendation):
+                out[s.recommendation] = _statement(s)
+    return [{"number": n, "text": t} for n, t in out.items()]
+
+
+def activity_list(sections: list[Section]) -> list[dict]:
+    """One {number, text} per plan activity ("1.1"), in order of appearance."""
+    out: dict[str, str] = {}
+    for s in sections:
+        if s.kind == "activity" and s.activity is not None and not out.get(s.activity):
+            out[s.activity] = _statement(s)
+    return [{"number": n, "text": t} for n, t in out.items()]
