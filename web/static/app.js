@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  // Changing the sort order submits the search form at once.
+  // Changing a filter list submits its form at once (the button stays for use without JS).
   document.querySelectorAll("select.js-autosubmit").forEach(function (select) {
     select.addEventListener("change", function () {
       if (select.form) select.form.submit();
