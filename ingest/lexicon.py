@@ -15,26 +15,27 @@ floor :data:`HUNSPELL_FREQ`, so it counts as known but loses to any common word.
 
 Loading wordfreq and expanding Hunspell takes seconds, so the result is written once to
 ``platformdirs.user_cache_dir("kb")`` (a folder keyed by the source package versions and
-renamed into place atomically): a marshal file with the wordfreq codes and a sorted,
-memory-mapped NumPy array of Hunspell forms. Later processes open it in about 0.2 s.
+renamed into place atomically): sorted NumPy arrays of forms, frequency codes and flags,
+which later processes memory-map in a few milliseconds.
 """
 
 from __future__ import annotations
 
-import marshal
+import hashlib
 import math
 import os
 import re
 import shutil
 import sys
 import tempfile
+import zlib
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import platformdirs
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 # A word known only to Hunspell: counted as known, but below almost every wordfreq word.
 HUNSPELL_FREQ = 1e-9
 # Compound parts: at least this many letters each, at most this many parts.
@@ -52,7 +53,10 @@ _COMPOUND_BEGIN = "X"
 # Frequency by centibel code (wordfreq quantises to centibels); codes run 0..1200.
 _FREQ_OF_CODE = [10 ** (-code / 100) for code in range(1201)]
 _MAX_CODE = 1200
-_HUNSPELL_WIDTH = 48  # bytes per form in the sorted array; longer forms are left out
+_WIDTH = 48  # bytes per form in the sorted array; longer forms are left out
+NO_FREQ = 0xFFFF  # frequency code of a form wordfreq does not list
+IN_HUNSPELL = 1  # flag: Hunspell lists the form as a stand-alone word
+COMPOUND_HEAD = 2  # flag: Hunspell allows the form at the start or middle of a compound
 _COMPOUND_MIDDLE = "U"
 _NEED_AFFIX = "¤"
 _FORBIDDEN = "%"
@@ -61,45 +65,102 @@ _FORBIDDEN = "%"
 class Lexicon:
     """Word frequencies plus Hunspell's word forms; lookups take lower-case words.
 
-    ``codes`` maps each wordfreq word to its frequency in centibels below 1 (wordfreq's own
-    quantisation: freq = 10 ** (-code / 100)); ``hunspell`` is a sorted array of UTF-8 forms
-    (searched by bisection, so it can stay memory-mapped); ``heads`` holds compound-only
-    first parts.
+    Three parallel arrays, sorted by the UTF-8 form so that a lookup is one bisection and
+    the arrays can stay memory-mapped (no dictionary to rebuild at start-up): ``keys``
+    (the forms), ``codes`` (wordfreq frequency in centibels below 1, wordfreq's own
+    quantisation, freq = 10 ** (-code / 100); :data:`NO_FREQ` when wordfreq lacks the
+    form) and ``flags`` (:data:`IN_HUNSPELL`, :data:`COMPOUND_HEAD`).
     """
 
-    def __init__(self, codes: dict[str, int], hunspell: np.ndarray, heads: frozenset[str]):
+    def __init__(self, keys: np.ndarray, codes: np.ndarray, flags: np.ndarray, folder: Path | None = None):
+        self._keys = keys
         self._codes = codes
-        self._hunspell = hunspell
-        self._heads = heads  # forms that may start or sit inside a compound (förskole-)
+        self._flags = flags
+        self._width = keys.dtype.itemsize
+        self._folder = folder
+        self._info_memo: dict[str, tuple[int, int]] = {}
         self._split_memo: dict[str, tuple | None] = {}
+        self._skeletons: dict[str, SkeletonIndex] = {}
 
-    def in_hunspell(self, word: str) -> bool:
-        """True when the curated Hunspell dictionary lists ``word`` as a stand-alone form."""
+    @classmethod
+    def from_sources(cls, codes: dict[str, int], hunspell: set[str], heads: set[str], folder=None) -> Lexicon:
+        """Build the arrays from wordfreq codes, Hunspell's stand-alone forms and compound heads."""
+        merged: dict[bytes, list[int]] = {}
+        for word, code in codes.items():
+            merged.setdefault(word.encode("utf-8"), [NO_FREQ, 0])[0] = code
+        for word in hunspell:
+            merged.setdefault(word.encode("utf-8"), [NO_FREQ, 0])[1] |= IN_HUNSPELL
+        for word in heads:
+            merged.setdefault(word.encode("utf-8"), [NO_FREQ, 0])[1] |= COMPOUND_HEAD
+        order = sorted(k for k in merged if 0 < len(k) <= _WIDTH)
+        keys = np.array(order, dtype=f"S{_WIDTH}")
+        code_arr = np.array([merged[k][0] for k in order], dtype=np.uint16)
+        flag_arr = np.array([merged[k][1] for k in order], dtype=np.uint8)
+        return cls(keys, code_arr, flag_arr, folder)
+
+    def _info(self, word: str) -> tuple[int, int]:
+        """(frequency code, flags) of ``word``; (NO_FREQ, 0) when unknown."""
+        hit = self._info_memo.get(word)
+        if hit is not None:
+            return hit
         key = word.encode("utf-8", "surrogatepass")
-        if not key or len(key) > self._hunspell.dtype.itemsize:
-            return False
-        i = int(self._hunspell.searchsorted(key))
-        return i < len(self._hunspell) and self._hunspell[i] == key
+        hit = (NO_FREQ, 0)
+        if key and len(key) <= self._width:
+            i = int(self._keys.searchsorted(key))
+            if i < len(self._keys) and self._keys[i] == key:
+                hit = (int(self._codes[i]), int(self._flags[i]))
+        if len(self._info_memo) > 500_000:
+            self._info_memo.clear()
+        self._info_memo[word] = hit
+        return hit
 
     def freq(self, word: str) -> float:
         """Frequency of ``word`` (0.0 when unknown; :data:`HUNSPELL_FREQ` when only Hunspell knows it)."""
-        code = self._codes.get(word)
-        if code is not None:
+        code, flags = self._info(word)
+        if code != NO_FREQ:
             return _FREQ_OF_CODE[code]
-        return HUNSPELL_FREQ if self.in_hunspell(word) else 0.0
+        return HUNSPELL_FREQ if flags & IN_HUNSPELL else 0.0
 
     def __contains__(self, word: str) -> bool:
-        return word in self._codes or self.in_hunspell(word)
+        code, flags = self._info(word)
+        return code != NO_FREQ or bool(flags & IN_HUNSPELL)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def in_hunspell(self, word: str) -> bool:
+        """True when the curated Hunspell dictionary lists ``word`` as a stand-alone form."""
+        return bool(self._info(word)[1] & IN_HUNSPELL)
+
+    def is_compound_head(self, word: str) -> bool:
+        """True for a form Hunspell allows at the start or middle of a compound (förskole-)."""
+        return bool(self._info(word)[1] & COMPOUND_HEAD)
+
+    def iter_words(self):
+        """Every form the lexicon knows, compound-only heads included (slow: for building indexes)."""
+        for raw in self._keys.tolist():
+            yield raw.decode("utf-8", "replace")
+
+    def skeleton_index(self, fold: dict[str, str]) -> SkeletonIndex:
+        """Words grouped by a folded form: ``fold`` maps characters to class characters.
+
+        OCR repair folds every letter an OCR engine confuses into one class, so a damaged
+        word and its original share a key. Built once per fold table and cached beside
+        the lexicon.
+        """
+        digest = hashlib.sha1(repr(sorted(fold.items())).encode("utf-8")).hexdigest()[:12]
+        if digest not in self._skeletons:
+            folder = (self._folder or cache_dir()) / f"skeleton-{digest}"
+            self._skeletons[digest] = SkeletonIndex.load_or_build(folder, fold, self)
+        return self._skeletons[digest]
 
     def _part_ok(self, part: str, last: bool) -> bool:
         if len(part) < MIN_PART:
             return False
-        if not last and part in self._heads:
+        code, flags = self._info(part)
+        if flags & IN_HUNSPELL or (not last and flags & COMPOUND_HEAD):
             return True
-        code = self._codes.get(part)
-        if code is not None and _FREQ_OF_CODE[code] >= MIN_PART_FREQ:
-            return True
-        return self.in_hunspell(part)
+        return code != NO_FREQ and _FREQ_OF_CODE[code] >= MIN_PART_FREQ
 
     def _part_weight(self, part: str) -> float:
         return max(self.freq(part), HUNSPELL_FREQ)
@@ -137,6 +198,62 @@ class Lexicon:
             return 0.0
         parts = found[1]
         return min(self._part_weight(p) for p in parts) * 1e-3 ** (len(parts) - 1)
+
+
+class SkeletonIndex:
+    """Lexicon words by the CRC-32 of their folded form: sorted keys and positions in the lexicon."""
+
+    def __init__(self, fold: dict[str, str], keys: np.ndarray, ids: np.ndarray, words: np.ndarray):
+        self._table = str.maketrans(fold)
+        self._keys = keys
+        self._ids = ids
+        self._words = words
+
+    def fold(self, word: str) -> str:
+        return word.translate(self._table)
+
+    def lookup(self, word: str) -> list[str]:
+        """Words whose folded form equals ``word``'s folded form (a rare CRC clash may add others)."""
+        key = np.uint32(zlib.crc32(self.fold(word).encode("utf-8", "surrogatepass")))
+        lo = int(self._keys.searchsorted(key, "left"))
+        if lo == len(self._keys) or self._keys[lo] != key:
+            return []
+        hi = int(self._keys.searchsorted(key, "right"))
+        return [self._words[i].decode("utf-8", "replace") for i in self._ids[lo:hi].tolist()]
+
+    @classmethod
+    def build(cls, fold: dict[str, str], lex: Lexicon) -> SkeletonIndex:
+        table = str.maketrans(fold)
+        keys = np.fromiter(
+            (zlib.crc32(w.translate(table).encode("utf-8", "surrogatepass")) for w in lex.iter_words()),
+            dtype=np.uint32,
+            count=len(lex),
+        )
+        order = np.argsort(keys, kind="stable").astype(np.uint32)
+        return cls(fold, keys[order], order, lex._keys)
+
+    @classmethod
+    def load_or_build(cls, folder: Path, fold: dict[str, str], lex: Lexicon) -> SkeletonIndex:
+        try:
+            keys = np.load(folder / "keys.npy", mmap_mode="r").view(np.ndarray)
+            ids = np.load(folder / "ids.npy", mmap_mode="r").view(np.ndarray)
+            if len(ids) == len(lex):
+                return cls(fold, keys, ids, lex._keys)
+        except (OSError, ValueError):
+            pass
+        index = cls.build(fold, lex)
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp = None
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=folder.name + ".tmp"))
+            np.save(tmp / "keys.npy", index._keys)
+            np.save(tmp / "ids.npy", index._ids)
+            os.replace(tmp, folder)
+        except OSError:
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+        return index
 
 
 def _split(lex: Lexicon, word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -268,7 +385,7 @@ def _source_key() -> str:
     return "_".join(versions) + f"_f{CACHE_FORMAT}"
 
 
-def build_sources() -> tuple[dict[str, int], np.ndarray, frozenset[str]]:
+def build_sources(folder: Path | None = None) -> Lexicon:
     """Read wordfreq and Hunspell into the compact form (slow: seconds)."""
     import wordfreq
 
@@ -285,9 +402,7 @@ def build_sources() -> tuple[dict[str, int], np.ndarray, frozenset[str]]:
         words, heads = expand_hunspell(
             dic.read_text(encoding="utf-8", errors="replace"), aff.read_text(encoding="utf-8", errors="replace")
         )
-    encoded = sorted({w.encode("utf-8") for w in words if w} - {b""})
-    hunspell = np.array([w for w in encoded if len(w) <= _HUNSPELL_WIDTH], dtype=f"S{_HUNSPELL_WIDTH}")
-    return codes, hunspell, frozenset(heads)
+    return Lexicon.from_sources(codes, words, heads, folder)
 
 
 def cache_dir() -> Path:
@@ -296,13 +411,16 @@ def cache_dir() -> Path:
     return folder / f"lexicon-sv-{_source_key()}"
 
 
-def _write_cache(folder: Path, codes: dict[str, int], hunspell: np.ndarray, heads: frozenset[str]) -> None:
-    """Write the three files into a temporary folder, then rename it into place (atomic)."""
+_ARRAYS = ("keys", "codes", "flags")
+
+
+def write_cache(folder: Path, lex: Lexicon) -> None:
+    """Write the arrays into a temporary folder, then rename it into place (atomic)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=folder.name + ".tmp"))
     try:
-        (tmp / "words.marshal").write_bytes(marshal.dumps((codes, heads)))
-        np.save(tmp / "hunspell.npy", hunspell)
+        for name in _ARRAYS:
+            np.save(tmp / f"{name}.npy", getattr(lex, f"_{name}"))
         os.replace(tmp, folder)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -311,20 +429,21 @@ def _write_cache(folder: Path, codes: dict[str, int], hunspell: np.ndarray, head
 
 
 def load_lexicon(folder: Path | None = None) -> Lexicon:
-    """Open the cached lexicon, building and caching it first when needed."""
+    """Open the cached lexicon (memory-mapped), building and caching it first when needed."""
     folder = folder or cache_dir()
     try:
-        codes, heads = marshal.loads((folder / "words.marshal").read_bytes())
-        hunspell = np.load(folder / "hunspell.npy", mmap_mode="r")
-    except (OSError, EOFError, ValueError, TypeError):
-        codes, hunspell, heads = build_sources()
-        if folder.is_dir():  # damaged: complete folders only ever appear by rename
-            shutil.rmtree(folder, ignore_errors=True)
-        try:
-            _write_cache(folder, codes, hunspell, heads)
-        except OSError:
-            pass  # a read-only cache folder only costs start-up time
-    return Lexicon(codes, hunspell, heads)
+        arrays = [np.load(folder / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in _ARRAYS]
+        return Lexicon(*arrays, folder)
+    except (OSError, ValueError):
+        pass
+    lex = build_sources(folder)
+    if folder.is_dir():  # damaged: complete folders only ever appear by rename
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        write_cache(folder, lex)
+    except OSError:
+        pass  # a read-only cache folder only costs start-up time
+    return lex
 
 
 _LEXICON: Lexicon | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from ingest import lexicon
@@ -85,9 +84,10 @@ def test_expand_hunspell_applies_suffix_rules_and_compound_flags():
 
 def test_cache_folder_is_read_instead_of_rebuilding(tmp_path):
     folder = tmp_path / "lex"
-    hunspell = np.array(sorted([b"katt", b"hund"]), dtype="S8")
-    lexicon._write_cache(folder, {"katt": 300}, hunspell, frozenset({"kattmat"}))
+    tiny = Lexicon.from_sources({"katt": 300}, {"katt", "hund"}, {"kattmat"})
+    lexicon.write_cache(folder, tiny)
     small = load_lexicon(folder)
     assert small.freq("katt") == pytest.approx(1e-3)
     assert small.freq("hund") == HUNSPELL_FREQ
+    assert small.is_compound_head("kattmat") and "kattmat" not in small
     assert "nämnden" not in small  # proves the tiny cache was used, not the real sources
