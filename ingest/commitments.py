@@ -10,8 +10,10 @@ The vocabulary is data in ``ingest/tables/commitments.toml``. The rules, in orde
    beräknas, återrapporteras, redovisas för nämnden ...) makes a commitment. A *weak* cue
    (ska, skall) states a norm as often as a promise, so it counts only with a deadline phrase
    ("ska vara genomförd den 31 maj 2024") or with one of our own actors as its subject
-   ("Förvaltningen ska se över ..."). A sentence without a future cue counts when it names a
-   deadline and says the work goes on (*pågår*, *fortsätter*) or is done (*har genomförts*).
+   ("Förvaltningen ska se över ..."). A sentence without a future cue counts when its deadline
+   lies wholly after the document's date (the present tense is used for plans: "Redogörelsen
+   uppdateras under första halvåret 2025"), or when it names a deadline and says the work goes
+   on (*pågår*, *fortsätter*) or is done (*har genomförts*).
 3. **Exclusions.** Statements of duty are not promises: a quoted law, regulation or general
    advice ("Enligt socialtjänstlagen ska socialnämnden ..."), the audit procedure ("Nämnden ska
    yttra sig ..."), "X ska ansvara för", predictions of effect ("kommer att leda till"), and
@@ -214,13 +216,17 @@ def commitment_status(sentence: str) -> str:
     return "planned"
 
 
-def is_commitment(sentence: str, has_deadline: bool) -> bool:
-    """Whether a sentence promises action (rules 2 and 3 of the module docstring)."""
+def is_commitment(sentence: str, has_deadline: bool, future: bool = False) -> bool:
+    """Whether a sentence promises action (rules 2 and 3 of the module docstring).
+
+    ``future`` says the sentence's deadline lies wholly after the document's date: Swedish uses
+    the present tense for planned work ("Redogörelsen uppdateras under första halvåret 2025").
+    """
     folded = fold(sentence)
     rx = _rx()
     if rx["duty"].search(folded) or is_external(sentence):
         return False
-    if _cues(folded, ("strong", "kommer_verb")):
+    if future or _cues(folded, ("strong", "kommer_verb")):
         return True
     if weak := _cues(folded, ("weak",)):
         return has_deadline or _org_subject(sentence, weak[0])
@@ -240,7 +246,9 @@ def _section_commitments(section: Section, date, year) -> list[tuple[Section, st
     found = []
     for sentence in split_sentences(section.text):
         deadline = parse_deadline(sentence, date, year)
-        if is_commitment(sentence, deadline is not None):
+        future = (deadline is not None and date is not None and deadline.start > date.isoformat()
+                  and bool(re.search(r"\d{4}", deadline.text)))
+        if is_commitment(sentence, deadline is not None, future):
             found.append((section, sentence, deadline))
     return found
 

@@ -65,7 +65,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _case_numbers(doc: Document) -> set[str]:
-    return {re.sub(r"\s+", "", fold(c)) for c in doc.case_numbers or []}
+    return {re.sub(r"[\W_]+", "", fold(c)) for c in doc.case_numbers or []}
 
 
 def _recommendations(doc: Document) -> dict[str, frozenset[str]]:

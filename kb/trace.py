@@ -49,9 +49,12 @@ _MONTHS = frozenset(table()["months"])
 _VOWELS = re.compile(r"[aeiouyåäöéèæø]")
 
 
+_PARTICIPLE = re.compile(r"(?<=\w{5})(?:at|ad)$")  # "uppdaterat", "planerad": endings Snowball keeps
+
+
 def key(word: str) -> str:
     """A word's comparison key: Swedish stem, folded, every vowel the same (OCR-proof)."""
-    return _VOWELS.sub("a", fold(stem(word.lower())))
+    return _VOWELS.sub("a", fold(_PARTICIPLE.sub("", stem(word.lower()))))
 
 
 def content_keys(text: str) -> list[str]:
@@ -115,27 +118,45 @@ def _words_for(keys: list[str], text: str) -> list[str]:
     return out
 
 
-def promise_keys(c: Commitment, doc: Document | None = None) -> set[str]:
-    """Keys of the promised object: the sentence without its deadline phrase, and the sentence
-    before it when the promise alone says too little ("Åtgärden återrapporteras i januari")."""
+def promise_keys(c: Commitment, doc: Document | None = None) -> tuple[set[str], set[str] | None]:
+    """Keys of the promised object: the sentence without its deadline phrase and without its
+    recommendation's own words; and, when that says too little ("Åtgärden återrapporteras i
+    januari"), the same widened by the sentence before it (else None)."""
     text = c.text.replace(c.deadline.text, " ") if c.deadline else c.text
     keys = set(content_keys(text))
-    if len(keys) < MIN_OBJECT_WORDS and doc is not None:
-        section = next((s for s in doc.sections if s.number == c.section), None)
-        sentences = split_sentences(section.text) if section else []
-        if c.text in sentences and sentences.index(c.text) > 0:
-            keys |= set(content_keys(sentences[sentences.index(c.text) - 1]))
-    return keys
+    if doc is not None:  # the recommendation's own words are shared by every passage under it
+        statement = next((r.get("text") or "" for r in doc.recommendations or []
+                          if str(r.get("number")) == str(c.recommendation)), "")
+        keys = (keys - set(content_keys(statement))) or keys
+    if len(keys) >= MIN_OBJECT_WORDS or doc is None:
+        return keys, None
+    section = next((s for s in doc.sections if s.number == c.section), None)
+    sentences = split_sentences(section.text) if section else []
+    if c.text in sentences and sentences.index(c.text) > 0:
+        return keys, keys | set(content_keys(sentences[sentences.index(c.text) - 1]))
+    return keys, None
+
+
+def _object_overlap(own: set[str], wider: set[str] | None, passage: str, idf) -> tuple[float, list[str]]:
+    """Overlap of the promise with a passage; a short promise's own overlap counts in proportion
+    to its length, its widened form counts in full."""
+    sim, shared = _overlap(own, passage, idf)
+    sim *= min(1.0, len(own) / MIN_OBJECT_WORDS)
+    if wider:
+        wide_sim, wide_shared = _overlap(wider, passage, idf)
+        if wide_sim > sim:
+            return wide_sim, wide_shared
+    return sim, shared
 
 
 def rank_follow_ups(c: Commitment, later: list[tuple[Document, Section]], idf: dict[str, float],
                     doc: Document | None = None) -> list[dict]:
     """Passages of later documents that may report on ``c`` (made in ``doc``), best first."""
-    promise = promise_keys(c, doc)
+    own, wider = promise_keys(c, doc)
     year = c.deadline.end[:4] if c.deadline else None
     ranked = []
     for doc, sec in later:
-        sim, shared = _overlap(promise, sec.text, idf)
+        sim, shared = _object_overlap(own, wider, sec.text, idf)
         place = _same_place(c, sec)
         when = bool(year and year in sec.text)
         if sim == 0 and not place:

@@ -1,0 +1,61 @@
+"""Case grouping: shared case numbers, subject, recommendations and committee."""
+
+from ingest.model import Document
+from kb.cases import group_cases, link_evidence
+
+RECS = [{"number": 1, "text": "Säkerställ att handläggningstiderna följs upp"},
+        {"number": 2, "text": "Säkerställ att synpunkter registreras och besvaras"},
+        {"number": 3, "text": "Säkerställ att ärendena arkiveras enligt arkivreglementet"}]
+
+
+def doc(id_, **kw):
+    base = dict(source=f"{id_}.txt", path=f"/{id_}.txt", sha256="", municipality="Lund",
+                committee="Byggnadsnämnden")
+    base.update(kw)
+    return Document(id=id_, **base)
+
+
+def test_shared_case_number_links():
+    a = doc("a", case_numbers=["SR-2023-81"], committee="Kulturnämnden", date="2024-03-01", year=2024)
+    b = doc("b", case_numbers=["SR 2023-81"], committee="Fritidsnämnden", date="2025-01-02", year=2025)
+    [case] = group_cases([b, a])
+    assert [d.id for d in case.documents] == ["a", "b"]
+    assert case.id == "case-a"
+
+
+def test_follow_up_without_case_number_joins_through_recommendations_and_committee():
+    first = doc("first", case_numbers=["BN-2024-117"], subject="ärendehantering och arkivering",
+                recommendations=RECS, date="2024-04-10", year=2024)
+    later = doc("later", subject="nämndens ärendehantering och arkivering", recommendations=RECS,
+                doc_type="uppföljande yttrande", date=None, year=2025)
+    other = doc("other", subject="vinterväghållning", year=2025)
+    cases = group_cases([later, other, first])
+    assert sorted([d.id for d in c.documents] for c in cases) == [["first", "later"], ["other"]]
+    assert set(link_evidence(first, later)) >= {"recommendations", "subject", "committee"}
+
+
+def test_same_subject_and_committee_link_without_numbers():
+    a = doc("a", subject="barn som befinner sig i kriminalitet", year=2024)
+    b = doc("b", subject="Barn som befinner sig i kriminalitet – uppföljning", year=2025)
+    assert len(group_cases([a, b])) == 1
+
+
+def test_same_subject_in_another_municipality_is_another_case():
+    a = doc("a", subject="barn som befinner sig i kriminalitet", case_numbers=["X-1"], year=2024)
+    b = doc("b", subject="barn som befinner sig i kriminalitet", case_numbers=["X-1"], year=2025,
+            municipality="Malmö")
+    assert len(group_cases([a, b])) == 2
+
+
+def test_committee_alone_does_not_link():
+    a = doc("a", subject="bygglov", year=2024)
+    b = doc("b", subject="vinterväghållning", year=2024)
+    assert len(group_cases([a, b])) == 2
+
+
+def test_undated_original_comes_before_its_follow_up_of_the_same_year():
+    orig = doc("z-orig", case_numbers=["K-1"], doc_type="yttrande", date=None, year=2025)
+    follow = doc("a-follow", case_numbers=["K-1"], doc_type="uppföljande yttrande", date="2025-02-01", year=2025)
+    [case] = group_cases([follow, orig])
+    assert [d.id for d in case.documents] == ["z-orig", "a-follow"]
+    assert case.id == "case-z-orig"
