@@ -111,6 +111,16 @@ def build_index(root: Path) -> Path:
     return index_dir
 
 
+_BUILT: dict[str, Path] = {}
+
+
+def shared_index(tmp_path_factory) -> Path:
+    """One index per test session for every web test module (built on first use)."""
+    if "index" not in _BUILT:
+        _BUILT["index"] = build_index(tmp_path_factory.mktemp("web-index"))
+    return _BUILT["index"]
+
+
 def doc_id_of(client, source: str) -> str:
     docs = client.get("/api/v1/documents").get_json()["documents"]
     return next(d["id"] for d in docs if d["source"] == source)
