@@ -170,6 +170,14 @@ def keyword_heading(text: str) -> bool:
     return starts_with_keyword(text, table()["headings"]["keywords"]) > 0 or bool(label_heading(text))
 
 
+def keyword_only(text: str) -> bool:
+    """The whole line is a heading keyword ("Sammanfattning", "Beslutet skickas till:")."""
+    if not text[:1].isupper():
+        return False
+    words = _words(text.rstrip(":"))
+    return bool(words) and starts_with_keyword(text, table()["headings"]["keywords"]) == len(words)
+
+
 def inline_label(text: str) -> bool:
     """A keyword that carries its text after a colon: "Beskrivning: Verksamheten ska ..."."""
     n = starts_with_keyword(text, table()["headings"]["inline"])
@@ -385,8 +393,10 @@ def _starts_new(cur: Para, line: Line, nxt: Line | None, short: float, known: se
     first = cur.lines[0]
     if _is_heading_line(line, known) or _is_heading_line(prev, known):
         return True
-    if label_heading(text) or (keyword_heading(text) and (ends_sentence(prev.text) or line.blank_before
-                                                          or line.page_start or len(cur.lines) == 1)):
+    if label_heading(text) or keyword_only(text) or keyword_only(prev.text) or (
+        keyword_heading(text) and (ends_sentence(prev.text) or line.blank_before or line.page_start
+                                   or len(cur.lines) == 1)
+    ):
         return True
     if inline_label(text):
         return True

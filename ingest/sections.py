@@ -248,13 +248,14 @@ def segment_blocks(blocks: list[Block]) -> list[Section]:
         flush_preamble()
         _update_owner(owner, head)
         title, kind = head.title, head.kind
+        rest: tuple[str, str] | None = None
         if head.label is not None:
             kind = head.label.kind
             number = {"recommendation": owner.recommendation, "goal": owner.goal,
                       "activity": owner.activity}[kind]
             statement = _one_line(head.label.rest)
             if not statement and i + 1 < len(blocks) and heads[i + 1] is None and kind == "recommendation":
-                statement = _one_line(blocks[i + 1].text)
+                statement, rest = _first_sentence(blocks[i + 1])
                 consumed.add(i + 1)
             title = _label_title(head.label, number, statement.lstrip("[|").strip())
         current = Section(
@@ -263,9 +264,24 @@ def segment_blocks(blocks: list[Block]) -> list[Section]:
         )
         if head.body:
             _append(current, head.body, head.raw_body or head.body)
+        if rest is not None and rest[0]:
+            _append(current, *rest)
         sections.append(current)
     flush_preamble()
     return sections
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+
+
+def _first_sentence(block: Block) -> tuple[str, tuple[str, str]]:
+    """A bare label's statement is the first sentence of the next paragraph; the rest is body."""
+    parts = SENTENCE_END.split(block.text.strip(), maxsplit=1)
+    raw = block.raw or block.text
+    raw_parts = SENTENCE_END.split(raw.strip(), maxsplit=1)
+    rest = parts[1] if len(parts) > 1 else ""
+    raw_rest = raw_parts[1] if len(raw_parts) > 1 and rest else rest
+    return _one_line(parts[0]), (rest, raw_rest)
 
 
 def _append(section: Section, text: str, raw: str) -> None:

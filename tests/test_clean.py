@@ -222,3 +222,8 @@ def test_corpus_page_furniture_is_gone(corpus_dir):
         assert not re.search(r"^\d+ \(\d+\)$", body, re.M), path.name
         assert "Box 12278" not in body and "192 27 Stockholm" not in body
         assert not re.search(r"^Malm\S stad$", body, re.M), path.name
+
+
+def test_keyword_line_without_blank_lines_around_is_its_own_block():
+    text = "Diarienummer KS 2024/12\n2024-05-02\nSammanfattning\nNämnden har yttrat sig över förslaget.\n"
+    assert texts(text) == ["Diarienummer KS 2024/12\n2024-05-02", "Sammanfattning", "Nämnden har yttrat sig över förslaget."]

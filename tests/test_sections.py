@@ -66,6 +66,12 @@ def test_bare_label_takes_the_next_paragraph_as_statement():
     assert secs[0].text == PARA
 
 
+def test_bare_label_statement_is_the_first_sentence_of_the_next_paragraph():
+    secs = segment("Rekommendation 2\n\nSe över rutinerna för bidrag. En rapport lämnas årligen.\n")
+    assert secs[0].heading == "Rekommendation 2: Se över rutinerna för bidrag."
+    assert secs[0].text == "En rapport lämnas årligen."
+
+
 def test_statement_broken_over_lines_comes_out_whole():
     text = (
         "Rekommendation 4: Säkerställ att uppföljning och utvärdering genomförs av arbetet mot\n"
