@@ -242,7 +242,8 @@ def _municipality_patterns() -> list[tuple[re.Pattern[str], str, str]]:
     return pats
 
 
-def detect_municipality(doc: DocText) -> tuple[str | None, str]:
+def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tuple[str | None, str]:
+    """Weighted evidence for the municipality; ``furniture`` holds running headers cleaning removed."""
     t = table("municipalities")["weights"]
     scores: dict[str, float] = defaultdict(float)
     why: dict[str, str] = {}
@@ -266,6 +267,17 @@ def detect_municipality(doc: DocText) -> tuple[str | None, str]:
         name = folded_names.get(fold(m.group(1)).strip())
         if name:
             add(name, "postal", m.start(), f"municipality: postal line '{m.group(0)}'")
+    for d in dates.find_dates(doc.text):
+        line_start = doc.text.rfind("\n", 0, d.start) + 1
+        place = re.fullmatch(r"\s*([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?),?\s*(?:den\s*)?", doc.text[line_start:d.start])
+        name = folded_names.get(" ".join(fold(place.group(1)).split())) if place else None
+        if name:
+            add(name, "postal", line_start, f"municipality: place and date '{doc.text[line_start:d.end]}'")
+    for line in furniture or []:
+        for pattern, name, kind in _municipality_patterns():
+            if pattern.search(fold(line)):
+                scores[name] += t[kind]
+                why.setdefault(name, f"municipality: running header '{line.strip()}'")
     if not scores:
         return None, "municipality: not stated"
     best = max(scores, key=lambda n: scores[n])
@@ -474,8 +486,10 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
                     candidates.append((10, -i, found[0].iso, f"date: '{text}' label"))
             for d in dates.find_dates(source):
                 prefix = " ".join(fold(source[: d.start]).split())
-                if any(prefix.endswith(lab) for lab in labels):
-                    candidates.append((10, -i, d.iso, f"date: '{source[: d.start].strip()[-12:]}' label"))
+                label = next((lab for lab in labels if prefix == lab or prefix.endswith(" " + lab)), None)
+                if label:
+                    word = source[: d.start].rstrip(" :\t")
+                    candidates.append((10, -i, d.iso, f"date: '{word[len(word) - len(label):]}' label"))
                 elif re.fullmatch(r"\s*[A-ZÅÄÖ][\w-]+,?\s*(?:den\s*)?", source[: d.start]) and not source[d.end:].strip(" .,"):
                     candidates.append((9, -i, d.iso, f"date: place and date '{source.strip()}'"))
             iso = dates.parse_date(source)
@@ -587,13 +601,19 @@ def find_case_numbers(text: str) -> list[str]:
 # ---------------------------------------------------------------- title and subject
 
 
+def _is_organ(text: str) -> bool:
+    """A line that only names a nämnd or förvaltning (a letterhead line, not a title)."""
+    f = " ".join(fold(text).split())
+    return bool(_GENERIC.fullmatch(f)) or any(p.fullmatch(f) for p, _, _ in _committee_patterns())
+
+
 def _looks_like_title(text: str, labels: set[str], max_words: int) -> bool:
     words = text.split()
     if not 2 <= len(words) <= max_words or text.rstrip().endswith((".", ":", ",", ";")):
         return False
     if " ".join(fold(text).split()) in labels or "@" in text:
         return False
-    if dates.parse_date(text) or re.fullmatch(r"[\W\d]+", text):
+    if dates.find_dates(text) or re.fullmatch(r"[\W\d]+", text) or _is_organ(text):
         return False
     if re.fullmatch(r"[A-ZÅÄÖ][\w-]+s? (?:stad|kommun)", text.strip()):
         return False
@@ -611,10 +631,12 @@ def detect_title(blocks: list[Block], case_numbers: list[str]) -> tuple[str | No
     labels = {" ".join(fold(x).split()) for x in t["labels"]}
     for block in blocks:
         text = block.text.strip()
-        if _looks_like_title(text, labels, t["max_words"]):
-            for c in case_numbers:
-                text = text.replace(c, "")
-            return _tidy(text), "title: first title line"
+        for line in text.splitlines() or [text]:  # lines cleaning kept apart are letterhead lines
+            line = re.sub(r"^§\s*\d+\s*", "", line.strip())
+            if _looks_like_title(line, labels, t["max_words"]):
+                for c in case_numbers:
+                    line = line.replace(c, "")
+                return _tidy(line), "title: first title line"
         if len(text.split()) > t["prose_words"]:
             break
     for block in blocks:
@@ -645,8 +667,9 @@ def _subject_at(doc_text: str, folded: str) -> str | None:
         words = rest[:cut].split()
         while words and words[0].lower() in t["drop_leading"]:
             words = words[1:]
-        if 1 <= len(words) <= 14:
-            return _tidy(" ".join(words))
+        subject = re.sub(r"\s+(?:för\s+)?\d{4}(?:\s*[-–]\s*\d{4})?$", "", _tidy(" ".join(words)))
+        if 1 <= len(subject.split()) <= 14:
+            return subject
     return None
 
 
@@ -740,27 +763,33 @@ def find_people(blocks: list[Block]) -> list[dict[str, str]]:
         if role and 2 <= len(words) <= 4:
             people.append({"name": " ".join(words), "role": role})
 
-    def flush() -> None:
-        items = [x for x in run if x[0] not in ("org", "skip")]
-        run.clear()
-        leading = [k for k, _ in items if k != "label"]
-        role_first = bool(leading) and leading[0] == "role"
+    def parse(segment: list[tuple[str, str]]) -> None:
+        """One stretch between labels: "Name Role Name Role" or "Role Name Role Name"."""
+        role_first = bool(segment) and segment[0][0] == "role"
         pending_role: str | None = None
         name_words: list[str] = []
-        for kind, value in items + [("end", "")]:
+        for kind, value in segment:
             if kind == "name":
                 name_words.append(value)
-            elif kind == "role" and role_first:
+            elif role_first:
                 if pending_role:
                     emit(name_words, pending_role)
                 name_words, pending_role = [], value
-            elif kind == "role":
+            else:
                 emit(name_words, value)
                 name_words = []
-            else:  # a label or the end closes what came before
-                if role_first:
-                    emit(name_words, pending_role)
-                name_words, pending_role = [], None
+        if role_first:
+            emit(name_words, pending_role)
+
+    def flush() -> None:
+        segment: list[tuple[str, str]] = []
+        for kind, value in run + [("label", "")]:
+            if kind == "label":
+                parse(segment)
+                segment = []
+            elif kind in ("name", "role"):
+                segment.append((kind, value))
+        run.clear()
 
     for block in blocks:
         text = block.text.strip()
@@ -790,7 +819,7 @@ def extract_metadata(blocks: list[Block], sections: list[Section], properties: d
     evidence: dict[str, str] = {}
 
     doc_type, evidence["doc_type"] = detect_doc_type(doc)
-    municipality, evidence["municipality"] = detect_municipality(doc)
+    municipality, evidence["municipality"] = detect_municipality(doc, properties.get("furniture"))
     mentions = find_committees(doc)
     committee, evidence["committee"] = detect_committee(doc, mentions)
     recipient, evidence["recipient"] = detect_recipient(doc, mentions)
