@@ -40,7 +40,7 @@ import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
 
 # Bump whenever the chain's output changes: the index stores it and rebuilds on a mismatch.
-ANALYZER_VERSION = "sv-2"
+ANALYZER_VERSION = "sv-3"
 
 # ---------------------------------------------------------------------------------------
 # Tables (data, not code)
@@ -78,7 +78,8 @@ MAX_PARTS = 3
 #: How frequent (wordfreq) a head must be; a four-letter head (kurs, våld) much more so.
 MIN_HEAD_FREQ = 1e-7
 MIN_SHORT_HEAD_FREQ = 1e-5
-#: How frequent a first part must be, unless Hunspell lists it.
+#: How frequent a first part must be: in a word the lexicon lists whole, and in any other.
+MIN_MODIFIER_FREQ_KNOWN = 1e-6
 MIN_MODIFIER_FREQ = 1e-8
 #: Derivational endings that are also words of the web list; never a compound's head
 #: (förvalt|ningen, utbildn|ingen, ensamkomm|ande are not compounds).
@@ -86,6 +87,7 @@ NOT_HEADS = frozenset(
     """
     ning ningen ningar ningarna ningens ing ingen ingar ingarna ande andet andes ende endet
     else elsen het heten heter tion tionen tioner sammans ering eringen eringar
+    ring ringen ringar ringarna lig liga ligt
     """.split()
 )
 #: Linking letters (fogemorfem) between compound parts: heders|våld, förskole|lärare.
@@ -185,13 +187,13 @@ def _known_head(lex, word: str) -> bool:
     return lex.freq(word) >= floor
 
 
-def _known_modifier(lex, word: str) -> bool:
+def _known_modifier(lex, word: str, floor: float) -> bool:
     """A first part (förled) as written, or without its linking letter (fogemorfem), or with
-    the -a it replaces (förskole- from förskola, kvinno- from kvinna)."""
+    the -a it replaces (förskole- from förskola, hälso- from hälsa), at least ``floor`` frequent."""
     forms = [word]
     if word[-1] in LINKING_LETTERS and len(word) > MIN_PART:
         forms += [word[:-1], word[:-1] + "a"]
-    return any(lex.freq(f) >= MIN_MODIFIER_FREQ or lex.in_hunspell(f) for f in forms)
+    return any(lex.freq(f) >= floor for f in forms)
 
 
 @lru_cache(maxsize=200_000)
@@ -206,9 +208,12 @@ def split_compound(word: str) -> tuple[str, ...] | None:
     lex = _lexicon()
     if lex is None or not word.isalpha() or len(word) < 2 * MIN_PART:
         return None
+    # A word the lexicon lists whole needs common parts to be split (rapport is not rapp|ort);
+    # an unlisted word (feminitetsnormer) is split whenever its parts are known at all.
+    floor = MIN_MODIFIER_FREQ_KNOWN if word in lex else MIN_MODIFIER_FREQ
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         head = word[cut:]
-        if _known_head(lex, head) and _known_modifier(lex, word[:cut]):
+        if _known_head(lex, head) and _known_modifier(lex, word[:cut], floor):
             rest = split_compound(head) if len(head) >= 2 * MIN_PART else None
             parts = (word[:cut],) + (rest or (head,))
             return parts[:MAX_PARTS - 1] + ("".join(parts[MAX_PARTS - 1:]),) if len(parts) > MAX_PARTS else parts
@@ -312,10 +317,9 @@ class DecompoundFilter(Filter):
         for t in tokens:
             parts = compound_parts(t.text) if t.mode != "query" else ()
             yield t
-            for part in parts:
-                c = t.copy()
-                c.text = part
-                yield c
+            for part in parts:  # Whoosh's idiom: the same token object, re-yielded with new text
+                t.text = part
+                yield t
 
 
 class SwedishStemFilter(Filter):
@@ -335,9 +339,8 @@ class OcrFoldFilter(Filter):
         for t in tokens:
             key = fold_key(t.text)
             yield t
-            c = t.copy()
-            c.text = key
-            yield c
+            t.text = key
+            yield t
 
 
 # ---------------------------------------------------------------------------------------
