@@ -48,6 +48,7 @@ TERMINAL = ".!?"
 PAGE_BREAK_BLANKS = 3
 INDENT_BREAK_MIN_LINES = 12
 SHORT_LINE = 0.7  # a line shorter than this share of the page width was not wrapped
+FIT = 0.85  # a line plus the next word under this share of the width was broken on purpose
 MIN_WIDTH = 40
 
 BULLET = re.compile(r"^(?:[•·▪■◦●○¢»*]|[-–—](?=\s+\S)|[eo](?=\s+[A-ZÅÄÖ0-9\"”]))\s+")
@@ -284,7 +285,7 @@ def drop_furniture(pages: list[list[tuple[int, str]]]) -> tuple[list[list[tuple[
                 is_page_counter(text)
                 or any(p.match(text) for p in stray)
                 or (i in edge and _could_be_header(text) and _header_key(text) in repeated)
-                or (i in edge and any(p.match(text) for p in running))
+                or ((i in edge or _header_key(text) in repeated) and any(p.match(text) for p in running))
             )
             if drop:
                 removed.append(text)
@@ -420,10 +421,10 @@ def _starts_new(cur: Para, line: Line, nxt: Line | None, short: float, known: se
         return True
     if ends_sentence(prev.text) and len(prev.text) < short and not lower:
         return True
-    if len(cur.lines) > 1 and (len(cur.lines[-2].text) >= short or label_heading(first.text)) \
-            and len(prev.text) < short and not lower \
-            and not prev.text.endswith((",", "-")):
-        return True  # a short last line ends a wrapped paragraph
+    if not lower and not prev.text.endswith((",", "-")) and _fits(prev.text, text, short) and (
+        label_heading(first.text) or (len(cur.lines) > 1 and len(cur.lines[-2].text) >= short)
+    ):
+        return True  # a line broken before a word that would have fitted ends the paragraph
     return False
 
 
@@ -442,10 +443,18 @@ def _prose(cur: Para, short: float) -> bool:
     return len(cur.lines) > 1 or len(cur.last) >= short
 
 
+def _fits(text: str, following: str, short: float) -> bool:
+    """Would the first word of ``following`` have fitted on the line ``text``?"""
+    word = following.split()[0] if following.split() else ""
+    return len(text) + 1 + len(word) <= FIT * short / SHORT_LINE
+
+
 def _heads_text(prev: Line, line: Line, nxt: Line | None, short: float) -> bool:
-    """A short first line with no full stop above a full text line reads as a heading."""
+    """A first line with no full stop, broken before a word that would have fitted, reads as a heading."""
     text = prev.text
-    if len(text) >= short or ends_sentence(text) or text.endswith((",", ":", "-")):
+    if not _fits(text, line.text, short):
+        return False  # the next word would not have fitted: an ordinary wrapped line
+    if ends_sentence(text) or text.endswith((",", ":", "-")):
         return False
     if not text[:1].isupper() or is_item(text) or is_item(line.text):
         return False
