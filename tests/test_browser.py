@@ -1,0 +1,93 @@
+"""End to end in real headless Chromium: type a query, click a year in the histogram, open a
+document. The app is served by waitress on a free loopback port in a thread. The screenshots
+of the search and document pages are kept in docs/screenshots/ for the README."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from test_web_support import shared_index
+
+from web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    from waitress.server import create_server
+
+    app = create_app({"INDEX": str(shared_index(tmp_path_factory)), "RATE_LIMIT": 0})
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file() and not shutil.which("chromium"):
+        pytest.skip("chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_search_click_a_year_and_open_a_document(browser, base_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(base_url + "/")
+    page.get_by_label("Sök i yttranden, remissvar och uppföljningar").fill("skolskjuts")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=skolskjuts**")
+    heading = page.locator("#results-heading")
+    assert "träffar för" in heading.inner_text()
+    hits_before = page.locator("li.hit").count()
+    assert hits_before >= 2
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=True)
+
+    page.locator(".histogram a", has_text="2023").click()
+    page.wait_for_url("**year=2023**")
+    assert page.locator(".chip", has_text="2023").count() == 1
+    hits = page.locator("li.hit")
+    assert 1 <= hits.count() < hits_before
+    assert all("2023" in hits.nth(i).inner_text() for i in range(hits.count()))
+
+    hits.first.locator("h3 a").click()
+    page.wait_for_url("**/dokument/**")
+    assert page.locator("h1").inner_text().startswith("Yttrande")
+    assert page.locator(".doc-body mark").count() >= 1  # the query words are highlighted
+    page.locator("summary", has_text="ursprungliga OCR-texten").click()
+    assert page.locator(".raw-text pre").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "document.png"), full_page=True)
+    assert errors == []  # no CSP violations, no failed resources, no script errors
+
+
+def test_the_search_page_works_at_phone_width_and_by_keyboard(browser, base_url):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base_url + "/sok?q=skolskjuts")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # no sideways scrolling on a phone
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "innehall"
+    page.goto(base_url + "/sok")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
