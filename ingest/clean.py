@@ -421,6 +421,8 @@ def _starts_new(cur: Para, line: Line, nxt: Line | None, short: float, known: se
         return True
     if ends_sentence(prev.text) and len(prev.text) < short and not lower:
         return True
+    if ends_sentence(prev.text) and nxt is not None and _heads_text(line, nxt, None, short):
+        return True  # a heading-like line right after a sentence end starts a new block
     if not lower and not prev.text.endswith((",", "-")) and _fits(prev.text, text, short) and (
         label_heading(first.text) or (len(cur.lines) > 1 and len(cur.lines[-2].text) >= short)
     ):

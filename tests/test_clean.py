@@ -227,3 +227,16 @@ def test_corpus_page_furniture_is_gone(corpus_dir):
 def test_keyword_line_without_blank_lines_around_is_its_own_block():
     text = "Diarienummer KS 2024/12\n2024-05-02\nSammanfattning\nNämnden har yttrat sig över förslaget.\n"
     assert texts(text) == ["Diarienummer KS 2024/12\n2024-05-02", "Sammanfattning", "Nämnden har yttrat sig över förslaget."]
+
+
+def test_without_blank_lines_a_line_broken_early_ends_heading_and_statement():
+    text = (
+        f"{WIDE} slut.\n"
+        "Tidiga insatser för barn i förskolan\n"
+        f"{WIDE}\n"
+        "Rekommendation: Säkerställ att alla barn får stöd i tid och\n"
+        "på rätt nivå\n"
+        f"{WIDE} slut.\n"
+    )
+    assert texts(text)[1] == "Tidiga insatser för barn i förskolan"
+    assert texts(text)[3] == "Rekommendation: Säkerställ att alla barn får stöd i tid och på rätt nivå"
