@@ -57,7 +57,9 @@ SCHEMAS: dict = {
         "active_filters": {"type": "array", "items": _ref("ActiveFilter")},
         "pagination": _ref("Pagination"),
         "suggestion_url": NSTR,
-    }),
+        "facets_timed_out": {"type": "array", "items": STR},
+    }, ["query", "total", "page", "limit", "hits", "facets", "suggestion", "notice", "filters",
+        "facet_results", "active_filters", "pagination", "suggestion_url"]),
     "Facets": _obj({"query": STR, "facets": _ref("FacetCounts"),
                     "facet_results": {"type": "array", "items": _ref("FacetResult")}}),
     "DocumentSummary": _obj({
