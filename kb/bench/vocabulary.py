@@ -1,0 +1,203 @@
+"""The scale corpus's vocabulary and sentence templates: plain data, written for the benchmark.
+
+Five municipalities (kommuner) with six committees (nämnder) each, the topics an audit office
+(revision) examines, the measures (åtgärder) a committee promises, and short sentence templates
+with ``{slots}``. Nothing here is taken from real case documents.
+"""
+
+from __future__ import annotations
+
+YEARS = (2010, 2026)
+
+#: kommun -> (the six nämnder that write in it, the diarienummer prefix of each nämnd).
+MUNICIPALITIES: dict[str, list[tuple[str, str]]] = {
+    "Västerås": [
+        ("Kommunstyrelsen", "KS"), ("Socialnämnden", "SN"), ("Förskolenämnden", "FSN"),
+        ("Kulturnämnden", "KN"), ("Tekniska nämnden", "TN"), ("Äldrenämnden", "ÄN"),
+    ],
+    "Linköping": [
+        ("Barn- och ungdomsnämnden", "BUN"), ("Miljö- och byggnadsnämnden", "MBN"),
+        ("Omsorgsnämnden", "ON"), ("Gymnasienämnden", "GN"), ("Fritidsnämnden", "FN"),
+        ("Servicenämnden", "SEN"),
+    ],
+    "Umeå": [
+        ("Individ- och familjeomsorgsnämnden", "IFN"), ("Byggnadsnämnden", "BN"),
+        ("Kultur- och fritidsnämnden", "KFN"), ("Utbildningsnämnden", "UN"),
+        ("Funktionsstödsnämnden", "FSTN"), ("Miljönämnden", "MN"),
+    ],
+    "Jönköping": [
+        ("Vård- och omsorgsnämnden", "VON"), ("Samhällsbyggnadsnämnden", "SBN"),
+        ("Grundskolenämnden", "GSN"), ("Arbetsmarknadsnämnden", "AMN"), ("Trafiknämnden", "TRN"),
+        ("Överförmyndarnämnden", "ÖFN"),
+    ],
+    "Örebro": [
+        ("Social- och omsorgsnämnden", "SON"), ("Stadsbyggnadsnämnden", "STBN"),
+        ("Fastighetsnämnden", "FAN"), ("Vuxenutbildningsnämnden", "VUN"),
+        ("Kretsloppsnämnden", "KRN"), ("Valnämnden", "VN"),
+    ],
+}
+
+#: handlingstyp -> how often it occurs (weights, not shares).
+DOC_TYPES: dict[str, int] = {
+    "yttrande": 30, "uppföljande yttrande": 20, "remissvar": 20, "handlingsplan": 15,
+    "uppföljning av handlingsplan": 15,
+}
+
+#: Granskningsområden: what the audit office examined or the plan is about.
+TOPICS = [
+    "arbetet med psykisk ohälsa bland unga", "styrningen av digitala tjänster",
+    "hanteringen av allmänna handlingar", "det systematiska arbetsmiljöarbetet",
+    "upphandlingen av skolskjutsar", "tillsynen av livsmedelsverksamheter",
+    "arbetet mot ekonomisk brottslighet", "kompetensförsörjningen inom äldreomsorgen",
+    "underhållet av kommunala fastigheter", "handläggningen av bygglov",
+    "arbetet med barns skolnärvaro", "den interna kontrollen av ekonomin",
+    "samverkan kring ensamkommande ungdomar", "informationssäkerheten i verksamhetssystemen",
+    "tillgängligheten i kollektivtrafiken", "arbetet med energieffektivisering",
+    "stödet till personer med funktionsnedsättning", "hanteringen av synpunkter och klagomål",
+    "arbetet mot våld i nära relationer", "förebyggandet av fallolyckor hos äldre",
+    "kvaliteten i hemtjänsten", "arbetet med nyanländas etablering",
+    "vattenförsörjningen vid kris", "kostnadskontrollen i investeringsprojekt",
+    "uppföljningen av föreningsbidrag", "arbetet med barnkonventionen",
+    "skötseln av parker och grönområden", "hanteringen av personuppgifter",
+    "beredskapen för extrema väderhändelser", "arbetet med läsfrämjande insatser",
+    "rekryteringen av behöriga lärare", "avfallshanteringen i flerbostadshus",
+    "ärendehanteringen inom överförmyndarverksamheten", "tryggheten i offentlig miljö",
+    "arbetet med hållbara måltider", "stödet till anhöriga som vårdar",
+    "utbetalningen av ekonomiskt bistånd", "användningen av konsulter",
+    "bemanningen inom förskolan", "arbetet med klimatanpassning",
+]
+
+#: Åtgärder: what a committee promises to do (an infinitive phrase).
+MEASURES = [
+    "ta fram en rutin för uppföljning av avvikelser", "införa ett gemensamt ärendesystem",
+    "utbilda samtliga chefer i arbetsmiljölagstiftningen", "genomföra en riskanalys av verksamheten",
+    "se över delegationsordningen", "tydliggöra ansvarsfördelningen mellan enheterna",
+    "inrätta en samordnande funktion", "revidera riktlinjerna för dokumentation",
+    "följa upp handläggningstiderna varje månad", "genomföra en brukarundersökning",
+    "ta fram nyckeltal för kvalitet och kostnad", "införa digitala signeringar",
+    "samla in synpunkter från medborgarna", "upprätta en plan för kompetensutveckling",
+    "granska avtalen med externa leverantörer", "förbättra rapporteringen till nämnden",
+    "kartlägga behovet av stödinsatser", "införa stickprovskontroller av utbetalningar",
+    "uppdatera informationen på webbplatsen", "stärka samverkan med regionen",
+    "genomföra en extern utvärdering", "utveckla metoder för tidig upptäckt",
+    "införa en checklista för introduktion av nyanställda", "minska sjukfrånvaron",
+    "upprätta en handlingsplan för tillgänglighet", "förtydliga processen för internkontroll",
+    "inventera beståndet av lokaler", "utreda förutsättningarna för samlokalisering",
+    "ta fram en kommunikationsplan", "prioritera förebyggande insatser",
+]
+
+#: Who does the work (aktör): förvaltningen, nämnden or a named unit.
+ACTORS = [
+    "förvaltningen", "nämnden", "förvaltningsledningen", "ekonomiavdelningen",
+    "kvalitetsenheten", "HR-avdelningen", "verksamhetsområdet", "stadsledningskontoret",
+]
+
+#: Grupper the work is for.
+GROUPS = [
+    "barn och unga", "äldre personer", "medarbetare", "vårdnadshavare", "företagare",
+    "föreningar", "brukare", "elever", "nyanlända", "hyresgäster",
+]
+
+#: Tidpunkter as phrases; ``{y}`` is a year.
+DEADLINES = [
+    "Under hösten {y}", "Under våren {y}", "Senast den 30 september {y}", "Innan sommaren {y}",
+    "Under första halvåret {y}", "Under andra kvartalet {y}", "Till årsskiftet {y}",
+    "Senast i december {y}",
+]
+
+# -- sentence templates ----------------------------------------------------------------------
+# Slots: {committee} {committee_gen} (genitive) {admin} {municipality} {topic} {measure}
+# {measure2} {actor} {group} {year} {deadline} {auditor}.
+
+AUDITORS = ["revisionen", "stadsrevisionen", "de förtroendevalda revisorerna", "kommunrevisionen"]
+
+SUMMARY = [
+    "{auditor_cap} har under {year} granskat {topic} inom {committee_gen} ansvarsområde.",
+    "Den sammanfattande bedömningen är att nämnden delvis har en ändamålsenlig styrning av {topic}.",
+    "{committee} välkomnar granskningen och delar i stora delar revisionens bedömning.",
+    "Granskningen ger ett värdefullt underlag för det fortsatta utvecklingsarbetet.",
+    "I yttrandet redovisas vilka åtgärder som har vidtagits och vilka som planeras.",
+    "Förvaltningen bedömer att flera av iakttagelserna redan omhändertas i pågående arbete.",
+    "Nämnden föreslås godkänna yttrandet och skicka det till {auditor}.",
+]
+
+MATTER = [
+    "{auditor_cap} har lämnat rekommendationer till nämnden som ska besvaras inom tre månader.",
+    "Granskningen har genomförts genom intervjuer med tjänstepersoner och genom dokumentstudier.",
+    "Av rapporten framgår att rutinerna för {topic} inte är kända i hela organisationen.",
+    "Nämnden ska i sitt svar redovisa vilka åtgärder som ska genomföras och när de ska vara klara.",
+    "Arbetet berör främst {group} och de medarbetare som möter dem i vardagen.",
+    "Förvaltningen har gått igenom rapporten tillsammans med berörda chefer.",
+    "Iakttagelserna har även diskuterats i förvaltningens ledningsgrupp.",
+]
+
+RESPONSE = [
+    "Nämnden instämmer i rekommendationen och ser behovet av ett mer enhetligt arbetssätt.",
+    "{actor_cap} har redan påbörjat arbetet med att {measure}.",
+    "{deadline} kommer {actor} att {measure}.",
+    "Därutöver ska {actor} {measure2} för att nå {group}.",
+    "Arbetet följs upp i nämndens internkontrollplan för {year}.",
+    "Resultatet redovisas för nämnden i samband med verksamhetsberättelsen.",
+    "Ansvarig för åtgärden är förvaltningsdirektören.",
+    "Åtgärden bedöms kunna genomföras inom befintlig budgetram.",
+    "En arbetsgrupp med representanter från flera enheter har tillsatts.",
+]
+
+FOLLOW_UP = [
+    "Åtgärden är genomförd och rutinen har implementerats i samtliga verksamheter.",
+    "Arbetet pågår och beräknas vara klart under {year}.",
+    "{actor_cap} har under året genomfört insatser för att {measure}.",
+    "En första uppföljning visar att andelen avvikelser har minskat.",
+    "Arbetet har försenats på grund av vakanser men återupptas {deadline_lc}.",
+    "Nämnden bedömer att rekommendationen är omhändertagen.",
+    "Resultaten har redovisats för {auditor} vid ett uppföljningsmöte.",
+    "Fortsatt arbete sker inom ramen för den ordinarie verksamhetsplaneringen.",
+]
+
+REFERRAL = [
+    "Kommunstyrelsen har remitterat förslaget till {committee_def} för yttrande.",
+    "Förslaget syftar till att förbättra {topic} i hela {municipality}.",
+    "Förvaltningen är positiv till förslagets inriktning men ser vissa risker.",
+    "Ett genomförande kräver att ansvaret mellan nämnderna tydliggörs.",
+    "Förslaget bedöms påverka {group} i positiv riktning.",
+    "De ekonomiska konsekvenserna behöver utredas vidare innan beslut fattas.",
+    "Förvaltningen föreslår att remissen besvaras med detta tjänsteutlåtande.",
+    "Samråd har skett med de fackliga organisationerna.",
+]
+
+PLAN = [
+    "Handlingsplanen gäller för perioden {year}–{year3} och omfattar hela förvaltningen.",
+    "Syftet är att stärka {topic} och att {measure}.",
+    "Planen har tagits fram i dialog med {group} och med berörda verksamheter.",
+    "Varje aktivitet har en ansvarig chef och en tidpunkt för genomförande.",
+    "{deadline} ska {actor} {measure2}.",
+    "Aktiviteterna följs upp två gånger per år och redovisas för nämnden.",
+    "Arbetet ska bidra till kommunfullmäktiges mål om en trygg och hållbar kommun.",
+    "Inriktningsmålen bygger på nationella riktlinjer och lokala behov.",
+]
+
+SENT_TO = ["Stadsrevisionen", "Kommunstyrelsen", "Revisionskontoret", "Kommunfullmäktige"]
+
+#: Rekommendationer from the audit office (the text after "Rekommendation N: ").
+RECOMMENDATIONS = [
+    "Säkerställ att det finns dokumenterade rutiner för {topic}",
+    "Säkerställ att uppföljningen av {topic} rapporteras till nämnden",
+    "Se över ansvarsfördelningen mellan nämnd och förvaltning",
+    "Säkerställ att riskanalyser genomförs och dokumenteras årligen",
+    "Utveckla den interna kontrollen inom området",
+    "Säkerställ att medarbetarna har den kompetens som uppdraget kräver",
+    "Säkerställ att beslut fattas i enlighet med delegationsordningen",
+    "Förbättra samverkan med andra nämnder och externa aktörer",
+    "Säkerställ att mål och indikatorer är mätbara",
+    "Se till att avvikelser rapporteras och åtgärdas skyndsamt",
+]
+
+#: Inriktningsmål in a handlingsplan.
+GOALS = [
+    "Fler {group} ska få stöd i rätt tid",
+    "Verksamheten ska präglas av hög kvalitet och trygghet",
+    "Medarbetarna ska ha goda förutsättningar i sitt uppdrag",
+    "Kommunens resurser ska användas effektivt",
+    "Samverkan ska vara ett naturligt arbetssätt",
+    "Information till {group} ska vara tydlig och tillgänglig",
+]
