@@ -267,6 +267,17 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
         name = folded_names.get(fold(m.group(1)).strip())
         if name:
             add(name, "postal", m.start(), f"municipality: postal line '{m.group(0)}'")
+    if not scores:
+        for m in re.finditer(r"\b[A-ZÅÄÖ][a-zåäöé]{3,}(?:-[A-ZÅÄÖ][a-zåäöé]+)?\b", doc.text):
+            name = folded_names.get(fold(m.group(0)))
+            if name != m.group(0):
+                continue
+            before = doc.text[max(0, m.start() - 30): m.start()].rstrip(" ")
+            after = doc.text[m.end(): m.end() + 30].lstrip(" ")
+            mid_sentence = bool(before) and (before[-1].isalpha() or before[-1] == ",")
+            prev_word = before.split()[-1] if before.split() else ""
+            if mid_sentence and not prev_word[:1].isupper() and not after[:1].isupper():
+                add(name, "bare", m.start(), f"municipality: named in the text '{m.group(0)}'")
     for d in dates.find_dates(doc.text):
         line_start = doc.text.rfind("\n", 0, d.start) + 1
         place = re.fullmatch(r"\s*([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?),?\s*(?:den\s*)?", doc.text[line_start:d.start])
@@ -341,6 +352,13 @@ _DISTRICT = re.compile(
 def _generic_name(surface: str) -> str:
     s = re.sub(r"\s+", " ", surface.strip())
     s = re.sub(r"(n\w{1,2}mnd)(?:ens|en|s)?$", "nämnden", s)
+    return s[:1].upper() + s[1:]
+
+
+def _surface_name(surface: str) -> str:
+    """An administration as written, capitalised, genitive dropped ("förskoleförvaltningens")."""
+    s = re.sub(r"\s+", " ", surface.strip())
+    s = re.sub(r"(?<=en)s$", "", s)
     return s[:1].upper() + s[1:]
 
 
@@ -431,6 +449,8 @@ def _body_patterns() -> list[tuple[re.Pattern[str], str]]:
 def detect_recipient(doc: DocText, mentions: list[Mention]) -> tuple[str | None, str]:
     t = table("metadata")["recipient"]
     bodies = [(m.start, m.end, m.name) for m in mentions if m.kind == "committee"]
+    bodies += [(m.start, m.end, _surface_name(doc.text[m.start:m.end]))
+               for m in mentions if m.kind == "administration"]
     for pattern, name in _body_patterns():
         bodies += [(m.start(), m.end(), name) for m in pattern.finditer(doc.folded)]
     best: tuple[float, int, str, str] | None = None
@@ -464,7 +484,8 @@ def _is_heading_of(text: str, names: list[str]) -> bool:
 def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
     """The document's own date (see module docstring), or None."""
     t = table("metadata")["date"]
-    labels = [" ".join(fold(x).split()) for x in t["labels"]]
+    label_names = {" ".join(fold(x).split()): x.capitalize() for x in t["labels"]}
+    labels = list(label_names)
     all_headings = table("metadata")["title"]["labels"]
     candidates: list[tuple[int, int, str, str]] = []
     skipping = False
@@ -483,15 +504,15 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
             if folded in labels and i + 1 < n:
                 found = dates.find_dates(blocks[i + 1].text) or dates.find_dates(blocks[i + 1].raw or "")
                 if found and found[0].start < 3:
-                    candidates.append((10, -i, found[0].iso, f"date: '{text}' label"))
+                    candidates.append((10, -i, found[0].iso, f"date: '{label_names[folded]}' label"))
             for d in dates.find_dates(source):
                 prefix = " ".join(fold(source[: d.start]).split())
                 label = next((lab for lab in labels if prefix == lab or prefix.endswith(" " + lab)), None)
                 if label:
-                    word = source[: d.start].rstrip(" :\t")
-                    candidates.append((10, -i, d.iso, f"date: '{word[len(word) - len(label):]}' label"))
-                elif re.fullmatch(r"\s*[A-ZÅÄÖ][\w-]+,?\s*(?:den\s*)?", source[: d.start]) and not source[d.end:].strip(" .,"):
-                    candidates.append((9, -i, d.iso, f"date: place and date '{source.strip()}'"))
+                    candidates.append((10, -i, d.iso, f"date: '{label_names[label]}' label"))
+                elif re.fullmatch(r"\s*[A-ZÅÄÖ][\w-]+,?\s*(?:den\s*)?", source[source.rfind("\n", 0, d.start) + 1: d.start]) and not source[d.end:].split("\n")[0].strip(" .,"):
+                    line = source[source.rfind("\n", 0, d.start) + 1: d.end].strip()
+                    candidates.append((9, -i, d.iso, f"date: place and date '{line}'"))
             iso = dates.parse_date(source)
             if iso and (i < t["head_blocks"] or i >= n - t["tail_blocks"]):
                 where = "near the top" if i < t["head_blocks"] else "at the end"
@@ -604,6 +625,8 @@ def find_case_numbers(text: str) -> list[str]:
 def _is_organ(text: str) -> bool:
     """A line that only names a nämnd or förvaltning (a letterhead line, not a title)."""
     f = " ".join(fold(text).split())
+    if len(f.split()) <= 4 and f.endswith(("farvaltnang", "farvaltnangan", "kantar", "kantarat", "namnd", "namndan")):
+        return True
     return bool(_GENERIC.fullmatch(f)) or any(p.fullmatch(f) for p, _, _ in _committee_patterns())
 
 
@@ -703,6 +726,11 @@ def _roles() -> tuple[dict[str, str], set[str]]:
             {" ".join(fold(p).split()) for p in t["prefixes"]})
 
 
+@cache
+def _role_suffixes() -> tuple[str, ...]:
+    return tuple(fold(x).strip() for x in table("metadata")["people"]["role_suffixes"])
+
+
 _NAME_WORD = re.compile(r"[A-ZÅÄÖÉ][a-zåäöéüè]+(?:-[A-ZÅÄÖ][a-zåäöéüè]+)?")
 _ORG_ENDINGS = ("farvaltnangan", "namndan", "kantarat", "avdalnangan", "anhatan", "stad", "kamman")
 
@@ -732,11 +760,13 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
             continue
         if f in roles:
             out.append(("role", _role(prefix, roles[f])))
+        elif f.endswith(_role_suffixes()) and w[:1].isupper() and w.isalpha():
+            out.append(("role", _role(prefix, w.lower())))
         elif f in labels:
             out.append(("label", f))
         elif "@" in w or dates.parse_date(w):
             out.append(("skip", w))
-        elif f.endswith(_ORG_ENDINGS):
+        elif f.endswith(_ORG_ENDINGS) or any(p.fullmatch(f) for p, _ in _body_patterns()):
             out.append(("org", w))
         elif _NAME_WORD.fullmatch(w):
             out.append(("name", w))
