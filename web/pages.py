@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from web import views
 from web.highlight import highlight, query_terms
 from web.params import (
+    Limits,
     ParamError,
     commitment_params,
     search_params,
@@ -35,9 +36,7 @@ def _kb():
     return current_app.extensions["kb"]
 
 
-def _limits():
-    from web.params import Limits
-
+def _limits() -> Limits:
     return Limits.from_config(current_app.config)
 
 
