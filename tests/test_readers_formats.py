@@ -109,5 +109,5 @@ def test_pdf_sections_carry_their_first_page(tmp_path):
     pages = {s.heading: s.page for s in doc.sections}
     assert pages["Sammanfattning"] == 1
     assert pages["Ärendet"] == 2
-    assert pages["Rekommendation 2"] == 3
+    assert next(p for h, p in pages.items() if h.startswith("Rekommendation 2")) == 3
     assert doc.pages == 3
