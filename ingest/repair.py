@@ -24,6 +24,7 @@ URLs, all-caps words (ASN, IFO) and the case pattern (*Nimnden* -> *Nämnden*).
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -34,12 +35,15 @@ from ingest.lexicon import MIN_PART, MIN_PART_FREQ, Lexicon, SkeletonIndex, get_
 
 TABLE_PATH = Path(__file__).resolve().parent / "tables" / "ocr.toml"
 
-_PROTECTED = r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_PROTECTED = (
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b(?:[\w-]+\.)+(?:se|nu|com|org|net|eu|info|io)\b"  # bare domains: malmo.se
+)
 _WORD = r"[{£&]?[^\W_]+(?:[&{£][^\W_]+)*"
 _TOKENS = re.compile(f"(?P<skip>{_PROTECTED})|(?P<word>{_WORD})")
 _MAX_MULTI = 2  # multi-letter damages undone per word
-_MAX_PARTS = 4
 _MEMO_LIMIT = 300_000
+_HEAD_BONUS = 10.0  # a Hunspell compound form is the likelier reading of a first part
 _SENTENCE_END = ".!?:\n"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # What may stand between a lone "1" and its neighbours when it is the preposition "i".
@@ -83,6 +87,8 @@ class Confusions:
     ratio_web_only: float
     change_penalty: float
     rare_penalty: float
+    min_freq: float
+    max_compound_parts: int
     gazetteer: dict[str, str]
     numbering_words: frozenset[str]
     counted_words: frozenset[str]
@@ -138,6 +144,8 @@ def load_confusions(path: Path = TABLE_PATH) -> Confusions:
         ratio_web_only=float(limits.get("ratio_web_only", 1.5)),
         change_penalty=float(limits.get("change_penalty", 0.5)),
         rare_penalty=float(limits.get("rare_penalty", 0.02)),
+        min_freq=float(limits.get("min_freq", 1e-7)),
+        max_compound_parts=int(limits.get("max_compound_parts", 3)),
         gazetteer={n.lower(): n for n in names if " " not in n},
         numbering_words=frozenset(data.get("one_as_i", {}).get("numbering_words", ())),
         counted_words=frozenset(data.get("one_as_i", {}).get("counted_words", ())),
@@ -237,7 +245,7 @@ class WordRepairer:
         cands = self.candidates(word, initial_upper)
         cands.pop(word, None)
         used_initial = initial_upper and word[:1] in self.conf.initial
-        known = {w: c for w, c in cands.items() if lex.freq(w) > 0.0}
+        known = {w: c for w, c in cands.items() if self._plausible(w)}
         own = lex.freq(word)
         curated = lex.in_hunspell(word)
         gazetteer = [w for w in known if w in self.conf.gazetteer]
@@ -258,35 +266,55 @@ class WordRepairer:
             return word, False
         return split, used_initial and not split.startswith(word[:1])
 
+    def _plausible(self, word: str) -> bool:
+        """A word worth offering as a repair: Hunspell lists it, or web text uses it enough."""
+        return self.lex.in_hunspell(word) or self.lex.freq(word) >= self.conf.min_freq
+
     def _part_ok(self, part: str, last: bool) -> bool:
         lex = self.lex
         if len(part) < MIN_PART:
             return False
         if not last and lex.is_compound_head(part):
             return True
+        if len(part) == MIN_PART:  # short parts: only real words, or genitive first parts (års-)
+            return lex.in_hunspell(part) and (last or part.endswith("s"))
         return lex.in_hunspell(part) or lex.freq(part) >= MIN_PART_FREQ
 
-    def _best_part(self, segment: str, last: bool, initial_upper: bool) -> tuple[str, int, float] | None:
+    def _best_part(self, segment: str, last: bool, initial_upper: bool) -> tuple[str, float] | None:
+        """The likeliest repair of one compound part: (part, log score) or None.
+
+        The score is frequency times the change weight; a non-final part that Hunspell marks
+        as a compound form (stöd-, förskole-) gets :data:`_HEAD_BONUS`.
+        """
         best = None
-        for cand, weight in self.candidates(segment, initial_upper).items():
+        options = self.candidates(segment, initial_upper)
+        options.setdefault(segment, 1.0)
+        for cand, weight in options.items():
             if not self._part_ok(cand, last):
                 continue
             score = max(self.lex.freq(cand), 1e-9) * weight
-            if best is None or score > best[2]:
-                best = (cand, 0 if cand == segment else 1, score)
-        if best is None and self._part_ok(segment, last):
-            best = (segment, 0, max(self.lex.freq(segment), 1e-9))
-        return best
+            head = not last and self.lex.is_compound_head(cand)
+            if head:
+                score *= _HEAD_BONUS
+            if cand != segment and not head and len(cand) <= MIN_PART:
+                continue  # a changed short part (-nås for -nas) is too easy a match
+            if best is None or score > best[1]:
+                best = (cand, score)
+        return None if best is None else (best[0], math.log(best[1]))
 
     def _compound(self, word: str, initial_upper: bool) -> str | None:
-        """Split the damaged word into repaired known parts: fewest parts, then fewest changes."""
+        """Split the damaged word into repaired known parts.
+
+        Fewest parts first, then the likeliest parts (frequency times change weight, with a
+        bonus for Hunspell compound forms: stod- -> stöd-).
+        """
         n = len(word)
-        # best[i] = (parts, changes, -rarest score, text) for word[:i]
+        # best[i] = (parts, -sum of log scores, text) for word[:i]
         best: list[tuple | None] = [None] * (n + 1)
-        best[0] = (0, 0, 0.0, "")
+        best[0] = (0, 0.0, "")
         for i in range(n):
             state = best[i]
-            if state is None or state[0] >= _MAX_PARTS:
+            if state is None or state[0] >= self.conf.max_compound_parts:
                 continue
             for j in range(i + MIN_PART, n + 1):
                 last = j == n
@@ -296,22 +324,20 @@ class WordRepairer:
                 options = []
                 part = self._best_part(segment, last, initial_upper and i == 0)
                 if part is not None:
-                    options.append((part[0], part[1], part[2]))
+                    options.append(part)
                 if not last and segment.endswith("s") and len(segment) > MIN_PART:
                     linked = self._best_part(segment[:-1], False, initial_upper and i == 0)
                     if linked is not None:
-                        options.append((linked[0] + "s", linked[1], linked[2]))
-                for text, changes, score in options:
-                    parts, total, neg_min, prefix = state
-                    cand = (parts + 1, total + changes, max(neg_min, -score) if parts else -score, prefix + text)
-                    if changes + total > self.conf.max_changes:
-                        continue
-                    if best[j] is None or cand[:3] < best[j][:3]:
+                        options.append((linked[0] + "s", linked[1]))
+                for text, log_score in options:
+                    parts, neg_log, prefix = state
+                    cand = (parts + 1, neg_log - log_score, prefix + text)
+                    if best[j] is None or cand[:2] < best[j][:2]:
                         best[j] = cand
         final = best[n]
-        if final is None or final[1] == 0:
+        if final is None or final[2] == word:
             return None
-        return final[3]
+        return final[2]
 
 
 # --- text level -------------------------------------------------------------------------------------

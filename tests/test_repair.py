@@ -199,3 +199,23 @@ def test_word_error_on_own_document_is_below_two_percent():
     assert words > 350
     assert before / words > 0.15
     assert after / words < 0.02, wrong
+
+
+def test_fewer_changes_win_over_a_somewhat_more_frequent_word():
+    assert repair_text("Foreliggande yttrande") == "Föreliggande yttrande"
+
+
+def test_junk_forms_of_the_web_word_list_are_not_offered():
+    assert repair_text("ett péd här") == "ett péd här"
+
+
+def test_one_glued_to_i_is_dropped():
+    assert repair_text("arbetet i1 staden") == "arbetet i staden"
+
+
+def test_bare_domain_names_are_left_alone():
+    assert repair_text("se malmo.se för mer") == "se malmo.se för mer"
+
+
+def test_split_letter_a_umlaut_inside_a_word():
+    assert repair_text("sjiilva planen") == "själva planen"
