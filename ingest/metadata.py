@@ -217,29 +217,44 @@ def _slug(name: str) -> str:
 
 
 @cache
-def _municipalities() -> dict[str, str]:
-    """Folded name -> canonical name, for municipalities and regions."""
+def _municipalities() -> dict[str, tuple[str, ...]]:
+    """Folded name -> the municipalities with that fold (Heby, Håbo and Habo share one)."""
     t = table("municipalities")
-    out = {}
+    out: dict[str, list[str]] = defaultdict(list)
     for names in t["counties"].values():
         for name in names:
-            out[fold(name).strip()] = name
-    return out
+            out[" ".join(fold(name).split())].append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def municipality_named(surface: str) -> str | None:
+    """The municipality a written name stands for; exact spelling decides between folds."""
+    names = _municipalities().get(" ".join(fold(surface).split()), ())
+    if len(names) == 1:
+        return names[0]
+    plain = _slug(surface)
+    exact = [n for n in names if n.lower() == surface.lower()] or [n for n in names if _slug(n) == plain]
+    return exact[0] if len(exact) == 1 else None
 
 
 @cache
-def _municipality_patterns() -> list[tuple[re.Pattern[str], str, str]]:
+def _municipality_patterns() -> list[tuple[re.Pattern[str], str | None, str]]:
+    """(pattern, name or None when group "n" must be resolved from the text, kind)."""
     t = table("municipalities")
-    pats = []
-    for folded, name in _municipalities().items():
+    pats: list[tuple[re.Pattern[str], str | None, str]] = []
+    for folded in _municipalities():
         words = r" +".join(re.escape(w) for w in folded.split())
-        pats.append((re.compile(r"(?<![a-z0-9])" + words + r"s? +(?:stad|kamman)[a-z]*(?![a-z0-9])"), name, "body"))
+        pats.append((re.compile(r"(?<![a-z0-9])(?P<n>" + words + r")s? +(?:stad|kamman)[a-z]*(?![a-z0-9])"), None, "body"))
     for region in t["regions"]["prefixed"]:
         words = r" +".join(re.escape(w) for w in fold(region).split())
         pats.append((re.compile(r"(?<![a-z0-9])ragaan +" + words + r"(?![a-z0-9])"), f"Region {region}", "body"))
     for named in t["regions"]["named"]:
         pats.append((phrase_pattern(named.lower() + "*"), named, "body"))
     return pats
+
+
+def _resolve(pattern_name: str | None, m: re.Match[str], text: str) -> str | None:
+    return pattern_name or municipality_named(text[m.start("n"): m.end("n")])
 
 
 def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tuple[str | None, str]:
@@ -253,23 +268,24 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
         scores[name] += w
         why.setdefault(name, note)
 
-    for pattern, name, kind in _municipality_patterns():
+    for pattern, pname, kind in _municipality_patterns():
         for m in pattern.finditer(doc.folded):
-            add(name, kind, m.start(), f"municipality: '{doc.text[m.start():m.end()].strip()}'")
-    by_slug = {_slug(n): n for n in _municipalities().values()}
+            name = _resolve(pname, m, doc.text)
+            if name:
+                add(name, kind, m.start(), f"municipality: '{doc.text[m.start():m.end()].strip()}'")
+    by_slug = {_slug(n): n for names in _municipalities().values() for n in names}
     for m in re.finditer(r"(?:@|www\.|https?://)([\w.-]+?)\.se\b", doc.text + " " + doc.raw, re.IGNORECASE):
         label = m.group(1).split(".")[-1]
         name = by_slug.get(_slug(label))
         if name:
             add(name, "domain", m.start() if m.start() < len(doc.text) else len(doc.text), f"municipality: domain '{m.group(0)}'")
-    folded_names = _municipalities()
     for m in re.finditer(r"(?<!\d)\d{3} ?\d{2} +([A-ZÅÄÖ][\w-]+)", doc.text):
-        name = folded_names.get(fold(m.group(1)).strip())
+        name = municipality_named(m.group(1))
         if name:
             add(name, "postal", m.start(), f"municipality: postal line '{m.group(0)}'")
     if not scores:
         for m in re.finditer(r"\b[A-ZÅÄÖ][a-zåäöé]{3,}(?:-[A-ZÅÄÖ][a-zåäöé]+)?\b", doc.text):
-            name = folded_names.get(fold(m.group(0)))
+            name = municipality_named(m.group(0))
             if name != m.group(0):
                 continue
             before = doc.text[max(0, m.start() - 30): m.start()].rstrip(" ")
@@ -281,12 +297,14 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
     for d in dates.find_dates(doc.text):
         line_start = doc.text.rfind("\n", 0, d.start) + 1
         place = re.fullmatch(r"\s*([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?),?\s*(?:den\s*)?", doc.text[line_start:d.start])
-        name = folded_names.get(" ".join(fold(place.group(1)).split())) if place else None
+        name = municipality_named(place.group(1)) if place else None
         if name:
             add(name, "postal", line_start, f"municipality: place and date '{doc.text[line_start:d.end]}'")
     for line in furniture or []:
-        for pattern, name, kind in _municipality_patterns():
-            if pattern.search(fold(line)):
+        for pattern, pname, kind in _municipality_patterns():
+            m = pattern.search(fold(line))
+            name = _resolve(pname, m, line) if m else None
+            if name:
                 scores[name] += t[kind]
                 why.setdefault(name, f"municipality: running header '{line.strip()}'")
     if not scores:

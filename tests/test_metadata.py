@@ -1,0 +1,357 @@
+"""Document metadata rules (ingest/metadata.py), each on a short Swedish input, then whole
+documents: our own from other municipalities, the examples, and the corpus end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest import metadata as md
+from ingest.model import Block
+from ingest.pipeline import ingest_file
+
+DATA = Path(__file__).parent / "data" / "metadata"
+
+
+def blocks(*texts: str, raw: list[str] | None = None) -> list[Block]:
+    raws = raw or list(texts)
+    return [Block(text=t, raw=r) for t, r in zip(texts, raws, strict=True)]
+
+
+def doc(*texts: str) -> md.DocText:
+    return md.doc_text(blocks(*texts))
+
+
+# ------------------------------------------------------------------ folding
+
+
+def test_fold_keeps_length_and_forgets_ocr_vowel_damage():
+    assert md.fold("Nämnden") == md.fold("Nimnden") == md.fold("Némnden")
+    assert md.fold("för") == md.fold("f6r") == md.fold("{or")
+    text = "Arbetsmarknads — och socialnimnden"
+    assert len(md.fold(text)) == len(text)
+
+
+def test_phrase_star_and_gap():
+    assert md.phrase_pattern("uppföljning* av … handlingsplan*").search(
+        md.fold("Uppföljning av förvaltningens arbete utifrån handlingsplanen"))
+    assert not md.phrase_pattern("svar på remiss*").search(md.fold("svaret kom på remissen"))
+
+
+# ------------------------------------------------------------------ doc_type
+
+
+def test_a_tjansteskrivelse_carrying_a_yttrande_is_a_yttrande():
+    d = doc("Tjänsteskrivelse", "Granskning av kulturnämndens bidrag",
+            "Kulturnämnden föreslås godkänna förslaget till yttrande och skicka det till revisorerna.")
+    assert md.detect_doc_type(d)[0] == "yttrande"
+
+
+def test_a_bare_tjansteskrivelse_stays_one():
+    assert md.detect_doc_type(doc("Tjänsteskrivelse", "Lokaler för skolan i Berga"))[0] == "tjänsteskrivelse"
+
+
+def test_uppfoljande_yttrande_wins_over_yttrande():
+    d = doc("Nämnden ska i ett uppföljande yttrande redovisa vad som har gjorts.",
+            "Nämnden godkänner yttrandet.")
+    assert md.detect_doc_type(d)[0] == "uppföljande yttrande"
+
+
+def test_svar_pa_remiss_wins_over_the_motion_in_the_title():
+    d = doc("Motion om fler bänkar i parken", "Svar på remiss från kommunstyrelsen",
+            "Nämnden överlämnar svaret som svar på remissen. Därmed anses motionen besvarad.")
+    assert md.detect_doc_type(d)[0] == "remissvar"
+
+
+def test_plan_follow_up_is_told_from_the_plan():
+    plan = doc("Handlingsplan för ett tryggare centrum", "Inriktningsmål 1", "Aktivitet 1.1: Mer belysning.")
+    follow = doc("Uppföljning av handlingsplanen för ett tryggare centrum", "Aktivitet 1.1: Mer belysning.",
+                 "Uppföljning: belysningen är klar.")
+    assert md.detect_doc_type(plan)[0] == "handlingsplan"
+    assert md.detect_doc_type(follow)[0] == "uppföljning av handlingsplan"
+
+
+def test_protocol_cues():
+    d = doc("Protokollsutdrag", "Sammanträdesdatum 2023-05-02", "§ 12 Val av justerare", "Justerare")
+    assert md.detect_doc_type(d)[0] == "protokoll"
+
+
+def test_no_cue_gives_ovrigt():
+    assert md.detect_doc_type(doc("Hej och välkommen till sommarfesten."))[0] == "övrigt"
+
+
+# ------------------------------------------------------------------ municipality
+
+
+def test_municipality_from_stad_kommun_and_genitive():
+    assert md.detect_municipality(doc("Lunds kommun"))[0] == "Lund"
+    assert md.detect_municipality(doc("Borås stad har beslutat."))[0] == "Borås"
+    assert md.detect_municipality(doc("Uppdraget gäller Upplands Väsby kommun."))[0] == "Upplands Väsby"
+
+
+def test_municipality_survives_ocr_damage():
+    assert md.detect_municipality(doc("Malmé stadsrevision granskade nämnden."))[0] == "Malmö"
+
+
+def test_municipality_from_mail_domain_and_postal_line():
+    assert md.detect_municipality(doc("E-post: kim.ek@vasteras.se"))[0] == "Västerås"
+    assert md.detect_municipality(doc("Box 3, 851 85 Sundsvall"))[0] == "Sundsvall"
+
+
+def test_region_and_running_header_from_cleaning():
+    assert md.detect_municipality(doc("Region Skåne har beslutat."))[0] == "Region Skåne"
+    assert md.detect_municipality(doc("Nämnden har beslutat."), furniture=["Eskilstuna kommun"])[0] == "Eskilstuna"
+
+
+def test_a_surname_is_not_a_municipality():
+    assert md.detect_municipality(doc("Ordförande Karin Lund"))[0] is None
+
+
+def test_all_290_municipalities_are_in_the_table():
+    assert len({n for names in md._municipalities().values() for n in names}) == 290
+    assert md.municipality_named("Håbo") == "Håbo" and md.municipality_named("Heby") == "Heby"
+
+
+# ------------------------------------------------------------------ committees and recipient
+
+
+def test_deciding_nämnd_beats_mentioned_ones():
+    d = doc("Granskningen omfattade även förskolenämnden och kulturnämnden.",
+            "Arbetsmarknads- och socialnimnden féreslas besluta att godkänna yttrandet.")
+    mentions = md.find_committees(d)
+    assert md.detect_committee(d, mentions)[0] == "Arbetsmarknads- och socialnämnden"
+    assert set(md.committees_mentioned(mentions)) == {
+        "Förskolenämnden", "Kulturnämnden", "Arbetsmarknads- och socialnämnden"}
+
+
+def test_administration_points_to_its_nämnd():
+    d = doc("Förskoleförvaltningen anser att motionen är besvarad.", "Förskoleförvaltningen")
+    assert md.detect_committee(d, md.find_committees(d))[0] == "Förskolenämnden"
+
+
+def test_a_receiver_is_not_the_author():
+    d = doc("Svar på remiss från kommunstyrelsen", "Miljönämnden godkänner svaret.")
+    mentions = md.find_committees(d)
+    assert md.detect_committee(d, mentions)[0] == "Miljönämnden"
+    assert md.detect_recipient(d, mentions)[0] == "Kommunstyrelsen"
+
+
+def test_unknown_committee_is_named_as_written():
+    d = doc("Individ- och familjenämnden antar planen.")
+    assert md.detect_committee(d, md.find_committees(d))[0] == "Individ- och familjenämnden"
+
+
+def test_district_committee_gets_its_district():
+    d = doc("Södermalms stadsdelsnämnd godkänner tjänsteutlåtandet.")
+    assert md.detect_committee(d, md.find_committees(d))[0] == "Stadsdelsnämnden Södermalm"
+
+
+def test_recipient_from_label_and_from_bare_revisionen():
+    d = doc("Beslutet skickas till", "Stadsrevisionen")
+    assert md.detect_recipient(d, md.find_committees(d))[0] == "Stadsrevisionen"
+    d = doc("Kommunrevisionen har granskat nämnden.", "I yttrandet till revisionen beskrivs åtgärderna.")
+    assert md.detect_recipient(d, md.find_committees(d))[0] == "Kommunrevisionen"
+
+
+def test_no_recipient_when_none_is_stated():
+    d = doc("En rapport ska lämnas till nämnden och kommunstyrelsen i början av 2025.")
+    assert md.detect_recipient(d, md.find_committees(d))[0] is None
+
+
+# ------------------------------------------------------------------ date and year
+
+
+def test_date_from_label_on_the_next_line():
+    assert md.detect_date(blocks("Tjänsteskrivelse", "Datum", "2024-03-14", "Vår referens"))[0] == "2024-03-14"
+
+
+def test_date_from_label_in_the_same_line_and_place_date():
+    assert md.detect_date(blocks("Diarienummer: UN 2024/12\nDatum: 2024-09-18"))[0] == "2024-09-18"
+    assert md.detect_date(blocks("Text om ärendet.", "Lund den 3 maj 2022"))[0] == "2022-05-03"
+
+
+def test_meeting_dates_in_beslutsplanering_are_not_the_documents_date():
+    bl = blocks("Sammanfattning", "Nämnden föreslås godkänna yttrandet.", "Beslutsplanering",
+                "Nämndens arbetsutskott 2024-03-06", "Nämnden 2024-03-21", "Ärendet",
+                "Revisionen granskade nämnden den 4 april 2023.")
+    assert md.detect_date(bl)[0] is None
+
+
+def test_a_date_standing_alone_near_the_top_is_the_documents_date():
+    assert md.detect_date(blocks("Sammanfattning", "Text.", "2025-01-02", "Förslag till beslut"))[0] == "2025-01-02"
+
+
+def test_year_from_present_tense_plans():
+    year, note = md.infer_year("Under 2024 har nämnden utbildat personal. Under 2025 arbetar nämnden vidare.", [], {})
+    assert year == 2025 and "present" in note
+
+
+def test_year_from_latest_past_year_and_the_next_years_plans():
+    text = "Under 2023 har nämnden startat teamen. Arbetet kommer att utvärderas under 2024."
+    assert md.infer_year(text, [], {})[0] == 2024
+
+
+def test_year_stays_at_the_latest_past_year_without_plans():
+    assert md.infer_year("Enkäten genomfördes 2022. Den visade goda resultat.", [], {})[0] == 2022
+
+
+def test_ocr_typo_years_in_plans_do_not_win():
+    text = "Under 2024 har arbetet startat. Resultatet kommer att presenteras för nämnden 2020."
+    assert md.infer_year(text, [], {})[0] == 2024
+
+
+def test_registry_year_is_a_lower_bound_and_file_date_a_last_resort():
+    assert md.infer_year("Ärendet gäller skolan.", ["KS 2025/181"], {})[0] == 2025
+    assert md.infer_year("Ärendet gäller skolan.", [], {"created": "2019-05-01"})[0] == 2019
+
+
+# ------------------------------------------------------------------ case numbers
+
+
+def test_case_number_forms():
+    text = ("Dnr ASN-2024-2039 och SR-2023-81; remiss KS 2025/181, KS-2024/00123, SBN 2024-00345, "
+            "Dnr 2023/123, § 103, beslut 2024-03-21, SDN-SÖ 2023/1187.")
+    assert md.find_case_numbers(text) == [
+        "ASN-2024-2039", "SR-2023-81", "KS 2025/181", "KS-2024/00123", "SBN 2024-00345",
+        "Dnr 2023/123", "SDN-SÖ 2023/1187"]
+
+
+def test_case_number_spacing_is_normalised_and_dates_after_abbreviations_are_skipped():
+    assert md.find_case_numbers("KS  2025/181 och KS 2024-03-14") == ["KS 2025/181"]
+
+
+# ------------------------------------------------------------------ title, subject, people
+
+
+def test_title_skips_letterhead_labels_people_and_organs():
+    bl = blocks("Tjänsteskrivelse", "Datum", "2024-03-14", "Vår referens", "Kim Berg", "Utredare",
+                "Kulturnämnden", "Granskning - Arbetet med bidrag till föreningar KN-2024-12", "Sammanfattning")
+    assert md.detect_title(bl, ["KN-2024-12"])[0] == "Granskning – Arbetet med bidrag till föreningar"
+
+
+def test_no_title_line_before_prose_gives_none():
+    bl = blocks("Sammanfattning", "Revisionen har granskat nämndens arbete med bidrag till föreningar och "
+                "bedömer att det behöver utvecklas på flera punkter under de kommande åren för att bli bra.")
+    assert md.detect_title(bl, [])[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("Revisionen har granskat kulturnämndens arbete avseende de bidrag som ges till föreningar. Den",
+         "bidrag som ges till föreningar"),
+        ("Motion om fler bänkar i parken", "fler bänkar i parken"),
+        ("Yttrande över revisionsrapport om skolskjutsar", "skolskjutsar"),
+        ("En granskning av socialnimndens arbete mot vald i nara relation.", "vald i nara relation"),
+    ],
+)
+def test_subject_after_its_cue(text, subject):
+    assert md.detect_subject(doc(text), None, "yttrande")[0] == subject
+
+
+def test_a_plans_subject_is_its_name():
+    d = doc("Trygg i Berga – en plan för alla", "Planen gäller 2023–2026.")
+    assert md.detect_subject(d, "Trygg i Berga – en plan för alla", "handlingsplan")[0] == "Trygg i Berga – en plan för alla"
+
+
+def test_people_name_first_and_role_first_and_split_lines():
+    assert md.find_people(blocks("Ansvariga", "Kim Berg Enhetschef\nAli Demir Avdelningschef")) == [
+        {"name": "Kim Berg", "role": "Enhetschef"}, {"name": "Ali Demir", "role": "Avdelningschef"}]
+    assert md.find_people(blocks("Ordförande Eva Lind\nDirektör Per-Olof Ek")) == [
+        {"name": "Eva Lind", "role": "Ordförande"}, {"name": "Per-Olof Ek", "role": "Direktör"}]
+    assert md.find_people(blocks("Sara Holm Ek", "Tf. förvaltningsdirektör", "Kulturförvaltningen")) == [
+        {"name": "Sara Holm Ek", "role": "Tf. Förvaltningsdirektör"}]
+
+
+def test_prose_is_not_a_signature():
+    assert md.find_people(blocks("Nämnden har anställt en ny Enhetschef under året.")) == []
+
+
+# ------------------------------------------------------------------ whole documents
+
+OWN = {
+    "goteborg-yttrande-utbildningsnamnden.txt": {
+        "doc_type": "yttrande", "municipality": "Göteborg", "committee": "Utbildningsnämnden",
+        "recipient": "Stadsrevisionen", "date": "2024-09-18", "year": 2024, "date_inferred": False,
+        "case_numbers": ["UN 2024/0456"], "subject": "skolans arbete med särskilt stöd",
+        "title": "Yttrande över revisionsrapport om skolans arbete med särskilt stöd", "recommendations": 2,
+        "people": [{"name": "Anna Berg", "role": "Förvaltningsdirektör"},
+                   {"name": "Johan Nilsson", "role": "Avdelningschef"}],
+    },
+    "uppsala-remissvar-socialnamnden.txt": {
+        "doc_type": "remissvar", "municipality": "Uppsala", "committee": "Socialnämnden",
+        "recipient": "Kommunstyrelsen", "date": "2025-02-12", "year": 2025, "date_inferred": False,
+        "case_numbers": ["SCN-2025-0123"], "subject": "förslag till riktlinjer för ekonomiskt bistånd",
+        "people": [{"name": "Lisa Ek", "role": "Ordförande"}, {"name": "Per Holm", "role": "Socialdirektör"}],
+    },
+    "vasteras-protokoll-individnamnden.txt": {
+        "doc_type": "protokoll", "municipality": "Västerås", "committee": "Individ- och familjenämnden",
+        "recipient": "Kommunstyrelsen", "date": "2023-11-21", "year": 2023, "date_inferred": False,
+        "case_numbers": ["IFN 2023/00321"], "title": "Handlingsplan mot våld i nära relationer 2024-2026",
+        "people": [{"name": "Karin Ström", "role": "Justerare"}, {"name": "Erik Sand", "role": "Nämndsekreterare"}],
+    },
+}
+
+EXAMPLES = {
+    "umea-yttrande-socialnamnden-2021.txt": {
+        "doc_type": "yttrande", "municipality": "Umeå", "committee": "Socialnämnden",
+        "recipient": "Revisorerna", "date": "2021-10-05", "year": 2021, "date_inferred": False,
+        "case_numbers": ["SN-2021-0342"], "subject": "handläggningen av försörjningsstöd", "recommendations": 3,
+    },
+    "lund-handlingsplan-trygghet-2022.txt": {
+        "doc_type": "handlingsplan", "municipality": "Lund", "committee": "Kommunstyrelsen", "recipient": None,
+        "date": "2022-06-15", "year": 2022, "date_inferred": False, "case_numbers": ["KS 2022/0411"],
+        "activities": ["1.1", "1.2", "2.1", "2.2"],
+    },
+    "stockholm-remissvar-sodermalm-2023.txt": {
+        "doc_type": "remissvar", "municipality": "Stockholm", "committee": "Stadsdelsnämnden Södermalm",
+        "recipient": "Kommunstyrelsen", "date": "2023-12-20", "year": 2023, "date_inferred": False,
+        "case_numbers": ["SDN-SÖ 2023/1187"], "subject": "program för lekplatser i innerstaden",
+    },
+    "orebro-yttrande-ocr-2024.txt": {
+        "doc_type": "yttrande", "municipality": "Örebro", "committee": "Vård- och omsorgsnämnden",
+        "recipient": "Kommunrevisionen", "date": None, "year": 2024, "date_inferred": True,
+        "case_numbers": [], "recommendations": 2,
+    },
+    "kalmar-tjansteskrivelse-lokaler-2025.txt": {
+        "doc_type": "tjänsteskrivelse", "municipality": "Kalmar", "committee": "Barn- och ungdomsnämnden",
+        "recipient": "Serviceförvaltningen", "date": "2025-03-04", "year": 2025, "date_inferred": False,
+        "case_numbers": ["BUN 2025/0078"], "title": "Lokalbehov för förskolan i norra Kalmar",
+    },
+}
+
+
+def check(path: Path, expected: dict) -> None:
+    got = ingest_file(path)
+    for key, want in expected.items():
+        if key == "recommendations":
+            assert len(got.recommendations) == want, path.name
+        elif key == "activities":
+            assert [str(a["number"]) for a in got.activities] == want, path.name
+        else:
+            assert getattr(got, key) == want, (path.name, key)
+    assert got.evidence["doc_type"] and got.evidence["date"]
+
+
+@pytest.mark.parametrize("name", sorted(OWN))
+def test_own_documents_from_other_municipalities(name):
+    check(DATA / name, OWN[name])
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_example_documents(name, examples_dir):
+    check(examples_dir / name, EXAMPLES[name])
+
+
+def test_corpus_metadata_end_to_end(corpus_dir):
+    expected = json.loads((corpus_dir.parent / "eval" / "metadata.json").read_text(encoding="utf-8"))["documents"]
+    for source, exp in expected.items():
+        got = ingest_file(corpus_dir / source)
+        assert (got.doc_type, got.municipality, got.committee, got.recipient) == (
+            exp["doc_type"], exp["municipality"], exp["committee"], exp["recipient"]), source
+        assert (got.date, got.date_inferred) == (exp["date"], exp["date_inferred"]), source
+        assert got.year in exp["year"], source
+        assert set(exp["case_numbers"]) <= set(got.case_numbers), source
+        assert md.fold(got.subject or "") == md.fold(exp["subject"]), source
