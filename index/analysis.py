@@ -35,12 +35,29 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
 
-# Bump whenever the chain's output changes: the index stores it and rebuilds on a mismatch.
-ANALYZER_VERSION = "sv-3"
+# Bump CHAIN_VERSION whenever the chain's output changes. The index stores ANALYZER_VERSION and
+# rebuilds on a mismatch; it also names the word lists and the stemmer, since stems and compound
+# splits change with them.
+CHAIN_VERSION = "sv-3"
+VERSIONED_SOURCES = ("snowballstemmer", "wordfreq", "hunspell-sv")
+
+
+def _sources_version() -> str:
+    versions = []
+    for dist in VERSIONED_SOURCES:
+        try:
+            versions.append(f"{dist}-{metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{dist}-none")
+    return "_".join(versions)
+
+
+ANALYZER_VERSION = f"{CHAIN_VERSION}+{_sources_version()}"
 
 # ---------------------------------------------------------------------------------------
 # Tables (data, not code)

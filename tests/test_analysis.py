@@ -187,3 +187,8 @@ def test_analyzer_never_raises(text):
     for mode in ("index", "query"):
         for t in an.swedish_analyzer()(text, mode=mode, positions=True):
             assert t.text
+
+
+def test_analyzer_version_names_the_chain_and_the_word_lists_it_depends_on():
+    assert an.ANALYZER_VERSION.startswith(an.CHAIN_VERSION + "+")
+    assert "wordfreq-" in an.ANALYZER_VERSION and "hunspell-sv-" in an.ANALYZER_VERSION
