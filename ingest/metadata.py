@@ -79,6 +79,30 @@ def _fold_letters() -> dict[str, str]:
     return dict(table("metadata")["fold"]["letters"])
 
 
+class _FoldTable(dict):
+    """str.translate table that works out (and remembers) each character's fold on first use."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code).lower()[:1] or " "
+        c = _fold_letters().get(c, c) if not c.isdigit() else c
+        base = unicodedata.normalize("NFKD", c)[:1]
+        if c in _VOWELS or base in _VOWELS:
+            out = "a"
+        elif base.isascii() and base.isalnum():
+            out = base
+        elif c.isalpha():
+            out = c
+        else:
+            out = " "
+        self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+# A digit stands for a letter when a letter touches it ("f6r", "{6r", "6ver"), not in "2024a".
+_OCR_DIGIT = re.compile(r"(?<=[^\W\d_{£])\d|(?<=[{£])\d|(?<!\d)\d(?=[^\W\d_])")
+
+
 def fold(text: str) -> str:
     """Length-preserving fold: lower case, no diacritics, vowels ``a``, OCR digits as letters.
 
@@ -86,32 +110,8 @@ def fold(text: str) -> str:
     'namndan far malma stad'
     """
     letters = _fold_letters()
-    out = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        c = ch.lower()[:1] or " "
-        if c in letters and (not c.isdigit() or _inside_word(text, i, n)):
-            c = letters[c]
-        if c in _VOWELS:
-            out.append("a")
-            continue
-        base = unicodedata.normalize("NFKD", c)[:1]
-        if base in _VOWELS:
-            out.append("a")
-        elif base.isascii() and base.isalnum():
-            out.append(base)
-        elif c.isalpha():
-            out.append(c)
-        else:
-            out.append(" ")
-    return "".join(out)
-
-
-def _inside_word(text: str, i: int, n: int) -> bool:
-    """A digit stands for a letter only when a letter touches it ("f6r", "{6r", "6ver")."""
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < n else " "
-    return before.isalpha() or (after.isalpha() and not before.isdigit())
+    text = _OCR_DIGIT.sub(lambda m: letters.get(m.group(0), m.group(0)), text)
+    return text.translate(_FOLD)
 
 
 @cache
@@ -242,9 +242,9 @@ def _municipality_patterns() -> list[tuple[re.Pattern[str], str | None, str]]:
     """(pattern, name or None when group "n" must be resolved from the text, kind)."""
     t = table("municipalities")
     pats: list[tuple[re.Pattern[str], str | None, str]] = []
-    for folded in _municipalities():
-        words = r" +".join(re.escape(w) for w in folded.split())
-        pats.append((re.compile(r"(?<![a-z0-9])(?P<n>" + words + r")s? +(?:stad|kamman)[a-z]*(?![a-z0-9])"), None, "body"))
+    names = sorted(_municipalities(), key=len, reverse=True)
+    alternation = "|".join(r" +".join(re.escape(w) for w in folded.split()) for folded in names)
+    pats.append((re.compile(r"(?<![a-z0-9])(?P<n>" + alternation + r")s? +(?:stad|kamman)[a-z]*(?![a-z0-9])"), None, "body"))
     for region in t["regions"]["prefixed"]:
         words = r" +".join(re.escape(w) for w in fold(region).split())
         pats.append((re.compile(r"(?<![a-z0-9])ragaan +" + words + r"(?![a-z0-9])"), f"Region {region}", "body"))
@@ -348,15 +348,21 @@ def _administrations(name: str) -> list[str]:
     return out
 
 
+def _literal_key(name: str) -> str:
+    """A piece of the folded name every form contains, for a quick ``in`` test before the regex."""
+    words = fold(name).split()
+    return max(words, key=len)[:-2]
+
+
 @cache
-def _committee_patterns() -> list[tuple[re.Pattern[str], str, str]]:
+def _committee_patterns() -> list[tuple[re.Pattern[str], str, str, str]]:
     pats = []
     for name in table("committees")["names"]:
         if name == "Stadsdelsnämnden":
             continue
-        pats.append((_name_pattern(name), name, "committee"))
+        pats.append((_name_pattern(name), name, "committee", _literal_key(name)))
         for admin in _administrations(name):
-            pats.append((_name_pattern(admin), name, "administration"))
+            pats.append((_name_pattern(admin), name, "administration", _literal_key(admin)))
     return pats
 
 
@@ -383,7 +389,9 @@ def _surface_name(surface: str) -> str:
 def find_committees(doc: DocText) -> list[Mention]:
     """Every committee or administration mention, longest first where they overlap."""
     found: list[Mention] = []
-    for pattern, name, kind in _committee_patterns():
+    for pattern, name, kind, key in _committee_patterns():
+        if key not in doc.folded:
+            continue
         for m in pattern.finditer(doc.folded):
             if _COMPOUND_BEFORE.search(doc.text[max(0, m.start() - 12): m.start()]):
                 continue  # "... - och socialnämnden": part of a longer name
@@ -494,9 +502,13 @@ def detect_recipient(doc: DocText, mentions: list[Mention]) -> tuple[str | None,
 # ---------------------------------------------------------------- date and year
 
 
+@cache
+def _folded_set(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(" ".join(fold(n).split()) for n in names)
+
+
 def _is_heading_of(text: str, names: list[str]) -> bool:
-    f = " ".join(fold(text).split())
-    return any(f == " ".join(fold(n).split()) for n in names)
+    return " ".join(fold(text).split()) in _folded_set(tuple(names))
 
 
 def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
@@ -645,7 +657,7 @@ def _is_organ(text: str) -> bool:
     f = " ".join(fold(text).split())
     if len(f.split()) <= 4 and f.endswith(("farvaltnang", "farvaltnangan", "kantar", "kantarat", "namnd", "namndan")):
         return True
-    return bool(_GENERIC.fullmatch(f)) or any(p.fullmatch(f) for p, _, _ in _committee_patterns())
+    return bool(_GENERIC.fullmatch(f)) or any(p.fullmatch(f) for p, _, _, _ in _committee_patterns())
 
 
 def _looks_like_title(text: str, labels: set[str], max_words: int) -> bool:
@@ -745,6 +757,12 @@ def _roles() -> tuple[dict[str, str], set[str]]:
 
 
 @cache
+def _people_labels() -> frozenset[str]:
+    meta = table("metadata")
+    return frozenset(" ".join(fold(x).split()) for x in meta["people"]["labels"] + meta["title"]["labels"])
+
+
+@cache
 def _role_suffixes() -> tuple[str, ...]:
     return tuple(fold(x).strip() for x in table("metadata")["people"]["role_suffixes"])
 
@@ -756,8 +774,7 @@ _ORG_ENDINGS = ("farvaltnangan", "namndan", "kantarat", "avdalnangan", "anhatan"
 def _tokens(text: str) -> list[tuple[str, str]] | None:
     """Classify a short run's words as role, name, org or skip; None if it is prose."""
     roles, prefixes = _roles()
-    meta = table("metadata")
-    labels = {" ".join(fold(x).split()) for x in meta["people"]["labels"] + meta["title"]["labels"]}
+    labels = _people_labels()
     words = text.replace("/", " ").split()
     out: list[tuple[str, str]] = []
     i = 0
