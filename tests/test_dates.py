@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest.dates import find_dates, find_years, months, parse_date
 
@@ -56,3 +60,17 @@ def test_years_skip_ocr_noise_and_numbers_glued_to_letters():
 def test_month_table_has_all_twelve_months():
     assert sorted(set(months().values())) == list(range(1, 13))
     assert months()["maj"] == 5 and months()["sept"] == 9
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789-./: denjaurimsplktovb")), max_size=40))
+def test_every_found_date_is_a_real_calendar_date_inside_its_text(text):
+    for d in find_dates(text):
+        datetime.date.fromisoformat(d.iso)
+        assert text[d.start:d.end] == d.text
+
+
+@given(st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2039, 12, 31)))
+def test_any_date_written_out_in_swedish_reads_back(day):
+    names = {v: k for k, v in months().items() if len(k) > 3 or k == "maj"}
+    assert parse_date(f"den {day.day} {names[day.month]} {day.year}") == day.isoformat()
+    assert parse_date(day.isoformat()) == day.isoformat()

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest import metadata as md
 from ingest.model import Block
@@ -31,6 +33,11 @@ def test_fold_keeps_length_and_forgets_ocr_vowel_damage():
     assert md.fold("Nämnden") == md.fold("Nimnden") == md.fold("Némnden")
     assert md.fold("för") == md.fold("f6r") == md.fold("{or")
     text = "Arbetsmarknads — och socialnimnden"
+    assert len(md.fold(text)) == len(text)
+
+
+@given(st.text(max_size=60))
+def test_fold_is_length_preserving_for_any_text(text):
     assert len(md.fold(text)) == len(text)
 
 
