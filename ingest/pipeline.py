@@ -39,7 +39,7 @@ def ingest_file(path: Path, ocr: bool = False) -> Document:
 
 
 def build_document(path: Path, raw) -> Document:
-    blocks = clean.clean_pages(raw.pages, headings=raw.headings)
+    blocks, furniture = clean.clean_pages_with_removed(raw.pages, headings=raw.headings)
     if not blocks:
         raise IngestError("no text found in the file", str(path))
     for block in blocks:
@@ -54,10 +54,14 @@ def build_document(path: Path, raw) -> Document:
         sections=secs,
         text="\n\n".join(b.text for b in blocks),
         raw_text="\n\n".join(b.raw for b in blocks),
-        pages=max((p.number for p in raw.pages), default=1),
+        pages=max([p.number for p in raw.pages] + [b.page for b in blocks]),
         warnings=list(raw.warnings),
     )
-    meta = metadata.extract_metadata(blocks, secs, raw.properties)
+    if doc.pages == 1:  # a page number means nothing in a one-page text: cite no page
+        for sec in secs:
+            sec.page = None
+    # Running headers such as "Malmö stad" are dropped as furniture but still name the municipality.
+    meta = metadata.extract_metadata(blocks, secs, {**raw.properties, "furniture": furniture})
     for key, value in meta.items():
         setattr(doc, key, value)
     apply_sidecar(doc, path)
