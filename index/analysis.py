@@ -5,6 +5,7 @@ that can be tested alone:
 
     tokenize                 SwedishTokenizer: words, numbers, case numbers (SR-2023-81)
                              as one token, and a dangling "maskulinitets-" keeps its hyphen
+  | NFC                      composed letters (a + combining diaeresis -> ä)
   | lowercase
   | coordinated compounds    "maskulinitets- och feminitetsnormer" -> maskulinitetsnormer ...
   | OCR digits               f6r -> för, 6ver -> över, 4r -> är (digits inside words)
@@ -13,7 +14,8 @@ that can be tested alone:
                              at the same position)
   | Snowball Swedish stem    memoized; the stemmer object lives in this module, never in a filter
   | OCR fold                 beside every stem, at the same position, a folded key
-                             ("~" + the stem with every vowel folded): nämnd and nimnd meet.
+                             ("~" + the stem with OCR-confusable vowels folded): nämnd and
+                             nimnd meet, stöd and stad do not.
 
 Why both the stem and a folded key: the exact stem keeps "våld" apart from "vald" in
 clean text and ranks exact spellings first; the folded key lets "nämnden" find the OCR
@@ -43,7 +45,7 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
 # Bump CHAIN_VERSION whenever the chain's output changes. The index stores ANALYZER_VERSION and
 # rebuilds on a mismatch; it also names the word lists and the stemmer, since stems and compound
 # splits change with them.
-CHAIN_VERSION = "sv-3"
+CHAIN_VERSION = "sv-4"
 VERSIONED_SOURCES = ("snowballstemmer", "wordfreq", "hunspell-sv")
 
 
@@ -78,6 +80,15 @@ SWEDISH_STOPWORDS = frozenset(
 
 #: What OCR makes of å/ä/ö (seen in scanned case documents).
 OCR_LETTER_CONFUSIONS = {"å": "ad", "ä": "aid", "ö": "oé"}
+
+#: Vowels OCR confuses with each other, by class: ä reads as a/i, å as a, ö as o/é.
+OCR_VOWEL_CLASSES = {
+    "a": "aåäàáâæiíìî",
+    "o": "oöóòôøé",
+    "e": "eèêë",
+    "u": "uüúùû",
+    "y": "yý",
+}
 
 #: Digits that OCR reads for letters inside words: f6r, 6ver, 4r, st0d.
 OCR_DIGITS = {"4": "ä", "6": "ö", "0": "o"}
@@ -128,7 +139,8 @@ SWEDISH_STOPWORDS_OCR = SWEDISH_STOPWORDS | _ocr_stop_variants(SWEDISH_STOPWORDS
 # ---------------------------------------------------------------------------------------
 
 _stemmer = snowballstemmer.stemmer("swedish")  # module state: never referenced by a filter
-_VOWELS = re.compile(r"[aeiouy]+")
+_VOWEL_FOLD = str.maketrans({c: cls for cls, chars in OCR_VOWEL_CLASSES.items() for c in chars})
+_VOWEL_RUN = re.compile("[" + "".join(c for chars in OCR_VOWEL_CLASSES.values() for c in chars) + "]{2,}")
 _SEPARATORS = re.compile(r"[-./:]")
 
 
@@ -155,14 +167,14 @@ def _definite_an(stemmed: str) -> str:
 
 @lru_cache(maxsize=500_000)
 def fold(text: str) -> str:
-    """The OCR-folded form: no diacritics, every run of vowels one "a" (nämnd, nimnd -> namnd).
+    """The OCR-folded form: each vowel stands for its class of OCR confusions, and a run of
+    vowels for one letter split in two (nämnd, nimnd -> namnd; för, fér -> for; säker, séiker -> sakar).
 
-    OCR confuses å/ä/ö with each other, with a/i/o/e/é, and splits one letter into two
-    (säker -> séiker); folding all vowels is what survives every one of those.
+    The classes (OCR_VOWEL_CLASSES) keep apart vowels OCR does not confuse, so stöd and stad,
+    hus and has keep different keys.
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _VOWELS.sub("a", text)
+    text = _VOWEL_RUN.sub("a", text)
+    return text.translate(_VOWEL_FOLD)
 
 
 def fold_key(stemmed: str) -> str:
@@ -274,7 +286,18 @@ def SwedishTokenizer() -> RegexTokenizer:  # noqa: N802 (reads like the other ch
     A trailing hyphen before a space or comma is kept ("maskulinitets-"), so the next
     filter can complete a coordinated compound.
     """
-    return RegexTokenizer(r"[^\W_]+(?:[-./:][^\W_]+)*(?:-(?=[\s,]))?")
+    word = r"(?:[^\W_][\u0300-\u036f]*)+"  # letters and digits, with any combining accents
+    return RegexTokenizer(rf"{word}(?:[-./:]{word})*(?:-(?=[\s,]))?")
+
+
+class NfcFilter(Filter):
+    """Composed letters: an "ä" written as a + combining diaeresis (some PDFs) becomes "ä"."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.text.isascii() and not unicodedata.is_normalized("NFC", t.text):
+                t.text = unicodedata.normalize("NFC", t.text)
+            yield t
 
 
 class CoordinatedCompoundFilter(Filter):
@@ -369,6 +392,7 @@ def surface_analyzer():
     """Tokenize | lowercase | coordinated compounds | OCR digits | stop words: real words."""
     return (
         SwedishTokenizer()
+        | NfcFilter()
         | LowercaseFilter()
         | CoordinatedCompoundFilter()
         | OcrDigitFilter()
@@ -383,7 +407,8 @@ def swedish_analyzer():
 
 def spelling_analyzer():
     """For the unstemmed spelling field: real words (OCR digits fixed), no stem, no fold key."""
-    return SwedishTokenizer() | LowercaseFilter() | CoordinatedCompoundFilter() | OcrDigitFilter()
+    return (SwedishTokenizer() | NfcFilter() | LowercaseFilter() | CoordinatedCompoundFilter()
+            | OcrDigitFilter())
 
 
 # ---------------------------------------------------------------------------------------
