@@ -85,6 +85,8 @@ class ColumnArrays:
     def sources(self) -> dict[str, tuple[str, str]]:
         """Source path -> (doc id, sha256), from the document records' columns."""
         reader = self._reader
+        if reader.doc_count_all() == 0:  # an empty index has no columns to read
+            return {}
         paths = list(reader.column_reader("path"))
         shas = list(reader.column_reader("sha256"))
         ids = list(reader.column_reader("doc_id"))
