@@ -33,7 +33,6 @@ from typing import Any
 from index.querytree import Filters
 from index.store import Store
 from ingest.model import Document
-from kb.ingestion import IngestReport, ingest_paths
 
 SEARCH_LIMIT_MAX = 100
 SORTS = ("relevance", "date")
@@ -48,7 +47,10 @@ class KnowledgeBase:
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
-               batch: int = 50, lock_timeout: float = 30.0) -> IngestReport:
+               batch: int = 50, lock_timeout: float = 30.0):
+        """Ingest files and folders; returns a :class:`kb.ingestion.IngestReport`."""
+        from kb.ingestion import ingest_paths  # the ingest pipeline is not needed to search
+
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
                             batch=batch, lock_timeout=lock_timeout)
 
