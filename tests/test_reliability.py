@@ -1,0 +1,216 @@
+"""Reliability: killed ingests, concurrent ingests, searches during writes, load on `kb serve`.
+
+These run real `kb` processes. The long ones carry the `slow` marker; `.ci/run` runs them too.
+Figures are printed (run with -s to see them) and recorded in docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from reliability_corpus import write_corpus
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+KB = [sys.executable, "-m", "kb.cli"]
+
+
+def kb_run(*args, timeout=300, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(KB + [str(a) for a in args], capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def check_whole_documents(index_dir: Path) -> int:
+    """Every stored document has exactly its sections in the index, and no section is orphaned.
+
+    Returns the number of documents."""
+    from index.store import Store
+
+    store = Store(index_dir, create=False)
+    docs = store.documents()
+    ix = whoosh_index.open_dir(index_dir)
+    with ix.searcher() as s:
+        doc_ids = {d.id for d in docs}
+        for d in docs:
+            records = s.search(Term("doc_id", d.id), limit=None)
+            assert len(records) == len(d.sections) + 1, f"{d.source}: {len(records)} records, {len(d.sections)} sections"
+        sections = s.search(Term("record", "section"), limit=None)
+        assert len(sections) == sum(len(d.sections) for d in docs)
+        orphans = {hit.fields().get("id", "").rsplit("-", 1)[0] for hit in sections} - doc_ids
+        assert not (orphans - {""}), f"sections without their document: {orphans}"
+    # And it still answers a search.
+    assert store.search("nämnden", limit=5)["total"] >= 0
+    store.close()
+    return len(docs)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(folder, 160)
+    return folder
+
+
+@pytest.mark.slow
+def test_sigkill_during_ingest_never_leaves_half_a_document(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    rng = random.Random(2024)
+    kills = 0
+    files = sorted(corpus.glob("*.txt"))
+    for round_no in range(22):
+        # Touch a few files so every round has replacements to write, not only new documents.
+        for path in rng.sample(files, 5):
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(f"\nTillägg {round_no}: nämnden följer upp ärendet.\n")
+        proc = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 4.0))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        if whoosh_index.exists_in(index_dir):
+            check_whole_documents(index_dir)
+    assert kills >= 20, f"only {kills} runs were killed mid-ingest; lengthen the batch"
+    done = kb_run("ingest", corpus, "--index", index_dir)
+    assert done.returncode == 0, done.stderr
+    assert check_whole_documents(index_dir) == len(files)
+    again = kb_run("ingest", corpus, "--index", index_dir)
+    assert f"unchanged {len(files)}" in again.stderr
+    rebuilt = kb_run("reindex", "--index", index_dir)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert check_whole_documents(index_dir) == len(files)
+    print(f"\nkill loop: {kills} SIGKILLs mid-ingest, index whole after each")
+
+
+def test_second_ingest_waits_then_refuses_clearly(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    first = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Wait until the first ingest holds the writer.
+    deadline = time.monotonic() + 60
+    while not (index_dir / "kb-writer.json").exists() and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = kb_run("ingest", corpus, "--index", index_dir, "--wait", "0.5")
+    out, err = first.communicate(timeout=300)
+    if first.returncode == 0 and second.returncode == 0:
+        pytest.skip("the first ingest finished before the second started; nothing to contend")
+    assert first.returncode == 0, err
+    assert second.returncode != 0
+    assert "being written" in second.stderr
+    assert check_whole_documents(index_dir) == len(list(corpus.glob("*.txt")))
+
+
+def test_searches_during_ingest_answer_from_last_commit(corpus, tmp_path):
+    from kb.service import KnowledgeBase
+
+    index_dir = tmp_path / "index"
+    kb = KnowledgeBase(index_dir)
+    proc = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    totals = []
+    errors = []
+    while proc.poll() is None:
+        try:
+            totals.append(kb.search("nämnden")["total"])
+        except Exception as exc:  # any error here is a failure of the property
+            errors.append(repr(exc))
+        time.sleep(0.05)
+    proc.wait()
+    assert proc.returncode == 0
+    final = kb.search("nämnden")["total"]
+    assert not errors
+    assert totals == sorted(totals), "a search saw the index go backwards"
+    assert final >= (totals[-1] if totals else 0) and final > 0
+    assert len(set(totals)) >= 2 or not totals or totals[-1] == final
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_serve_under_load_gives_no_errors(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    assert kb_run("ingest", corpus, "--index", index_dir).returncode == 0
+    ids = [d["id"] for d in json.loads(kb_run("docs", "--index", index_dir, "--json").stdout)]
+    port = _free_port()
+    env = dict(os.environ, KB_RATE_LIMIT="0")
+    server = subprocess.Popen(KB + ["serve", "--index", str(index_dir), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/api/v1/facets", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        seconds = float(os.environ.get("KB_LOAD_SECONDS", "60"))
+        words = ["nämnden", "rekommendation", "skolskjutsar", "hemtjänstens", "matsvinn", "rutin",
+                 "bibliotek*", '"följa upp"', "år:2020..2023", "nämnd:socialnämnden"]
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop = time.monotonic() + seconds
+
+        def client(n: int) -> None:
+            rng = random.Random(n)
+            while time.monotonic() < stop:
+                kind = rng.random()
+                if kind < 0.5:
+                    q = urllib.parse.quote(rng.choice(words))
+                    url = f"{base}/api/v1/search?q={q}&page={rng.randint(1, 3)}"
+                elif kind < 0.65:
+                    url = f"{base}/api/v1/facets?q={urllib.parse.quote(rng.choice(words))}"
+                elif kind < 0.85:
+                    url = f"{base}/api/v1/documents/{rng.choice(ids)}"
+                else:
+                    url = f"{base}/?q={urllib.parse.quote(rng.choice(words))}"
+                t0 = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(url, timeout=30) as resp:
+                        resp.read()
+                        ok = resp.status == 200
+                except urllib.error.HTTPError as exc:
+                    ok = False
+                    detail = f"{exc.code} {url}"
+                except OSError as exc:
+                    ok = False
+                    detail = f"{exc} {url}"
+                with lock:
+                    latencies.append(time.perf_counter() - t0)
+                    if not ok:
+                        errors.append(detail)
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        lat = sorted(latencies)
+        p50 = statistics.median(lat) * 1000
+        p99 = lat[int(len(lat) * 0.99) - 1] * 1000
+        print(f"\nload: {len(lat)} requests from 8 clients in {seconds:.0f} s, {len(errors)} errors, "
+              f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+        assert not errors, errors[:5]
+        assert len(lat) > 100
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
