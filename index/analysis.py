@@ -431,10 +431,16 @@ class QueryTerm:
     parts: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=1)
+def _query_surface():
+    """One surface chain for all queries (Whoosh analyzers keep no state between calls)."""
+    return surface_analyzer()
+
+
 def analyze_query(text: str) -> list[QueryTerm]:
     """The terms of a query string, one per word position, with stop words removed."""
     out = []
-    for t in surface_analyzer()(text, mode="query"):
+    for t in _query_surface()(text, mode="query"):
         s = stem(t.text)
         parts = tuple(fold_key(stem(p)) for p in compound_parts(t.text))
         out.append(QueryTerm(word=t.text, stem=s, key=fold_key(s), parts=parts))
@@ -448,7 +454,7 @@ def phrase_keys(text: str) -> list[str]:
 
 def prefix_key(text: str) -> str | None:
     """The folded-key prefix for ``text*`` (förskol* -> ~farskal), or None for an empty stem."""
-    words = list(surface_analyzer()(text.rstrip("*"), mode="query", removestops=False))
+    words = list(_query_surface()(text.rstrip("*"), mode="query", removestops=False))
     if not words:
         return None
     word = words[-1].text
