@@ -42,6 +42,8 @@ _PROTECTED = (
 _WORD = r"[{£&]?[^\W_]+(?:[&{£][^\W_]+)*"
 _TOKENS = re.compile(f"(?P<skip>{_PROTECTED})|(?P<word>{_WORD})")
 _MAX_MULTI = 2  # multi-letter damages undone per word
+_MAX_VARIANTS = 64  # bounds the work on pathological tokens ("iiiiiiii...")
+_MAX_WORD = 40  # longer tokens are not Swedish words (or are beyond repair): left alone
 _MEMO_LIMIT = 300_000
 _HEAD_BONUS = 10.0  # a Hunspell compound form is the likelier reading of a first part
 _SENTENCE_END = ".!?:\n"
@@ -176,7 +178,7 @@ class WordRepairer:
         for key, originals in self.conf.multi.items():
             grown = []
             for variant, changes in out:
-                if changes >= _MAX_MULTI:
+                if changes >= _MAX_MULTI or len(out) + len(grown) >= _MAX_VARIANTS:
                     continue
                 start = variant.find(key)
                 while start != -1:
@@ -351,7 +353,7 @@ def _case_like(original: str, repaired: str, lowered_start: bool) -> str:
 
 
 def _repairable(token: str, conf: Confusions) -> bool:
-    if len(token) < 2 or token.isdigit():
+    if len(token) < 2 or len(token) > _MAX_WORD or token.isdigit():
         return False
     letters = sum(c.isalpha() for c in token)
     if letters == 0:

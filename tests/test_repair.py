@@ -219,3 +219,14 @@ def test_bare_domain_names_are_left_alone():
 
 def test_split_letter_a_umlaut_inside_a_word():
     assert repair_text("sjiilva planen") == "själva planen"
+
+
+def test_clean_text_comes_back_unchanged():
+    text = (DATA / "yttrande_fritid.txt").read_text(encoding="utf-8")
+    assert repair_text(text) == text
+
+
+def test_pathological_tokens_are_bounded():
+    for token in ("ii" * 19, "i" * 39, "éi" * 19, "a1" * 19, "x" * 5000):
+        out = repair_text(f"ord {token} ord")
+        assert out.startswith("ord ") and out.endswith(" ord")
