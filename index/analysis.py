@@ -253,7 +253,7 @@ def split_compound(word: str) -> tuple[str, ...] | None:
 def compound_parts(word: str) -> tuple[str, ...]:
     """The parts (sammansättningsled) of a compound or hyphenated word, or () for a simple word.
 
-    IT-stöd -> (it, stöd); förskolesocionomer -> (förskole, socionomer) when the lexicon
+    IT-stöd -> (stöd,); förskolesocionomer -> (förskole, socionomer) when the lexicon
     splits it. Parts shorter than MIN_PART letters and stop words are left out.
     """
     if _SEPARATORS.search(word):
