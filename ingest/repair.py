@@ -89,6 +89,7 @@ class Confusions:
     ratio_web_only: float
     change_penalty: float
     rare_penalty: float
+    multi_penalty: float
     min_freq: float
     max_compound_parts: int
     gazetteer: dict[str, str]
@@ -146,6 +147,7 @@ def load_confusions(path: Path = TABLE_PATH) -> Confusions:
         ratio_web_only=float(limits.get("ratio_web_only", 1.5)),
         change_penalty=float(limits.get("change_penalty", 0.5)),
         rare_penalty=float(limits.get("rare_penalty", 0.02)),
+        multi_penalty=float(limits.get("multi_penalty", 0.001)),
         min_freq=float(limits.get("min_freq", 1e-7)),
         max_compound_parts=int(limits.get("max_compound_parts", 3)),
         gazetteer={n.lower(): n for n in names if " " not in n},
@@ -170,7 +172,7 @@ class WordRepairer:
     def variants(self, word: str, initial_upper: bool) -> list[tuple[str, int]]:
         """The word with multi-letter (and initial-capital) damage undone: [(variant, changes)].
 
-        Each undone multi-letter or initial-capital damage counts as one rare change.
+        Each undone multi-letter or initial-capital damage counts as one change.
         """
         out = [(word, 0)]
         if initial_upper and word[:1] in self.conf.initial:
@@ -207,7 +209,8 @@ class WordRepairer:
     def candidates(self, word: str, initial_upper: bool = False) -> dict[str, float]:
         """Lexicon words (and compound heads) ``word`` may be damaged from -> likelihood weight.
 
-        The weight is change_penalty per common change times rare_penalty per rare one.
+        The weight is change_penalty per common change, rare_penalty per rare one and
+        multi_penalty per undone multi-letter (or initial-capital) damage.
         """
         found: dict[str, float] = {}
         conf = self.conf
@@ -216,10 +219,10 @@ class WordRepairer:
                 counted = self._changes(variant, cand)
                 if counted is None:
                     continue
-                common, rare = counted[0], counted[1] + extra
-                if common + rare > conf.max_changes:
+                common, rare = counted
+                if common + rare + extra > conf.max_changes:
                     continue
-                weight = conf.change_penalty**common * conf.rare_penalty**rare
+                weight = conf.change_penalty**common * conf.rare_penalty**rare * conf.multi_penalty**extra
                 if weight > found.get(cand, 0.0):
                     found[cand] = weight
         return found
