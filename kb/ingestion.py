@@ -9,6 +9,7 @@ committed and re-running the same command completes the batch.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +37,24 @@ class IngestReport:
         return not self.failed
 
     def to_dict(self) -> dict:
+        """The JSON form; paths are made printable (see :func:`display_path`)."""
         return {
-            "indexed": self.indexed,
-            "unchanged": self.unchanged,
-            "failed": [{"path": p, "reason": r} for p, r in self.failed],
-            "warnings": [{"path": p, "warning": w} for p, w in self.warnings],
+            "indexed": [display_path(p) for p in self.indexed],
+            "unchanged": [display_path(p) for p in self.unchanged],
+            "failed": [{"path": display_path(p), "reason": r} for p, r in self.failed],
+            "warnings": [{"path": display_path(p), "warning": w} for p, w in self.warnings],
             "rebuilt": self.rebuilt,
         }
+
+
+def display_path(path: str) -> str:
+    """``path`` as text any UTF-8 output can hold: bytes of a file name that are not UTF-8
+    (kept by Python as lone surrogates) are shown as ``\\xe5``."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    return path
 
 
 def file_digest(path: Path) -> str:
@@ -84,8 +96,9 @@ def ingest_paths(
         for path in targets:
             if progress:
                 progress("file", path)
-            resolved = str(path.resolve())
             try:
+                _check_name(path)
+                resolved = str(path.resolve())
                 if not force and resolved in known:
                     digest = file_digest(path)
                     if known[resolved][1] == digest and known[resolved][0] == document_id(path):
@@ -108,6 +121,18 @@ def ingest_paths(
 
     store.write(documents(), batch=batch, lock_timeout=lock_timeout)
     return report
+
+
+def _check_name(path: Path) -> None:
+    """Refuse a file whose name is not valid UTF-8 (bytes from an old Windows or Mac share).
+
+    Python keeps such bytes as lone surrogates, which no UTF-8 store or JSON answer can hold,
+    so the file is reported with a way out instead of failing later as an internal error."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise IngestError("the file name is not valid UTF-8 (an old encoding such as latin-1): "
+                          "rename it, e.g. with `convmv -f latin1 -t utf8`", str(path)) from None
 
 
 def _os_reason(exc: OSError) -> str:
