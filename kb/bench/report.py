@@ -92,14 +92,21 @@ def _growth_table(result: dict) -> list[str]:
     return out
 
 
+def _mean_hits(result: dict, name: str) -> float | None:
+    runs = result.get("growth", {}).get("runs") or []
+    return runs[-1].get(name, {}).get("mean_hits") if runs else None
+
+
 def write_plot(result: dict, path: Path) -> None:
     """Query p95 and ingest rate against N, one line per engine (log-log)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     runs = result["growth"]["runs"]
+    sizes = sorted({run["ours"]["docs"] for run in runs})
     fig, (left, mid, right) = plt.subplots(1, 3, figsize=(13, 4))
     for name in ENGINES:
         if any(name not in run or "skipped" in run[name] for run in runs):
@@ -112,6 +119,8 @@ def write_plot(result: dict, path: Path) -> None:
                             (right, "ingest rate", "documents/s")):
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("documents (N)")
         ax.set_ylabel(unit)
         ax.set_title(title)
@@ -130,7 +139,8 @@ def write_markdown(result: dict, path: Path | str) -> None:
     meta = result.get("meta", {})
     lines = ["# Benchmarks", "",
              f"Measured {meta.get('date', '?')} on {meta.get('machine', '?')} ({meta.get('cpu', '?')}).",
-             f"Command: `{meta.get('command', '?')}` (wall time {meta.get('wall_s', '?')} s).", "",
+             f"Command: `{meta.get('command', '?')}` (wall time {meta.get('wall_s', '?')} s)"
+             + (f", at commit {meta['commit']}." if meta.get("commit") else "."), "",
              f"Corpus: {result['docs']} synthetic Swedish case documents from `kb.bench.generator` "
              f"(seed {meta.get('seed', '?')}; a third OCR-damaged), {result['sections']} sections after our "
              "ingest. FTS5 and tantivy index exactly the sections our pipeline produced, with the "
@@ -142,12 +152,16 @@ def write_markdown(result: dict, path: Path | str) -> None:
              "`år:Y..Y+2 nämnd:…`. Our figures go through `KnowledgeBase.ingest` and "
              "`KnowledgeBase.search`, the code the CLI and the web use; our ingest includes reading, "
              "cleaning, OCR repair, segmentation and metadata.", "",
-             "| " + " | ".join(HEADER) + " |", "|---" * len(HEADER) + "|"]
+             "| " + " | ".join(HEADER) + " | mean hits |", "|---" * (len(HEADER) + 1) + "|"]
     for name, figs in engines(result).items():
         if "skipped" in figs:
-            lines.append(f"| {name} | skipped: {figs['skipped']} |" + " |" * (len(HEADER) - 2))
+            lines.append(f"| {name} | skipped: {figs['skipped']} |" + " |" * (len(HEADER) - 1))
         else:
-            lines.append("| " + " | ".join([name, *_row(figs)]) + " |")
+            hits = _mean_hits(result, name)
+            lines.append("| " + " | ".join([name, *_row(figs), f"{hits:,.0f}" if hits is not None else "?"]) + " |")
+    lines += ["", "*mean hits*: the average match-set size over all queries. Ours stems, folds OCR "
+              "variants and splits compounds, so it matches more than FTS5 (no stemming) and tantivy "
+              "(Snowball stemming, ASCII folding)."]
     lines += ["", "## Targets (issue 7)", "", "| target | where we stand | met |", "|---|---|---|"]
     lines += [f"| {t} | {s} | {'yes' if m else 'no'} |" for t, s, m in targets(result)]
     lines += ["", "## Growth from N/10 to N", "", *_growth_table(result), "",
