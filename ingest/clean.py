@@ -50,10 +50,12 @@ INDENT_BREAK_MIN_LINES = 12
 SHORT_LINE = 0.7  # a line shorter than this share of the page width was not wrapped
 FIT = 0.85  # a line plus the next word under this share of the width was broken on purpose
 MIN_WIDTH = 40
+HEADING_LINES = 3  # a heading wraps onto at most this many lines
 
 BULLET = re.compile(r"^(?:[•·▪■◦●○¢»*]|[-–—](?=\s+\S)|[eo](?=\s+[A-ZÅÄÖ0-9\"”]))\s+")
 NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-ZÅÄÖ0-9\"”])")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
+NUMBER_LINE = re.compile(r"^\d[\d\s\-–./:]*$")
 STRAY_MARK = re.compile(r"^[\[|](?=[A-Za-zÅÄÖåäö])(?!.*\])")
 
 
@@ -376,8 +378,7 @@ def paragraphs(lines: list[Line], headings: Sequence[str] = ()) -> list[Para]:
     paras: list[Para] = []
     cur: Para | None = None
     for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if cur is None or _starts_new(cur, line, nxt, short, known):
+        if cur is None or _starts_new(cur, lines, i, short, known):
             cur = Para([line])
             paras.append(cur)
         else:
@@ -389,7 +390,9 @@ def _is_heading_line(line: Line, known: set[str]) -> bool:
     return line.md_heading or (fold(line.text) in known and bool(known))
 
 
-def _starts_new(cur: Para, line: Line, nxt: Line | None, short: float, known: set[str]) -> bool:
+def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: set[str]) -> bool:
+    line = lines[i]
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
     text, prev = line.text, cur.lines[-1]
     first = cur.lines[0]
     if _is_heading_line(line, known) or _is_heading_line(prev, known):
@@ -403,18 +406,22 @@ def _starts_new(cur: Para, line: Line, nxt: Line | None, short: float, known: se
         return True
     if is_item(text):
         return not (cur.is_list or prev.text.rstrip().endswith(":"))
-    lower = bool(re.match(r"[a-zåäöéü]+(?:[\s,.;:)]|$)|\d", text)) and not is_item(text)
+    lower = _lower_start(text)
     open_end = not ends_sentence(prev.text)
     if _heading_only(cur) and not lower:
         return True
     if line.blank_before and not line.page_start and line.blank_before < PAGE_BREAK_BLANKS:
         return not (lower and open_end and not prev.text.endswith(":"))
+    if text[:1].isupper() and _open_heading(cur.lines) and (_body_line(line, short) or _heading_ahead(lines, i, short)):
+        return True  # a heading (or a label's statement) without a full stop, then a new line of text
     if line.page_start or line.blank_before:
         if lower and open_end:
             return False
         return not (open_end and _prose(cur, short) and not cur.is_list and not keyword_heading(text)
                     and not label_heading(first.text))
     # Same page, no blank line between.
+    if ends_sentence(prev.text) and NUMBER_LINE.match(text):
+        return True  # a date standing alone after a sentence ("2025-01-02") does not continue it
     if cur.is_list and not is_item(prev.text) and len(prev.text) < short and not lower:
         return True
     if len(cur.lines) == 1 and first.text is prev.text and _heads_text(prev, line, nxt, short):
@@ -423,11 +430,81 @@ def _starts_new(cur: Para, line: Line, nxt: Line | None, short: float, known: se
         return True
     if ends_sentence(prev.text) and nxt is not None and _heads_text(line, nxt, None, short):
         return True  # a heading-like line right after a sentence end starts a new block
+    if ends_sentence(prev.text) and _heading_ahead(lines, i, short):
+        return True  # the same, for a heading as wide as the text (or wrapped over a few lines)
     if not lower and not prev.text.endswith((",", "-")) and _fits(prev.text, text, short) and (
         label_heading(first.text) or (len(cur.lines) > 1 and len(cur.lines[-2].text) >= short)
     ):
         return True  # a line broken before a word that would have fitted ends the paragraph
     return False
+
+
+def _lower_start(text: str) -> bool:
+    """The line goes on with a sentence: a lower-case word ("myndigheter/organisationer") or a number."""
+    return (text[:1].islower() or text[:1].isdigit()) and not is_item(text)
+
+
+def _open_heading(run: Sequence[Line]) -> bool:
+    """Do ``run``'s lines read as one heading, or a label and its statement, not yet followed by text?
+
+    Text without blank lines (a PDF's text layer) shows where a heading ends only by what follows
+    it, so the run itself must look finished: it opens with a capital, holds no sentence end, is
+    short (``max_words``, more for a "Rekommendation:" label), and its last word does not leave the
+    sentence open (a comma, a hyphen, "och", "med", ... from ``tables/headings.toml``).
+    """
+    if not run or is_item(run[0].text) or not run[0].text[:1].isupper():
+        return False
+    if any(ends_sentence(line.text) or is_item(line.text) for line in run):
+        return False
+    spec = table()["open_end"]
+    limit = spec["label_words"] if label_heading(run[0].text) else spec["max_words"]
+    words = " ".join(line.text for line in run).split()
+    if len(words) > limit:
+        return False
+    last = run[-1].text.rstrip()
+    if last.endswith(tuple(spec["marks"])):
+        return False
+    if len(words) > 1 and words[-1][:1].isupper():
+        return False  # a name broken over two lines ("Region" / "Skåne", "Kristin" / "Jacobsson")
+    return _vowel_key(words[-1]) not in _open_words()
+
+
+_VOWEL_DIGITS = str.maketrans({"0": "a", "1": "a", "4": "a", "6": "a"})
+
+
+def _vowel_key(word: str) -> str:
+    """A short word's consonant skeleton, vowels (and OCR's digits for them) as "a": "fér" ~ "för".
+
+    Lighter than :func:`fold`, which merges d/t with vowels and would make "skede" read as "ska".
+    """
+    word = unicodedata.normalize("NFKD", word.lower())
+    word = "".join(c for c in word if not unicodedata.combining(c)).translate(_VOWEL_DIGITS)
+    return re.sub(r"[aeiouy]", "a", re.sub(r"[^\w]", "", word))
+
+
+@cache
+def _open_words() -> frozenset[str]:
+    return frozenset(_vowel_key(w) for w in table()["open_end"]["words"])
+
+
+def _body_line(line: Line, short: float) -> bool:
+    """A line of running text: full width, or a sentence's end."""
+    return len(line.text) >= short or ends_sentence(line.text)
+
+
+def _heading_ahead(lines: Sequence[Line], i: int, short: float) -> bool:
+    """Does a heading start at line ``i``: a finished-looking run, then a line of text or another heading?
+
+    The run may wrap onto a few lines that start in lower case ("Stöd till familjer\noch barn").
+    """
+    run = [lines[i]]
+    k = i + 1
+    while k < len(lines) and len(run) < HEADING_LINES and _lower_start(lines[k].text) and not lines[k].blank_before:
+        run.append(lines[k])
+        k += 1
+    if k >= len(lines) or not lines[k].text[:1].isupper() or not _open_heading(run):
+        return False
+    return _body_line(lines[k], short) or _heading_ahead(lines, k, short)
 
 
 def _heading_only(cur: Para) -> bool:

@@ -10,8 +10,8 @@ Which paragraphs are headings, in order of strength:
    "Förvaltningens överväganden"), or an inline label ("Beskrivning: text" -> heading
    "Beskrivning", the text is the section's first paragraph);
 4. any other short one-line paragraph (at most 16 words, starts with a capital, ends in a letter,
-   no full stop) that is wholly emphasised, or that introduces text: the next paragraph is running
-   text (6+ words or a list) or itself a heading. A short line right after a value label such as
+   no full stop, no e-mail or web address) that is wholly emphasised, or that introduces text: the
+   next paragraph is running text (6+ words or a list) or itself a heading. A short line right after a value label such as
    "Beslutet skickas till" or "Ansvariga" is that label's value, not a heading.
 
 Kinds: summary / proposal / basis / matter when the whole heading (or one "/"-separated part, as in
@@ -49,6 +49,7 @@ from ingest.model import Block, Page, Section
 MAX_HEADING_WORDS = 16
 BODY_WORDS = 6
 SEPARATOR = r"\s*[:\-–—]\s*"
+CONTACT = re.compile(r"\S@\S|https?://|www\.", re.IGNORECASE)  # a letterhead's e-mail or web address
 
 
 @dataclass
@@ -165,6 +166,7 @@ def is_candidate(block: Block) -> bool:
         and (text[-1:].isalpha() or text[-1:] in ")”\"")
         and not is_item(text)
         and sum(c.isalpha() for c in text) >= 3
+        and not CONTACT.search(text)
     )
 
 

@@ -31,8 +31,14 @@ WINDOW = 8
 
 
 def municipality_header(text: str) -> str:
-    """The running header by the document's municipality (Stockholm named in the text, else Malmö)."""
-    return "Stockholms stad" if re.search(r"stockholm", text, re.IGNORECASE) else "Malmö stad"
+    """The running header by the document's municipality: the one of the two it names more often.
+
+    (A Malmö document may mention Stockholm once, "tillsammans med Stockholm stad"; OCR reads
+    "Malmö" as "Malmo" or "Malmé".)
+    """
+    stockholm = len(re.findall(r"stockholm", text, re.IGNORECASE))
+    malmo = len(re.findall(r"malm[oöé6]", text, re.IGNORECASE))
+    return "Stockholms stad" if stockholm > malmo else "Malmö stad"
 
 
 def layout(text: str) -> list[list[str]]:
