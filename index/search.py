@@ -21,6 +21,7 @@ from index.compile import Compiled, compile_tree, loosen
 from index.facets import facet_counts
 from index.filters import filter_mask, merge_filters
 from index.querytree import And, Filters, ParsedQuery, Word
+from index.schema import DOCUMENT
 from index.snippets import make_snippet
 from index.suggest import suggest
 
@@ -191,9 +192,53 @@ def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = Non
     }
 
 
+# Section kinds whose heading carries a statement ("Aktivitet 3.1: Förvaltningen ska ...").
+STATEMENT_KINDS = frozenset({"recommendation", "activity", "goal"})
+OCR_MARKER = "[OCR]"
+
+
+def _same_words(a: str, b: str) -> bool:
+    return a.split() == b.split()
+
+
+def hit_text(heading: str | None, kind: str | None, text: str, raw_text: str | None = None) -> str:
+    """A hit's full text: the heading first when it states something (rekommendation,
+    aktivitet, inriktningsmål), then the repaired body, then, when OCR repair changed the
+    section, the original OCR reading after a line "[OCR]" (quotes from the scan stay findable)."""
+    out = text
+    if heading and kind in STATEMENT_KINDS and heading.strip():
+        out = f"{heading.strip()}\n\n{text}" if text else heading.strip()
+    if raw_text and raw_text.strip() and not _same_words(raw_text, text):
+        out = f"{out}\n\n{OCR_MARKER}\n{raw_text}"
+    return out
+
+
+@lru_cache(maxsize=64)
+def _raw_texts(payload: bytes) -> dict[int, str]:
+    """Section number -> OCR reading, from a stored whole-document record."""
+    from index.records import decode_document
+
+    return {s.number: s.raw_text for s in decode_document(payload).sections}
+
+
+def _raw_text(searcher, shown: dict, section_id: str) -> str:
+    """The section's OCR reading: from the hit payload when it holds one, else from the
+    stored document record (indexes written before payloads carried it)."""
+    if "raw_text" in shown:
+        return shown["raw_text"] or ""
+    number = section_id.rpartition("#")[2]
+    if not number.isdigit():
+        return ""
+    fields = searcher.document(id=shown["doc_id"], record=DOCUMENT)
+    if not fields:
+        return ""
+    return _raw_texts(fields["payload"]).get(int(number), "")
+
+
 def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
     stored = searcher.stored_fields(docnum)
     shown = json.loads(stored["payload"])
+    raw = _raw_text(searcher, shown, stored["id"])
     return {
         "id": stored["id"],
         "doc_id": shown["doc_id"],
@@ -204,7 +249,7 @@ def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
         "recommendation": shown["recommendation"],
         "activity": shown["activity"],
         "page_number": shown["page_number"],
-        "text": shown["text"],
+        "text": hit_text(shown["heading"], shown["kind"], shown["text"], raw),
         "snippet": make_snippet(shown["text"], compiled.terms, compiled.prefixes),
         "score": round(score, 4),
         "date": shown["date"],

@@ -177,3 +177,43 @@ def test_proper_swedish_finds_the_ocr_reading(tmp_path):
     store = Store(tmp_path / "ix")
     store.write([make_doc("ocr", [("Rubrik", "Beslutet fattades av nimnden efter beredning.", None)])])
     assert [h["doc_id"] for h in store.search("nämnden")["hits"]] == ["ocr"]
+
+
+def test_hit_text_puts_a_stating_heading_first():
+    from index.search import hit_text
+
+    heading = "Aktivitet 2.3: Nämnden ska kartlägga behovet av stödboende"
+    assert hit_text(heading, "activity", "Arbetet pågår.") == heading + "\n\nArbetet pågår."
+    assert hit_text("Rekommendation 4", "recommendation", "Text.").startswith("Rekommendation 4\n\n")
+    assert hit_text("Bakgrund", "heading", "Text.") == "Text."
+    assert hit_text("Sammanfattning", "summary", "Text.") == "Text."
+
+
+def test_hit_text_ends_with_the_ocr_reading_when_repair_changed_it():
+    from index.search import hit_text
+
+    repaired = "Nämnden har beslutat om stöd."
+    assert hit_text("Bakgrund", "heading", repaired, "Nimnden har beslutat om stid.") == \
+        repaired + "\n\n[OCR]\nNimnden har beslutat om stid."
+    assert hit_text("Bakgrund", "heading", repaired, " Nämnden  har beslutat\nom stöd. ") == repaired
+    assert hit_text("Bakgrund", "heading", repaired, "") == repaired
+
+
+def test_a_hit_shows_the_heading_statement_and_the_scanned_reading(tmp_path):
+    store = Store(tmp_path / "ix")
+    sections = [
+        Section(number=1, heading="Aktivitet 1.2: Förvaltningen ska starta en samtalsgrupp", kind="activity",
+                text="Gruppen för tonåringar har träffats fyra gånger.", raw_text="Gruppen fér tonaringar har "
+                "triffats fyra ginger.", activity="1.2"),
+        Section(number=2, heading="Övrigt", kind="heading", text="Inget att rapportera om tonåringar.",
+                raw_text="Inget att rapportera om tonåringar."),
+    ]
+    store.write([Document(id="akt", source="akt.txt", path="/arkiv/akt.txt", sha256="y", year=2024,
+                          sections=sections)])
+    hits = {h["id"]: h for h in store.search("tonåringar")["hits"]}
+    first = hits["akt#1"]["text"]
+    assert first.startswith("Aktivitet 1.2: Förvaltningen ska starta en samtalsgrupp\n\nGruppen för")
+    assert first.endswith("\n\n[OCR]\nGruppen fér tonaringar har triffats fyra ginger.")
+    assert "[OCR]" not in hits["akt#1"]["snippet"] and "fér" not in hits["akt#1"]["snippet"]
+    assert "<mark>tonåringar</mark>" in hits["akt#1"]["snippet"]
+    assert hits["akt#2"]["text"] == "Inget att rapportera om tonåringar."
