@@ -28,10 +28,12 @@ from index.suggest import suggest
 PER_DOC = 3                 # hits per document ahead of the rest (collapsing)
 RECENCY_WEIGHT = 0.03       # newest document gets up to +3 % score (tie-break)
 MATCH_TIME_LIMIT = 5.0      # seconds of matching before a query answers with what it has
+FILL_BELOW = 10            # fewer all-words hits than this: follow with some-words hits
 SUGGEST_BELOW = 3           # suggest a spelling when a query finds fewer hits than this
 CACHE_SIZE = 128
 
 LOOSENED = "Inga avsnitt innehöll alla orden; visar avsnitt med något av orden."
+FILLED = "{n} avsnitt innehöll alla orden; därefter visas avsnitt med några av orden."
 PARTIAL = "Sökningen tog för lång tid; resultatet är ofullständigt."
 STOPWORDS_ONLY = "Frågan innehöll bara vanliga småord; inget att söka på."
 
@@ -114,8 +116,45 @@ class _ResultCache:
 _CACHE = _ResultCache()
 
 
+def _filtered(searcher, arrays, filters: Filters, docnums: np.ndarray, scores: np.ndarray):
+    if not len(docnums):
+        return docnums, scores
+    mask = filter_mask(arrays, docnums, filters, searcher)
+    return docnums[mask], scores[mask]
+
+
+def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray):
+    """Sections matching some but not all of the words of ``tree`` (not in ``exclude``), with
+    their scores and a tier: 1 for all words but one, 2 for all but two, and so on."""
+    looser_tree = loosen(tree)
+    if looser_tree is tree:
+        return None
+    reader = searcher.reader()
+    looser = compile_tree(looser_tree, reader)
+    if looser.query is None:
+        return None
+    docnums, scores, partial = collect(searcher, looser.query)
+    docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
+    keep = ~np.isin(docnums, exclude)
+    docnums, scores = docnums[keep], scores[keep]
+    words = looser_tree.children
+    tiers = np.ones(len(docnums), dtype=np.int64)
+    if len(words) >= 3 and len(docnums):
+        present = np.zeros(len(docnums), dtype=np.int64)
+        for word in words:
+            query = compile_tree(word, reader).query
+            if query is not None:
+                present += np.isin(docnums, collect(searcher, query)[0])
+        tiers = np.maximum(1, len(words) - present)
+    return docnums, scores, tiers, partial
+
+
 def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -> dict:
-    """The ordered, filtered match set with facets and notices (cacheable per commit)."""
+    """The ordered, filtered match set with facets and notices (cacheable per commit).
+
+    A query of several words ranks the sections holding all of them first; when fewer than
+    ``FILL_BELOW`` do, sections holding fewer of the words follow (most words first), so a
+    passage that says the same thing in other words is still on the first page."""
     notices = [parsed.notice] if parsed.notice else []
     compiled = compile_tree(parsed.tree, searcher.reader())
     partial = False
@@ -127,21 +166,22 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
         notices.append(STOPWORDS_ONLY)
     else:
         docnums, scores, partial = collect(searcher, compiled.query)
-    mask = filter_mask(arrays, docnums, filters, searcher) if len(docnums) else np.zeros(0, bool)
-    if not mask.any() and compiled.conjunctive and parsed.tree is not None:
-        looser = compile_tree(loosen(parsed.tree), searcher.reader())
-        docnums, scores, partial = collect(searcher, looser.query)
-        mask = filter_mask(arrays, docnums, filters, searcher) if len(docnums) else np.zeros(0, bool)
-        if mask.any():
-            notices.append(LOOSENED)
-            compiled = Compiled(looser.query, compiled.terms, compiled.prefixes, compiled.words)
-    docnums, scores = docnums[mask], scores[mask]
+    docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
+    tiers = np.zeros(len(docnums), dtype=np.int64)
+    if compiled.conjunctive and parsed.tree is not None and len(docnums) < FILL_BELOW:
+        more = _fewer_words(searcher, arrays, parsed.tree, filters, docnums)
+        if more is not None and len(more[0]):
+            notices.append(FILLED.format(n=len(docnums)) if len(docnums) else LOOSENED)
+            docnums = np.r_[docnums, more[0]]
+            scores = np.r_[scores, more[1]]
+            tiers = np.r_[tiers, more[2]]
+            partial = partial or more[3]
     if partial:
         notices.append(PARTIAL)
     facets, timed_out = facet_counts(arrays, docnums)
     if sort == "date" or parsed.tree is None:
         dates = arrays.date[docnums]
-        order = np.lexsort((docnums, -scores, -dates))
+        order = np.lexsort((docnums, -scores, -dates, tiers))
     else:
         years = arrays.year[docnums].astype(np.float64)
         known = arrays.year[arrays.year > 0]
@@ -149,7 +189,9 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
             lo, hi = float(known.min()), float(known.max())
             recency = np.where(years > 0, (years - lo) / (hi - lo), 0.0)
             scores = scores * (1.0 + RECENCY_WEIGHT * recency)
-        order = collapse_order(docnums, scores, arrays.doc_code)
+        order = np.concatenate([np.flatnonzero(tiers == t)[collapse_order(
+            docnums[tiers == t], scores[tiers == t], arrays.doc_code)] for t in np.unique(tiers)]
+        ) if len(docnums) else np.array([], dtype=np.int64)
     return {"docnums": docnums[order], "scores": scores[order], "facets": facets,
             "timed_out": timed_out, "notices": notices, "compiled": compiled}
 

@@ -217,3 +217,17 @@ def test_a_hit_shows_the_heading_statement_and_the_scanned_reading(tmp_path):
     assert "[OCR]" not in hits["akt#1"]["snippet"] and "fér" not in hits["akt#1"]["snippet"]
     assert "<mark>tonåringar</mark>" in hits["akt#1"]["snippet"]
     assert hits["akt#2"]["text"] == "Inget att rapportera om tonåringar."
+
+
+def test_few_all_words_hits_are_followed_by_most_words_hits(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.write([
+        make_doc("alla", [("Rubrik", "Kommunen ordnar läxhjälp och simskola för nyanlända barn.", None)], year=2020),
+        make_doc("tva", [("Rubrik", "Läxhjälp för nyanlända elever erbjuds på biblioteket.", None)], year=2020),
+        make_doc("en", [("Rubrik", "Simskola varje sommar vid stranden och mycket mer simskola.", None)], year=2025),
+        make_doc("ingen", [("Rubrik", "Budgeten för vägunderhåll.", None)]),
+    ])
+    result = store.search("läxhjälp simskola nyanlända")
+    assert [h["doc_id"] for h in result["hits"]] == ["alla", "tva", "en"]
+    assert result["total"] == 3 and result["notice"].startswith("1 avsnitt innehöll alla orden")
+    assert store.search("läxhjälp nyanlända")["notice"] is None
