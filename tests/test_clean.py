@@ -240,3 +240,78 @@ def test_without_blank_lines_a_line_broken_early_ends_heading_and_statement():
     )
     assert texts(text)[1] == "Tidiga insatser för barn i förskolan"
     assert texts(text)[3] == "Rekommendation: Säkerställ att alla barn får stöd i tid och på rätt nivå"
+
+
+# Text without blank lines (a PDF's text layer): where a heading or a statement ends is seen only in
+# what follows it.
+
+
+def test_without_blank_lines_a_heading_as_wide_as_the_text_is_its_own_block():
+    text = (
+        f"{WIDE} slut.\n"
+        "Stöd till barn och unga som lever med våld i nära relationer i hela staden\n"
+        f"{WIDE} och\n"
+        "fortsätter under nästa år.\n"
+    )
+    assert texts(text) == [
+        f"{WIDE} slut.",
+        "Stöd till barn och unga som lever med våld i nära relationer i hela staden",
+        f"{WIDE} och fortsätter under nästa år.",
+    ]
+
+
+def test_without_blank_lines_a_heading_wrapped_onto_a_second_line_is_one_block():
+    text = (
+        f"{WIDE} slut.\n"
+        "Stödmaterial till förskolor och skolor för att tidigt upptäcka och förhindra våld mot barn\n"
+        "och unga\n"
+        f"{WIDE} slut.\n"
+    )
+    assert texts(text)[1] == "Stödmaterial till förskolor och skolor för att tidigt upptäcka och förhindra våld mot barn och unga"
+
+
+def test_without_blank_lines_two_headings_in_a_row_are_two_blocks():
+    text = (
+        f"{WIDE} slut.\n"
+        "Stöd och förutsättningar för att upptäcka våld i nära relationer bland barn\n"
+        "Utbildningsinsatser\n"
+        f"{WIDE} slut.\n"
+    )
+    assert texts(text)[1:3] == ["Stöd och förutsättningar för att upptäcka våld i nära relationer bland barn", "Utbildningsinsatser"]
+
+
+def test_without_blank_lines_a_statement_without_full_stop_ends_before_the_text():
+    text = (
+        f"{WIDE} slut.\n"
+        "Rekommendation: Säkerställ att alla barn och unga i kommunen ges möjlighet att komma till\n"
+        "tals i uppföljningen av de insatser som de får av nämnden och dess förvaltningar\n"
+        f"{WIDE} slut.\n"
+    )
+    assert texts(text)[1] == (
+        "Rekommendation: Säkerställ att alla barn och unga i kommunen ges möjlighet att komma till tals i "
+        "uppföljningen av de insatser som de får av nämnden och dess förvaltningar"
+    )
+
+
+def test_without_blank_lines_a_name_or_an_open_word_before_a_capital_goes_on():
+    name = (
+        f"{WIDE} slut.\nNämnden har ombetts att yttra sig över en motion som lämnats in av ledamöterna Kristin\n"
+        "Jacobsson och Ali Ek om familjesociala team.\n"
+    )
+    assert texts(name) == [
+        f"{WIDE} slut. Nämnden har ombetts att yttra sig över en motion som lämnats in av ledamöterna Kristin "
+        "Jacobsson och Ali Ek om familjesociala team."
+    ]
+    open_word = (
+        f"{WIDE} slut.\nFörvaltningen arbetar sedan flera år med frågan om våld i nära relationer tillsammans med\n"
+        "Region Skåne och polisen.\n"
+    )
+    assert texts(open_word) == [
+        f"{WIDE} slut. Förvaltningen arbetar sedan flera år med frågan om våld i nära relationer tillsammans med "
+        "Region Skåne och polisen."
+    ]
+
+
+def test_without_blank_lines_a_date_alone_after_a_sentence_is_its_own_block():
+    text = f"{WIDE} till\nkommunstyrelsen.\n2025-01-02\nFörslag till beslut\nNämnden godkänner yttrandet.\n"
+    assert texts(text)[:3] == [f"{WIDE} till kommunstyrelsen.", "2025-01-02", "Förslag till beslut"]

@@ -126,6 +126,11 @@ def test_short_lines_without_text_after_them_are_not_headings():
     assert [s.heading for s in secs] == ["Sammanfattning"]
 
 
+def test_a_letterhead_line_with_an_e_mail_address_is_not_a_heading():
+    secs = segment(f"Eva Ek\n\nUtredare eva.ek@exempelby.se\n\n{PARA}\n\nÄrendet\n\n{PARA}")
+    assert [s.heading for s in secs] == ["", "Ärendet"]
+
+
 def test_emphasised_short_paragraph_is_a_heading():
     blocks = [Block("Trygga skolan", emphasis=True), Block("Kort.")]
     assert [s.heading for s in segment_blocks(blocks)] == ["Trygga skolan"]
@@ -193,3 +198,18 @@ def test_corpus_sub_headings_inherit_their_recommendation(corpus_dir):
     owners = [s.recommendation for s in secs if s.kind == "heading" and s.recommendation]
     assert owners and owners == sorted(owners)
     assert secs[-1].heading == "Ansvariga" and secs[-1].recommendation is None
+
+
+def _without_blank_lines(text: str) -> str:
+    """The text as a PDF's text layer gives it: no blank lines inside a page (page breaks kept)."""
+    pages = re.split(r"\n(?:[ \t]*\n){3,}", text)
+    return "\n\n\n\n".join(re.sub(r"\n[ \t]*\n+", "\n", page) for page in pages)
+
+
+def test_corpus_without_blank_lines_gives_the_same_sections(corpus_dir):
+    """Paragraph breaks lost (as in a PDF) must not change which headings, labels and owners are found."""
+    for path in sorted(corpus_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        want = [(s.heading, s.kind, s.recommendation, s.activity, s.goal) for s in segment(text)]
+        got = [(s.heading, s.kind, s.recommendation, s.activity, s.goal) for s in segment(_without_blank_lines(text))]
+        assert got == want, path.name
