@@ -111,3 +111,23 @@ def test_pdf_sections_carry_their_first_page(tmp_path):
     assert pages["Ärendet"] == 2
     assert next(p for h, p in pages.items() if h.startswith("Rekommendation 2")) == 3
     assert doc.pages == 3
+
+
+@pytest.mark.parametrize(
+    ("cuts", "first_pages"),
+    [
+        # "Ärendet" ends page 1, its text is on page 2; the bare "Rekommendation 2" ends page 2
+        ((17, 28), {"Ärendet": 1, "Rekommendation 1": 2, "Rekommendation 2": 2}),
+        # "Ärendet" and the start of its paragraph on page 1, the paragraph runs on to page 2
+        ((19, 26), {"Ärendet": 1, "Rekommendation 1": 2, "Rekommendation 2": 3}),
+    ],
+)
+def test_pdf_section_starting_at_a_page_bottom_cites_that_page(tmp_path, cuts, first_pages):
+    expected = comparable(pipeline.ingest_file(build(tmp_path, ".txt")))
+    lines = DOCUMENT.splitlines()
+    path = tmp_path / "sidbrytning.pdf"
+    fb.make_pdf(path, [lines[: cuts[0]], lines[cuts[0] : cuts[1]], lines[cuts[1] :]], header="Exempelby kommun")
+    doc = pipeline.ingest_file(path)
+    assert comparable(doc) == expected
+    pages = {s.heading.split(":")[0]: s.page for s in doc.sections}
+    assert {h: pages[h] for h in first_pages} == first_pages
