@@ -176,7 +176,7 @@ def test_the_commitments_page_refuses_a_bad_date(client):
 
 def test_the_tracing_pages_show_the_case_matrix_and_follow_ups(client):
     cases = html(client.get("/sparning"))
-    case_url = re.search(r'<a href="(/sparning/[^"]+)">skolskjutsar</a>', cases).group(1)
+    case_url = re.search(r'<a href="(/sparning/[^"]+)">Skolskjutsar</a>', cases).group(1)
     page = html(client.get(case_url))
     assert "Rekommendationer och vad varje handling säger" in page
     assert re.search(r"<th scope=\"col\">Yttrande.*<th scope=\"col\">Uppföljande yttrande", page, re.S)

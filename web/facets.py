@@ -26,6 +26,8 @@ FILTER_TITLES = {
     "year_to": "Till år",
 }
 MAX_VALUES = 10
+# Facets read in their own order (rekommendation 1, 2, 3 …) rather than by count.
+NUMBERED = {"recommendation"}
 
 UrlFor = Callable[[dict], str]
 
@@ -43,7 +45,7 @@ def facet_results(counts: Mapping[str, Mapping[str, int]], params: dict, url_for
             ordered = _year_span(values)
             truncated = False
         else:
-            ordered = sorted(values.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+            ordered = sorted(values.items(), key=(_numbered if name in NUMBERED else _by_count))
             truncated = len(ordered) > max_values
             ordered = ordered[:max_values]
             if selected is not None and all(v != selected for v, _ in ordered):
@@ -61,6 +63,15 @@ def facet_results(counts: Mapping[str, Mapping[str, int]], params: dict, url_for
         facets.append({"name": name, "title": title, "results": results, "truncated": truncated,
                        "max_count": max((r["count"] for r in results), default=0)})
     return facets
+
+
+def _by_count(item: tuple[str, int]) -> tuple:
+    return (-item[1], item[0].casefold())
+
+
+def _numbered(item: tuple[str, int]) -> tuple:
+    value = item[0]
+    return (0, int(value), "") if value.isdigit() else (1, 0, value.casefold())
 
 
 def _year_span(values: dict[str, int]) -> list[tuple[str, int]]:
@@ -95,3 +106,25 @@ def active_filters(params: dict, url_for: UrlFor) -> list[dict]:
             "remove_url": url_for(url_args(params, **{name: None, "page": 1})),
         })
     return chips
+
+
+DENSE_YEARS = 12  # more years than this and the histogram labels only some of them
+
+
+def year_ticks(years: list[str], step: int | None = None) -> set[str]:
+    """The years of a histogram that get a visible label (the others are read out, not shown).
+
+    Up to :data:`DENSE_YEARS` years every year is labelled. Beyond that the labels are round
+    years (every 5th, or every 10th past 35 years) plus the first and the last year when they
+    stand at least three bars from the nearest round year, so no two labels overlap.
+    """
+    if len(years) <= DENSE_YEARS:
+        return set(years)
+    step = step or (5 if len(years) <= 35 else 10)
+    numbers = [int(y) for y in years]
+    round_positions = [i for i, y in enumerate(numbers) if y % step == 0]
+    ticks = {years[i] for i in round_positions}
+    for end in (0, len(years) - 1):
+        if all(abs(end - i) >= 3 for i in round_positions):
+            ticks.add(years[end])
+    return ticks

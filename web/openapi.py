@@ -112,6 +112,7 @@ SCHEMAS: dict = {
         "commitments": {"type": "array", "items": _ref("CommitmentRow")},
         "options": _obj({"committee": {"type": "array", "items": STR},
                          "year": {"type": "array", "items": INT}}),
+        "verdict_counts": COUNTS,
     }),
     "CaseList": _obj({"total": INT, "cases": {"type": "array", "items": _ref("CaseSummary")}}),
     "TracedCommitment": {

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 
 from web import views
+from web.facets import DENSE_YEARS, year_ticks
 from web.highlight import highlight, query_terms
 from web.params import (
     Limits,
@@ -42,12 +43,20 @@ def _limits() -> Limits:
 
 @pages.app_context_processor
 def labels():
-    return {"status_labels": STATUS_LABELS, "verdict_labels": VERDICT_LABELS, "sort_labels": SORT_LABELS}
+    return {"status_labels": STATUS_LABELS, "verdict_labels": VERDICT_LABELS, "sort_labels": SORT_LABELS,
+            "year_ticks": year_ticks, "dense_years": DENSE_YEARS}
 
 
 @pages.app_template_filter("highlight")
 def highlight_filter(text, terms):
     return highlight(text or "", terms)
+
+
+@pages.app_template_filter("capfirst")
+def capfirst(text):
+    """Only the first letter up: 'barn som befinner sig …' -> 'Barn som …', 'SR-2023-81' stays."""
+    text = str(text or "")
+    return text[:1].upper() + text[1:]
 
 
 @pages.app_template_filter("paragraphs")
@@ -80,10 +89,23 @@ def documents():
 def document(doc_id: str):
     if not valid_doc_id(doc_id):
         abort(404)
-    query = (request.args.get("q") or "")[: _limits().max_query_chars]
+    state = _search_state(request.args)
+    query = state.get("q", "")
     data = views.document_view(_kb(), doc_id)
-    return render_template("document.html", doc=data, q=query, terms=query_terms(query),
-                           back_url=url_for("pages.search", q=query) if query else None)
+    return render_template("document.html", doc=data, q=query, terms=query_terms(query), search_state=state,
+                           back_url=url_for("pages.search", **state) if state else None)
+
+
+def _search_state(args) -> dict:
+    """The search a document was opened from (query, filters, sort, page), to lead back to it.
+
+    A broken parameter is no reason to refuse the document: the state then keeps the query only.
+    """
+    try:
+        return url_args(search_params(args, _limits()))
+    except ParamError:
+        query = (args.get("q") or "")[: _limits().max_query_chars].strip()
+        return {"q": query} if query else {}
 
 
 @pages.route("/dokument/<doc_id>/original")

@@ -7,6 +7,7 @@ plain JSON-ready data. Nothing here knows about HTML.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
@@ -79,6 +80,8 @@ def commitments_view(kb, filters: dict) -> dict:
                           committee=filters.get("committee"), year=filters.get("year"))
     # One tracing pass gives every row its verdict; filtering by verdict here saves a second one.
     traced = {c["id"]: c for case in kb.trace(as_of=as_of)["cases"] for c in case["commitments"]}
+    # How many rows each bedömning would give with the other filters as they are.
+    verdict_counts = Counter(traced.get(r["id"], {}).get("verdict") or "none" for r in rows)
     if filters.get("verdict"):
         rows = [r for r in rows if traced.get(r["id"], {}).get("verdict") == filters["verdict"]]
     docs = {d["id"]: d for d in kb.documents()}
@@ -97,7 +100,8 @@ def commitments_view(kb, filters: dict) -> dict:
     committees = sorted({d["committee"] for d in docs.values() if d.get("committee")})
     years = sorted({d["year"] for d in docs.values() if d.get("year")})
     return {"total": len(commitments), "filters": {k: v for k, v in filters.items() if v is not None},
-            "commitments": commitments, "options": {"committee": committees, "year": years}}
+            "commitments": commitments, "options": {"committee": committees, "year": years},
+            "verdict_counts": dict(verdict_counts)}
 
 
 def cases_view(kb) -> dict:
