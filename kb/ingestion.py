@@ -18,6 +18,7 @@ from ingest.discover import discover
 from ingest.errors import IngestError
 from ingest.model import Document
 from ingest.pipeline import document_id, ingest_file
+from ingest.readers import max_file_bytes
 
 Progress = Callable[[str, Path | None], None]
 
@@ -99,11 +100,9 @@ def ingest_paths(
             try:
                 _check_name(path)
                 resolved = str(path.resolve())
-                if not force and resolved in known:
-                    digest = file_digest(path)
-                    if known[resolved][1] == digest and known[resolved][0] == document_id(path):
-                        report.unchanged.append(str(path))
-                        continue
+                if not force and resolved in known and _unchanged(path, known[resolved]):
+                    report.unchanged.append(str(path))
+                    continue
                 doc = ingest_file(path, ocr=ocr)
             except IngestError as exc:
                 report.failed.append((str(path), exc.reason))
@@ -121,6 +120,16 @@ def ingest_paths(
 
     store.write(documents(), batch=batch, lock_timeout=lock_timeout)
     return report
+
+
+def _unchanged(path: Path, stored: tuple[str, str]) -> bool:
+    """True when ``path`` holds the bytes stored as (document id, sha256).
+
+    A file over the size limit is not hashed (that would read all of it): it is left to the
+    reader, which refuses it by its size."""
+    if os.stat(path).st_size > max_file_bytes():
+        return False
+    return stored == (document_id(path), file_digest(path))
 
 
 def _check_name(path: Path) -> None:

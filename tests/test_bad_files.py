@@ -139,13 +139,17 @@ def batch(tmp_path):
     earlier.write_text(yttrande("tidigarefilen"), encoding="utf-8")
     changed = inbox / "ändrad.txt"
     changed.write_text(yttrande("ursprungstext"), encoding="utf-8")
+    grown = inbox / "växande.txt"
+    grown.write_text(yttrande("växtfilen"), encoding="utf-8")
     first, baseline_rss = run_kb(["ingest", inbox, "--index", index_dir], tmp_path)
     assert first.returncode == 0, first.stderr
     before = {d.source: d for d in KnowledgeBase(index_dir).store.documents()}
-    assert set(before) == {"tidigare.txt", "ändrad.txt"}
+    assert set(before) == {"tidigare.txt", "ändrad.txt", "växande.txt"}
     changed.write_bytes(b"\x00\x01PK\x03\x04" * 500)  # overwritten by something that is not text
+    with open(grown, "r+b") as fh:  # a stored file that has grown past the limit (sparse)
+        fh.truncate(HUGE_BYTES)
     files = build_batch(inbox)
-    files["earlier"], files["changed"] = earlier, changed
+    files["earlier"], files["changed"], files["grown"] = earlier, changed, grown
     yield inbox, index_dir, files, before, baseline_rss
     files["locked"].chmod(0o644)
 
@@ -175,11 +179,12 @@ def test_a_batch_of_bad_files_reports_each_and_keeps_the_rest(batch, tmp_path):
         assert reason(key) == "symlink loop"
     assert "file name is not valid UTF-8" in reason("latin1_name")
     assert "binary content" in reason("changed")
+    assert "file too large" in reason("grown")
     # Damaged encodings are repaired, not refused: indexed, with a warning that says what happened.
     assert any("invalid UTF-8" in w for w in warned[str(files["broken_utf8"])])
     assert any("mixed encodings" in w for w in warned[str(files["mixed"])])
     # Nothing else failed, and each failure is reported once.
-    assert len(report["failed"]) == len(failed) == 10
+    assert len(report["failed"]) == len(failed) == 11
 
     good = ["broken_utf8", "mixed", "spaces", "swedish", "emoji", "newline", "good_1", "good_2"]
     assert sorted(report["indexed"]) == sorted(str(files[k]) for k in good)
@@ -193,10 +198,10 @@ def test_a_batch_of_bad_files_reports_each_and_keeps_the_rest(batch, tmp_path):
 
     kb = KnowledgeBase(index_dir)
     docs = {d.source: d for d in kb.store.documents()}
-    assert set(docs) == {files[k].name for k in good} | {"tidigare.txt", "ändrad.txt"}
-    # What was stored before is still there, unchanged, also for the file that broke since.
-    assert docs["tidigare.txt"] == before["tidigare.txt"]
-    assert docs["ändrad.txt"] == before["ändrad.txt"]
+    assert set(docs) == {files[k].name for k in good} | set(before)
+    # What was stored before is still there, unchanged, also for the files that broke since.
+    for name in before:
+        assert docs[name] == before[name]
     assert "ursprungstext" in docs["ändrad.txt"].text
     # Every good file is whole and can be found, odd names included.
     for key in good:
@@ -217,4 +222,4 @@ def test_the_human_summary_names_each_bad_file_with_its_reason(batch, tmp_path):
                        ("locked", "permission denied"), ("loop_self", "symlink loop")]:
         assert f"failed: {files[key]}: " in proc.stderr, key
         assert any(line.startswith(f"failed: {files[key]}: ") and words in line for line in lines), key
-    assert lines[-1].startswith("indexed 9, unchanged 1, failed 9")
+    assert lines[-1].startswith("indexed 9, unchanged 1, failed 10")
