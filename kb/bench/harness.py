@@ -133,7 +133,9 @@ def _meta(docs: int, queries: int, seed: int, seconds: float) -> dict:
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                        f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM, {platform.system()} "
                        f"{platform.release()}, Python {platform.python_version()}",
-            "cpu": _cpu_name(), "wall_s": round(seconds, 1)}
+            "cpu": _cpu_name(), "wall_s": round(seconds, 1),
+            # Other work on the machine inflates every engine's figures, Python's most.
+            "load_avg_1_5_15": [round(x, 2) for x in os.getloadavg()]}
 
 
 def _cpu_name() -> str:

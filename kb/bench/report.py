@@ -140,7 +140,10 @@ def write_markdown(result: dict, path: Path | str) -> None:
     lines = ["# Benchmarks", "",
              f"Measured {meta.get('date', '?')} on {meta.get('machine', '?')} ({meta.get('cpu', '?')}).",
              f"Command: `{meta.get('command', '?')}` (wall time {meta.get('wall_s', '?')} s)"
-             + (f", at commit {meta['commit']}." if meta.get("commit") else "."), "",
+             + (f", at commit {meta['commit']}." if meta.get("commit") else ".")
+             + (f" Load average at the end (1, 5, 15 min): {meta['load_avg_1_5_15']}; this is a shared"
+                " 2-core machine, so absolute latencies are noisy and the interleaved ratios are the"
+                " figures to trust." if meta.get("load_avg_1_5_15") else ""), "",
              f"Corpus: {result['docs']} synthetic Swedish case documents from `kb.bench.generator` "
              f"(seed {meta.get('seed', '?')}; a third OCR-damaged), {result['sections']} sections after our "
              "ingest. FTS5 and tantivy index exactly the sections our pipeline produced, with the "
