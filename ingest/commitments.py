@@ -38,11 +38,29 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.deadlines import fold, parse_deadline
+from ingest import deadlines
+from ingest.deadlines import parse_deadline
 from ingest.model import Commitment, Document, Section
 
 TABLE_PATH = Path(__file__).parent / "tables" / "commitments.toml"
 SKIPPED_KINDS = {"proposal", "basis"}
+
+
+class _FoldTable(dict):
+    """str.translate table holding each character's :func:`ingest.deadlines.fold`, worked out on
+    first use: that fold maps every character on its own, so translating gives the same text."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = deadlines.fold(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, one character for one (as :func:`ingest.deadlines.fold`)."""
+    return text.translate(_FOLD)
 
 
 @lru_cache(maxsize=1)

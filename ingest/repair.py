@@ -391,6 +391,23 @@ class TextRepairer:
         self._rules: dict[str, list[ContextRule]] = {}
         for rule in self.conf.context:
             self._rules.setdefault(rule.word, []).append(rule)
+        # token as written -> (repairable, lower-case, repaired lower-case, initial rule used)
+        self._memo: dict[str, tuple[bool, str, str, bool]] = {}
+
+    def _token_info(self, token: str) -> tuple[bool, str, str, bool]:
+        """What the word repairer makes of ``token``, worked out once per distinct token."""
+        info = self._memo.get(token)
+        if info is None:
+            lower = token.lower()
+            if _repairable(token, self.conf):
+                repaired, used_initial = self.words.choose(lower, token[:1].isupper())
+                info = (True, lower, repaired, used_initial)
+            else:
+                info = (False, lower, lower, False)
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[token] = info
+        return info
 
     def _sentence_start(self, text: str, start: int) -> bool:
         i = start - 1
@@ -401,10 +418,7 @@ class TextRepairer:
     def _repair_token(self, text: str, match: re.Match, previous: _Token | None) -> _Token:
         token = match.group()
         start, end = match.span()
-        if not _repairable(token, self.conf):
-            return _Token(start, end, token, token, token.lower())
-        lower = token.lower()
-        repaired, used_initial = self.words.choose(lower, token[:1].isupper())
+        _, lower, repaired, used_initial = self._token_info(token)
         if repaired == lower:
             return _Token(start, end, token, token, lower)
         if repaired in self.conf.gazetteer:
@@ -457,9 +471,9 @@ class TextRepairer:
             if tok.text == "1":
                 self._one_as_i(text, tokens, i)
                 continue
-            if not _repairable(tok.text, self.conf):
+            repairable, original, _, _ = self._token_info(tok.text)
+            if not repairable:
                 continue
-            original = tok.text.lower()
             rules = self._rules.get(tok.lower) or self._rules.get(original)
             if not rules:
                 continue
