@@ -26,6 +26,7 @@ from index.snippets import make_snippet
 from index.suggest import suggest
 
 PER_DOC = 3                 # hits per document ahead of the rest (collapsing)
+OVERFLOW_DECAY = 0.0        # score factor per extra hit of a document (0: strictly after the rest)
 RECENCY_WEIGHT = 0.03       # newest document gets up to +3 % score (tie-break)
 MATCH_TIME_LIMIT = 5.0      # seconds of matching before a query answers with what it has
 FILL_BELOW = 10            # fewer all-words hits than this: follow with some-words hits
@@ -75,9 +76,11 @@ def collect(searcher, query, time_limit: float = MATCH_TIME_LIMIT) -> tuple[np.n
 
 
 def collapse_order(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray,
-                   per_doc: int = PER_DOC) -> np.ndarray:
-    """Positions in ranked order: best first, but a document's hits beyond ``per_doc`` go after
-    every other document's first ``per_doc`` hits (still best first among themselves)."""
+                   per_doc: int = PER_DOC, decay: float = OVERFLOW_DECAY) -> np.ndarray:
+    """Positions in ranked order: best first, but a document's hits beyond ``per_doc`` are
+    demoted. With ``decay`` 0 they go after every other document's first ``per_doc`` hits
+    (still best first among themselves); with ``decay`` in (0, 1) the k-th extra hit counts
+    ``decay**k`` of its score, so a strong extra hit still beats a weak hit elsewhere."""
     ranked = np.lexsort((docnums, -scores))          # score desc, docnum asc for ties
     codes = doc_code[docnums[ranked]]
     by_doc = np.lexsort((np.arange(len(ranked)), codes))
@@ -86,8 +89,11 @@ def collapse_order(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray
     run_start = np.repeat(starts, np.diff(np.r_[starts, len(ranked)]))
     occurrence = np.empty(len(ranked), dtype=np.int64)
     occurrence[by_doc] = np.arange(len(ranked)) - run_start
-    overflow = occurrence >= per_doc
-    return ranked[np.lexsort((np.arange(len(ranked)), overflow))]
+    extra = np.maximum(0, occurrence - per_doc + 1)
+    if decay <= 0:
+        return ranked[np.lexsort((np.arange(len(ranked)), extra > 0))]
+    damped = scores[ranked] * np.power(decay, extra.astype(np.float64))
+    return ranked[np.lexsort((np.arange(len(ranked)), -damped))]
 
 
 class _ResultCache:
@@ -190,7 +196,7 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
             recency = np.where(years > 0, (years - lo) / (hi - lo), 0.0)
             scores = scores * (1.0 + RECENCY_WEIGHT * recency)
         order = np.concatenate([np.flatnonzero(tiers == t)[collapse_order(
-            docnums[tiers == t], scores[tiers == t], arrays.doc_code)] for t in np.unique(tiers)]
+            docnums[tiers == t], scores[tiers == t], arrays.doc_code, PER_DOC, OVERFLOW_DECAY)] for t in np.unique(tiers)]
         ) if len(docnums) else np.array([], dtype=np.int64)
     return {"docnums": docnums[order], "scores": scores[order], "facets": facets,
             "timed_out": timed_out, "notices": notices, "compiled": compiled}
