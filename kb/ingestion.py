@@ -3,12 +3,15 @@
 A file whose bytes are unchanged since the last ingest is skipped; a changed file replaces its
 old version (same document id) in one commit; a file that fails is reported with its reason and
 the batch goes on. Commits happen every ``batch`` documents, so a killed ingest keeps what it had
-committed and re-running the same command completes the batch.
+committed and re-running the same command completes the batch. A rebuild (new analyzer or
+schema) first records every source it must bring back, so a rebuild killed after its first
+commit, which clears the old records, is completed by the next ingest or reindex.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +24,10 @@ from ingest.pipeline import document_id, ingest_file
 from ingest.readers import max_file_bytes
 
 Progress = Callable[[str, Path | None], None]
+
+# In the index folder while a rebuild runs: the sources it must bring back. A rebuild's first
+# commit clears the old records; if the rebuild is killed after that, the next ingest finishes it.
+REBUILD_FILE = "kb-rebuild.json"
 
 
 @dataclass
@@ -86,14 +93,25 @@ def ingest_paths(
             report.failed.append((item.path or "?", item.reason))
         else:
             targets.append(item)
+    rebuild: list[str] = []
+    pending = read_pending_rebuild(store.path)
     if store.needs_rebuild:
         # The analyzer or schema changed: re-read every stored source so old and new tokens never mix.
         report.rebuilt = True
         force = True
-        listed = {str(t.resolve()) for t in targets}
-        targets += [Path(p) for p in known if p not in listed and Path(p).is_file()]
+        rebuild = sorted(set(known) | set(pending))
+    elif pending:
+        # A rebuild was killed after its first commit had cleared the old records: finish it.
+        report.rebuilt = True
+        rebuild = pending
+    listed = {str(t.resolve()) for t in targets}
+    targets += [Path(p) for p in rebuild if p not in listed and Path(p).is_file()]
 
     def documents() -> Iterator[Document]:
+        if rebuild and not pending:
+            # Under the writer lock, before the first commit clears the index: remember what the
+            # rebuild must bring back, so a killed rebuild is completed by the next run.
+            write_pending_rebuild(store.path, rebuild)
         for path in targets:
             if progress:
                 progress("file", path)
@@ -119,7 +137,26 @@ def ingest_paths(
             yield doc
 
     store.write(documents(), batch=batch, lock_timeout=lock_timeout)
+    if rebuild:
+        (Path(store.path) / REBUILD_FILE).unlink(missing_ok=True)
     return report
+
+
+def read_pending_rebuild(index_dir: Path) -> list[str]:
+    """The sources of a rebuild that did not finish (empty when none is pending)."""
+    try:
+        data = json.loads((Path(index_dir) / REBUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [p for p in data.get("sources", []) if isinstance(p, str)] if isinstance(data, dict) else []
+
+
+def write_pending_rebuild(index_dir: Path, sources: list[str]) -> None:
+    """Record, atomically, every source a rebuild must bring back."""
+    target = Path(index_dir) / REBUILD_FILE
+    tmp = target.with_name(REBUILD_FILE + ".tmp")
+    tmp.write_text(json.dumps({"sources": sources}), encoding="utf-8")  # ASCII: any file name fits
+    os.replace(tmp, target)
 
 
 def _unchanged(path: Path, stored: tuple[str, str]) -> bool:

@@ -128,6 +128,60 @@ def test_sigkill_during_ingest_never_leaves_half_a_document(corpus, tmp_path):
           f"{counts}")
 
 
+# Runs `kb` with a progress hook that SIGKILLs the process itself when the Nth file comes up:
+# a real kill at an exact point of the batch, without timing.
+KILL_AT_DRIVER = r"""
+import os, signal
+import kb.ingestion as ingestion
+
+AT = int(os.environ["KB_TEST_KILL_AT"])
+real_ingest_paths = ingestion.ingest_paths
+
+
+def ingest_paths(store, paths, *, progress=None, **kw):
+    seen = [0]
+
+    def hook(event, path):
+        seen[0] += 1
+        if seen[0] == AT:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if progress:
+            progress(event, path)
+    return real_ingest_paths(store, paths, progress=hook, **kw)
+
+
+ingestion.ingest_paths = ingest_paths
+from kb.cli import main
+main()
+"""
+
+
+def test_a_rebuild_killed_after_its_first_commit_is_completed_by_the_next_run(tmp_path):
+    """A rebuild's first commit clears the old records; killed after it, the index holds only part
+    of the documents and no longer lists the others. The next run must bring them all back."""
+    from index.store import META_FILE
+
+    folder = tmp_path / "corpus"
+    files = write_corpus(folder, 120)
+    index_dir = tmp_path / "index"
+    assert kb_run("ingest", folder, "--index", index_dir).returncode == 0
+    meta_path = index_dir / META_FILE
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["analyzer_version"] = "an older analyzer"  # as after an upgrade: the next write rebuilds
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    killed = subprocess.run([sys.executable, "-c", KILL_AT_DRIVER, "reindex", "--index", str(index_dir)],
+                            env=dict(os.environ, KB_TEST_KILL_AT="70"), capture_output=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    partial = check_whole_documents(index_dir)
+    assert 0 < partial < len(files), "the kill should land after the first commit of the rebuild"
+    done = kb_run("reindex", "--index", index_dir)
+    assert done.returncode == 0, done.stderr
+    assert check_whole_documents(index_dir) == len(files)
+    assert not (index_dir / "kb-rebuild.json").exists()
+    again = kb_run("ingest", folder, "--index", index_dir)
+    assert f"indexed 0, unchanged {len(files)}" in again.stderr
+
+
 def test_second_ingest_waits_then_refuses_clearly(corpus, tmp_path):
     index_dir = tmp_path / "index"
     first = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)],
