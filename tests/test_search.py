@@ -231,3 +231,13 @@ def test_few_all_words_hits_are_followed_by_most_words_hits(tmp_path):
     assert [h["doc_id"] for h in result["hits"]] == ["alla", "tva", "en"]
     assert result["total"] == 3 and result["notice"].startswith("1 avsnitt innehöll alla orden")
     assert store.search("läxhjälp nyanlända")["notice"] is None
+
+
+def test_a_section_that_is_only_a_heading_gets_its_heading_as_snippet(tmp_path):
+    store = Store(tmp_path / "ix")
+    sections = [Section(number=1, heading="Aktivitet 4.1: Förvaltningen ska erbjuda simskola", kind="activity",
+                        text="", activity="4.1")]
+    store.write([Document(id="rub", source="rub.txt", path="/arkiv/rub.txt", sha256="z", sections=sections)])
+    hit = store.search("simskola")["hits"][0]
+    assert hit["text"] == "Aktivitet 4.1: Förvaltningen ska erbjuda simskola"
+    assert hit["snippet"] == "Aktivitet 4.1: Förvaltningen ska erbjuda <mark>simskola</mark>"
