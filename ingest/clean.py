@@ -18,6 +18,12 @@ a *folded* form (:func:`fold`). The rules, applied in this order:
    "Aktivitet 1.1:", "Beskrivning:", "Sammanfattning"...), after a short first line that reads as a
    heading (no full stop, next line a full text line), after a short line ending a sentence, and at
    a known heading from a structured reader.
+   Text without blank lines (a PDF's text layer) shows a heading only by what follows it: a run of
+   up to three lines (further lines starting in lower case) with no sentence end, at most 16 words
+   (60 after a "Rekommendation:" label) and an end that does not leave a sentence open (a comma, or a
+   word such as "och", "med", "från"; a capitalised last word is a name going on), followed by a
+   capitalised line of text or another such run, is a block of its own. A label's statement ends
+   at its full stop, and a date standing alone after a sentence is its own block.
 4. **Lists.** Bullets ("e ", "o ", "¢ ", "•", "-", "*") become "• " items, one per line, kept in one
    paragraph together with the line that introduces them ("Genom att:"); numbered items "1." too.
 5. **Unwrapping.** Lines are joined with a space; a word hyphenated at a line end is joined
@@ -56,6 +62,7 @@ BULLET = re.compile(r"^(?:[•·▪■◦●○¢»*]|[-–—](?=\s+\S)|[eo](?=
 NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-ZÅÄÖ0-9\"”])")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
 NUMBER_LINE = re.compile(r"^\d[\d\s\-–./:]*$")
+INNER_SENTENCE_END = re.compile(r"\w\w[.!?]\s+[A-ZÅÄÖ]")
 STRAY_MARK = re.compile(r"^[\[|](?=[A-Za-zÅÄÖåäö])(?!.*\])")
 
 
@@ -162,12 +169,18 @@ def label_heading(text: str) -> str | None:
     """Which numbered label opens ``text`` ("Rekommendation 1:", "Aktivitet 1.1:"), if any."""
     from ingest.sections import parse_label  # the label grammar lives with segmentation
 
-    parsed = parse_label(text)
+    parsed = parse_label(_unmarked(text))
     return parsed.kind if parsed else None
+
+
+def _unmarked(text: str) -> str:
+    """The line without markdown emphasis at its start ("**Rekommendation 5:**" reads as a label)."""
+    return text.lstrip("*_")
 
 
 def keyword_heading(text: str) -> bool:
     """Does the line open with a heading keyword ("Sammanfattning", "Beskrivning: ...")?"""
+    text = _unmarked(text)
     if not text[:1].isupper():
         return False
     return starts_with_keyword(text, table()["headings"]["keywords"]) > 0 or bool(label_heading(text))
@@ -175,6 +188,7 @@ def keyword_heading(text: str) -> bool:
 
 def keyword_only(text: str) -> bool:
     """The whole line is a heading keyword ("Sammanfattning", "Beslutet skickas till:")."""
+    text = _unmarked(text).rstrip("*_")
     if not text[:1].isupper():
         return False
     words = _words(text.rstrip(":"))
@@ -420,6 +434,8 @@ def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: s
         return not (open_end and _prose(cur, short) and not cur.is_list and not keyword_heading(text)
                     and not label_heading(first.text))
     # Same page, no blank line between.
+    if ends_sentence(prev.text) and label_heading(first.text) and not lower:
+        return True  # a label's statement is one sentence: text after its full stop is the answer
     if ends_sentence(prev.text) and NUMBER_LINE.match(text):
         return True  # a date standing alone after a sentence ("2025-01-02") does not continue it
     if cur.is_list and not is_item(prev.text) and len(prev.text) < short and not lower:
@@ -430,9 +446,9 @@ def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: s
         return True
     if ends_sentence(prev.text) and nxt is not None and _heads_text(line, nxt, None, short):
         return True  # a heading-like line right after a sentence end starts a new block
-    if ends_sentence(prev.text) and _heading_ahead(lines, i, short):
-        return True  # the same, for a heading as wide as the text (or wrapped over a few lines)
-    if not lower and not prev.text.endswith((",", "-")) and _fits(prev.text, text, short) and (
+    if (ends_sentence(prev.text) or len(prev.text) < short) and _heading_ahead(lines, i, short):
+        return True  # the same, for a heading as wide as the text (or wrapped), or after a letterhead
+    if text[:1].isupper() and not _open_end(prev.text) and _fits(prev.text, text, short) and (
         label_heading(first.text) or (len(cur.lines) > 1 and len(cur.lines[-2].text) >= short)
     ):
         return True  # a line broken before a word that would have fitted ends the paragraph
@@ -454,19 +470,24 @@ def _open_heading(run: Sequence[Line]) -> bool:
     """
     if not run or is_item(run[0].text) or not run[0].text[:1].isupper():
         return False
-    if any(ends_sentence(line.text) or is_item(line.text) for line in run):
+    if any(ends_sentence(line.text) or is_item(line.text) or INNER_SENTENCE_END.search(line.text) for line in run):
         return False
     spec = table()["open_end"]
     limit = spec["label_words"] if label_heading(run[0].text) else spec["max_words"]
     words = " ".join(line.text for line in run).split()
     if len(words) > limit:
         return False
-    last = run[-1].text.rstrip()
-    if last.endswith(tuple(spec["marks"])):
-        return False
     if len(words) > 1 and words[-1][:1].isupper():
         return False  # a name broken over two lines ("Region" / "Skåne", "Kristin" / "Jacobsson")
-    return _vowel_key(words[-1]) not in _open_words()
+    return not _open_end(run[-1].text)
+
+
+def _open_end(text: str) -> bool:
+    """Does the line end where a sentence cannot: a comma or hyphen, or a word like "och", "med", "från"?"""
+    text = text.rstrip()
+    if not text or text.endswith(tuple(table()["open_end"]["marks"])):
+        return True
+    return _vowel_key(text.split()[-1]) in _open_words()
 
 
 _VOWEL_DIGITS = str.maketrans({"0": "a", "1": "a", "4": "a", "6": "a"})
@@ -478,7 +499,9 @@ def _vowel_key(word: str) -> str:
     Lighter than :func:`fold`, which merges d/t with vowels and would make "skede" read as "ska".
     """
     word = unicodedata.normalize("NFKD", word.lower())
-    word = "".join(c for c in word if not unicodedata.combining(c)).translate(_VOWEL_DIGITS)
+    word = "".join(c for c in word if not unicodedata.combining(c))
+    if re.search(r"[^\W\d_]", word):  # digits for vowels only inside a word ("f6r"), not a number ("1")
+        word = word.translate(_VOWEL_DIGITS)
     return re.sub(r"[aeiouy]", "a", re.sub(r"[^\w]", "", word))
 
 
@@ -488,8 +511,8 @@ def _open_words() -> frozenset[str]:
 
 
 def _body_line(line: Line, short: float) -> bool:
-    """A line of running text: full width, or a sentence's end."""
-    return len(line.text) >= short or ends_sentence(line.text)
+    """A line of running text: full width, a sentence's end, or the lead-in to a list ("Genom att:")."""
+    return len(line.text) >= short or ends_sentence(line.text) or line.text.rstrip().endswith(":")
 
 
 def _heading_ahead(lines: Sequence[Line], i: int, short: float) -> bool:
@@ -533,7 +556,7 @@ def _heads_text(prev: Line, line: Line, nxt: Line | None, short: float) -> bool:
     text = prev.text
     if not _fits(text, line.text, short):
         return False  # the next word would not have fitted: an ordinary wrapped line
-    if ends_sentence(text) or text.endswith((",", ":", "-")):
+    if ends_sentence(text) or text.endswith(":") or _open_end(text):
         return False
     if not text[:1].isupper() or is_item(text) or is_item(line.text):
         return False

@@ -315,3 +315,18 @@ def test_without_blank_lines_a_name_or_an_open_word_before_a_capital_goes_on():
 def test_without_blank_lines_a_date_alone_after_a_sentence_is_its_own_block():
     text = f"{WIDE} till\nkommunstyrelsen.\n2025-01-02\nFörslag till beslut\nNämnden godkänner yttrandet.\n"
     assert texts(text)[:3] == [f"{WIDE} till kommunstyrelsen.", "2025-01-02", "Förslag till beslut"]
+
+
+def test_without_blank_lines_a_statement_ends_at_its_full_stop():
+    text = (
+        f"{WIDE} slut.\n"
+        "**Rekommendation 3:** Säkerställ att rutinerna för uppföljning av insatser för barn följs i\n"
+        "samtliga verksamheter inom nämndens ansvarsområde och att avvikelser rapporteras.\n"
+        "Nämnden delar bedömningen och har gett förvaltningen i uppdrag att se över rutinerna.\n"
+    )
+    assert texts(text)[2] == "Nämnden delar bedömningen och har gett förvaltningen i uppdrag att se över rutinerna."
+
+
+def test_without_blank_lines_a_short_line_ending_in_an_open_word_goes_on():
+    text = f"{WIDE} slut.\n{WIDE} och som\nmed stöd från\nLänsstyrelsen har tagit fram en ny modell för arbetet.\n"
+    assert len(texts(text)) == 1

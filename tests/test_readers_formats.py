@@ -131,3 +131,72 @@ def test_pdf_section_starting_at_a_page_bottom_cites_that_page(tmp_path, cuts, f
     assert comparable(doc) == expected
     pages = {s.heading.split(":")[0]: s.page for s in doc.sections}
     assert {h: pages[h] for h in first_pages} == first_pages
+
+
+# Another municipality's layout, written for this test: a letterhead, a title, long label statements
+# without full stops, a sub-heading inside a recommendation, a signature.
+PLAN_ANSWER = """Uppsala kommun
+Socialnämnden
+Tjänsteskrivelse
+2024-11-20
+Diarienummer SCN-2024-0412
+
+Yttrande över revisionsrapport om barn i ekonomiskt utsatta familjer
+
+Sammanfattning
+
+Kommunens revisorer har granskat hur socialnämnden arbetar med stöd till barn i familjer som får ekonomiskt bistånd. Granskningen visar att nämnden har ett gott grundarbete men att uppföljningen av barnens situation behöver bli mer systematisk. Nämnden delar i huvudsak revisorernas bedömning.
+
+Förslag till beslut
+
+Socialnämnden beslutar att godkänna yttrandet och överlämna det till kommunens revisorer.
+
+Ärendet
+
+Revisorerna lämnar tre rekommendationer till nämnden. Nedan redovisas nämndens svar på var och en av dem, tillsammans med de åtgärder som planeras under 2025.
+
+Rekommendation 1: Säkerställ att barnets behov alltid bedöms när en familj ansöker om ekonomiskt bistånd
+
+Nämnden instämmer i rekommendationen. En ny mall för barnchecklista tas fram under våren 2025 och ska användas i alla ärenden där det finns barn i hushållet.
+
+Barnchecklistan i handläggningssystemet
+
+Checklistan byggs in i handläggningssystemet så att den inte går att hoppa över. Förvaltningen utbildar samtliga handläggare i hur den ska användas.
+
+Rekommendation 2: Utveckla samverkan med skolan och elevhälsan kring barn i familjer med långvarigt bistånd
+
+Nämnden delar bedömningen att samverkan behöver utvecklas. Under hösten 2025 inleds en försöksverksamhet tillsammans med barn- och utbildningsnämnden i två skolområden.
+
+Rekommendation 3: Följ upp och redovisa resultatet av insatserna för nämnden minst en gång per år
+
+Nämnden kommer att få en årlig rapport från och med 2026. Rapporten ska beskriva hur många barn som berörs och vilka insatser som har getts.
+
+Förvaltningens överväganden
+
+Förvaltningen bedömer att åtgärderna ryms inom befintlig budget. Arbetet leds av avdelningen för ekonomiskt bistånd i samarbete med avdelningen för barn och unga.
+
+Ekonomiska konsekvenser
+
+Inga ytterligare kostnader bedöms uppstå.
+
+Beslutet skickas till
+Kommunens revisorer
+
+Karin Berg
+Socialdirektör
+"""
+
+
+@pytest.mark.parametrize("width", [55, 70, 100])
+@pytest.mark.parametrize("page_lines", [12, 45])
+def test_pdf_at_any_line_width_and_page_length_reads_as_the_txt(tmp_path, width, page_lines):
+    """PDF text has no blank lines; where its lines wrap and pages break must not change the result."""
+    txt = tmp_path / "svar.txt"
+    txt.write_text(PLAN_ANSWER, encoding="utf-8")
+    pdf = fb.make_pdf(
+        tmp_path / "svar.pdf", fb.paginate(fb.wrap_lines(PLAN_ANSWER, width), page_lines), header="Uppsala kommun"
+    )
+    expected = comparable(pipeline.ingest_file(txt))
+    # preamble, title, 3 standard headings, 3 recommendations and a sub-heading, 3 closing headings
+    assert len(expected[1]) == 12
+    assert comparable(pipeline.ingest_file(pdf)) == expected
