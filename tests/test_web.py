@@ -21,6 +21,10 @@ def client(app):
     return app.test_client()
 
 
+def query_of(url: str) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
 def html(response) -> str:
     return response.get_data(as_text=True)
 
@@ -71,6 +75,25 @@ def test_sorting_by_date_puts_the_newest_first(client):
     page = html(client.get("/sok?q=skolskjuts&sort=date"))
     dates = re.findall(r'<time datetime="(\d{4}-\d\d-\d\d)"', page)
     assert dates == sorted(dates, reverse=True) and len(dates) >= 2
+
+
+def test_a_hit_leads_to_its_document_and_back_to_the_same_filtered_search(client):
+    search = "/sok?q=skolskjuts&committee=Grundskolen%C3%A4mnden&year_from=2023&sort=date"
+    page = html(client.get(search))
+    link = re.search(r'<h3 class="hit-title">\s*<a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    document = html(client.get(link))
+    back = re.search(r'<nav class="breadcrumbs"[^>]*>\s*<a href="([^"]+)"', document).group(1).replace("&amp;", "&")
+    assert urlsplit(back).path == "/sok"
+    assert query_of(back) == {"q": "skolskjuts", "committee": "Grundskolenämnden", "year_from": "2023",
+                              "sort": "date"}
+    assert "2 filter aktiva" in document and "<mark>" in document
+
+
+def test_a_document_opened_with_a_broken_filter_still_opens_and_leads_back_to_the_query(client):
+    doc_id = doc_id_of(client, "yttrande-skolskjuts.txt")
+    response = client.get(f"/dokument/{doc_id}?q=skolskjuts&year=igår")
+    back = re.search(r'<nav class="breadcrumbs"[^>]*>\s*<a href="([^"]+)"', html(response)).group(1)
+    assert response.status_code == 200 and query_of(back.replace("&amp;", "&")) == {"q": "skolskjuts"}
 
 
 def test_pagination_keeps_the_query(client):

@@ -6,8 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from web.facets import active_filters, facet_results
+from web.facets import DENSE_YEARS, active_filters, facet_results, year_ticks
 from web.highlight import highlight, query_terms
+from web.pages import capfirst
 from web.params import Limits, ParamError, commitment_params, search_params, url_args
 from web.security import RateLimiter, truthy
 from web.views import pagination
@@ -126,6 +127,36 @@ def test_long_facets_are_truncated():
     facet = facet_results(counts, search_params({}, LIMITS), as_query, max_values=5)[1]
     assert facet["truncated"] and len(facet["results"]) == 5
     assert facet["results"][0]["label"] == "Nämnd 14"
+
+
+def test_recommendations_are_listed_in_number_order_not_by_count():
+    counts = {"recommendation": {"1": 2, "10": 9, "2": 5, "3": 1}}
+    facet = facet_results(counts, search_params({}, LIMITS), as_query)[4]
+    assert facet["name"] == "recommendation"
+    assert [r["value"] for r in facet["results"]] == ["1", "2", "3", "10"]
+
+
+def test_every_year_is_labelled_while_the_histogram_is_short():
+    years = [str(y) for y in range(2014, 2014 + DENSE_YEARS)]
+    assert year_ticks(years) == set(years)
+
+
+def test_a_long_histogram_labels_round_years_and_far_ends():
+    years = [str(y) for y in range(1997, 2026)]  # 29 years
+    assert year_ticks(years) == {"1997", "2000", "2005", "2010", "2015", "2020", "2025"}
+    years = [str(y) for y in range(1998, 2022)]  # the ends stand too near a round year
+    assert year_ticks(years) == {"2000", "2005", "2010", "2015", "2020"}
+
+
+def test_a_very_long_histogram_labels_decades():
+    years = [str(y) for y in range(1961, 2026)]
+    assert year_ticks(years) == {"1961", "1970", "1980", "1990", "2000", "2010", "2020"}
+
+
+def test_capfirst_raises_only_the_first_letter():
+    assert capfirst("barn som befinner sig i kriminalitet") == "Barn som befinner sig i kriminalitet"
+    assert capfirst("ärendehantering och SR-2023-81") == "Ärendehantering och SR-2023-81"
+    assert capfirst("") == "" and capfirst(None) == ""
 
 
 def test_active_filters_are_removable_chips():

@@ -116,7 +116,7 @@ def year_ticks(years: list[str], step: int | None = None) -> set[str]:
 
     Up to :data:`DENSE_YEARS` years every year is labelled. Beyond that the labels are round
     years (every 5th, or every 10th past 35 years) plus the first and the last year when they
-    stand at least three bars from the nearest round year, so no two labels overlap.
+    stand more than half a step from the nearest round year, so no two labels overlap.
     """
     if len(years) <= DENSE_YEARS:
         return set(years)
@@ -125,6 +125,6 @@ def year_ticks(years: list[str], step: int | None = None) -> set[str]:
     round_positions = [i for i, y in enumerate(numbers) if y % step == 0]
     ticks = {years[i] for i in round_positions}
     for end in (0, len(years) - 1):
-        if all(abs(end - i) >= 3 for i in round_positions):
+        if all(abs(end - i) > step // 2 for i in round_positions):
             ticks.add(years[end])
     return ticks
