@@ -43,6 +43,11 @@ def highlight_terms(terms: tuple[QueryTerm, ...]) -> set[str]:
     return {t for q in terms for t in (q.stem, q.key, *q.parts)}
 
 
+def word_terms(terms: tuple[QueryTerm, ...]) -> set[str]:
+    """The query words' own analysed forms (stem and OCR key), without compound parts."""
+    return {t for q in terms for t in (q.stem, q.key)}
+
+
 @dataclass
 class Compiled:
     """A Whoosh query plus what a snippet should highlight."""
@@ -50,6 +55,7 @@ class Compiled:
     query: wq.Query | None
     terms: set[str] = field(default_factory=set)       # analysed forms to highlight
     prefixes: set[str] = field(default_factory=set)    # lower-cased prefixes to highlight
+    weak: set[str] = field(default_factory=set)        # terms that are only compound parts
     words: list[str] = field(default_factory=list)     # the positive plain words (for suggestions)
     conjunctive: bool = False                          # an AND of two or more words
 
@@ -82,18 +88,26 @@ class _Compiler:
     def __init__(self, reader):
         self.reader = reader
         self.out = Compiled(query=None)
+        self.strong: set[str] = set()   # the query words' own forms, to tell parts from words
+
+    def finish(self, query: wq.Query | None) -> Compiled:
+        self.out.query = query
+        self.out.weak = self.out.terms - self.strong
+        return self.out
 
     def node(self, node: Node, positive: bool = True) -> wq.Query | None:
         if isinstance(node, Word):
             terms = analyse(node.text)
             if positive:
                 self.out.terms |= highlight_terms(terms)
+                self.strong |= word_terms(terms)
                 self.out.words.append(node.text)
             return _words_query(terms)
         if isinstance(node, Phrase):
             terms = analyse(" ".join(node.words))
             if positive:
                 self.out.terms |= highlight_terms(terms)
+                self.strong |= word_terms(terms)
             return _phrase_query(terms)
         if isinstance(node, Prefix):
             return self.prefix(node.text, positive)
@@ -138,10 +152,10 @@ def compile_tree(tree: Node | None, reader) -> Compiled:
     """Compile ``tree`` against ``reader`` (prefixes expand against its vocabulary)."""
     compiler = _Compiler(reader)
     if tree is None:
-        return compiler.out
+        return compiler.finish(None)
     main = compiler.node(tree)
     if main is None:
-        return compiler.out
+        return compiler.finish(None)
     if isinstance(main, wq.Not):
         main = wq.And([wq.Every(), main])
     words = _plain_words(tree)
@@ -154,8 +168,8 @@ def compile_tree(tree: Node | None, reader) -> Compiled:
             if len(terms) >= 3:
                 boost += [_phrase_query(pair, slop=1, boost=PAIR_BOOST) for pair in zip(terms, terms[1:], strict=False)]
             main = wq.AndMaybe(main, wq.Or(boost))
-    compiler.out.query = main
-    return compiler.out
+    return compiler.finish(main)
+
 
 
 def loosen(tree: Node) -> Node:

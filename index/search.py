@@ -52,27 +52,18 @@ def parse(text: str) -> ParsedQuery:
 
 
 def collect(searcher, query, time_limit: float = MATCH_TIME_LIMIT) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Every matching docnum with its score, in one pass; stops (partial) after ``time_limit``."""
+    """Every matching docnum with its score; stops (partial) after ``time_limit``.
+
+    Vectorised over decoded posting lists (``index.postings``: the same matches and BM25F scores
+    as Whoosh); a searcher that path cannot read is answered by Whoosh's matchers in one pass."""
+    from index.postings import Unsupported, evaluate, whoosh_collect
+
     query = query.normalize()
-    context = searcher.context()
-    ids: list[int] = []
-    scores: list[float] = []
     deadline = time.monotonic() + time_limit
-    partial = False
-    for sub, offset in searcher.leaf_searchers():
-        matcher = query.matcher(sub, context)
-        n = 0
-        while matcher.is_active():
-            ids.append(matcher.id() + offset)
-            scores.append(matcher.score())
-            matcher.next()
-            n += 1
-            if not n & 4095 and time.monotonic() > deadline:
-                partial = True
-                break
-        if partial:
-            break
-    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64), partial
+    try:
+        return evaluate(searcher, query, deadline)
+    except Unsupported:
+        return whoosh_collect(searcher, query, deadline)
 
 
 def collapse_order(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray,
@@ -299,7 +290,7 @@ def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
         "page_number": shown["page_number"],
         "text": hit_text(shown["heading"], shown["kind"], shown["text"], raw),
         "snippet": make_snippet(shown["text"] if shown["text"].strip() else shown["heading"] or "",
-                                compiled.terms, compiled.prefixes),
+                                compiled.terms, compiled.prefixes, weak=compiled.weak),
         "score": round(score, 4),
         "date": shown["date"],
         "year": shown["year"],

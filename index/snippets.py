@@ -15,33 +15,48 @@ from index.analysis import swedish_analyzer
 
 SNIPPET_WIDTH = 240
 ELLIPSIS = "…"
+WEAK_WEIGHT = 0.25        # a compound-part match counts this much when placing the window
 
 _ANALYZER = swedish_analyzer()
 
 
-def match_spans(text: str, terms: Iterable[str], prefixes: Iterable[str] = ()) -> list[tuple[int, int]]:
-    """Character spans of the words in ``text`` that the query matches, in order, merged."""
-    terms = set(terms)
+def weighted_spans(text: str, terms: Iterable[str], prefixes: Iterable[str] = (),
+                   weak: Iterable[str] = ()) -> list[tuple[int, int, float]]:
+    """Character spans of the matched words with a weight: 1 for a word the query names (its
+    stem, OCR key or prefix), ``WEAK_WEIGHT`` for a word matched only through a compound part
+    (weak terms), so the snippet window goes to the query's own words first. Merged, in order."""
+    weak = set(weak)
+    strong = set(terms) - weak
     prefixes = tuple(p for p in prefixes if p)
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, float]] = []
     for token in _ANALYZER(text, positions=True, chars=True, mode="index"):
         start, end = token.startchar, token.endchar
-        if token.text in terms or (prefixes and text[start:end].casefold().startswith(prefixes)):
-            if spans and start < spans[-1][1]:
-                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
-            else:
-                spans.append((start, end))
+        if token.text in strong or (prefixes and text[start:end].casefold().startswith(prefixes)):
+            weight = 1.0
+        elif token.text in weak:
+            weight = WEAK_WEIGHT
+        else:
+            continue
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]), max(weight, spans[-1][2]))
+        else:
+            spans.append((start, end, weight))
     return spans
 
 
-def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
-    """The ``width``-character stretch holding the most matches, widened to word boundaries."""
+def match_spans(text: str, terms: Iterable[str], prefixes: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Character spans of the words in ``text`` that the query matches, in order, merged."""
+    return [(start, end) for start, end, _ in weighted_spans(text, terms, prefixes)]
+
+
+def _window(text: str, spans: list[tuple[int, int, float]], width: int) -> tuple[int, int]:
+    """The ``width``-character stretch holding the most match weight, widened to word boundaries."""
     if len(text) <= width:
         return 0, len(text)
     best_start, best_count = 0, -1
-    for i, (start, _) in enumerate(spans):
+    for i, (start, _, _) in enumerate(spans):
         begin = max(0, start - width // 4)
-        count = sum(1 for s, e in spans[i:] if e <= begin + width)
+        count = sum(w for _, e, w in spans[i:] if e <= begin + width)
         if count > best_count:
             best_start, best_count = begin, count
     begin = best_start
@@ -58,14 +73,14 @@ def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, i
 
 
 def make_snippet(text: str, terms: Iterable[str], prefixes: Iterable[str] = (),
-                 width: int = SNIPPET_WIDTH) -> str:
+                 width: int = SNIPPET_WIDTH, weak: Iterable[str] = ()) -> str:
     """Escaped HTML: the best window of ``text`` with the matched words wrapped in <mark>."""
     text = " ".join(text.split())
-    spans = match_spans(text, terms, prefixes)
+    spans = weighted_spans(text, terms, prefixes, weak)
     begin, end = _window(text, spans, width)
     out = [ELLIPSIS] if begin > 0 else []
     cursor = begin
-    for start, stop in spans:
+    for start, stop, _ in spans:
         if stop <= begin or start >= end:
             continue
         start, stop = max(start, begin), min(stop, end)

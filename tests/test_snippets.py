@@ -49,3 +49,16 @@ def test_without_a_match_the_snippet_is_the_beginning():
 def test_an_ocr_reading_of_the_query_word_is_highlighted():
     snippet = make_snippet("Beslutet togs av nimnden i maj.", terms("nämnden"))
     assert "<mark>nimnden</mark>" in snippet
+
+
+def test_the_window_prefers_the_query_word_to_a_compound_part():
+    from index.compile import compile_tree
+    from index.querytree import Word
+
+    compiled = compile_tree(Word("förskolesocionomer"), reader=None)
+    assert compiled.weak and compiled.weak < compiled.terms
+    text = ("Förskolan och förskolorna nämns först, förskolan igen. " + "Annat innehåll här. " * 12
+            + "Nu anställs förskolesocionomer i staden.")
+    snippet = make_snippet(text, compiled.terms, weak=compiled.weak, width=80)
+    assert "<mark>förskolesocionomer</mark>" in snippet
+    assert "<mark>förskolesocionomer</mark>" not in make_snippet(text, compiled.terms, width=80)
