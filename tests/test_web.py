@@ -236,3 +236,32 @@ def test_debug_mode_is_off_whatever_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("FLASK_DEBUG", "1")
     app = create_app({"INDEX": str(tmp_path / "leer")})
     assert app.debug is False
+
+
+@pytest.fixture(scope="module")
+def empty_client(tmp_path_factory):
+    return create_app({"INDEX": str(tmp_path_factory.mktemp("empty") / "index"), "RATE_LIMIT": 0}).test_client()
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/", "Indexet är tomt"),
+    ("/dokument", "Indexet är tomt"),
+    ("/ataganden", "Inga åtaganden matchar filtren"),
+    ("/sparning", "Inga ärenden ännu"),
+])
+def test_an_empty_index_says_so_on_every_page(empty_client, path, message):
+    response = empty_client.get(path)
+    assert response.status_code == 200 and message in html(response)
+
+
+def test_a_filter_without_hits_offers_the_search_without_filters(client):
+    page = html(client.get("/sok?q=skolskjuts&committee=Milj%C3%B6n%C3%A4mnden"))
+    assert "Inga träffar med de valda filtren" in page and 'href="/sok?q=skolskjuts">Sök utan filter' in page
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="index/postings.py _State reads reader._terms, which Whoosh's EmptyReader lacks; "
+                          "remove this mark when the index layer answers a query on an empty index")
+def test_a_query_on_an_empty_index_finds_nothing_without_error(empty_client):
+    response = empty_client.get("/sok?q=barn")
+    assert response.status_code == 200 and "0 träffar" in html(response)

@@ -153,6 +153,13 @@ def test_a_very_long_histogram_labels_decades():
     assert year_ticks(years) == {"1961", "1970", "1980", "1990", "2000", "2010", "2020"}
 
 
+def test_a_chosen_year_is_labelled_and_crowding_round_years_give_way():
+    years = [str(y) for y in range(1996, 2026)]
+    ticks = year_ticks(years, selected="2012")
+    assert "2012" in ticks and "2010" not in ticks and {"2005", "2015"} <= ticks
+    assert year_ticks(years, selected="1890") == year_ticks(years)
+
+
 def test_capfirst_raises_only_the_first_letter():
     assert capfirst("barn som befinner sig i kriminalitet") == "Barn som befinner sig i kriminalitet"
     assert capfirst("ärendehantering och SR-2023-81") == "Ärendehantering och SR-2023-81"

@@ -111,12 +111,13 @@ def active_filters(params: dict, url_for: UrlFor) -> list[dict]:
 DENSE_YEARS = 12  # more years than this and the histogram labels only some of them
 
 
-def year_ticks(years: list[str], step: int | None = None) -> set[str]:
+def year_ticks(years: list[str], step: int | None = None, selected: str | None = None) -> set[str]:
     """The years of a histogram that get a visible label (the others are read out, not shown).
 
     Up to :data:`DENSE_YEARS` years every year is labelled. Beyond that the labels are round
     years (every 5th, or every 10th past 35 years) plus the first and the last year when they
-    stand more than half a step from the nearest round year, so no two labels overlap.
+    stand more than half a step from the nearest round year, so no two labels overlap. A
+    ``selected`` year is always labelled, and the round years too near it give way.
     """
     if len(years) <= DENSE_YEARS:
         return set(years)
@@ -127,4 +128,7 @@ def year_ticks(years: list[str], step: int | None = None) -> set[str]:
     for end in (0, len(years) - 1):
         if all(abs(end - i) > step // 2 for i in round_positions):
             ticks.add(years[end])
+    if selected in years:
+        chosen = years.index(selected)
+        ticks = {t for t in ticks if abs(years.index(t) - chosen) > step // 2} | {selected}
     return ticks
