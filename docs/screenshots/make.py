@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--lang=sv-SE"]  # Swedish date fields
+        "--disable-component-update", "--no-first-run"]
 WIDTH = 1280
 MAX_HEIGHT = 1800  # a README picture shows the top of a long page, not all of it
 QUERY = "barn"

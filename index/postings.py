@@ -1,0 +1,570 @@
+"""Match sets as NumPy arrays: Whoosh W3 posting blocks decoded to ids and term frequencies.
+
+Whoosh stores a posting block as a zlib-compressed pickle ``(id deltas, weights, values)``,
+where the values are the word positions (ordlägen). Term queries never need positions, so the
+decoder inflates only the head of each block and reads the ids and frequencies straight from the
+pickle opcodes; the positions are never unpickled. Scores are Whoosh's own BM25F formula, computed
+over whole arrays, and the compiled query shapes (Term, Or, And, AndNot, AndMaybe, Not, Every,
+boosts) combine arrays by sorted-array intersection and dense bincount unions.
+
+The decoder depends on the codec's private layout. Every block is checked against its own block
+header (count and last id); a term whose postings do not read back exactly is taken from Whoosh's
+public matcher instead, and so is any query node without a vectorised form (phrases, say).
+``tests/test_postings.py`` compares the whole path with Whoosh on many queries.
+
+    evaluate(searcher, query, deadline) -> (docnums, scores, partial)
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import threading
+import time
+import zlib
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+MAGIC = b"W3Bl"
+CACHE_POSTINGS = 4_000_000        # scored postings kept across queries (16 bytes each)
+CACHE_MIN_DF = 256                # only terms this frequent are worth keeping
+DENSE_FRACTION = 16               # union by bincount when the parts exceed 1/16 of the index
+_INT = struct.Struct(">i")
+_FLOAT = struct.Struct(">d")
+_OP_K, _OP_M, _OP_J = 0x4B, 0x4D, 0x4A                 # BININT1, BININT2, BININT
+_OP_MARK, _OP_NONE, _OP_FLOAT = 0x28, 0x4E, 0x47       # MARK, NONE, BINFLOAT
+_OP_TUPLE = {0x74, 0x85, 0x86, 0x87}                    # TUPLE, TUPLE1..3
+_OP_BINPUT, _OP_LONG_BINPUT = 0x71, 0x72
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+EMPTY_IDS = np.zeros(0, dtype=np.int64)
+EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """The searcher cannot be served by the vectorised path (another codec or weighting)."""
+
+
+class LayoutError(Exception):
+    """A posting list does not read back as the W3 layout this module knows."""
+
+
+_DECODE_ERRORS = (LayoutError, AttributeError, IndexError, ValueError, TypeError, struct.error,
+                  zlib.error, pickle.UnpicklingError, EOFError)
+
+
+# -- decoding ---------------------------------------------------------------------------------
+
+def _parse_ids(data: bytes, pos: int, n: int) -> tuple[np.ndarray, int]:
+    """``n`` pickled ints (delta-coded ids) from ``pos``; returns the ids and the next offset."""
+    end = pos + 2 * n
+    if end <= len(data):
+        ops = np.frombuffer(data, dtype=np.uint8, count=2 * n, offset=pos)
+        if (ops[0::2] == _OP_K).all():        # every delta below 256: the dense-term case
+            return np.cumsum(ops[1::2], dtype=np.int64), end
+    deltas = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        op = data[pos]
+        if op == _OP_K:
+            deltas[k] = data[pos + 1]
+            pos += 2
+        elif op == _OP_M:
+            deltas[k] = data[pos + 1] | (data[pos + 2] << 8)
+            pos += 3
+        elif op == _OP_J:
+            deltas[k] = int.from_bytes(data[pos + 1:pos + 5], "little", signed=True)
+            pos += 5
+        else:
+            raise LayoutError(f"unexpected opcode {op:#x} among ids")
+    return np.cumsum(deltas), pos
+
+
+def _float_tuple_at(data: bytes, pos: int, n: int) -> bool:
+    """True when ``n`` (2 or 3) pickled floats closed by TUPLE2/TUPLE3 stand at ``pos``."""
+    end = pos + 9 * n
+    return (2 <= n <= 3 and len(data) > end and data[end] == 0x84 + n
+            and all(data[pos + 9 * k] == _OP_FLOAT for k in range(n)))
+
+
+def _parse_weights(data: bytes, pos: int, n: int) -> np.ndarray:
+    """Weights (term frequencies): None for all 1.0, one float for all, or a tuple of floats."""
+    op = data[pos]
+    if op == _OP_NONE:
+        return np.ones(n)
+    if op == _OP_FLOAT and not _float_tuple_at(data, pos, n):
+        return np.full(n, _FLOAT.unpack_from(data, pos + 1)[0])
+    if op == _OP_MARK:
+        pos += 1
+    elif op != _OP_FLOAT:
+        raise LayoutError(f"unexpected opcode {op:#x} for weights")
+    raw = np.frombuffer(data, dtype=np.uint8, count=9 * n, offset=pos).reshape(n, 9)
+    if not (raw[:, 0] == _OP_FLOAT).all() or data[pos + 9 * n] not in _OP_TUPLE:
+        raise LayoutError("weights are not a tuple of floats")
+    return raw[:, 1:].copy().view(">f8").ravel().astype(np.float64)
+
+
+def decode_block(payload: bytes, count: int, compressed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and weights of one block's data (the pickled triple), positions left unread."""
+    head = 16 + 14 * count                    # ids (<= 5 bytes each) and weights (9 bytes each)
+    data = zlib.decompressobj().decompress(payload, head) if compressed else payload[:head]
+    if data[:2] != b"\x80\x02":
+        raise LayoutError("block data is not a protocol-2 pickle")
+    pos = 2
+    if count > 3:
+        if data[pos] != _OP_MARK:
+            raise LayoutError("ids tuple does not open with MARK")
+        pos += 1
+    ids, pos = _parse_ids(data, pos, count)
+    if data[pos] not in _OP_TUPLE:
+        raise LayoutError("ids tuple not closed")
+    pos += 1
+    if data[pos] == _OP_BINPUT:
+        pos += 2
+    elif data[pos] == _OP_LONG_BINPUT:
+        pos += 5
+    return ids, _parse_weights(data, pos, count)
+
+
+def decode_postings(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and weights of a whole on-disk posting list (header, then length-prefixed blocks)."""
+    ids, weights = [], []
+    for count, max_id, compressed, data in _blocks(raw):
+        block_ids, block_weights = decode_block(data, count, compressed)
+        if len(block_ids) != count or int(block_ids[-1]) != max_id:
+            raise LayoutError("block ids do not end at the block's last id")
+        ids.append(block_ids)
+        weights.append(block_weights)
+    if not ids:
+        raise LayoutError("posting list without blocks")
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _posting_bytes(segment_reader, fieldname: str, btext: bytes):
+    """The term's W3TermInfo and its on-disk posting list (None when inlined); KeyError if absent."""
+    terms = segment_reader._terms                       # W3TermsReader (private)
+    try:
+        info = terms.term_info(fieldname, btext)
+    except TermNotFound:
+        raise KeyError(btext) from None
+    if info.is_inlined():
+        return info, None
+    offset, length = info.extent()
+    if isinstance(length, tuple):                       # W3TermInfo.from_bytes leaves a 1-tuple
+        length = length[0]
+    return info, terms._postfile.get(offset, length)
+
+
+def segment_postings(segment_reader, fieldname: str, btext: bytes):
+    """A term's (segment-local ids, term frequencies) in one segment, deleted documents included,
+    or None when the segment lacks the term.
+
+    The decoder is used when it reads the list back exactly; otherwise Whoosh's matcher."""
+    try:
+        info, raw = _posting_bytes(segment_reader, fieldname, btext)
+    except KeyError:
+        return None
+    try:
+        if raw is None:
+            ids, weights, _values = info.inlined_postings()
+            return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        return decode_postings(raw)
+    except _DECODE_ERRORS:
+        return whoosh_postings(segment_reader, fieldname, btext)
+
+
+def _blocks(raw: bytes):
+    """(count, last id, compressed, data) of every block of a posting list."""
+    if raw[:4] != MAGIC:
+        raise LayoutError("posting list lacks the W3 block magic")
+    pos = 4
+    while pos < len(raw):
+        length = _INT.unpack_from(raw, pos)[0]
+        pos += 4
+        block = io.BytesIO(raw[pos:pos + abs(length)])
+        count, max_id, _maxweight, compression = pickle.load(block)[:4]
+        yield count, max_id, bool(compression), raw[pos + block.tell():pos + abs(length)]
+        pos += abs(length)
+        if length < 0:
+            break
+
+
+def _positions(value: bytes) -> np.ndarray:
+    """Word positions of one posting (Whoosh's Positions format: count, pickled deltas)."""
+    return np.cumsum(pickle.loads(value[4:]), dtype=np.int64)
+
+
+def segment_positions(segment_reader, fieldname: str, btext: bytes,
+                      wanted: np.ndarray) -> list[np.ndarray]:
+    """Word positions of the term in each (segment-local, ascending) document of ``wanted``,
+    which must all contain the term. Only the blocks holding them are unpickled."""
+    info, raw = _posting_bytes(segment_reader, fieldname, btext)
+    fmt = segment_reader.schema[fieldname].format
+    out: list[np.ndarray] = []
+    if raw is None:
+        ids, _weights, values = info.inlined_postings()
+        lookup = dict(zip(ids, values, strict=True))
+        return [np.asarray(fmt.decode_positions(lookup[int(d)]), dtype=np.int64) for d in wanted]
+    i = 0
+    for _count, max_id, compressed, data in _blocks(raw):
+        if i >= len(wanted):
+            break
+        if wanted[i] > max_id:
+            continue
+        ids, _weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+        ids = np.cumsum(ids, dtype=np.int64)
+        j = np.searchsorted(wanted, max_id, side="right")
+        where = np.searchsorted(ids, wanted[i:j])
+        out.extend(_positions(values[k]) for k in where)
+        i = j
+    if len(out) != len(wanted):
+        raise LayoutError("a wanted document is missing from the posting list")
+    return out
+
+
+def whoosh_postings(segment_reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The exact path: ids and weights through Whoosh's public matcher (deleted documents left out)."""
+    ids, weights = [], []
+    matcher = segment_reader.postings(fieldname, btext)
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+# -- per-searcher state -----------------------------------------------------------------------
+
+class _Segment:
+    """One leaf reader: its offset, deleted documents and field lengths (loaded when first used)."""
+
+    def __init__(self, reader, offset: int):
+        self.reader = reader
+        self.offset = offset
+        self.size = reader.doc_count_all()
+        self.live = None
+        if reader.has_deletions():
+            self.live = np.zeros(self.size, dtype=bool)
+            self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.lengths: dict[str, np.ndarray] = {}
+
+    def field_lengths(self, fieldname: str) -> np.ndarray:
+        """Whoosh's byte-coded field length of every document, as floats (BM25's ``fl``)."""
+        lengths = self.lengths.get(fieldname)
+        if lengths is None:
+            column = self.reader._perdoc._cached_reader(f"_{fieldname}_len", _lengths_column())
+            codes = np.zeros(self.size, dtype=np.uint8)
+            if column is not None:
+                try:
+                    raw = column._dbfile.get(column._basepos, min(column._count, self.size))
+                    codes[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+                except AttributeError:
+                    codes[:] = np.fromiter((column[i] for i in range(self.size)), np.uint8, self.size)
+            lengths = self.lengths[fieldname] = _LENGTHS[codes]
+        return lengths
+
+
+def _lengths_column():
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+    return LENGTHS_COLUMN
+
+
+class _State:
+    """Per-searcher: segments, and the BM25F statistics Whoosh takes from the top searcher."""
+
+    def __init__(self, searcher):
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F or weighting._field_B:
+            raise Unsupported("only plain BM25F is vectorised")
+        self.searcher = searcher
+        self.B, self.K1 = weighting.B, weighting.K1
+        self.size = searcher.doc_count_all()
+        self.segments = []
+        for reader, offset in searcher.reader().leaf_readers():
+            if type(reader._terms).__name__ != "W3TermsReader":
+                raise Unsupported("not the W3 codec")
+            self.segments.append(_Segment(reader, offset))
+        self.live = np.ones(self.size, dtype=bool)
+        for seg in self.segments:
+            if seg.live is not None:
+                self.live[seg.offset:seg.offset + seg.size] = seg.live
+        self.key = tuple((getattr(s.reader, "segment", lambda: None)() and s.reader.segment().segment_id(),
+                          s.size, s.reader.doc_count()) for s in self.segments)
+
+
+_STATES: dict[int, tuple[object, _State]] = {}
+_STATES_LOCK = threading.Lock()
+
+
+def _state(searcher) -> _State:
+    with _STATES_LOCK:
+        entry = _STATES.get(id(searcher))
+        if entry is not None and entry[0] is searcher:
+            return entry[1]
+    state = _State(searcher)
+    with _STATES_LOCK:
+        if len(_STATES) > 64:
+            _STATES.clear()
+        _STATES[id(searcher)] = (searcher, state)
+    return state
+
+
+class _TermCache:
+    """Scored postings of frequent terms per index state, least recently used out."""
+
+    def __init__(self, capacity: int = CACHE_POSTINGS):
+        self.capacity = capacity
+        self.used = 0
+        self.lock = threading.Lock()
+        self.items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        size = len(value[0])
+        if size < CACHE_MIN_DF or size > self.capacity // 4:
+            return
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = value
+            self.used += size
+            while self.used > self.capacity and self.items:
+                _, old = self.items.popitem(last=False)
+                self.used -= len(old[0])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.used = 0
+
+
+TERM_CACHE = _TermCache()
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+def term_scores(state: _State, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """Global docnums and unboosted BM25F scores of one term, exactly as Whoosh scores them."""
+    searcher = state.searcher
+    schema = searcher.schema
+    if fieldname not in schema:
+        return EMPTY_IDS, EMPTY_SCORES
+    field = schema[fieldname]
+    try:
+        btext = field.to_bytes(text)
+    except ValueError:
+        return EMPTY_IDS, EMPTY_SCORES
+    key = (state.key, fieldname, btext)
+    cached = TERM_CACHE.get(key)
+    if cached is not None:
+        return cached
+    if not field.scorable:
+        raise Unsupported(f"{fieldname} is not scorable")
+    idf = searcher.idf(fieldname, btext)
+    avgfl = searcher.avg_field_length(fieldname) or 1
+    ids_parts, score_parts = [], []
+    for seg in state.segments:
+        found = segment_postings(seg.reader, fieldname, btext)
+        if found is None:
+            continue
+        ids, tf = found
+        if seg.live is not None:
+            keep = seg.live[ids]
+            ids, tf = ids[keep], tf[keep]
+        fl = seg.field_lengths(fieldname)[ids]
+        ids_parts.append(ids + seg.offset)
+        score_parts.append(idf * ((tf * (state.K1 + 1)) / (tf + state.K1 * ((1 - state.B) + state.B * fl / avgfl))))
+    if not ids_parts:
+        return EMPTY_IDS, EMPTY_SCORES
+    value = (np.concatenate(ids_parts), np.concatenate(score_parts))
+    TERM_CACHE.put(key, value)
+    return value
+
+
+def _union(state: _State, parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return EMPTY_IDS, EMPTY_SCORES
+    if len(parts) == 1:
+        return parts[0]
+    ids = np.concatenate([p[0] for p in parts])
+    scores = np.concatenate([p[1] for p in parts])
+    if len(ids) * DENSE_FRACTION > state.size:
+        counts = np.bincount(ids, minlength=state.size)
+        total = np.bincount(ids, weights=scores, minlength=state.size)
+        hit = np.flatnonzero(counts)
+        return hit, total[hit]
+    hit, inverse = np.unique(ids, return_inverse=True)
+    return hit, np.bincount(inverse, weights=scores, minlength=len(hit))
+
+
+def _intersect(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    parts = sorted(parts, key=lambda p: len(p[0]))
+    ids, scores = parts[0]
+    for other_ids, other_scores in parts[1:]:
+        if not len(ids):
+            break
+        where = np.searchsorted(other_ids, ids)
+        where[where == len(other_ids)] = 0
+        hit = other_ids[where] == ids if len(other_ids) else np.zeros(len(ids), bool)
+        ids, scores = ids[hit], scores[hit] + other_scores[where[hit]]
+    return ids, scores
+
+
+def _without(ids: np.ndarray, scores: np.ndarray, excluded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not len(excluded) or not len(ids):
+        return ids, scores
+    keep = ~np.isin(ids, excluded, assume_unique=True)
+    return ids[keep], scores[keep]
+
+
+def _complement(state: _State, ids: np.ndarray, score: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    mask = state.live.copy()
+    mask[ids] = False
+    hit = np.flatnonzero(mask)
+    return hit, np.full(len(hit), score)
+
+
+def near(positions: list[np.ndarray], slop: int) -> bool:
+    """True when each word stands 1..``slop`` positions after some match of the words before it."""
+    ends = set(positions[0].tolist())
+    steps = range(1, slop + 1)
+    for following in positions[1:]:
+        reach = {e + d for e in ends for d in steps}
+        ends = reach.intersection(following.tolist())
+        if not ends:
+            return False
+    return True
+
+
+class _Evaluator:
+    def __init__(self, state: _State, deadline: float):
+        self.state = state
+        self.deadline = deadline
+        self.partial = False
+
+    def node(self, q) -> tuple[np.ndarray, np.ndarray]:
+        if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
+            return EMPTY_IDS, EMPTY_SCORES
+        kind = type(q)
+        if kind is wq.Term:
+            ids, scores = term_scores(self.state, q.fieldname, q.text)
+            return (ids, scores * q.boost) if q.boost != 1.0 else (ids, scores)
+        if kind is wq.Or and not q.scale:
+            parts = [self.node(s) for s in q.subqueries if not isinstance(s, wq.Not)]
+            for s in q.subqueries:
+                if isinstance(s, wq.Not):
+                    parts.append(_complement(self.state, self.node(s.query)[0]))
+            return self._boost(_union(self.state, parts), q.boost)
+        if kind is wq.And:
+            positive = [s for s in q.subqueries if not isinstance(s, wq.Not)]
+            negative = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
+            if not positive:
+                return self.fallback(q)
+            ids, scores = _intersect([self.node(s) for s in positive])
+            for s in negative:                # Whoosh's inverse matcher scores 1.0 where it matches
+                ids, scores = _without(ids, scores, self.node(s)[0])
+                scores = scores + 1.0
+            return self._boost((ids, scores), q.boost)
+        if kind is wq.AndNot:
+            ids, scores = self.node(q.a)
+            return _without(ids, scores, self.node(q.b)[0])
+        if kind is wq.AndMaybe:
+            ids, scores = self.node(q.a)
+            if len(ids):
+                extra_ids, extra = self.node(q.b)
+                if len(extra_ids):
+                    where = np.searchsorted(extra_ids, ids)
+                    where[where == len(extra_ids)] = 0
+                    hit = extra_ids[where] == ids
+                    scores = scores.copy()
+                    scores[hit] += extra[where[hit]]
+            return ids, scores
+        if kind is wq.Phrase:
+            return self.phrase(q)
+        if kind is wq.Every and q.fieldname in (None, "", "*"):
+            ids = np.flatnonzero(self.state.live)
+            return ids, np.full(len(ids), q.boost or 1.0)
+        if kind is wq.Not:
+            return _complement(self.state, self.node(q.query)[0])
+        return self.fallback(q)
+
+    def phrase(self, q) -> tuple[np.ndarray, np.ndarray]:
+        """Whoosh's ordered SpanNear2 (each next word 1..slop positions after the previous one),
+        scored as the sum of the words' BM25F scores: candidates by intersection, then positions
+        of the candidates only."""
+        state = self.state
+        field = state.searcher.schema[q.fieldname] if q.fieldname in state.searcher.schema else None
+        if field is None or not field.format or not field.format.supports("positions"):
+            return self.fallback(q)
+        words = [w for w in q.words if w is not None]
+        try:
+            btexts = [field.to_bytes(w) for w in words]
+        except ValueError:
+            return EMPTY_IDS, EMPTY_SCORES
+        ids, scores = _intersect([term_scores(state, q.fieldname, b) for b in btexts])
+        keep = np.zeros(len(ids), dtype=bool)
+        for seg in state.segments:
+            lo, hi = np.searchsorted(ids, [seg.offset, seg.offset + seg.size])
+            if lo == hi:
+                continue
+            local = ids[lo:hi] - seg.offset
+            found = {b: segment_positions(seg.reader, q.fieldname, b, local) for b in set(btexts)}
+            for k in range(hi - lo):
+                keep[lo + k] = near([found[b][k] for b in btexts], q.slop)
+        return ids[keep], scores[keep] * q.boost
+
+    @staticmethod
+    def _boost(result, boost: float):
+        return result if boost == 1.0 else (result[0], result[1] * boost)
+
+    def fallback(self, q) -> tuple[np.ndarray, np.ndarray]:
+        """Any other node: Whoosh's own matchers, segment by segment."""
+        ids, scores, partial = whoosh_collect(self.state.searcher, q, self.deadline)
+        self.partial = self.partial or partial
+        return ids, scores
+
+
+def whoosh_collect(searcher, query, deadline: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The exact path: every match of ``query`` with its score through Whoosh's matchers, in
+    one pass; stops (partial) at ``deadline`` (``time.monotonic()``)."""
+    context = searcher.context()
+    ids: list[int] = []
+    scores: list[float] = []
+    partial = False
+    for sub, offset in searcher.leaf_searchers():
+        matcher = query.matcher(sub, context)
+        n = 0
+        while matcher.is_active():
+            ids.append(matcher.id() + offset)
+            scores.append(matcher.score())
+            matcher.next()
+            n += 1
+            if not n & 4095 and time.monotonic() > deadline:
+                partial = True
+                break
+        if partial:
+            break
+    return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64), partial
+
+
+def evaluate(searcher, query, deadline: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Every matching docnum (ascending) with its BM25F score; ``query`` already normalized.
+
+    Raises ``Unsupported`` when the searcher is not one this module can read."""
+    evaluator = _Evaluator(_state(searcher), deadline)
+    ids, scores = evaluator.node(query)
+    return ids.astype(np.int64, copy=False), scores.astype(np.float64, copy=False), evaluator.partial
+
