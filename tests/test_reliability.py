@@ -182,6 +182,62 @@ def test_a_rebuild_killed_after_its_first_commit_is_completed_by_the_next_run(tm
     assert f"indexed 0, unchanged {len(files)}" in again.stderr
 
 
+# Runs `kb` with Whoosh's file rename wrapped: SIGKILL just before or just after the table of
+# contents of generation N is renamed into place, the instant a commit becomes visible.
+KILL_AT_COMMIT_DRIVER = r"""
+import os, re, signal
+from whoosh.filedb.filestore import FileStorage
+
+GEN, WHEN = int(os.environ["KB_TEST_KILL_GEN"]), os.environ["KB_TEST_KILL_WHEN"]
+real_rename = FileStorage.rename_file
+
+
+def rename_file(self, src, dst, safe=False):
+    m = re.search(r"_(\d+)\.toc$", dst)
+    hit = m is not None and int(m.group(1)) == GEN
+    if hit and WHEN == "before":
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_rename(self, src, dst, safe)
+    if hit and WHEN == "after":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+FileStorage.rename_file = rename_file
+from kb.cli import main
+main()
+"""
+
+
+def toc_generation(index_dir: Path) -> int:
+    return max(int(p.stem.rsplit("_", 1)[1]) for p in index_dir.glob("*.toc"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("force", [False, True], ids=["new documents", "replacements"])
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_sigkill_at_the_commit_point_leaves_whole_documents(corpus, tmp_path, when, force):
+    """The most delicate instant of a commit, hit exactly: segments written, table of contents
+    not yet (or just) renamed. The index holds the previous (or the new) commit, whole."""
+    index_dir = tmp_path / "index"
+    files = sorted(corpus.glob("*.txt"))
+    start = 0  # a new index starts at generation 0; each commit of 50 documents adds one
+    if force:
+        assert kb_run("ingest", corpus, "--index", index_dir).returncode == 0
+        start = toc_generation(index_dir)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT_COMMIT_DRIVER, "ingest", str(corpus), "--index", str(index_dir)]
+        + (["--force"] if force else []),
+        env=dict(os.environ, KB_TEST_KILL_GEN=str(start + 2), KB_TEST_KILL_WHEN=when),
+        capture_output=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    count = check_whole_documents(index_dir)
+    committed = 1 if when == "before" else 2  # commits of 50 documents that became visible
+    assert count == (len(files) if force else 50 * committed)
+    done = kb_run("ingest", corpus, "--index", index_dir)
+    assert done.returncode == 0, done.stderr
+    assert check_whole_documents(index_dir) == len(files)
+
+
 def test_second_ingest_waits_then_refuses_clearly(corpus, tmp_path):
     index_dir = tmp_path / "index"
     first = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)],
