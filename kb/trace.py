@@ -172,21 +172,22 @@ def rank_follow_ups(c: Commitment, later: list[tuple[Document, Section]], idf: d
 
 
 def verdict_for(c: Commitment, ups: list[dict], as_of: dt.date) -> tuple[str, str]:
-    """The verdict and a one-line explanation of it."""
+    """The verdict and a one-line explanation of it (in Swedish: it is shown to staff as is)."""
     best = ups[0] if ups else None
     enough = REPORTED if best and best["_place"] else REPORTED_ALONE
     if best and best["_sim"] >= enough and len(best["_shared"]) >= MIN_SHARED:
-        why = [f"same {best['_place']}"] if best["_place"] else []
+        why = [f"samma {best['_place']}"] if best["_place"] else []
         if best["_shared"]:
-            why.append("shared words: " + ", ".join(best["_shared"][:8]))
-        why.append(f"score {best['score']:.2f}")
+            why.append("gemensamma ord: " + ", ".join(best["_shared"][:8]))
+        why.append(f"poäng {best['score']:.2f}")
         return "reported", f"{best['source']} § {best['heading'] or best['section']}: " + "; ".join(why)
-    near = f" (closest: {best['source']}, score {best['score']:.2f})" if best else ""
+    near = f" (närmast: {best['source']}, poäng {best['score']:.2f})" if best else ""
     if c.deadline and dt.date.fromisoformat(c.deadline.end) < as_of:
-        return "overdue", f"deadline {c.deadline.end} passed as of {as_of.isoformat()} and no later document reports it{near}"
+        return "overdue", (f"tidpunkten {c.deadline.end} har passerat per {as_of.isoformat()} och inget "
+                           f"senare dokument rapporterar om åtagandet{near}")
     if not best:
-        return "no_report", "no later document in the case"
-    return "no_report", f"no later passage shares enough of the promise{near}"
+        return "no_report", "inget senare dokument i ärendet"
+    return "no_report", f"inget senare avsnitt delar tillräckligt av åtagandet{near}"
 
 
 def commitment_row(c: Commitment, doc: Document) -> dict:
