@@ -24,6 +24,7 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
+from math import log
 
 import numpy as np
 from whoosh import query as wq
@@ -33,7 +34,7 @@ from whoosh.util.numeric import byte_to_length
 
 MAGIC = b"W3Bl"
 CACHE_POSTINGS = 4_000_000        # scored postings kept across queries (16 bytes each)
-CACHE_MIN_DF = 256                # only terms this frequent are worth keeping
+ENTRY_COST = 64                   # a cached term costs this many postings besides its own
 DENSE_FRACTION = 16               # union by bincount when the parts exceed 1/16 of the index
 _INT = struct.Struct(">i")
 _FLOAT = struct.Struct(">d")
@@ -161,8 +162,9 @@ def _posting_bytes(segment_reader, fieldname: str, btext: bytes):
 
 
 def segment_postings(segment_reader, fieldname: str, btext: bytes):
-    """A term's (segment-local ids, term frequencies) in one segment, deleted documents included,
-    or None when the segment lacks the term.
+    """A term's (segment-local ids, term frequencies, document frequency) in one segment, or None
+    when the segment lacks the term. Ids of deleted documents are included (the caller drops them),
+    and the frequency counts them too, as Whoosh's idf does.
 
     The decoder is used when it reads the list back exactly; otherwise Whoosh's matcher."""
     try:
@@ -172,10 +174,12 @@ def segment_postings(segment_reader, fieldname: str, btext: bytes):
     try:
         if raw is None:
             ids, weights, _values = info.inlined_postings()
-            return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-        return decode_postings(raw)
+            ids, weights = np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        else:
+            ids, weights = decode_postings(raw)
     except _DECODE_ERRORS:
-        return whoosh_postings(segment_reader, fieldname, btext)
+        ids, weights = whoosh_postings(segment_reader, fieldname, btext)
+    return ids, weights, info.doc_frequency()
 
 
 def _blocks(raw: bytes):
@@ -287,7 +291,7 @@ class _State:
         self.size = searcher.doc_count_all()
         self.segments = []
         for reader, offset in searcher.reader().leaf_readers():
-            if type(reader._terms).__name__ != "W3TermsReader":
+            if type(getattr(reader, "_terms", None)).__name__ != "W3TermsReader":
                 raise Unsupported("not the W3 codec")
             self.segments.append(_Segment(reader, offset))
         self.live = np.ones(self.size, dtype=bool)
@@ -316,7 +320,7 @@ def _state(searcher) -> _State:
 
 
 class _TermCache:
-    """Scored postings of frequent terms per index state, least recently used out."""
+    """Scored postings of terms (absent ones too) per index state, least recently used out."""
 
     def __init__(self, capacity: int = CACHE_POSTINGS):
         self.capacity = capacity
@@ -332,8 +336,8 @@ class _TermCache:
             return value
 
     def put(self, key, value) -> None:
-        size = len(value[0])
-        if size < CACHE_MIN_DF or size > self.capacity // 4:
+        size = len(value[0]) + ENTRY_COST
+        if size > self.capacity // 4:
             return
         with self.lock:
             if key in self.items:
@@ -342,7 +346,7 @@ class _TermCache:
             self.used += size
             while self.used > self.capacity and self.items:
                 _, old = self.items.popitem(last=False)
-                self.used -= len(old[0])
+                self.used -= len(old[0]) + ENTRY_COST
 
     def clear(self) -> None:
         with self.lock:
@@ -372,25 +376,34 @@ def term_scores(state: _State, fieldname: str, text) -> tuple[np.ndarray, np.nda
         return cached
     if not field.scorable:
         raise Unsupported(f"{fieldname} is not scorable")
-    idf = searcher.idf(fieldname, btext)
-    avgfl = searcher.avg_field_length(fieldname) or 1
-    ids_parts, score_parts = [], []
+    found = []
+    doc_frequency = 0
     for seg in state.segments:
-        found = segment_postings(seg.reader, fieldname, btext)
-        if found is None:
-            continue
-        ids, tf = found
-        if seg.live is not None:
-            keep = seg.live[ids]
-            ids, tf = ids[keep], tf[keep]
-        fl = seg.field_lengths(fieldname)[ids]
-        ids_parts.append(ids + seg.offset)
-        score_parts.append(idf * ((tf * (state.K1 + 1)) / (tf + state.K1 * ((1 - state.B) + state.B * fl / avgfl))))
-    if not ids_parts:
-        return EMPTY_IDS, EMPTY_SCORES
-    value = (np.concatenate(ids_parts), np.concatenate(score_parts))
+        postings = segment_postings(seg.reader, fieldname, btext)
+        if postings is not None:
+            found.append((seg, postings[0], postings[1]))
+            doc_frequency += postings[2]
+    value = EMPTY_IDS, EMPTY_SCORES
+    if found:
+        idf = bm25_idf(state.size, doc_frequency)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        ids_parts, score_parts = [], []
+        for seg, ids, tf in found:
+            if seg.live is not None:
+                keep = seg.live[ids]
+                ids, tf = ids[keep], tf[keep]
+            fl = seg.field_lengths(fieldname)[ids]
+            ids_parts.append(ids + seg.offset)
+            score_parts.append(idf * ((tf * (state.K1 + 1))
+                                      / (tf + state.K1 * ((1 - state.B) + state.B * fl / avgfl))))
+        value = (np.concatenate(ids_parts), np.concatenate(score_parts))
     TERM_CACHE.put(key, value)
     return value
+
+
+def bm25_idf(doc_count: int, doc_frequency: int) -> float:
+    """Whoosh's idf (``WeightingModel.idf``): deleted documents count, as they do there."""
+    return log(doc_count / (doc_frequency + 1)) + 1
 
 
 def _union(state: _State, parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
