@@ -259,9 +259,6 @@ def test_a_filter_without_hits_offers_the_search_without_filters(client):
     assert "Inga träffar med de valda filtren" in page and 'href="/sok?q=skolskjuts">Sök utan filter' in page
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="index/postings.py _State reads reader._terms, which Whoosh's EmptyReader lacks; "
-                          "remove this mark when the index layer answers a query on an empty index")
 def test_a_query_on_an_empty_index_finds_nothing_without_error(empty_client):
     response = empty_client.get("/sok?q=barn")
     assert response.status_code == 200 and "0 träffar" in html(response)
