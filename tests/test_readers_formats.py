@@ -200,3 +200,11 @@ def test_pdf_at_any_line_width_and_page_length_reads_as_the_txt(tmp_path, width,
     # preamble, title, 3 standard headings, 3 recommendations and a sub-heading, 3 closing headings
     assert len(expected[1]) == 12
     assert comparable(pipeline.ingest_file(pdf)) == expected
+
+
+def test_placeholder_file_properties_are_not_evidence():
+    from ingest.readers import drop_placeholders
+
+    props = {"title": "Untitled", "author": "python-docx", "created": "2013-12-23"}
+    assert drop_placeholders(props) == {"created": "2013-12-23"}
+    assert drop_placeholders({"title": "Yttrande över granskning"}) == {"title": "Yttrande över granskning"}

@@ -32,6 +32,13 @@ READERS: dict[str, Reader] = {
     ".htm": html.read_html,
 }
 
+# File properties that office tools and PDF producers write by default: they say nothing about
+# the document, so they must not stand in for a title or author taken from the text.
+PLACEHOLDER_PROPERTIES = frozenset({
+    "untitled", "namnlös", "namnlost", "document", "dokument", "document1", "dokument1",
+    "microsoft word", "python-docx", "anonymous", "unknown", "okänd", "user", "admin",
+})
+
 DEFAULT_MAX_FILE_MB = 50.0
 MAX_FILE_ENV = "KB_MAX_FILE_MB"
 
@@ -69,8 +76,19 @@ def read(path: Path, *, ocr: bool = False) -> RawDocument:
     data = read_bytes(path)
     reader = reader_for(path)
     raw = reader(path, data, ocr)
+    raw.properties = drop_placeholders(raw.properties)
     raw.properties["sha256"] = hashlib.sha256(data).hexdigest()
     return raw
+
+
+def drop_placeholders(properties: dict) -> dict:
+    """Remove default titles/authors ("untitled", "Document1", "python-docx") from file properties."""
+    def placeholder(value) -> bool:
+        text = str(value).strip().casefold()
+        return text in PLACEHOLDER_PROPERTIES or text.removesuffix(".docx").removesuffix(".pdf") in PLACEHOLDER_PROPERTIES
+
+    return {k: v for k, v in properties.items()
+            if not (k in ("title", "author") and isinstance(v, str) and placeholder(v))}
 
 
 def read_bytes(path: Path) -> bytes:
