@@ -198,37 +198,67 @@ def _blocks(raw: bytes):
             break
 
 
-def _positions(value: bytes) -> np.ndarray:
-    """Word positions of one posting (Whoosh's Positions format: count, pickled deltas)."""
-    return np.cumsum(pickle.loads(value[4:]), dtype=np.int64)
+_VALUE_HEAD = b"\x80\x02]q\x00"           # protocol 2, an empty list, memoized
 
 
-def segment_positions(segment_reader, fieldname: str, btext: bytes,
-                      wanted: np.ndarray) -> list[np.ndarray]:
-    """Word positions of the term in each (segment-local, ascending) document of ``wanted``,
-    which must all contain the term. Only the blocks holding them are unpickled."""
+def _python_positions(values) -> tuple[np.ndarray, np.ndarray]:
+    """Counts and concatenated positions of Positions-format values, one by one."""
+    lists = [np.cumsum(pickle.loads(v[4:]), dtype=np.int64) for v in values]
+    counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    return counts, np.concatenate(lists) if lists else EMPTY_IDS
+
+
+def values_positions(values) -> tuple[np.ndarray, np.ndarray]:
+    """Word positions of a block's values: (count per posting, all positions concatenated).
+
+    A value is a 4-byte count and a pickled list of position deltas. When every delta is below
+    256 (one ``K`` opcode each) the lists are read at a fixed stride, for all postings at once;
+    otherwise each value is unpickled."""
+    n = len(values)
+    buf = np.frombuffer(b"".join(values), dtype=np.uint8)
+    sizes = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    if sizes.min() < 11:
+        return _python_positions(values)
+    counts = ((buf[starts].astype(np.int64) << 24) | (buf[starts + 1].astype(np.int64) << 16)
+              | (buf[starts + 2].astype(np.int64) << 8) | buf[starts + 3])
+    many = counts > 1
+    if (counts < 1).any() or not (sizes == 11 + many + 2 * counts).all():
+        return _python_positions(values)
+    head = np.frombuffer(_VALUE_HEAD, dtype=np.uint8)
+    if not (buf[starts[:, None] + 4 + np.arange(5)] == head).all():
+        return _python_positions(values)
+    total = int(counts.sum())
+    row = np.repeat(np.arange(n), counts)
+    first = np.zeros(n, dtype=np.int64)
+    np.cumsum(counts[:-1], out=first[1:])
+    rank = np.arange(total) - first[row]
+    at = starts[row] + 9 + many[row] + 2 * rank
+    if not (buf[at] == _OP_K).all():
+        return _python_positions(values)
+    deltas = buf[at + 1].astype(np.int64)
+    running = np.cumsum(deltas)
+    return counts, running - np.repeat(running[first] - deltas[first], counts)
+
+
+def segment_positions(segment_reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A term's segment-local ids, the start of each id's positions, and all positions."""
     info, raw = _posting_bytes(segment_reader, fieldname, btext)
-    fmt = segment_reader.schema[fieldname].format
-    out: list[np.ndarray] = []
     if raw is None:
         ids, _weights, values = info.inlined_postings()
-        lookup = dict(zip(ids, values, strict=True))
-        return [np.asarray(fmt.decode_positions(lookup[int(d)]), dtype=np.int64) for d in wanted]
-    i = 0
-    for _count, max_id, compressed, data in _blocks(raw):
-        if i >= len(wanted):
-            break
-        if wanted[i] > max_id:
-            continue
-        ids, _weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
-        ids = np.cumsum(ids, dtype=np.int64)
-        j = np.searchsorted(wanted, max_id, side="right")
-        where = np.searchsorted(ids, wanted[i:j])
-        out.extend(_positions(values[k]) for k in where)
-        i = j
-    if len(out) != len(wanted):
-        raise LayoutError("a wanted document is missing from the posting list")
-    return out
+        blocks = [(np.asarray(ids, dtype=np.int64), values)]
+    else:
+        blocks = []
+        for _count, _max_id, compressed, data in _blocks(raw):
+            deltas, _weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+            blocks.append((np.cumsum(deltas, dtype=np.int64), values))
+    ids = np.concatenate([b[0] for b in blocks])
+    decoded = [values_positions(b[1]) for b in blocks]
+    counts = np.concatenate([d[0] for d in decoded])
+    starts = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    return ids, starts, np.concatenate([d[1] for d in decoded])
 
 
 def whoosh_postings(segment_reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -450,16 +480,47 @@ def _complement(state: _State, ids: np.ndarray, score: float = 1.0) -> tuple[np.
     return hit, np.full(len(hit), score)
 
 
-def near(positions: list[np.ndarray], slop: int) -> bool:
-    """True when each word stands 1..``slop`` positions after some match of the words before it."""
-    ends = set(positions[0].tolist())
-    steps = range(1, slop + 1)
-    for following in positions[1:]:
-        reach = {e + d for e in ends for d in steps}
-        ends = reach.intersection(following.tolist())
-        if not ends:
-            return False
-    return True
+def _position_keys(postings, ids: np.ndarray) -> np.ndarray:
+    """(candidate number << 32) + position for every position of the term in ``ids``, sorted."""
+    term_ids, starts, flat = postings
+    rows = np.searchsorted(term_ids, ids)
+    counts = starts[rows + 1] - starts[rows]
+    owner = np.repeat(np.arange(len(ids), dtype=np.int64), counts)
+    first = np.zeros(len(ids), dtype=np.int64)
+    np.cumsum(counts[:-1], out=first[1:])
+    at = np.repeat(starts[rows] - first, counts) + np.arange(int(counts.sum()))
+    return (owner << 32) + flat[at]
+
+
+def term_positions(state: _State, fieldname: str, btext: bytes):
+    """Global docnums (live documents), position starts and positions of one term (cached)."""
+    key = (state.key, fieldname, btext, "positions")
+    cached = TERM_CACHE.get(key)
+    if cached is not None:
+        return cached
+    parts = []
+    for seg in state.segments:
+        try:
+            ids, starts, flat = segment_positions(seg.reader, fieldname, btext)
+        except KeyError:
+            continue
+        if seg.live is not None:
+            keep = np.flatnonzero(seg.live[ids])
+            counts = starts[keep + 1] - starts[keep]
+            first = np.zeros(len(keep), dtype=np.int64)
+            np.cumsum(counts[:-1], out=first[1:])
+            flat = flat[np.repeat(starts[keep] - first, counts) + np.arange(int(counts.sum()))]
+            ids, starts = ids[keep], np.r_[0, np.cumsum(counts)]
+        parts.append((ids + seg.offset, starts, flat))
+    if not parts:
+        value = (EMPTY_IDS, np.zeros(1, dtype=np.int64), EMPTY_IDS)
+    else:
+        shift = np.cumsum([0] + [len(p[2]) for p in parts[:-1]])
+        value = (np.concatenate([p[0] for p in parts]),
+                 np.concatenate([parts[0][1][:1]] + [p[1][1:] + d for p, d in zip(parts, shift, strict=True)]),
+                 np.concatenate([p[2] for p in parts]))
+    TERM_CACHE.put(key, value)
+    return value
 
 
 class _Evaluator:
@@ -516,8 +577,8 @@ class _Evaluator:
 
     def phrase(self, q) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's ordered SpanNear2 (each next word 1..slop positions after the previous one),
-        scored as the sum of the words' BM25F scores: candidates by intersection, then positions
-        of the candidates only."""
+        scored as the sum of the words' BM25F scores: candidates by intersection, then the
+        positions of the candidates, all at once."""
         state = self.state
         field = state.searcher.schema[q.fieldname] if q.fieldname in state.searcher.schema else None
         if field is None or not field.format or not field.format.supports("positions"):
@@ -528,15 +589,20 @@ class _Evaluator:
         except ValueError:
             return EMPTY_IDS, EMPTY_SCORES
         ids, scores = _intersect([term_scores(state, q.fieldname, b) for b in btexts])
-        keep = np.zeros(len(ids), dtype=bool)
-        for seg in state.segments:
-            lo, hi = np.searchsorted(ids, [seg.offset, seg.offset + seg.size])
-            if lo == hi:
-                continue
-            local = ids[lo:hi] - seg.offset
-            found = {b: segment_positions(seg.reader, q.fieldname, b, local) for b in set(btexts)}
-            for k in range(hi - lo):
-                keep[lo + k] = near([found[b][k] for b in btexts], q.slop)
+        if not len(ids):
+            return ids, scores
+        try:
+            keys = [_position_keys(term_positions(state, q.fieldname, b), ids) for b in btexts]
+        except _DECODE_ERRORS:
+            return self.fallback(q)
+        ends = keys[0]
+        steps = np.arange(1, q.slop + 1, dtype=np.int64)
+        for following in keys[1:]:
+            reach = np.unique((ends[:, None] + steps).ravel())
+            ends = reach[np.isin(reach, following, assume_unique=False)]
+            if not len(ends):
+                return EMPTY_IDS, EMPTY_SCORES
+        keep = np.unique(ends >> 32)
         return ids[keep], scores[keep] * q.boost
 
     @staticmethod
