@@ -63,27 +63,29 @@ _DECODE_ERRORS = (LayoutError, AttributeError, IndexError, ValueError, TypeError
 # -- decoding ---------------------------------------------------------------------------------
 
 def _parse_ids(data: bytes, pos: int, n: int) -> tuple[np.ndarray, int]:
-    """``n`` pickled ints (delta-coded ids) from ``pos``; returns the ids and the next offset."""
-    end = pos + 2 * n
-    if end <= len(data):
+    """``n`` pickled ints (delta-coded ids) from ``pos``; returns the ids and the offset of the
+    opcode that closes their tuple.
+
+    Each int is ``K`` (1 byte), ``M`` (2 bytes) or ``J`` (4 bytes). When all are ``K`` they are
+    read at a fixed stride. Otherwise the tuple's end is searched for (its closing opcode and
+    memo), and the C unpickler reads the head up to there; a candidate end counts only when
+    that gives exactly ``n`` ints (the caller also checks the block's last id)."""
+    if len(data) >= pos + 2 * n:
         ops = np.frombuffer(data, dtype=np.uint8, count=2 * n, offset=pos)
-        if (ops[0::2] == _OP_K).all():        # every delta below 256: the dense-term case
-            return np.cumsum(ops[1::2], dtype=np.int64), end
-    deltas = np.empty(n, dtype=np.int64)
-    for k in range(n):
-        op = data[pos]
-        if op == _OP_K:
-            deltas[k] = data[pos + 1]
-            pos += 2
-        elif op == _OP_M:
-            deltas[k] = data[pos + 1] | (data[pos + 2] << 8)
-            pos += 3
-        elif op == _OP_J:
-            deltas[k] = int.from_bytes(data[pos + 1:pos + 5], "little", signed=True)
-            pos += 5
-        else:
-            raise LayoutError(f"unexpected opcode {op:#x} among ids")
-    return np.cumsum(deltas), pos
+        if (ops[0::2] == _OP_K).all():                  # every delta below 256
+            return np.cumsum(ops[1::2], dtype=np.int64), pos + 2 * n
+    closer = b"tq\x00" if n > 3 else bytes((0x84 + n,)) + b"q\x00"
+    limit = pos + 5 * n + len(closer)
+    end = data.find(closer, pos + 2 * n, limit)
+    while end != -1:
+        try:
+            ids = pickle.loads(data[:end + 1] + b".")
+        except (pickle.UnpicklingError, EOFError, ValueError, IndexError):
+            ids = None
+        if isinstance(ids, tuple) and len(ids) == n:
+            return np.cumsum(np.array(ids, dtype=np.int64)), end
+        end = data.find(closer, end + 1, limit)
+    raise LayoutError("ids tuple not found")
 
 
 def _float_tuple_at(data: bytes, pos: int, n: int) -> bool:
