@@ -241,3 +241,9 @@ def test_a_section_that_is_only_a_heading_gets_its_heading_as_snippet(tmp_path):
     hit = store.search("simskola")["hits"][0]
     assert hit["text"] == "Aktivitet 4.1: Förvaltningen ska erbjuda simskola"
     assert hit["snippet"] == "Aktivitet 4.1: Förvaltningen ska erbjuda <mark>simskola</mark>"
+
+
+def test_fewer_words_hits_respect_the_filters(store):
+    result = store.search(q(And((Word("rutinerna"), Word("pojkar"))), municipality="Göteborg"))
+    assert ids(result) == ["gbg24#1"]
+    assert result["facets"]["municipality"] == {"Göteborg": 1}
