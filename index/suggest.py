@@ -10,6 +10,7 @@ import re
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from index.compile import analyse
 from index.schema import SPELL_FIELD
 
 MIN_WORD_LENGTH = 4
@@ -20,6 +21,10 @@ def max_distance(word: str) -> int:
     return 1 if len(word) < 7 else 2
 
 
+def _stems(word: str) -> set[str]:
+    return {t.stem for t in analyse(word)}
+
+
 def correct_word(reader, word: str) -> str | None:
     """The best correction for ``word`` or None when the word is fine or nothing is better."""
     word = word.casefold()
@@ -28,11 +33,16 @@ def correct_word(reader, word: str) -> str | None:
     known = reader.doc_frequency(SPELL_FIELD, word)
     limit = max_distance(word)
     best: tuple[int, int, str] | None = None
+    stems: set[str] | None = None
     for i, candidate in enumerate(reader.terms_within(SPELL_FIELD, word, limit, prefix=1)):
         if i >= MAX_CANDIDATES:
             break
         if candidate == word:
             continue
+        if stems is None:
+            stems = _stems(word)
+        if stems and _stems(candidate) == stems:
+            continue  # an inflection of the same word (kvinnojourerna for kvinnojourer): it finds the same
         freq = reader.doc_frequency(SPELL_FIELD, candidate)
         if freq < max(1, 3 * known) or (known and freq < 2):
             continue

@@ -247,3 +247,12 @@ def test_fewer_words_hits_respect_the_filters(store):
     result = store.search(q(And((Word("rutinerna"), Word("pojkar"))), municipality="Göteborg"))
     assert ids(result) == ["gbg24#1"]
     assert result["facets"]["municipality"] == {"Göteborg": 1}
+
+
+def test_no_suggestion_of_an_inflection_of_the_same_word(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.write([make_doc("jour", [("Rubrik", "Samverkan med kvinnojourerna i staden.", None)])])
+    result = store.search("kvinnojourer")
+    assert [h["doc_id"] for h in result["hits"]] == ["jour"]
+    assert result["suggestion"] is None
+    assert store.search("kvinnojorerna")["suggestion"] == "kvinnojourerna"
