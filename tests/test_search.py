@@ -256,3 +256,14 @@ def test_no_suggestion_of_an_inflection_of_the_same_word(tmp_path):
     assert [h["doc_id"] for h in result["hits"]] == ["jour"]
     assert result["suggestion"] is None
     assert store.search("kvinnojorerna")["suggestion"] == "kvinnojourerna"
+
+
+def test_soft_collapsing_lets_a_strong_extra_hit_beat_a_weak_one():
+    import numpy as np
+
+    docnums = np.arange(5)
+    scores = np.array([9.0, 8.0, 7.0, 1.0, 5.0])
+    doc_code = np.array([0, 0, 0, 1, 2])
+    order = collapse_order(docnums, scores, doc_code, per_doc=2, decay=0.5)
+    assert list(docnums[order]) == [0, 1, 4, 2, 3]   # 7 x 0.5 = 3.5: after 5, before 1
+    assert list(docnums[collapse_order(docnums, scores, doc_code, per_doc=2, decay=0)]) == [0, 1, 4, 3, 2]
