@@ -3,7 +3,10 @@
 One pass over the matcher collects every matching docnum with its BM25F score; everything
 after that is NumPy over column arrays: filter masks, facet bincounts, a small tie-break
 towards newer documents, and collapsing (at most ``PER_DOC`` hits per document ahead of the
-others). Stored fields are read for the page only. Results of a query are cached per commit.
+others). When few sections hold all the words, sections holding most of them follow, in tiers.
+Stored fields are read for the page only. Results of a query are cached per commit.
+A hit's ``text`` is what a quote can be checked against: a stating heading first, the repaired
+body, and the OCR reading after "[OCR]" when repair changed it (``hit_text``).
 """
 
 from __future__ import annotations
@@ -56,9 +59,9 @@ def collect(searcher, query, time_limit: float = MATCH_TIME_LIMIT) -> tuple[np.n
 
     Vectorised over decoded posting lists (``index.postings``: the same matches and BM25F scores
     as Whoosh); a searcher that path cannot read is answered by Whoosh's matchers in one pass."""
-    from index.postings import Unsupported, evaluate, whoosh_collect
+    from index.postings import Unsupported, evaluate, normalize, whoosh_collect
 
-    query = query.normalize()
+    query = normalize(query)
     deadline = time.monotonic() + time_limit
     try:
         return evaluate(searcher, query, deadline)
@@ -146,6 +149,17 @@ def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray):
     return docnums, scores, tiers, partial
 
 
+def _tiered_order(docnums: np.ndarray, scores: np.ndarray, tiers: np.ndarray,
+                  doc_code: np.ndarray) -> np.ndarray:
+    """Positions in ranked order: tier by tier (all words first), each tier collapsed."""
+    parts = [np.array([], dtype=np.int64)]
+    for tier in np.unique(tiers):
+        members = np.flatnonzero(tiers == tier)
+        parts.append(members[collapse_order(docnums[members], scores[members], doc_code,
+                                            PER_DOC, OVERFLOW_DECAY)])
+    return np.concatenate(parts)
+
+
 def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -> dict:
     """The ordered, filtered match set with facets and notices (cacheable per commit).
 
@@ -186,9 +200,7 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
             lo, hi = float(known.min()), float(known.max())
             recency = np.where(years > 0, (years - lo) / (hi - lo), 0.0)
             scores = scores * (1.0 + RECENCY_WEIGHT * recency)
-        order = np.concatenate([np.flatnonzero(tiers == t)[collapse_order(
-            docnums[tiers == t], scores[tiers == t], arrays.doc_code, PER_DOC, OVERFLOW_DECAY)] for t in np.unique(tiers)]
-        ) if len(docnums) else np.array([], dtype=np.int64)
+        order = _tiered_order(docnums, scores, tiers, arrays.doc_code)
     return {"docnums": docnums[order], "scores": scores[order], "facets": facets,
             "timed_out": timed_out, "notices": notices, "compiled": compiled}
 
