@@ -17,6 +17,7 @@ public matcher instead, and so is any query node without a vectorised form (phra
 
 from __future__ import annotations
 
+import copy
 import io
 import pickle
 import struct
@@ -33,8 +34,8 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 MAGIC = b"W3Bl"
-CACHE_POSTINGS = 4_000_000        # scored postings kept across queries (16 bytes each)
-ENTRY_COST = 64                   # a cached term costs this many postings besides its own
+CACHE_BYTES = 96 * 2**20          # decoded terms kept across queries
+ENTRY_COST = 512                  # bytes a cached term costs besides its arrays
 DENSE_FRACTION = 16               # union by bincount when the parts exceed 1/16 of the index
 _INT = struct.Struct(">i")
 _FLOAT = struct.Struct(">d")
@@ -351,10 +352,14 @@ def _state(searcher) -> _State:
     return state
 
 
+def _cost(value: tuple[np.ndarray, ...]) -> int:
+    return sum(a.nbytes for a in value) + ENTRY_COST
+
+
 class _TermCache:
     """Scored postings of terms (absent ones too) per index state, least recently used out."""
 
-    def __init__(self, capacity: int = CACHE_POSTINGS):
+    def __init__(self, capacity: int = CACHE_BYTES):
         self.capacity = capacity
         self.used = 0
         self.lock = threading.Lock()
@@ -368,7 +373,7 @@ class _TermCache:
             return value
 
     def put(self, key, value) -> None:
-        size = len(value[0]) + ENTRY_COST
+        size = _cost(value)
         if size > self.capacity // 4:
             return
         with self.lock:
@@ -378,7 +383,7 @@ class _TermCache:
             self.used += size
             while self.used > self.capacity and self.items:
                 _, old = self.items.popitem(last=False)
-                self.used -= len(old[0]) + ENTRY_COST
+                self.used -= _cost(old)
 
     def clear(self) -> None:
         with self.lock:
@@ -387,6 +392,68 @@ class _TermCache:
 
 
 TERM_CACHE = _TermCache()
+
+
+# -- normalizing ------------------------------------------------------------------------------
+
+_RANGES = (wq.Every, wq.TermRange, wq.NumericRange)
+
+
+def normalize(q):
+    """``q.normalize()`` as Whoosh does it, without its deep copies for the shapes compile.py
+    builds (Whoosh deep-copies a subtree to change one boost: a third of a warm query's time).
+    Other node types are normalized by Whoosh itself."""
+    kind = type(q)
+    if kind is wq.Term or q is wq.NullQuery:
+        return q
+    if kind is wq.And or kind is wq.Or:
+        return _normalize_compound(q)
+    if kind is wq.AndMaybe or kind is wq.AndNot:
+        a, b = normalize(q.a), normalize(q.b)
+        if a is wq.NullQuery:
+            return wq.NullQuery
+        return a if b is wq.NullQuery else kind(a, b)
+    return q.normalize()
+
+
+def _with_boost(q, boost: float):
+    if type(q) in (wq.Term, wq.And, wq.Or, wq.Phrase):
+        copied = copy.copy(q)                           # children are never changed in place
+        copied.boost = boost
+        return copied
+    return q.with_boost(boost)
+
+
+def _normalize_compound(q):
+    kind = type(q)
+    subs = []
+    for sub in q.subqueries:
+        sub = normalize(sub)
+        if isinstance(sub, kind):
+            subs += [_with_boost(s, s.boost * sub.boost) for s in sub.subqueries]
+        else:
+            subs.append(sub)
+    if any(isinstance(s, _RANGES) for s in subs):       # Whoosh merges these: let it
+        return q.normalize()
+    seen: set = set()
+    unique = []
+    for sub in subs:
+        if sub is wq.NullQuery or sub in seen:
+            continue
+        seen.add(sub)
+        unique.append(sub)
+    if not unique:
+        return wq.NullQuery
+    if len(unique) == 1:
+        sub = unique[0]
+        sub_boost = getattr(sub, "boost", 1.0)
+        if not (q.boost == 1.0 and sub_boost == 1.0):
+            sub = _with_boost(sub, sub_boost * q.boost)
+        return sub
+    out = kind(unique, boost=q.boost)
+    if kind is wq.Or:
+        out.minmatch, out.scale = q.minmatch, q.scale
+    return out
 
 
 # -- evaluation -------------------------------------------------------------------------------
