@@ -1,12 +1,16 @@
 """Per-commit column arrays: docnum -> year, committee, doc type... as NumPy code arrays.
 
 Loaded once per index generation from Whoosh's sortable columns (never from stored fields), so
-facet counts are one ``np.bincount`` over the match set and filters are array masks.
+facet counts are one ``np.bincount`` over the match set and filters are array masks. A
+segment's columns are read once and kept by segment id: after a commit only the new or merged
+segments are read, and the per-segment codes are merged by small lookup tables.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +18,7 @@ import numpy as np
 from index.schema import SECTION
 
 LABEL_COLUMNS = ("committee", "doc_type", "municipality")
+SEGMENT_CACHE = 512     # (segment, column) entries kept
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -31,6 +36,41 @@ def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
     codes = np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int32,
                         count=len(values))
     return codes, list(table)
+
+
+_SEGMENTS: OrderedDict = OrderedDict()
+_SEGMENTS_LOCK = threading.Lock()
+
+
+def _segment_codes(reader, name: str) -> tuple[np.ndarray, list[str]]:
+    """One segment's column as codes by first appearance (cached by segment id)."""
+    segment = reader.segment() if reader.is_atomic() else None
+    key = (segment.segment_id(), name) if segment is not None else None
+    with _SEGMENTS_LOCK:
+        cached = _SEGMENTS.get(key) if key else None
+        if cached is not None:
+            _SEGMENTS.move_to_end(key)
+            return cached
+    size = reader.doc_count_all()
+    values = list(reader.column_reader(name)) if reader.has_column(name) else [""] * size
+    coded = _codes(values)
+    if key:
+        with _SEGMENTS_LOCK:
+            _SEGMENTS[key] = coded
+            while len(_SEGMENTS) > SEGMENT_CACHE:
+                _SEGMENTS.popitem(last=False)
+    return coded
+
+
+def merged_codes(parts: list[tuple[np.ndarray, list[str]]]) -> tuple[np.ndarray, list[str]]:
+    """Segments' codes as one array over the whole index, coded by first appearance as
+    ``_codes`` would code the concatenated values."""
+    table: dict[str, int] = {"": 0}
+    out = []
+    for codes, labels in parts:
+        remap = np.array([table.setdefault(label, len(table)) for label in labels], dtype=np.int32)
+        out.append(remap[codes])
+    return (np.concatenate(out) if out else np.zeros(0, dtype=np.int32)), list(table)
 
 
 def _int_or_zero(text: str) -> int:
@@ -62,22 +102,23 @@ class ColumnArrays:
         reader = searcher.reader()
         size = reader.doc_count_all()
 
-        def column(name: str) -> list[str]:
-            if not reader.has_column(name):
-                return [""] * size
-            return list(reader.column_reader(name))
+        leaves = [r for r, _ in reader.leaf_readers()]
+
+        def coded(name: str) -> tuple[np.ndarray, list[str]]:
+            return merged_codes([_segment_codes(r, name) for r in leaves])
 
         live = np.zeros(size, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        record = np.array([v == SECTION for v in column("record")], dtype=bool)
-        doc_code, _ = _codes(column("doc_id"))
-        year_values, year_labels = _codes(column("year"))
+        record_values, record_labels = coded("record")
+        record = np.array([label == SECTION for label in record_labels], dtype=bool)[record_values]
+        doc_code, _ = coded("doc_id")
+        year_values, year_labels = coded("year")
         year_table = np.array([_int_or_zero(y) for y in year_labels], dtype=np.int32)
-        date_values, date_labels = _codes(column("date"))
+        date_values, date_labels = coded("date")
         date_table = np.array([date_ordinal(d) for d in date_labels], dtype=np.int32)
-        rec_values, rec_labels = _codes(column("recommendation"))
+        rec_values, rec_labels = coded("recommendation")
         rec_table = np.array([_int_or_zero(r) for r in rec_labels], dtype=np.int32)
-        labels = {name: _codes(column(name)) for name in LABEL_COLUMNS}
+        labels = {name: coded(name) for name in LABEL_COLUMNS}
         return cls(key=key, size=size, live_sections=live & record, doc_code=doc_code,
                    year=year_table[year_values], date=date_table[date_values],
                    recommendation=rec_table[rec_values], labels=labels, _reader=reader)

@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from index.columns import ColumnArrays
+from index.columns import LABEL_COLUMNS, ColumnArrays, generation_key, merged_codes
 from index.facets import facet_counts
 from index.querytree import Filters, ParsedQuery, Word
 from index.store import Store
@@ -101,3 +101,28 @@ def test_year_counts_run_oldest_first_and_labels_most_frequent_first():
     assert counts["municipality"] == {} and timed_out == []
     counts, timed_out = facet_counts(arrays, np.arange(4), time_limit=-1.0)
     assert timed_out == ["year", "committee", "doc_type", "municipality", "recommendation"]
+
+
+def test_column_arrays_merged_from_segments_equal_a_whole_index_read(indexed):
+    """Per-segment codes, merged, are what coding the whole index's column at once gives."""
+    store, _docs = indexed
+    searcher = store.searcher()
+    reader = searcher.reader()
+    assert len(reader.leaf_readers()) >= 2
+    arrays = ColumnArrays.load(searcher, generation_key(searcher))
+    for name in LABEL_COLUMNS:
+        whole = list(reader.column_reader(name))
+        codes, labels = arrays.labels[name]
+        assert [labels[c] for c in codes] == whole
+        assert labels == ["", *dict.fromkeys(v for v in whole if v)]
+    years = [int(y) if y else 0 for y in reader.column_reader("year")]
+    assert arrays.year.tolist() == years
+    again = ColumnArrays.load(searcher, generation_key(searcher))         # from the segment cache
+    assert again.doc_code.tolist() == arrays.doc_code.tolist()
+
+
+def test_merged_codes_code_by_first_appearance():
+    codes, labels = merged_codes([(np.array([1, 0, 2], np.int32), ["", "b", "a"]),
+                                  (np.array([1, 2, 1], np.int32), ["", "a", "c"])])
+    assert labels == ["", "b", "a", "c"]
+    assert [labels[c] for c in codes] == ["b", "", "a", "a", "c", "a"]
