@@ -104,11 +104,12 @@ def ingest_paths(
         # A rebuild was killed after its first commit had cleared the old records: finish it.
         report.rebuilt = True
         rebuild = pending
-    listed = {str(t.resolve()) for t in targets}
-    targets += [Path(p) for p in rebuild if p not in listed and Path(p).is_file()]
+    if rebuild:
+        listed = {str(t.resolve()) for t in targets}
+        targets += [Path(p) for p in rebuild if p not in listed and Path(p).is_file()]
 
     def documents() -> Iterator[Document]:
-        if rebuild and not pending:
+        if rebuild:
             # Under the writer lock, before the first commit clears the index: remember what the
             # rebuild must bring back, so a killed rebuild is completed by the next run.
             write_pending_rebuild(store.path, rebuild)
