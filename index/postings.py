@@ -23,6 +23,7 @@ import pickle
 import struct
 import threading
 import time
+import weakref
 import zlib
 from collections import OrderedDict
 from math import log
@@ -319,7 +320,8 @@ class _State:
         weighting = searcher.weighting
         if type(weighting) is not BM25F or weighting._field_B:
             raise Unsupported("only plain BM25F is vectorised")
-        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.schema = searcher.schema
         self.B, self.K1 = weighting.B, weighting.K1
         self.size = searcher.doc_count_all()
         self.segments = []
@@ -335,20 +337,19 @@ class _State:
                           s.size, s.reader.doc_count()) for s in self.segments)
 
 
-_STATES: dict[int, tuple[object, _State]] = {}
+# A state lives as long as its searcher (it holds no reference back to it), so a searcher the
+# store has replaced is not kept open here.
+_STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _STATES_LOCK = threading.Lock()
 
 
 def _state(searcher) -> _State:
     with _STATES_LOCK:
-        entry = _STATES.get(id(searcher))
-        if entry is not None and entry[0] is searcher:
-            return entry[1]
-    state = _State(searcher)
-    with _STATES_LOCK:
-        if len(_STATES) > 64:
-            _STATES.clear()
-        _STATES[id(searcher)] = (searcher, state)
+        state = _STATES.get(searcher)
+    if state is None:
+        state = _State(searcher)
+        with _STATES_LOCK:
+            _STATES[searcher] = state
     return state
 
 
@@ -460,8 +461,7 @@ def _normalize_compound(q):
 
 def term_scores(state: _State, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
     """Global docnums and unboosted BM25F scores of one term, exactly as Whoosh scores them."""
-    searcher = state.searcher
-    schema = searcher.schema
+    schema = state.schema
     if fieldname not in schema:
         return EMPTY_IDS, EMPTY_SCORES
     field = schema[fieldname]
@@ -485,7 +485,7 @@ def term_scores(state: _State, fieldname: str, text) -> tuple[np.ndarray, np.nda
     value = EMPTY_IDS, EMPTY_SCORES
     if found:
         idf = bm25_idf(state.size, doc_frequency)
-        avgfl = searcher.avg_field_length(fieldname) or 1
+        avgfl = state.reader.field_length(fieldname) / (state.size or 1) or 1
         ids_parts, score_parts = [], []
         for seg, ids, tf in found:
             if seg.live is not None:
@@ -593,7 +593,8 @@ def term_positions(state: _State, fieldname: str, btext: bytes):
 
 
 class _Evaluator:
-    def __init__(self, state: _State, deadline: float):
+    def __init__(self, searcher, state: _State, deadline: float):
+        self.searcher = searcher
         self.state = state
         self.deadline = deadline
         self.partial = False
@@ -649,7 +650,7 @@ class _Evaluator:
         scored as the sum of the words' BM25F scores: candidates by intersection, then the
         positions of the candidates, all at once."""
         state = self.state
-        field = state.searcher.schema[q.fieldname] if q.fieldname in state.searcher.schema else None
+        field = state.schema[q.fieldname] if q.fieldname in state.schema else None
         if field is None or not field.format or not field.format.supports("positions"):
             return self.fallback(q)
         words = [w for w in q.words if w is not None]
@@ -680,7 +681,7 @@ class _Evaluator:
 
     def fallback(self, q) -> tuple[np.ndarray, np.ndarray]:
         """Any other node: Whoosh's own matchers, segment by segment."""
-        ids, scores, partial = whoosh_collect(self.state.searcher, q, self.deadline)
+        ids, scores, partial = whoosh_collect(self.searcher, q, self.deadline)
         self.partial = self.partial or partial
         return ids, scores
 
@@ -712,7 +713,7 @@ def evaluate(searcher, query, deadline: float) -> tuple[np.ndarray, np.ndarray, 
     """Every matching docnum (ascending) with its BM25F score; ``query`` already normalized.
 
     Raises ``Unsupported`` when the searcher is not one this module can read."""
-    evaluator = _Evaluator(_state(searcher), deadline)
+    evaluator = _Evaluator(searcher, _state(searcher), deadline)
     ids, scores = evaluator.node(query)
     return ids.astype(np.int64, copy=False), scores.astype(np.float64, copy=False), evaluator.partial
 
