@@ -1,7 +1,8 @@
 """Document -> index records: pure functions, no IO.
 
 A section record holds the section's repaired text (``body``) and, in its stored payload,
-what a search hit shows. The document record stores the whole Document as compressed JSON.
+what a search hit shows. The document record stores the whole Document as compressed JSON,
+and the document's words once for spelling suggestions.
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ def section_payload(doc: Document, section: Section) -> str:
     }, ensure_ascii=False)
 
 
+def spelling_text(doc: Document) -> str:
+    """The document's words for "menade du": its title, then each section's heading and text.
+
+    Indexed once per document (not per section): suggestions count the documents that use a
+    word, and Whoosh writes one posting per distinct word instead of one per section.
+    """
+    parts = [doc.title]
+    for section in doc.sections:
+        parts += [section.heading, section.text]
+    return "\n".join(filter(None, parts))
+
+
 def document_records(doc: Document) -> list[dict]:
     """Every record of one document: its sections, then the document record itself."""
     common = _common(doc)
@@ -68,7 +81,6 @@ def document_records(doc: Document) -> list[dict]:
             "body": section.text,
             "heading": section.heading or "",
             "title": doc.title or "",
-            "spell": " ".join(filter(None, (doc.title, section.heading, section.text))),
             "recommendation": str(section.recommendation) if section.recommendation else "",
             "payload": section_payload(doc, section),
         })
@@ -79,6 +91,7 @@ def document_records(doc: Document) -> list[dict]:
         "recommendation": "",
         "path": doc.path,
         "sha256": doc.sha256,
+        "spell": spelling_text(doc),
         "payload": encode_document(doc),
     })
     return records

@@ -7,11 +7,12 @@ values live in sortable column fields, read into arrays once per index generatio
 
 from __future__ import annotations
 
+from whoosh import formats
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import spelling_analyzer, swedish_analyzer
 
-SCHEMA_VERSION = "kb-2"
+SCHEMA_VERSION = "kb-3"
 
 SECTION = "section"
 DOCUMENT = "document"
@@ -26,6 +27,19 @@ COLUMN_FIELDS = ("record", "doc_id", "year", "date", "committee", "doc_type", "m
 SPELL_FIELD = "spell"
 
 
+class SpellingField(TEXT):
+    """Word forms for "menade du", on the document record: which documents use a word.
+
+    Suggestions read only document frequencies and the word list, so no term frequencies or
+    positions are kept. It stays scorable: Whoosh's writer then reads field lengths from a
+    cached column instead of checking the disk for one on every posting.
+    """
+
+    def __init__(self):
+        super().__init__(analyzer=spelling_analyzer(), phrase=False)
+        self.format = formats.Existence()
+
+
 def build_schema() -> Schema:
     text = swedish_analyzer()
     fields = {
@@ -34,7 +48,7 @@ def build_schema() -> Schema:
         "heading": TEXT(analyzer=text, phrase=True),
         "title": TEXT(analyzer=text, phrase=True),
         # Unstemmed real words for "menade du": fuzzy matching needs word forms, not stems.
-        SPELL_FIELD: TEXT(analyzer=spelling_analyzer(), phrase=False),
+        SPELL_FIELD: SpellingField(),
         "case_numbers": KEYWORD(lowercase=False, commas=True, scorable=False),
         "payload": STORED(),
     }

@@ -115,6 +115,14 @@ def fold(text: str) -> str:
 
 
 @cache
+def phrase_literal(phrase: str) -> str:
+    """The longest folded word piece every match of ``phrase_pattern(phrase)`` contains: a quick
+    ``in`` test that skips the regex for texts that cannot match."""
+    pieces = [c for word in phrase.split() if word != "…" for c in fold(word.rstrip("*")).split()]
+    return max(pieces, key=len, default="")
+
+
+@cache
 def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
     """Compile a table phrase: words folded, ``*`` = any ending, ``…`` = up to four words.
 
@@ -194,6 +202,8 @@ def detect_doc_type(doc: DocText) -> tuple[str, str]:
     for order, entry in enumerate(t["types"]):
         total, best, best_score = 0.0, "", 0.0
         for cue in entry["cues"]:
+            if phrase_literal(cue["phrase"]) not in doc.folded:
+                continue  # no hit possible: scores 0
             s = _count_hits(phrase_pattern(cue["phrase"]), doc, cue["weight"],
                             scoring["max_hits"], scoring["head_factor"])
             total += s
@@ -253,6 +263,11 @@ def _municipality_patterns() -> list[tuple[re.Pattern[str], str | None, str]]:
     return pats
 
 
+@cache
+def _municipality_slugs() -> dict[str, str]:
+    return {_slug(n): n for names in _municipalities().values() for n in names}
+
+
 def _resolve(pattern_name: str | None, m: re.Match[str], text: str) -> str | None:
     return pattern_name or municipality_named(text[m.start("n"): m.end("n")])
 
@@ -273,7 +288,7 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
             name = _resolve(pname, m, doc.text)
             if name:
                 add(name, kind, m.start(), f"municipality: '{doc.text[m.start():m.end()].strip()}'")
-    by_slug = {_slug(n): n for names in _municipalities().values() for n in names}
+    by_slug = _municipality_slugs()
     for m in re.finditer(r"(?:@|www\.|https?://)([\w.-]+?)\.se\b", doc.text + " " + doc.raw, re.IGNORECASE):
         label = m.group(1).split(".")[-1]
         name = by_slug.get(_slug(label))
@@ -294,7 +309,7 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
             prev_word = before.split()[-1] if before.split() else ""
             if mid_sentence and not prev_word[:1].isupper() and not after[:1].isupper():
                 add(name, "bare", m.start(), f"municipality: named in the text '{m.group(0)}'")
-    for d in dates.find_dates(doc.text):
+    for d in _find_dates(doc.text):
         line_start = doc.text.rfind("\n", 0, d.start) + 1
         place = re.fullmatch(r"\s*([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?),?\s*(?:den\s*)?", doc.text[line_start:d.start])
         name = municipality_named(place.group(1)) if place else None
@@ -472,13 +487,20 @@ def _body_patterns() -> list[tuple[re.Pattern[str], str]]:
     return [(_name_pattern(b), b) for b in table("metadata")["recipient"]["bodies"]]
 
 
+@cache
+def _body_keys() -> list[tuple[re.Pattern[str], str, str]]:
+    """The body patterns with a literal every match contains (see :func:`_literal_key`)."""
+    return [(pattern, name, _literal_key(name)) for pattern, name in _body_patterns()]
+
+
 def detect_recipient(doc: DocText, mentions: list[Mention]) -> tuple[str | None, str]:
     t = table("metadata")["recipient"]
     bodies = [(m.start, m.end, m.name) for m in mentions if m.kind == "committee"]
     bodies += [(m.start, m.end, _surface_name(doc.text[m.start:m.end]))
                for m in mentions if m.kind == "administration"]
-    for pattern, name in _body_patterns():
-        bodies += [(m.start(), m.end(), name) for m in pattern.finditer(doc.folded)]
+    for pattern, name, key in _body_keys():
+        if key in doc.folded:
+            bodies += [(m.start(), m.end(), name) for m in pattern.finditer(doc.folded)]
     best: tuple[float, int, str, str] | None = None
     for start, _end, name in bodies:
         before = doc.folded[max(0, start - 60): start]
@@ -511,6 +533,17 @@ def _is_heading_of(text: str, names: list[str]) -> bool:
     return " ".join(fold(text).split()) in _folded_set(tuple(names))
 
 
+_DIGIT = re.compile(r"\d")  # every date form has digits (any script: \d as in ingest.dates)
+
+
+def _find_dates(text: str) -> list[dates.DateMatch]:
+    return dates.find_dates(text) if _DIGIT.search(text) else []
+
+
+def _parse_date(text: str) -> str | None:
+    return dates.parse_date(text) if _DIGIT.search(text) else None
+
+
 def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
     """The document's own date (see module docstring), or None."""
     t = table("metadata")["date"]
@@ -530,12 +563,13 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
         if skipping:
             continue
         folded = " ".join(fold(text).split())
-        for source in (text, block.raw or text):
+        raw = block.raw or text
+        for source in (text,) if raw == text else (text, raw):  # the same text gives the same candidates
             if folded in labels and i + 1 < n:
-                found = dates.find_dates(blocks[i + 1].text) or dates.find_dates(blocks[i + 1].raw or "")
+                found = _find_dates(blocks[i + 1].text) or _find_dates(blocks[i + 1].raw or "")
                 if found and found[0].start < 3:
                     candidates.append((10, -i, found[0].iso, f"date: '{label_names[folded]}' label"))
-            for d in dates.find_dates(source):
+            for d in _find_dates(source):
                 prefix = " ".join(fold(source[: d.start]).split())
                 label = next((lab for lab in labels if prefix == lab or prefix.endswith(" " + lab)), None)
                 if label:
@@ -543,7 +577,7 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
                 elif re.fullmatch(r"\s*[A-ZÅÄÖ][\w-]+,?\s*(?:den\s*)?", source[source.rfind("\n", 0, d.start) + 1: d.start]) and not source[d.end:].split("\n")[0].strip(" .,"):
                     line = source[source.rfind("\n", 0, d.start) + 1: d.end].strip()
                     candidates.append((9, -i, d.iso, f"date: place and date '{line}'"))
-            iso = dates.parse_date(source)
+            iso = _parse_date(source)
             if iso and (i < t["head_blocks"] or i >= n - t["tail_blocks"]):
                 where = "near the top" if i < t["head_blocks"] else "at the end"
                 candidates.append((8 if i < t["head_blocks"] else 6, -i, iso, f"date: standing alone {where}"))
@@ -666,7 +700,7 @@ def _looks_like_title(text: str, labels: set[str], max_words: int) -> bool:
         return False
     if " ".join(fold(text).split()) in labels or "@" in text:
         return False
-    if dates.find_dates(text) or re.fullmatch(r"[\W\d]+", text) or _is_organ(text):
+    if _find_dates(text) or re.fullmatch(r"[\W\d]+", text) or _is_organ(text):
         return False
     if re.fullmatch(r"[A-ZÅÄÖ][\w-]+s? (?:stad|kommun)", text.strip()):
         return False
@@ -799,7 +833,7 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
             out.append(("role", _role(prefix, w.lower())))
         elif f in labels:
             out.append(("label", f))
-        elif "@" in w or dates.parse_date(w):
+        elif "@" in w or _parse_date(w):
             out.append(("skip", w))
         elif f.endswith(_ORG_ENDINGS) or any(p.fullmatch(f) for p, _ in _body_patterns()):
             out.append(("org", w))
