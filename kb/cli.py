@@ -85,6 +85,10 @@ def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0):
             name = path.name if path else ""
             click.echo(f"\r\x1b[K[{count[0]}] {name[:70]}", err=True, nl=False)
 
+    holder = writer_holder(kb.index_dir)
+    if holder:
+        click.echo(f"Another ingest is writing this index (pid {holder.get('pid')}, since "
+                   f"{holder.get('since')}); waiting up to {wait:.0f} s for it to finish…", err=True)
     try:
         report = kb.ingest(paths, ocr=ocr, force=force, progress=progress, lock_timeout=wait)
     except StoreLocked as exc:
@@ -94,6 +98,21 @@ def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0):
     return report
 
 
+def writer_holder(index_dir: Path) -> dict | None:
+    """Who holds the index's writer, as the store records it (None when nobody does)."""
+    from index.store import HOLDER_FILE
+
+    try:
+        return json.loads((index_dir / HOLDER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def shown(path: str) -> str:
+    """A path printable on one line: control characters (a newline in a name) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
+
+
 def print_report(report, as_json: bool) -> None:
     if as_json:
         emit_json(report.to_dict())
@@ -101,9 +120,9 @@ def print_report(report, as_json: bool) -> None:
     if report.rebuilt:
         click.echo("The analyzer changed since the index was built: rebuilt it from the sources.", err=True)
     for path, warning in report.warnings:
-        click.echo(f"warning: {path}: {warning}", err=True)
+        click.echo(f"warning: {shown(path)}: {warning}", err=True)
     for path, reason in report.failed:
-        click.echo(f"failed: {path}: {reason}", err=True)
+        click.echo(f"failed: {shown(path)}: {reason}", err=True)
     click.echo(f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, "
                f"failed {len(report.failed)}", err=True)
 
@@ -307,7 +326,9 @@ def serve_index(index_dir: Path, host: str, port: int, threads: int) -> None:
 
     app = create_app({"INDEX": str(index_dir)})
     click.echo(f"kb: serving {index_dir} on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kb")
+    # Refuse an over-long request body before reading it (Flask's own 413 comes after waitress buffered it).
+    waitress_serve(app, host=host, port=port, threads=threads, ident="kb",
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
 
 
 @main.command()

@@ -25,6 +25,7 @@ tracing) is cached per index generation.
 
 from __future__ import annotations
 
+import copy
 import threading
 from datetime import date
 from pathlib import Path
@@ -44,6 +45,8 @@ class KnowledgeBase:
         self.store = Store(self.index_dir, create=create)
         self._docs_lock = threading.Lock()
         self._docs_cache: tuple[Any, list[Document]] | None = None
+        self._cases_cache: tuple[Any, list] | None = None
+        self._trace_cache: dict[tuple, dict] = {}
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
@@ -88,6 +91,16 @@ class KnowledgeBase:
                 self._docs_cache = (key, docs)
             return self._docs_cache[1]
 
+    def grouped_cases(self) -> list:
+        """The documents grouped into cases (kb.cases.Case), cached until the index changes."""
+        from kb.cases import group_cases
+
+        docs = self.all_documents()
+        with self._docs_lock:
+            if self._cases_cache is None or self._cases_cache[0] is not docs:
+                self._cases_cache = (docs, group_cases(docs))
+            return self._cases_cache[1]
+
     def documents(self) -> list[dict]:
         return [d.summary() for d in self.all_documents()]
 
@@ -110,21 +123,29 @@ class KnowledgeBase:
         return rows
 
     def trace(self, *, doc: str | None = None, as_of: date | None = None) -> dict:
+        """Promise tracing per case; cached per index state, document and as-of date."""
         from kb.trace import trace
 
-        return trace(self.all_documents(), doc=doc, as_of=as_of)
+        docs = self.all_documents()
+        key = (self._docs_cache[0], doc, as_of or date.today())
+        with self._docs_lock:
+            cached = self._trace_cache.get(key)
+        if cached is None:
+            cached = trace(docs, doc=doc, as_of=key[2])
+            with self._docs_lock:
+                if len(self._trace_cache) > 64:
+                    self._trace_cache.clear()
+                self._trace_cache[key] = cached
+        return copy.deepcopy(cached)
 
     def cases(self) -> list[dict]:
-        from kb.cases import group_cases
-
-        return [case_summary(c) for c in group_cases(self.all_documents())]
+        return [case_summary(c) for c in self.grouped_cases()]
 
     def case(self, case_id: str, *, as_of: date | None = None) -> dict | None:
-        from kb.cases import group_cases
         from kb.trace import case_matrix
 
         docs = self.all_documents()
-        for c in group_cases(docs):
+        for c in self.grouped_cases():
             if c.id == case_id:
                 traced = next((t for t in self.trace(as_of=as_of)["cases"] if t["id"] == case_id), None)
                 summary = case_summary(c)
@@ -135,9 +156,7 @@ class KnowledgeBase:
 
     def case_of(self, doc_id: str) -> dict | None:
         """The case a document belongs to (for "other documents in the same case")."""
-        from kb.cases import group_cases
-
-        for c in group_cases(self.all_documents()):
+        for c in self.grouped_cases():
             if any(d.id == doc_id for d in c.documents):
                 return case_summary(c)
         return None

@@ -146,10 +146,6 @@ def test_idle_half_open_connections_do_not_block_others(server):
             sock.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kb serve does not pass max_request_body_size to waitress, which buffers a body up to 1 GB "
-    "before Flask's 413; fix in kb/cli.py serve_index: waitress_serve(..., "
-    "max_request_body_size=app.config['MAX_CONTENT_LENGTH'])"))
 def test_a_body_declared_far_over_the_limit_is_refused_before_it_is_sent(server):
     """The server refuses a 50 MB body from its Content-Length alone, without waiting for it."""
     port, _ = server
