@@ -42,7 +42,7 @@ QUERIES = [
     "nimnden", "fårskolan", "brandskydd", "kulturskolan OR idrottshall", "hemtjänst -ungdomar",
     "förskol*", "budget*", "(socialtjänsten OR hemtjänst) insatser", "vattenledning parkeringsnorm",
     "trygghet ungdomar boende", "rekommendation uppföljning", "saknasheltochhållet", "stöd -stöd",
-    "barnen barnen", "(nämnden OR nämndens) (nämnden OR beslut)",
+    "barnen barnen", "(nämnden OR nämndens) (nämnden OR beslut)", "-ungdomar", "förskol* -barnen",
 ]
 
 
