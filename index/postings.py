@@ -37,6 +37,7 @@ from whoosh.util.numeric import byte_to_length
 MAGIC = b"W3Bl"
 CACHE_BYTES = 96 * 2**20          # decoded terms kept across queries
 ENTRY_COST = 512                  # bytes a cached term costs besides its arrays
+SPARSE_FRACTION = 8               # positions of a whole term when the candidates are 1/8 of it
 DENSE_FRACTION = 16               # union by bincount when the parts exceed 1/16 of the index
 _INT = struct.Struct(">i")
 _FLOAT = struct.Struct(">d")
@@ -246,17 +247,29 @@ def values_positions(values) -> tuple[np.ndarray, np.ndarray]:
     return counts, running - np.repeat(running[first] - deltas[first], counts)
 
 
-def segment_positions(segment_reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A term's segment-local ids, the start of each id's positions, and all positions."""
+def segment_positions(segment_reader, fieldname: str, btext: bytes,
+                      wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A term's segment-local ids, the start of each id's positions, and all positions; with
+    ``wanted`` (ascending local ids), only the blocks that hold one of them are unpickled."""
     info, raw = _posting_bytes(segment_reader, fieldname, btext)
     if raw is None:
         ids, _weights, values = info.inlined_postings()
         blocks = [(np.asarray(ids, dtype=np.int64), values)]
     else:
         blocks = []
-        for _count, _max_id, compressed, data in _blocks(raw):
+        low = 0
+        for _count, max_id, compressed, data in _blocks(raw):
+            if wanted is not None:
+                first = np.searchsorted(wanted, low)
+                low = max_id + 1
+                if first == len(wanted):
+                    break
+                if wanted[first] > max_id:
+                    continue
             deltas, _weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
             blocks.append((np.cumsum(deltas, dtype=np.int64), values))
+        if not blocks:
+            return EMPTY_IDS, np.zeros(1, dtype=np.int64), EMPTY_IDS
     ids = np.concatenate([b[0] for b in blocks])
     decoded = [values_positions(b[1]) for b in blocks]
     counts = np.concatenate([d[0] for d in decoded])
@@ -561,16 +574,26 @@ def _position_keys(postings, ids: np.ndarray) -> np.ndarray:
     return (owner << 32) + flat[at]
 
 
-def term_positions(state: _State, fieldname: str, btext: bytes):
-    """Global docnums (live documents), position starts and positions of one term (cached)."""
+def term_positions(state: _State, fieldname: str, btext: bytes, wanted: np.ndarray):
+    """Global docnums (live documents), position starts and positions of one term, covering at
+    least the docnums ``wanted``: the whole term (and cached) when they are many, otherwise
+    only the blocks that hold them."""
     key = (state.key, fieldname, btext, "positions")
     cached = TERM_CACHE.get(key)
     if cached is not None:
         return cached
+    postings = term_scores(state, fieldname, btext)[0]
+    whole = len(wanted) * SPARSE_FRACTION >= len(postings)
     parts = []
     for seg in state.segments:
+        local = None
+        if not whole:
+            lo, hi = np.searchsorted(wanted, [seg.offset, seg.offset + seg.size])
+            if lo == hi:
+                continue
+            local = wanted[lo:hi] - seg.offset
         try:
-            ids, starts, flat = segment_positions(seg.reader, fieldname, btext)
+            ids, starts, flat = segment_positions(seg.reader, fieldname, btext, local)
         except KeyError:
             continue
         if seg.live is not None:
@@ -588,7 +611,8 @@ def term_positions(state: _State, fieldname: str, btext: bytes):
         value = (np.concatenate([p[0] for p in parts]),
                  np.concatenate([parts[0][1][:1]] + [p[1][1:] + d for p, d in zip(parts, shift, strict=True)]),
                  np.concatenate([p[2] for p in parts]))
-    TERM_CACHE.put(key, value)
+    if whole:
+        TERM_CACHE.put(key, value)
     return value
 
 
@@ -597,6 +621,7 @@ class _Evaluator:
         self.searcher = searcher
         self.state = state
         self.deadline = deadline
+        self.within: np.ndarray | None = None     # an AndMaybe's matches: the optional part's scope
         self.partial = False
 
     def node(self, q) -> tuple[np.ndarray, np.ndarray]:
@@ -628,7 +653,11 @@ class _Evaluator:
         if kind is wq.AndMaybe:
             ids, scores = self.node(q.a)
             if len(ids):
-                extra_ids, extra = self.node(q.b)
+                outer, self.within = self.within, ids
+                try:
+                    extra_ids, extra = self.node(q.b)
+                finally:
+                    self.within = outer
                 if len(extra_ids):
                     where = np.searchsorted(extra_ids, ids)
                     where[where == len(extra_ids)] = 0
@@ -659,10 +688,13 @@ class _Evaluator:
         except ValueError:
             return EMPTY_IDS, EMPTY_SCORES
         ids, scores = _intersect([term_scores(state, q.fieldname, b) for b in btexts])
+        if self.within is not None:                     # only these can gain the phrase's score
+            inside = np.isin(ids, self.within, assume_unique=True)
+            ids, scores = ids[inside], scores[inside]
         if not len(ids):
             return ids, scores
         try:
-            keys = [_position_keys(term_positions(state, q.fieldname, b), ids) for b in btexts]
+            keys = [_position_keys(term_positions(state, q.fieldname, b, ids), ids) for b in btexts]
         except _DECODE_ERRORS:
             return self.fallback(q)
         ends = keys[0]
