@@ -78,14 +78,18 @@ class Line:
 @dataclass
 class Para:
     lines: list[Line] = field(default_factory=list)
+    is_list: bool = False  # does any line start a list item? kept up to date by add()
+
+    def __post_init__(self) -> None:
+        self.is_list = any(is_item(line.text) for line in self.lines)
+
+    def add(self, line: Line) -> None:
+        self.lines.append(line)
+        self.is_list = self.is_list or is_item(line.text)
 
     @property
     def last(self) -> str:
         return self.lines[-1].text
-
-    @property
-    def is_list(self) -> bool:
-        return any(is_item(line.text) for line in self.lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -396,7 +400,7 @@ def paragraphs(lines: list[Line], headings: Sequence[str] = ()) -> list[Para]:
             cur = Para([line])
             paras.append(cur)
         else:
-            cur.lines.append(line)
+            cur.add(line)
     return paras
 
 
@@ -582,8 +586,9 @@ def join_lines(lines: Sequence[str], short: float) -> str:
         if is_item(raw) or (len(prev) < short and not text[:1].islower() and not prev.endswith("-")):
             out += "\n" + text
             continue
-        m = re.search(r"(\w)-$", out)
-        if m and not re.search(r"\s[-–—]$", out):
+        tail = out[-3:]  # only the end matters: searching all of `out` made this quadratic
+        m = re.search(r"(\w)-$", tail)
+        if m and not re.search(r"\s[-–—]$", tail):
             word = text.split()[0] if text.split() else ""
             if word.lower().strip(",.") in keep:
                 out += " " + text
