@@ -149,18 +149,24 @@ def ordered_map(
                 while next_index < len(args) and len(pending) < window:
                     pending.append((next_index, pool.submit(func, *args[next_index])))
                     next_index += 1
-                index, future = pending[0]
+            except BrokenProcessPool:
+                if not pending:  # broke before taking any work: start afresh
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = new_pool()
+                    continue
+                # otherwise found again below, on the futures the dead worker held
+            index, future = pending.popleft()
+            try:
                 result = future.result()
             except BrokenProcessPool:
                 # Which item killed the worker is unknown: rerun everything that was in flight alone.
-                retry.extend(i for i, _ in pending)
+                retry.extend([index] + [i for i, _ in pending])
                 pending.clear()
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = new_pool()
                 continue
             except Exception as exc:  # raised by func, or its result did not pickle
                 result = WorkerFailure(f"{type(exc).__name__}: {exc}")
-            pending.popleft()
             yield keys[index], result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -179,10 +185,15 @@ def _crash_detail(exc: BaseException) -> str:
 
 
 def _context():
-    """A start method that is safe in a threaded process (kb serve) and starts workers fast."""
+    """Workers come from a fork server: a clean process that has imported the pipeline once.
+
+    Forking the caller directly would be faster to start but would hand each worker the caller's
+    open files, among them the index's write lock (a flock, shared with children), and copies of
+    locks other threads hold (kb serve). Starting costs well under a second, once per batch.
+    """
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ingest.pipeline", "ingest.repair"])
+        context.set_forkserver_preload(["ingest.pipeline"])
         return context
     return multiprocessing.get_context("spawn")
