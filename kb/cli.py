@@ -63,17 +63,19 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Re-read files even when unchanged.")
 @click.option("--wait", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another ingest to finish before giving up.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes that build documents while the index is written (default: one per core).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths, index_dir, ocr, force, wait, as_json):
+def ingest(paths, index_dir, ocr, force, wait, workers, as_json):
     """Add files and folders (.txt .md .pdf .docx .html) to the index."""
     kb = open_kb(index_dir, must_exist=False)
-    report = run_ingest(kb, paths, ocr=ocr, force=force, wait=wait)
+    report = run_ingest(kb, paths, ocr=ocr, force=force, wait=wait, workers=workers)
     print_report(report, as_json)
     if not report.ok:
         sys.exit(1)
 
 
-def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0):
+def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None):
     from index.store import StoreLocked
 
     on_tty = sys.stderr.isatty()
@@ -90,7 +92,8 @@ def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0):
         click.echo(f"Another ingest is writing this index (pid {holder.get('pid')}, since "
                    f"{holder.get('since')}); waiting up to {wait:.0f} s for it to finish…", err=True)
     try:
-        report = kb.ingest(paths, ocr=ocr, force=force, progress=progress, lock_timeout=wait)
+        report = kb.ingest(paths, ocr=ocr, force=force, progress=progress, lock_timeout=wait,
+                           workers=workers)
     except StoreLocked as exc:
         raise click.ClickException(str(exc)) from None
     if on_tty:

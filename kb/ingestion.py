@@ -20,7 +20,8 @@ from pathlib import Path
 from ingest.discover import discover
 from ingest.errors import IngestError
 from ingest.model import Document
-from ingest.pipeline import document_id, ingest_file
+from ingest.parallel import MIN_PARALLEL, build_documents, build_one
+from ingest.pipeline import document_id
 from ingest.readers import max_file_bytes
 
 Progress = Callable[[str, Path | None], None]
@@ -83,8 +84,13 @@ def ingest_paths(
     lock_timeout: float = 30.0,
     progress: Progress | None = None,
     force: bool = False,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into ``store`` (an :class:`index.store.Store`)."""
+    """Ingest files and folders into ``store`` (an :class:`index.store.Store`).
+
+    Documents are built by ``workers`` processes (default: one per core) while this process
+    writes the index; ``workers=1`` builds them here, one file at a time, with ``progress``
+    called just before each file is read."""
     report = IngestReport()
     known = store.sources()
     targets: list[Path] = []
@@ -113,24 +119,26 @@ def ingest_paths(
             # Under the writer lock, before the first commit clears the index: remember what the
             # rebuild must bring back, so a killed rebuild is completed by the next run.
             write_pending_rebuild(store.path, rebuild)
+        todo: list[Path] = []
         for path in targets:
-            if progress:
-                progress("file", path)
             try:
                 _check_name(path)
                 resolved = str(path.resolve())
                 if not force and resolved in known and _unchanged(path, known[resolved]):
                     report.unchanged.append(str(path))
+                    if progress:
+                        progress("unchanged", path)
                     continue
-                doc = ingest_file(path, ocr=ocr)
             except IngestError as exc:
                 report.failed.append((str(path), exc.reason))
                 continue
             except OSError as exc:
                 report.failed.append((str(path), _os_reason(exc)))
                 continue
-            except Exception as exc:  # a bug in a stage must not stop the batch
-                report.failed.append((str(path), f"internal error while reading: {type(exc).__name__}: {exc}"))
+            todo.append(path)
+        for path, doc in _built(todo, ocr=ocr, workers=workers, progress=progress):
+            if isinstance(doc, IngestError):
+                report.failed.append((str(path), doc.reason))
                 continue
             for warning in doc.warnings:
                 report.warnings.append((str(path), warning))
@@ -141,6 +149,21 @@ def ingest_paths(
     if rebuild:
         (Path(store.path) / REBUILD_FILE).unlink(missing_ok=True)
     return report
+
+
+def _built(todo: list[Path], *, ocr: bool, workers: int | None,
+           progress: Progress | None) -> Iterator[tuple[Path, Document | IngestError]]:
+    """``(path, Document or IngestError)`` in order: built here, or by worker processes."""
+    if (workers is not None and workers <= 1) or len(todo) < MIN_PARALLEL:
+        for path in todo:
+            if progress:
+                progress("file", path)
+            yield path, build_one(path, ocr)
+        return
+    for path, result in build_documents(todo, ocr=ocr, workers=workers):
+        if progress:
+            progress("file", path)
+        yield path, result
 
 
 def read_pending_rebuild(index_dir: Path) -> list[str]:

@@ -50,12 +50,12 @@ class KnowledgeBase:
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
-               batch: int = 50, lock_timeout: float = 30.0):
+               batch: int = 50, lock_timeout: float = 30.0, workers: int | None = None):
         """Ingest files and folders; returns a :class:`kb.ingestion.IngestReport`."""
         from kb.ingestion import ingest_paths  # the ingest pipeline is not needed to search
 
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
-                            batch=batch, lock_timeout=lock_timeout)
+                            batch=batch, lock_timeout=lock_timeout, workers=workers)
 
     def sources(self) -> list[str]:
         return sorted(self.store.sources())

@@ -39,7 +39,8 @@ def ingest_paths(store, paths, *, progress=None, **kw):
             path.unlink()
         if progress:
             progress(event, path)
-    return real_ingest_paths(store, paths, progress=hook, **kw)
+    # One file at a time, so the hook runs just before each file is read.
+    return real_ingest_paths(store, paths, progress=hook, **{**kw, "workers": 1})
 
 
 ingestion.ingest_paths = ingest_paths

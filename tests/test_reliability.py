@@ -147,7 +147,8 @@ def ingest_paths(store, paths, *, progress=None, **kw):
             os.kill(os.getpid(), signal.SIGKILL)
         if progress:
             progress(event, path)
-    return real_ingest_paths(store, paths, progress=hook, **kw)
+    # One file at a time, so the Nth event is the Nth file read.
+    return real_ingest_paths(store, paths, progress=hook, **{**kw, "workers": 1})
 
 
 ingestion.ingest_paths = ingest_paths
@@ -297,7 +298,7 @@ def test_a_reader_sees_each_commit_and_nothing_in_between(tmp_path):
         hits = reader.search('"revisionens granskning"', limit=100)["hits"]
         seen.append((len(reader.documents()), len({h["doc_id"] for h in hits})))
 
-    report = writer.ingest([folder], batch=5, progress=progress)
+    report = writer.ingest([folder], batch=5, progress=progress, workers=1)
     assert report.ok and len(report.indexed) == 23
     expected = [5 * ((k - 1) // 5) for k in range(1, 24)]
     assert seen == [(n, n) for n in expected], seen
