@@ -36,8 +36,10 @@ from ingest.lexicon import MIN_PART, MIN_PART_FREQ, Lexicon, SkeletonIndex, get_
 TABLE_PATH = Path(__file__).resolve().parent / "tables" / "ocr.toml"
 
 _PROTECTED = (
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b(?:[\w-]+\.)+(?:se|nu|com|org|net|eu|info|io)\b"  # bare domains: malmo.se
+    # Each alternative starts only where its run starts, so a long [\w.+-] run is not retried
+    # from every position (a 40 KB hyphen chain: seconds -> milliseconds).
+    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w.-])\b(?:[\w-]+\.)+(?:se|nu|com|org|net|eu|info|io)\b"  # bare domains: malmo.se
 )
 _WORD = r"[{£&]?[^\W_]+(?:[&{£][^\W_]+)*"
 _TOKENS = re.compile(f"(?P<skip>{_PROTECTED})|(?P<word>{_WORD})")
