@@ -1,7 +1,8 @@
 """Document -> index records: pure functions, no IO.
 
-A section record holds the section's repaired text (``body``) and, in its stored payload,
-what a search hit shows. The document record stores the whole Document as compressed JSON,
+A section record holds the section's repaired text (``body``), its heading, the document title,
+the heading of the statement it belongs under (``context``) and, in its stored payload, what a
+search hit shows. The document record stores the whole Document as compressed JSON,
 and the document's words once for spelling suggestions.
 """
 
@@ -46,12 +47,54 @@ def _common(doc: Document) -> dict:
     }
 
 
+# The groups a section can belong to, innermost first: the Section attribute that names the
+# group, and the kind of the section that opens it (aktivitet, rekommendation, inriktningsmål).
+GROUPS = (("activity", "activity"), ("recommendation", "recommendation"), ("goal", "goal"))
+
+
+def section_contexts(sections: list[Section]) -> dict[int, str]:
+    """Section number -> the heading of the statement it belongs under, for sub-sections only.
+
+    A *Beskrivning* or *Uppföljning* under "Aktivitet 3.4: Kunskapen om ... ska öka" gets that
+    heading; so does a sub-heading inside a rekommendation. The statement section itself gets
+    nothing (its heading is already its own), nor does a section outside every group. The
+    innermost group whose opening section came before wins: an activity before its goal.
+    """
+    openers: dict[tuple[str, object], Section] = {}
+    contexts = {}
+    for section in sections:
+        for attribute, kind in GROUPS:
+            value = getattr(section, attribute)
+            if value is not None and section.kind == kind:
+                openers[(attribute, value)] = section
+        for attribute, _kind in GROUPS:
+            value = getattr(section, attribute)
+            opener = openers.get((attribute, value)) if value is not None else None
+            if opener is None:
+                continue
+            if opener is not section and opener.heading.strip():
+                contexts[section.number] = opener.heading.strip()
+            break
+    return contexts
+
+
+def distinct_raw_text(section: Section) -> str:
+    """The section's OCR reading when repair changed its words, else "" (nothing to show)."""
+    raw = section.raw_text or ""
+    return raw if raw.split() != section.text.split() else ""
+
+
 def section_payload(doc: Document, section: Section) -> str:
-    """What a hit shows, stored with the section so a page of hits reads one record each."""
+    """What a hit shows, stored with the section so a page of hits reads one record each.
+
+    ``raw_text`` is the OCR reading when repair changed the section, so the hit builder does not
+    have to open the whole stored document for it.
+    """
     return json.dumps({
         "doc_id": doc.id, "source": doc.source, "title": doc.title, "heading": section.heading,
         "kind": section.kind, "recommendation": section.recommendation,
         "activity": section.activity, "page_number": section.page, "text": section.text,
+        "raw_text": distinct_raw_text(section),
         "date": doc.date, "year": doc.year, "committee": doc.committee,
         "doc_type": doc.doc_type, "municipality": doc.municipality,
     }, ensure_ascii=False)
@@ -72,6 +115,7 @@ def spelling_text(doc: Document) -> str:
 def document_records(doc: Document) -> list[dict]:
     """Every record of one document: its sections, then the document record itself."""
     common = _common(doc)
+    contexts = section_contexts(doc.sections)
     records = []
     for section in doc.sections:
         records.append({
@@ -81,6 +125,7 @@ def document_records(doc: Document) -> list[dict]:
             "body": section.text,
             "heading": section.heading or "",
             "title": doc.title or "",
+            "context": contexts.get(section.number, ""),
             "recommendation": str(section.recommendation) if section.recommendation else "",
             "payload": section_payload(doc, section),
         })

@@ -12,13 +12,16 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.analysis import spelling_analyzer, swedish_analyzer
 
-SCHEMA_VERSION = "kb-3"
+SCHEMA_VERSION = "kb-4"
 
 SECTION = "section"
 DOCUMENT = "document"
 
 # Text fields a query searches, with their query-time BM25F boosts (rubrik, handlingens titel).
-TEXT_FIELDS = {"body": 1.0, "heading": 2.0, "title": 1.5}
+# ``context`` holds the heading of the statement a sub-section belongs under (the *Aktivitet*
+# or *Rekommendation* line above a *Beskrivning* or *Uppföljning*): weak, so the statement's own
+# section still ranks first for its words, while the follow-up under it is found by them too.
+TEXT_FIELDS = {"body": 1.0, "heading": 2.0, "title": 1.5, "context": 0.5}
 
 # Single-valued column fields: facets, filters and sorting read them as arrays.
 COLUMN_FIELDS = ("record", "doc_id", "year", "date", "committee", "doc_type", "municipality",
@@ -47,6 +50,7 @@ def build_schema() -> Schema:
         "body": TEXT(analyzer=text, phrase=True),
         "heading": TEXT(analyzer=text, phrase=True),
         "title": TEXT(analyzer=text, phrase=True),
+        "context": TEXT(analyzer=text, phrase=True),
         # Unstemmed real words for "menade du": fuzzy matching needs word forms, not stems.
         SPELL_FIELD: SpellingField(),
         "case_numbers": KEYWORD(lowercase=False, commas=True, scorable=False),
