@@ -43,7 +43,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ingest.model import Block, Page
@@ -111,28 +111,68 @@ _FOLD_CHARS = str.maketrans({
 })
 
 
+class _CharFold(dict):
+    """str.translate table: each character's share of :func:`fold` before the vowel runs merge.
+
+    Lower case, NFKD without combining marks, the OCR merges of ``_FOLD_CHARS``, and anything but
+    a-z as a space. All of it works character by character (the marks NFKD reorders are dropped,
+    and a context-dependent lower case, the final sigma, is not a-z either way), so translating a
+    text with this table gives what those steps give on the whole text. Filled on first use.
+    """
+
+    def __missing__(self, code: int) -> str:
+        text = unicodedata.normalize("NFKD", chr(code).lower())
+        text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD_CHARS)
+        folded = self[code] = _NOT_AZ.sub(" ", text)
+        return folded
+
+
+_NOT_AZ = re.compile(r"[^a-z]+")
+_A_RUN = re.compile(r"a+")
+_CHAR_FOLD = _CharFold()
+_FOLD_MEMO_CHARS = 80  # word heads and short lines repeat; long texts are folded afresh
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics, OCR-confusable letters merged, repeated vowels collapsed.
 
     Used only to *compare* words ("Férvaltningens 6verviaganden" ~ "Förvaltningens överväganden"),
     never to build output text.
     """
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.translate(_FOLD_CHARS)
-    text = re.sub(r"[^a-z]+", " ", text)
-    text = re.sub(r"a+", "a", text)
-    return " ".join(text.split())
+    if len(text) <= _FOLD_MEMO_CHARS:
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    return " ".join(_A_RUN.sub("a", text.translate(_CHAR_FOLD)).split())
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+_WORD = re.compile(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*")
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*", text)
+    return _WORD.findall(text)
 
 
 @cache
-def _folded_keywords(names: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    out = {(fold(n), len(n.split())) for n in names}
-    return tuple(sorted(out, key=lambda kw: -kw[1]))
+def _folded_keywords(names: tuple[str, ...]) -> tuple[tuple[int, frozenset[str], dict[int, tuple[str, ...]]], ...]:
+    """``names`` by word count, longest first: (count, folded forms, forms of 10+ letters by length)."""
+    by_count: dict[int, set[str]] = {}
+    for name in names:
+        by_count.setdefault(len(name.split()), set()).add(fold(name))
+    out = []
+    for n, forms in sorted(by_count.items(), reverse=True):
+        long_: dict[int, list[str]] = {}
+        for form in sorted(f for f in forms if len(f) >= 10):
+            long_.setdefault(len(form), []).append(form)
+        out.append((n, frozenset(forms), {k: tuple(v) for k, v in long_.items()}))
+    return tuple(out)
 
 
 def starts_with_keyword(text: str, names: Sequence[str]) -> int:
@@ -142,11 +182,16 @@ def starts_with_keyword(text: str, names: Sequence[str]) -> int:
     also matches with one letter wrong (fresh OCR damage such as "Uppfolining").
     """
     words = _words(text)
-    for folded, n in _folded_keywords(tuple(names)):
+    for n, exact, long_ in _folded_keywords(tuple(names)):
         if len(words) < n:
             continue
         head = fold(" ".join(words[:n]))
-        if head == folded or (len(folded) >= 10 and _one_edit(head, folded)):
+        if head in exact:
+            return n
+        if long_ and any(
+            _one_edit(head, folded) for size in (len(head) - 1, len(head), len(head) + 1)
+            for folded in long_.get(size, ())
+        ):
             return n
     return 0
 
