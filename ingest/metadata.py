@@ -194,8 +194,67 @@ def _count_hits(pattern: re.Pattern[str], doc: DocText, weight: float, cap: int,
 # ---------------------------------------------------------------- doc_type
 
 
+def _cue_matches(folded: str) -> list[tuple[int, int, int, float, str]]:
+    """Every cue hit in ``folded``: (start, end, type order, weight, phrase)."""
+    out = []
+    for order, entry in enumerate(table("doctypes")["types"]):
+        for cue in entry["cues"]:
+            if phrase_literal(cue["phrase"]) not in folded:
+                continue  # no hit possible
+            out += [(m.start(), m.end(), order, cue["weight"], cue["phrase"])
+                    for m in phrase_pattern(cue["phrase"]).finditer(folded)]
+    return out
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+
+
+def lead_end(doc: DocText) -> int:
+    """Where the document's lead ends: its letterhead, form, title and subtitle lines, up to the
+    first block of running prose (a long block, or a sentence of several words), and never
+    past the head's first words."""
+    prose_words = table("metadata")["title"]["prose_words"]
+    for start, block in zip(doc.starts, doc.blocks, strict=True):
+        if start >= doc.head_end:
+            return doc.head_end
+        n = len(block.split())
+        if n > prose_words or (n >= 6 and _SENTENCE_END.search(block)):
+            return start
+    return doc.head_end
+
+
+def _lead_doc_type(doc: DocText) -> tuple[str, str] | None:
+    """The type the lead names, when it names a matter type.
+
+    The first lines say what the document is, so their cues decide before any count over the
+    body. A cue hit overlapping a longer hit of another type does not count: "Uppföljande
+    yttrande avseende …" names an uppföljande yttrande, not a yttrande, and "Uppföljning av
+    handlingsplan för …" a follow-up, not a plan.
+    """
+    types = table("doctypes")["types"]
+    end = lead_end(doc)
+    hits = _cue_matches(doc.folded[:end])
+    scores: dict[int, float] = defaultdict(float)
+    best: dict[int, tuple[float, str]] = {}
+    for s, e, order, weight, phrase in hits:
+        if any(o != order and s < e2 and s2 < e and e2 - s2 > e - s for s2, e2, o, _, _ in hits):
+            continue
+        scores[order] += weight
+        if weight > best.get(order, (0, ""))[0]:
+            best[order] = (weight, phrase)
+    matters = [o for o in scores if not types[o].get("carrier")]
+    if not matters:
+        return None
+    order = max(matters, key=lambda o: (scores[o], -o))
+    return types[order]["name"], f"doc_type: named in the first lines, '{best[order][1]}' (score {scores[order]:g})"
+
+
 def detect_doc_type(doc: DocText) -> tuple[str, str]:
-    """The controlled-vocabulary type with the highest cue score (see doctypes.toml)."""
+    """The type the first lines name, else the controlled-vocabulary type with the highest cue
+    score over the whole text (see doctypes.toml)."""
+    named = _lead_doc_type(doc)
+    if named:
+        return named
     t = table("doctypes")
     scoring = t["scoring"]
     scores: list[tuple[float, int, str, bool, str]] = []
@@ -921,6 +980,7 @@ def extract_metadata(blocks: list[Block], sections: list[Section], properties: d
     evidence: dict[str, str] = {}
 
     doc_type, evidence["doc_type"] = detect_doc_type(doc)
+
     municipality, evidence["municipality"] = detect_municipality(doc, properties.get("furniture"))
     mentions = find_committees(doc)
     committee, evidence["committee"] = detect_committee(doc, mentions)

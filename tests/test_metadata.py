@@ -80,6 +80,32 @@ def test_plan_follow_up_is_told_from_the_plan():
     assert md.detect_doc_type(follow)[0] == "uppföljning av handlingsplan"
 
 
+def test_the_first_lines_name_the_type_before_the_body_is_counted():
+    body = ("Revisionen har granskat nämndens arbete med tillsynen. Nämnden godkänner yttrandet "
+            "och granskningen visar brister. Yttrandet skickas till revisionen efter granskningen.")
+    follow = doc("Nora kommun", "Tjänsteskrivelse", "Fritidsnämnden",
+                 "Uppföljande yttrande avseende granskning av tillsynen", "Sammanfattning", body, body)
+    assert md.detect_doc_type(follow)[0] == "uppföljande yttrande"
+    assert "first lines" in md.detect_doc_type(follow)[1]
+    plan_body = ("Handlingsplanen för badplatserna gäller i tre år. Varje handlingsplan följs upp. "
+                 "Inriktningsmålen i handlingsplanen gäller alla enheter.")
+    plan_follow = doc("Tjänsteskrivelse", "Uppföljning av handlingsplan för badplatserna",
+                      "Sammanfattning", plan_body, plan_body)
+    assert md.detect_doc_type(plan_follow)[0] == "uppföljning av handlingsplan"
+
+
+def test_a_form_line_before_the_title_counts_in_the_lead():
+    d = doc("Protokollsutdrag", "Sammanträdesdatum 2022-03-01", "§ 7 Handlingsplan mot buller",
+            "Miljönämnden antar handlingsplanen mot buller för de kommande åren.")
+    assert md.detect_doc_type(d)[0] == "protokoll"
+
+
+def test_the_lead_ends_at_the_first_prose():
+    d = doc("Tjänsteskrivelse", "Lokaler för skolan", "Nämnden föreslås godkänna förslaget till yttrande nu.")
+    assert md.lead_end(d) == d.starts[2]
+    assert md.detect_doc_type(d)[0] == "yttrande"  # no matter type in the lead: the whole text decides
+
+
 def test_protocol_cues():
     d = doc("Protokollsutdrag", "Sammanträdesdatum 2023-05-02", "§ 12 Val av justerare", "Justerare")
     assert md.detect_doc_type(d)[0] == "protokoll"
