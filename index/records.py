@@ -56,9 +56,10 @@ def section_contexts(sections: list[Section]) -> dict[int, str]:
     """Section number -> the heading of the statement it belongs under, for sub-sections only.
 
     A *Beskrivning* or *Uppföljning* under "Aktivitet 3.4: Kunskapen om ... ska öka" gets that
-    heading; so does a sub-heading inside a rekommendation. The statement section itself gets
-    nothing (its heading is already its own), nor does a section outside every group. The
-    innermost group whose opening section came before wins: an activity before its goal.
+    heading; so does a sub-heading inside a rekommendation. A statement section gets nothing,
+    not even the goal above an activity (its own heading says it; giving activities their
+    inriktningsmål measured the same), nor does a section outside every group. The innermost
+    group whose opening section came before wins: an activity before its goal.
     """
     openers: dict[tuple[str, object], Section] = {}
     contexts = {}

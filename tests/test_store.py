@@ -179,3 +179,81 @@ def test_a_killed_writer_leaves_whole_documents_and_a_usable_index(tmp_path, com
     assert store.search("vatten")["total"] == 5 * len(docs)
     store.write([make_doc("efter", ["Text efter kraschen."])], lock_timeout=5)
     assert store.document("efter") is not None
+
+
+def _action_plan(doc_id: str = "hp1") -> Document:
+    """A handlingsplan: a goal, an activity whose promise is only in its heading, and the
+    Beskrivning and Uppföljning under it, which do not repeat the heading's words."""
+    sections = [
+        Section(number=1, heading="Bakgrund", kind="heading", text="Planen gäller tre år."),
+        Section(number=2, heading="Inriktningsmål 1 – Tryggare skolvägar", kind="goal", text="", goal=1),
+        Section(number=3, heading="Aktivitet 1.1: Förvaltningen ska anlägga upphöjda övergångsställen",
+                kind="activity", text="", activity="1.1", goal=1),
+        Section(number=4, heading="Beskrivning", kind="heading", text="Tre korsningar vid skolorna byggs om.",
+                activity="1.1", goal=1),
+        Section(number=5, heading="Uppföljning", kind="heading",
+                text="Två korsningar är klara och trafikmätningar visar lägre hastighet.",
+                activity="1.1", goal=1),
+        Section(number=6, heading="Ansvar", kind="heading", text="Gatukontoret.", goal=1),
+        Section(number=7, heading="Rekommendation 2: Nämnden bör följa upp busskort", kind="recommendation",
+                text="Busskort delas ut i augusti.", recommendation=2),
+        Section(number=8, heading="Elever på gymnasiet", kind="heading", text="Alla elever får kortet.",
+                recommendation=2),
+        Section(number=9, heading="Ansvariga", kind="heading", text="Skolchefen."),
+    ]
+    return Document(id=doc_id, source=f"{doc_id}.txt", path=f"/arkiv/{doc_id}.txt", sha256="h" + doc_id,
+                    title="Handlingsplan för trafiksäkerhet", year=2024, sections=sections)
+
+
+def test_sub_sections_carry_the_heading_of_the_statement_they_belong_under():
+    from index.records import section_contexts
+
+    contexts = section_contexts(_action_plan().sections)
+    activity = "Aktivitet 1.1: Förvaltningen ska anlägga upphöjda övergångsställen"
+    assert contexts == {                                     # 3, the activity, is a statement itself
+        4: activity, 5: activity,                            # innermost group: the activity
+        6: "Inriktningsmål 1 – Tryggare skolvägar",          # under the goal, in no activity
+        8: "Rekommendation 2: Nämnden bör följa upp busskort",
+    }
+
+
+def test_a_group_without_an_opening_section_gives_no_context():
+    from index.records import section_contexts
+
+    orphan = [Section(number=1, heading="Uppföljning", kind="heading", text="Klart.", activity="4.2"),
+              Section(number=2, heading="Aktivitet 4.2: Bygga en cykelbana", kind="activity", text="",
+                      activity="4.2")]
+    assert section_contexts(orphan) == {}      # the opener comes after: nothing to inherit
+
+
+def test_a_query_for_the_activity_heading_also_finds_its_follow_up(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.write([_action_plan()])
+    hits = [h["id"] for h in store.search("upphöjda övergångsställen")["hits"]]
+    assert hits[0] == "hp1#3"                  # the statement itself first for its own words
+    assert {"hp1#4", "hp1#5"} <= set(hits)
+    # heading words plus follow-up words: the Uppföljning answers, the empty activity does not
+    assert store.search("övergångsställen trafikmätningar")["hits"][0]["id"] == "hp1#5"
+    # the context is searched, not shown: the hit text stays the section's own
+    follow_up = next(h for h in store.search("övergångsställen")["hits"] if h["id"] == "hp1#5")
+    assert follow_up["text"] == "Två korsningar är klara och trafikmätningar visar lägre hastighet."
+
+
+def test_the_payload_holds_the_ocr_reading_only_when_repair_changed_the_words():
+    from index.records import document_records
+
+    doc = make_doc("o1", ["Nämnden har beslutat om stöd.", "Ingen skada här."])
+    doc.sections[0].raw_text = "Nimnden har beslutat\nom stid."
+    doc.sections[1].raw_text = "Ingen  skada\nhär. "
+    payloads = [json.loads(r["payload"]) for r in document_records(doc) if r["record"] == "section"]
+    assert [p["raw_text"] for p in payloads] == ["Nimnden har beslutat\nom stid.", ""]
+
+
+def test_hits_show_the_ocr_reading_from_the_payload(tmp_path):
+    store = Store(tmp_path / "ix")
+    doc = make_doc("o2", ["Nämnden har beslutat om stöd till föreningar."])
+    doc.sections[0].raw_text = "Nimnden har beslutat om stid till foreningar."
+    store.write([doc])
+    hit = store.search("föreningar")["hits"][0]
+    assert hit["text"] == ("Nämnden har beslutat om stöd till föreningar.\n\n[OCR]\n"
+                           "Nimnden har beslutat om stid till foreningar.")
