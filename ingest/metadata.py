@@ -327,8 +327,59 @@ def _municipality_slugs() -> dict[str, str]:
     return {_slug(n): n for names in _municipalities().values() for n in names}
 
 
-def _resolve(pattern_name: str | None, m: re.Match[str], text: str) -> str | None:
-    return pattern_name or municipality_named(text[m.start("n"): m.end("n")])
+def _resolve(pattern_name: str | None, m: re.Match[str], text: str) -> tuple[str | None, bool]:
+    """The municipality a body match names, and whether it is spelled exactly.
+
+    A name is written with a capital and stands on the same line, in the same sentence, as
+    its "kommun" or "stad": "… bland unga.\n\nKommunstyrelsen" folds like "Ånge kommun…" but
+    names nothing. A spelling that only the fold equates ("Malmé stad") is not exact.
+    """
+    if pattern_name:
+        return pattern_name, True
+    surface = text[m.start("n"): m.end("n")]
+    if not surface[:1].isupper() or re.search(r"[\n.!?;:]", text[m.end("n"): m.end()]):
+        return None, False
+    name = municipality_named(surface)
+    return name, bool(name) and _slug(name) == _slug(surface)
+
+
+def _near_miss(word: str) -> str | None:
+    """The one municipality whose folded name is a single edit away from an OCR-damaged
+    ``word`` ("Vdsteras" for Västerås); None when none or several are."""
+    f = "".join(fold(word).split())
+    if len(f) < 5:
+        return None
+    found = {name for key, names in _municipalities().items() for name in names
+             if abs(len(key.replace(" ", "")) - len(f)) <= 1 and _one_edit(key.replace(" ", ""), f)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one substitution, insertion or deletion."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    i = next((k for k, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y), len(short))
+    return short[i:] == long_[i + 1:]
+
+
+# "X kommun" / "Xs stad" on one line, for names no table entry spells (OCR damage).
+_UNKNOWN_BODY = re.compile(r"(?<![\w-])([A-ZÅÄÖ][^\W\d_]{3,}) +(?:k\w{2}mun|stad)\b")
+
+
+def _near_misses(text: str) -> list[tuple[str, int, str]]:
+    """(municipality, offset, words) for each "X kommun" whose X no table entry spells but one
+    municipality's name is a single letter from."""
+    out = []
+    for m in _UNKNOWN_BODY.finditer(text):
+        word = m.group(1)
+        if municipality_named(word) is None and municipality_named(word.removesuffix("s")) is None:
+            name = _near_miss(word) or (_near_miss(word[:-1]) if word.endswith("s") else None)
+            if name:
+                out.append((name, m.start(), m.group(0).strip()))
+    return out
 
 
 def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tuple[str | None, str]:
@@ -344,9 +395,11 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
 
     for pattern, pname, kind in _municipality_patterns():
         for m in pattern.finditer(doc.folded):
-            name = _resolve(pname, m, doc.text)
+            name, exact = _resolve(pname, m, doc.text)
             if name:
-                add(name, kind, m.start(), f"municipality: '{doc.text[m.start():m.end()].strip()}'")
+                add(name, kind if exact else "folded", m.start(), f"municipality: '{doc.text[m.start():m.end()].strip()}'")
+    for name, start, surface in _near_misses(doc.text):
+        add(name, "near_miss", start, f"municipality: near miss '{surface}'")
     by_slug = _municipality_slugs()
     for m in re.finditer(r"(?:@|www\.|https?://)([\w.-]+?)\.se\b", doc.text + " " + doc.raw, re.IGNORECASE):
         label = m.group(1).split(".")[-1]
@@ -377,10 +430,13 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
     for line in furniture or []:
         for pattern, pname, kind in _municipality_patterns():
             m = pattern.search(fold(line))
-            name = _resolve(pname, m, line) if m else None
+            name, exact = _resolve(pname, m, line) if m else (None, False)
             if name:
-                scores[name] += t[kind]
+                scores[name] += t[kind if exact else "folded"]
                 why.setdefault(name, f"municipality: running header '{line.strip()}'")
+        for name, _, surface in _near_misses(line):
+            scores[name] += t["near_miss"]
+            why.setdefault(name, f"municipality: running header, near miss '{surface}'")
     if not scores:
         return None, "municipality: not stated"
     best = max(scores, key=lambda n: scores[n])

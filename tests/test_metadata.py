@@ -138,6 +138,25 @@ def test_region_and_running_header_from_cleaning():
     assert md.detect_municipality(doc("Nämnden har beslutat."), furniture=["Eskilstuna kommun"])[0] == "Eskilstuna"
 
 
+def test_a_lower_case_word_across_a_line_break_is_not_a_municipality():
+    # "unga" folds like "Ånge"; "Kommunstyrelsen" on the next line starts like "kommun".
+    d = doc("Örebro kommun", "Arbetet gäller psykisk ohälsa bland unga",
+            "Kommunstyrelsen har tagit del av arbetet bland unga. Kommunstyrelsen godkänner.")
+    assert md.detect_municipality(d)[0] == "Örebro"
+    assert md.detect_municipality(doc("Stödet riktas till unga kommuninvånare."))[0] is None
+
+
+def test_an_exact_name_beats_one_only_the_fold_equates():
+    d = doc("Text om nämnden.", "Malmé stad", "Lunds kommun")
+    assert md.detect_municipality(d)[0] == "Lund"
+
+
+def test_a_name_one_letter_off_is_read_as_that_municipality():
+    assert md.detect_municipality(doc("Vdsteras kommun", "Nämnden har beslutat."))[0] == "Västerås"
+    assert md.detect_municipality(doc("Nämnden har beslutat."), furniture=["Eskilstuma kommun"])[0] == "Eskilstuna"
+    assert md.detect_municipality(doc("Xyzabc kommun"))[0] is None
+
+
 def test_a_surname_is_not_a_municipality():
     assert md.detect_municipality(doc("Ordförande Karin Lund"))[0] is None
 
