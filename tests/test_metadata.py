@@ -178,6 +178,15 @@ def test_deciding_nämnd_beats_mentioned_ones():
         "Förskolenämnden", "Kulturnämnden", "Arbetsmarknads- och socialnämnden"}
 
 
+def test_a_nämnd_alone_on_a_header_line_beats_mentions_of_another():
+    office = "Under våren ska stadsledningskontoret se över rutinen och rapportera till kommunstyrelsen."
+    d = doc("Nora kommun", "Tjänsteskrivelse", "Fritidsnämnden", "Plan för badplatserna", office, office, office)
+    assert md.detect_committee(d, md.find_committees(d))[0] == "Fritidsnämnden"
+    # The same name inside prose is only a mention.
+    d = doc("Plan för badplatserna", "Fritidsnämnden följer planen noga i år och framåt.", office, office, office)
+    assert md.detect_committee(d, md.find_committees(d))[0] == "Kommunstyrelsen"
+
+
 def test_administration_points_to_its_nämnd():
     d = doc("Förskoleförvaltningen anser att motionen är besvarad.", "Förskoleförvaltningen")
     assert md.detect_committee(d, md.find_committees(d))[0] == "Förskolenämnden"
