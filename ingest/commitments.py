@@ -46,21 +46,9 @@ TABLE_PATH = Path(__file__).parent / "tables" / "commitments.toml"
 SKIPPED_KINDS = {"proposal", "basis"}
 
 
-class _FoldTable(dict):
-    """str.translate table holding each character's :func:`ingest.deadlines.fold`, worked out on
-    first use: that fold maps every character on its own, so translating gives the same text."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = deadlines.fold(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
 def fold(text: str) -> str:
-    """Lower case without diacritics, one character for one (as :func:`ingest.deadlines.fold`)."""
-    return text.translate(_FOLD)
+    """Lower case without diacritics, one character for one (:func:`ingest.deadlines.fold`)."""
+    return deadlines.fold(text)
 
 
 @lru_cache(maxsize=1)

@@ -52,14 +52,29 @@ TABLE_PATH = Path(__file__).parent / "tables" / "deadlines.toml"
 FLAG_BEFORE_DOCUMENT = "before_document"
 
 
+def fold_char(ch: str) -> str:
+    """One character lower-cased and without diacritics: its first character after each step."""
+    low = ch.lower()[:1] or ch
+    return unicodedata.normalize("NFKD", low)[:1] or low
+
+
+class _FoldTable(dict):
+    """str.translate table holding each character's :func:`fold_char`, worked out on first use."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics, one character for one, so offsets stay valid."""
-    out = []
-    for ch in text:
-        low = ch.lower()[:1] or ch
-        base = unicodedata.normalize("NFKD", low)[:1] or low
-        out.append(base)
-    return "".join(out)
+    """Lower case without diacritics, one character for one, so offsets stay valid.
+
+    Each character is folded on its own (:func:`fold_char`), so one ``str.translate`` does it.
+    """
+    return text.translate(_FOLD)
 
 
 @lru_cache(maxsize=1)
@@ -265,11 +280,17 @@ def _resolve(p: Phrase, year: int) -> tuple[dt.date, dt.date] | None:
 _ROLLING = {"month_noyear", "season", "bare_season", "before", "month_part", "day", "year_part"}
 
 
-def _join(phrases: list[Phrase], folded: str) -> list[list[Phrase]]:
-    """Group phrases joined by a connector ("2024 och början av 2025") into one range."""
+@lru_cache(maxsize=1)
+def _connector() -> re.Pattern:
+    """What may stand between two phrases of one range: a connector, then maybe a preposition."""
     t = table()
     prep = _alt(t["words"]["prepositions"])
-    conn = re.compile(rf"^\s*(?:{_alt(t['words']['connectors'])})\s*(?:(?:{prep})\s+)?$")
+    return re.compile(rf"^\s*(?:{_alt(t['words']['connectors'])})\s*(?:(?:{prep})\s+)?$")
+
+
+def _join(phrases: list[Phrase], folded: str) -> list[list[Phrase]]:
+    """Group phrases joined by a connector ("2024 och början av 2025") into one range."""
+    conn = _connector()
     groups: list[list[Phrase]] = []
     for p in phrases:
         if groups and conn.match(folded[groups[-1][-1].end:p.start]):
@@ -304,6 +325,9 @@ def _group_range(group: list[Phrase], doc_date: dt.date | None, doc_year: int | 
     return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
 
+_SENAST_BEFORE = re.compile(r"senast\s*$")
+
+
 def parse_deadline(sentence: str, doc_date: dt.date | None = None, doc_year: int | None = None) -> Deadline | None:
     """The deadline a sentence names, as an inclusive ISO range, or None.
 
@@ -328,7 +352,7 @@ def parse_deadline(sentence: str, doc_date: dt.date | None = None, doc_year: int
 
     def preference(c):
         start, _end, (_first, last) = c
-        senast = bool(re.search(r"senast\s*$", folded[max(0, start - 10):start])) or folded[start:].startswith("senast")
+        senast = bool(_SENAST_BEFORE.search(folded[max(0, start - 10):start])) or folded.startswith("senast", start)
         ended = doc_date is not None and last < doc_date
         return (not senast, ended, start)
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from ingest.clean import (
     ends_sentence,
@@ -72,10 +73,25 @@ class Heading:
     strong: bool = True  # format, label or keyword (not the generic short-line rule)
 
 
+_WORD = re.compile(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*")
+_DOTTED = re.compile(r"\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\b(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)")
+_NUMBER = re.compile(r"\s*(\d{1,2})\b(?![.,]\d)(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)")
+_NUMBER_WORD = re.compile(r"\s*(\w+)(?:" + SEPARATOR + r"|\s*$)")
+_BARE_COLON = re.compile(r"\s*:\s*")
+
+
 def _word_end(text: str, n: int) -> int:
     """Offset just after the n-th word of ``text``."""
-    spans = list(re.finditer(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*", text))
-    return spans[n - 1].end() if len(spans) >= n else len(text)
+    for k, m in enumerate(_WORD.finditer(text), 1):
+        if k == n:
+            return m.end()
+    return len(text)
+
+
+@cache
+def _folded_number_words() -> dict[str, int]:
+    """Number words ("två", "tre") by folded form, from ``tables/headings.toml``."""
+    return {fold(w): v for w, v in table()["number_words"].items()}
 
 
 def parse_label(text: str) -> Label | None:
@@ -83,8 +99,15 @@ def parse_label(text: str) -> Label | None:
     text = text.strip()
     if not text[:1].isupper():
         return None
-    words = table()["number_words"]
-    folded_words = {fold(w): v for w, v in words.items()}
+    parsed = _parse_label(text)
+    return Label(*parsed) if parsed else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
+    """:func:`parse_label`'s fields for a stripped text (memoized: clean and segmentation ask again
+    for the same lines; a fresh :class:`Label` is built from them on every call)."""
+    folded_words = _folded_number_words()
     for kind, spec in table()["labels"].items():
         n = starts_with_keyword(text, spec["words"])
         if not n:
@@ -93,20 +116,20 @@ def parse_label(text: str) -> Label | None:
         word, tail = text[:end], text[end:]
         style = spec["number"]
         if style == "dotted":
-            m = re.match(r"\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\b(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)", tail)
+            m = _DOTTED.match(tail)
             if m:
-                return Label(kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip())
+                return kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip()
             continue
-        m = re.match(r"\s*(\d{1,2})\b(?![.,]\d)(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)", tail)
+        m = _NUMBER.match(tail)
         if m:
-            return Label(kind, word, int(m.group(1)), tail[m.end():].strip())
-        m = re.match(r"\s*(\w+)(?:" + SEPARATOR + r"|\s*$)", tail)
+            return kind, word, int(m.group(1)), tail[m.end():].strip()
+        m = _NUMBER_WORD.match(tail)
         if m and fold(m.group(1)) in folded_words:
-            return Label(kind, word, folded_words[fold(m.group(1))], tail[m.end():].strip())
+            return kind, word, folded_words[fold(m.group(1))], tail[m.end():].strip()
         if style == "optional":
-            m = re.match(r"\s*:\s*", tail)
+            m = _BARE_COLON.match(tail)
             if m:
-                return Label(kind, word, None, tail[m.end():].strip())
+                return kind, word, None, tail[m.end():].strip()
     return None
 
 
