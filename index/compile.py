@@ -124,9 +124,10 @@ class _Compiler:
         parts = [q for q in (self.node(c, positive) for c in children) if q is not None]
         if not parts:
             return None
-        if all(isinstance(p, wq.Not) for p in parts):
-            # "-a -b" alone means everything except those: Every() AND NOT ...
-            parts = [wq.Every(), *parts]
+        if len(parts) > 1 and all(isinstance(p, wq.Not) for p in parts):
+            # "-a -b" alone means everything except those (Whoosh normalises And([Every, Not])
+            # to Every, so say it with AndNot).
+            return everything_but(wq.Or([p.query for p in parts]))
         return parts[0] if len(parts) == 1 else kind(parts)
 
     def prefix(self, text: str, positive: bool) -> wq.Query | None:
@@ -148,6 +149,11 @@ class _Compiler:
         return wq.Or([_term_any_field(t) for t in sorted(expanded)])
 
 
+def everything_but(query: wq.Query) -> wq.Query:
+    """Every section except those ``query`` matches: what "-word" alone means."""
+    return wq.AndNot(wq.Every(), query)
+
+
 def compile_tree(tree: Node | None, reader) -> Compiled:
     """Compile ``tree`` against ``reader`` (prefixes expand against its vocabulary)."""
     compiler = _Compiler(reader)
@@ -157,7 +163,7 @@ def compile_tree(tree: Node | None, reader) -> Compiled:
     if main is None:
         return compiler.finish(None)
     if isinstance(main, wq.Not):
-        main = wq.And([wq.Every(), main])
+        main = everything_but(main.query)
     words = _plain_words(tree)
     if len(words) >= 2:
         terms = analyse(" ".join(words))

@@ -84,6 +84,14 @@ def test_not_excludes_and_or_includes(store):
     assert ids(store.search(q(Not(Word("rutinerna")))))  # everything else
 
 
+def test_a_query_of_only_negations_matches_everything_else(store):
+    everything = store.search(q(None, year_from=2000, year_to=2100))["total"]
+    with_word = store.search(q(Word("rutinerna")))["total"]
+    assert store.search(q(Not(Word("rutinerna"))))["total"] == everything - with_word
+    both = store.search(q(And((Not(Word("rutinerna")), Not(Word("förskolesocionomer"))))))
+    assert both["total"] == everything - with_word - 1
+
+
 def test_prefix_expands_against_the_vocabulary(store):
     assert "fsk23#1" in ids(store.search(q(Prefix("förskolesoc"))))
     assert ids(store.search(q(Prefix("x")))) == []
