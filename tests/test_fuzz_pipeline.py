@@ -150,7 +150,8 @@ def test_a_whole_document_is_built_or_refused_cleanly(texts, headings, propertie
     numbers = {s.number for s in doc.sections}
     assert all(c.section in numbers for c in doc.commitments)
     assert len({c.id for c in doc.commitments}) == len(doc.commitments)
-    # (The year's range is checked on its own below: a file's creation date is not validated yet.)
+    low, high = dates.year_range()
+    assert doc.year is None or low <= doc.year <= high
     # Each stage again on its own, on what the pipeline built: metadata and commitments are
     # pure, so a second run gives the same answer.
     blocks = clean_pages(raw.pages, headings=headings)
@@ -187,12 +188,8 @@ def test_a_long_run_without_sentence_ends_is_read_in_linear_time():
     assert doc.sections
 
 
-# Long inputs of ordinary shapes that take superlinear time today (measured: doubling the size
-# takes 3-4x as long). Each must finish well within the alarm; linear code takes well under 1 s.
-SLOW_SHAPES: dict = {}
-
-
-# Shapes that were superlinear and are fixed: they must stay bounded.
+# Long inputs of ordinary shapes that once took superlinear time (doubling the size took 3-4x as
+# long). Each must finish well within the alarm; linear code takes well under 1 s.
 BOUNDED_SHAPES = {
     "8000 short lines without a blank line": lambda: segment("nämnden\n" * 8000),
     "8000 list items without a blank line": lambda: segment("- \n" * 8000),
@@ -203,13 +200,6 @@ BOUNDED_SHAPES = {
 @pytest.mark.parametrize("shape", list(BOUNDED_SHAPES))
 def test_long_fixed_shapes_stay_bounded(shape):
     _within(5, BOUNDED_SHAPES[shape])
-
-
-@pytest.mark.parametrize("shape", list(SLOW_SHAPES))
-def test_long_ordinary_shapes_are_processed_in_bounded_time(shape, request):
-    run, why = SLOW_SHAPES[shape]
-    request.applymarker(pytest.mark.xfail(strict=True, raises=_Hang, reason=why))
-    _within(5, run)
 
 
 @pytest.mark.parametrize("created", ["0000-01-01", "1601-01-01T00:00:00", "9999-12-31"])
