@@ -197,12 +197,22 @@ def starts_with_keyword(text: str, names: Sequence[str]) -> int:
 
 
 def _one_edit(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` equal but for one letter changed, added or dropped?
+
+    Past the first difference the rest must be equal: shifted by one when the lengths differ.
+    """
     if abs(len(a) - len(b)) > 1:
         return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    for x, y in zip(a, b, strict=False):  # b may be one longer
+        if x != y:
+            break
+        i += 1
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+        return a[i + 1:] == b[i + 1:]
+    return a[i:] == b[i + 1:]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -136,6 +136,17 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     return [(kind, re.compile(p)) for kind, p in pats]
 
 
+# Kinds whose pattern cannot match without a digit (a day, a week, a year or a quarter number).
+_DIGIT_KINDS = frozenset({"iso", "week", "day", "month", "year_range", "year", "quarter_n"})
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1)
+def _patterns_without_digits() -> list[tuple[str, re.Pattern]]:
+    """The patterns that can match a text holding no digit."""
+    return [(kind, pattern) for kind, pattern in _patterns() if kind not in _DIGIT_KINDS]
+
+
 def _int(m: re.Match, name: str) -> int | None:
     v = m.groupdict().get(name)
     return int(v) if v else None
@@ -207,7 +218,7 @@ def find_deadline_phrases(sentence: str) -> list[Phrase]:
     """Every deadline phrase in ``sentence``, left to right, longest first where they overlap."""
     folded = fold(sentence)
     found: list[Phrase] = []
-    for kind, pattern in _patterns():
+    for kind, pattern in _patterns() if _DIGIT.search(folded) else _patterns_without_digits():
         for m in pattern.finditer(folded):
             found.append(_phrase(kind, m))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))

@@ -83,6 +83,28 @@ def slow_parse_label(text: str):
     return None
 
 
+def slow_one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def slow_find_deadline_phrases(sentence: str):
+    """Every pattern tried, digits or not."""
+    folded = deadlines.fold(sentence)
+    found = [deadlines._phrase(kind, m) for kind, pattern in deadlines._patterns() for m in pattern.finditer(folded)]
+    chosen = []
+    for p in sorted(found, key=lambda p: -(p.end - p.start)):
+        if all(p.end <= c.start or p.start >= c.end for c in chosen):
+            if p.kind == "year_range" and p.values[1] <= p.values[0]:
+                continue
+            chosen.append(p)
+    return sorted(chosen, key=lambda p: p.start)
+
+
 def keyword_tables() -> list[list[str]]:
     t = clean.table()
     kinds = [k for names in t["kinds"].values() for k in names]
@@ -110,6 +132,42 @@ def test_clean_fold_is_the_whole_text_fold(text):
     # both sides of the memo: short texts (cached) and long ones (folded afresh), asked twice
     assert clean.fold(text) == slow_clean_fold(text)
     assert clean.fold(text) == slow_clean_fold(text)
+
+
+NEAR_WORDS = st.builds(
+    lambda word, edits: _edit(word, edits),
+    st.sampled_from(["uppfaljnang", "sammanfaffnang", "rakammandafaan", "a", ""]),
+    st.lists(st.tuples(st.integers(0, 20), st.sampled_from(["", "a", "x", "ff"])), max_size=3),
+)
+
+
+def _edit(word: str, edits) -> str:
+    for at, insert in edits:
+        at = at % (len(word) + 1)
+        word = word[:at] + insert + word[at + 1:] if insert != "ff" else word[:at] + "f" + word[at:]
+    return word
+
+
+@settings(max_examples=500, deadline=None)
+@given(NEAR_WORDS, NEAR_WORDS)
+def test_one_edit_gives_what_trying_every_edit_gives(a, b):
+    assert clean._one_edit(a, b) == slow_one_edit(a, b)
+    assert clean._one_edit(b, a) == slow_one_edit(b, a)
+
+
+DEADLINE_TEXT = st.builds(
+    lambda head, tail: head + tail,
+    st.sampled_from(["senast den 31 maj 2024", "under våren", "i år och nästa år", "innan sommaren ",
+                     "vecka 12 2025", "under första halvåret", "kvartal 3", "2024–2025", "i mars och april",
+                     "vid juni månads sammanträde", "under hösten 2023/2024", ""]),
+    SWEDISH,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DEADLINE_TEXT)
+def test_deadline_phrases_without_digit_patterns_when_there_is_no_digit(text):
+    assert deadlines.find_deadline_phrases(text) == slow_find_deadline_phrases(text)
 
 
 KEYWORDISH = st.builds(
@@ -147,6 +205,7 @@ def _check_lines(lines: list[str]) -> None:
         for names in tables:
             assert clean.starts_with_keyword(line, names) == slow_starts_with_keyword(line, names), line
         assert sections.parse_label(line) == slow_parse_label(line), line
+        assert deadlines.find_deadline_phrases(line) == slow_find_deadline_phrases(line), line
 
 
 def test_fast_paths_on_generated_documents(tmp_path):
