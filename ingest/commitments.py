@@ -26,7 +26,9 @@ The vocabulary is data in ``ingest/tables/commitments.toml``. The rules, in orde
 6. **Deadline** from :func:`ingest.deadlines.parse_deadline`; its ``before_document`` flag is
    kept only for planned commitments (a report of past work may well be dated earlier).
 
-Sections of kind ``proposal`` and ``basis`` hold no promises. A summary sentence repeated in the
+Sections of kind ``proposal`` and ``basis``, and sections headed Beslutsplanering, Beslutet
+skickas till, Ansvariga or Bilagor (table ``[sections]``) hold no promises; a sentence without a
+future cue must have at least five words besides numbers to count (not "Nämnden 2024-03-21"). A summary sentence repeated in the
 body is kept once, where the body puts it (with its recommendation).
 """
 
@@ -248,12 +250,23 @@ def _doc_date(doc: Document) -> dt.date | None:
         return None
 
 
+def _skipped_section(section: Section) -> bool:
+    """Meeting plans, addressees and signatures hold dates but no promises."""
+    heading = fold(section.heading or "").strip(" :")
+    return section.kind in SKIPPED_KINDS or heading in table()["sections"]["skipped_headings"]
+
+
+def _is_sentence(sentence: str) -> bool:
+    """Enough words (numbers and dates aside) to be a sentence, not a name and a date."""
+    return len(re.findall(r"[^\W\d_]{2,}", sentence)) >= table()["sections"]["min_words_without_cue"]
+
+
 def _section_commitments(section: Section, date, year) -> list[tuple[Section, str, object]]:
     found = []
     for sentence in split_sentences(section.text):
         deadline = parse_deadline(sentence, date, year)
         future = (deadline is not None and date is not None and deadline.start > date.isoformat()
-                  and bool(re.search(r"\d{4}", deadline.text)))
+                  and bool(re.search(r"\d{4}", deadline.text)) and _is_sentence(sentence))
         if is_commitment(sentence, deadline is not None, future):
             found.append((section, sentence, deadline))
     return found
@@ -264,7 +277,7 @@ def extract_commitments(doc: Document) -> list[Commitment]:
     date, year = _doc_date(doc), doc.year
     found = []
     for section in doc.sections:
-        if section.kind not in SKIPPED_KINDS:
+        if not _skipped_section(section):
             found.extend(_section_commitments(section, date, year))
     body = {fold(s) for sec, s, _ in found if sec.kind != "summary"}
     out: list[Commitment] = []

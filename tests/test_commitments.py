@@ -115,3 +115,15 @@ def test_summary_repeating_the_body_is_kept_once():
                                    text="Förvaltningen kommer att införa en e-tjänst."))
     [c] = extract_commitments(doc)
     assert c.recommendation == 1
+
+
+def test_a_meeting_date_under_beslutsplanering_is_not_a_promise():
+    doc = Document(id="d1", source="d1.txt", path="/d1.txt", sha256="", date="2024-03-01", year=2024,
+                   sections=[
+                       Section(number=0, heading="Beslutsplanering", kind="heading",
+                               text="Kulturnämndens arbetsutskott 2024-03-20\n\nKulturnämnden 2024-04-02"),
+                       Section(number=1, heading="Ärendet", kind="matter",
+                               text="Kulturnämnden 2024-04-02\n\nRedogörelsen uppdateras under första halvåret 2025."),
+                   ])
+    texts = [c.text for c in extract_commitments(doc)]
+    assert texts == ["Redogörelsen uppdateras under första halvåret 2025."]
