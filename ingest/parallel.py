@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +77,28 @@ def _build_remote(path: str, ocr: bool) -> tuple[str, Any, str | None]:
     return "ok", result, None
 
 
-def _warm_up() -> None:
-    """Load the lexicon and repair tables once per worker, before the first file."""
+def _warm_up(parent: int) -> None:
+    """Per worker, before the first file: watch the parent, load the lexicon and repair tables."""
     from ingest.repair import get_repairer
 
+    _exit_with_parent(parent)
     get_repairer()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """End this worker as soon as ``parent``, the process that started it, is gone.
+
+    A killed `kb ingest` (SIGKILL, out of memory) cannot stop its workers, and they would wait
+    for work forever: the pool's task pipe stays open in every sibling. When the parent dies the
+    worker is handed to another parent, so ``getppid()`` no longer being ``parent`` is the signal
+    (also when the parent died before this worker had started).
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kb-parent-watch", daemon=True).start()
 
 
 def build_documents(
@@ -96,7 +116,8 @@ def build_documents(
             yield path, build_one(path, ocr)
         return
     for path, result in ordered_map(
-        _build_remote, [(str(p), ocr) for p in paths], workers=workers, keys=paths, warm_up=_warm_up
+        _build_remote, [(str(p), ocr) for p in paths], workers=workers, keys=paths,
+        warm_up=partial(_warm_up, os.getpid())
     ):
         if isinstance(result, WorkerFailure):
             yield path, IngestError(CRASH_REASON.format(detail=result.detail), str(path))
@@ -185,15 +206,11 @@ def _crash_detail(exc: BaseException) -> str:
 
 
 def _context():
-    """Workers come from a fork server: a clean process that has imported the pipeline once.
+    """Workers are spawned: fresh interpreters that are direct children of this process.
 
-    Forking the caller directly would be faster to start but would hand each worker the caller's
-    open files, among them the index's write lock (a flock, shared with children), and copies of
-    locks other threads hold (kb serve). Starting costs well under a second, once per batch.
+    Forking the caller would hand each worker the caller's open files, among them the index's
+    write lock (a flock, shared with children), and copies of locks other threads hold (kb serve).
+    A fork server avoids that too, but sits between us and the workers and outlives a killed
+    `kb ingest`, holding its output pipes open. Starting costs well under a second, once per batch.
     """
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ingest.pipeline"])
-        return context
     return multiprocessing.get_context("spawn")

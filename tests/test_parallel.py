@@ -97,3 +97,33 @@ def test_no_more_than_the_window_is_in_flight(tmp_path):
     started = len(list(tmp_path.glob("*.started")))
     assert started <= window  # nothing beyond the window was handed out while we held back
     assert [r for _, r in stream] == list(range(1, 40))
+
+
+def test_a_killed_ingest_leaves_no_worker_behind(tmp_path):
+    """SIGKILL on `kb ingest` must not leave worker processes holding its output pipes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+    from reliability_corpus import write_corpus
+
+    folder = tmp_path / "corpus"
+    write_corpus(folder, 60)
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "ingest", str(folder), "--index",
+                             str(tmp_path / "index"), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    parent = psutil.Process(proc.pid)
+    workers: list = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers = [c for c in parent.children(recursive=True) if "multiprocessing" in " ".join(c.cmdline())
+                   and "resource_tracker" not in " ".join(c.cmdline())]
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        pytest.skip("the ingest finished before its workers could be seen")
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)  # returns once nothing holds the pipes any more
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, f"workers outlived the killed ingest: {[p.pid for p in alive]}"
