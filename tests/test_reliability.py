@@ -100,9 +100,9 @@ def test_sigkill_during_ingest_never_leaves_half_a_document(corpus, tmp_path):
         proc = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)] + force,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Kill only once the process holds the writer, at a random point of its batch
-        # (a full batch of 160 takes a few seconds, with a commit every 50 documents).
+        # (a full batch of 160 takes several seconds, with a commit every 50 documents).
         if wait_for_writer(proc, index_dir):
-            time.sleep(rng.uniform(0.0, 4.0))
+            time.sleep(rng.uniform(0.0, 2.0))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
