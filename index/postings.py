@@ -25,7 +25,6 @@ import threading
 import time
 import weakref
 import zlib
-from collections import OrderedDict
 from math import log
 
 import numpy as np
@@ -33,6 +32,8 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
+
+from index.lru import LRUCache
 
 MAGIC = b"W3Bl"
 CACHE_BYTES = 96 * 2**20          # decoded terms kept across queries
@@ -370,42 +371,8 @@ def _cost(value: tuple[np.ndarray, ...]) -> int:
     return sum(a.nbytes for a in value) + ENTRY_COST
 
 
-class _TermCache:
-    """Scored postings of terms (absent ones too) per index state, least recently used out."""
-
-    def __init__(self, capacity: int = CACHE_BYTES):
-        self.capacity = capacity
-        self.used = 0
-        self.lock = threading.Lock()
-        self.items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        size = _cost(value)
-        if size > self.capacity // 4:
-            return
-        with self.lock:
-            if key in self.items:
-                return
-            self.items[key] = value
-            self.used += size
-            while self.used > self.capacity and self.items:
-                _, old = self.items.popitem(last=False)
-                self.used -= _cost(old)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-            self.used = 0
-
-
-TERM_CACHE = _TermCache()
+# Scored postings of terms (absent ones too) per index state, least recently used out.
+TERM_CACHE = LRUCache(CACHE_BYTES, cost=_cost)
 
 
 # -- normalizing ------------------------------------------------------------------------------

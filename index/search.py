@@ -12,9 +12,7 @@ body, and the OCR reading after "[OCR]" when repair changed it (``hit_text``).
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import astuple
 from functools import lru_cache
 
@@ -23,6 +21,7 @@ import numpy as np
 from index.compile import Compiled, compile_tree, loosen
 from index.facets import facet_counts
 from index.filters import filter_mask, merge_filters
+from index.lru import LRUCache
 from index.querytree import And, Filters, ParsedQuery, Word
 from index.schema import DOCUMENT
 from index.snippets import make_snippet
@@ -90,30 +89,8 @@ def collapse_order(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray
     return ranked[np.lexsort((np.arange(len(ranked)), -damped))]
 
 
-class _ResultCache:
-    """Ordered match sets and facets per (commit, query, filters, sort), least recently used out."""
-
-    def __init__(self, size: int = CACHE_SIZE):
-        self.size = size
-        self.lock = threading.Lock()
-        self.items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_CACHE = _ResultCache()
+# Ordered match sets and facets per (commit, query, filters, sort), least recently used out.
+_CACHE = LRUCache(CACHE_SIZE)
 
 
 def _filtered(searcher, arrays, filters: Filters, docnums: np.ndarray, scores: np.ndarray):
