@@ -135,7 +135,11 @@ def write_markdown(result: dict, path: Path | str) -> None:
     """``docs/benchmarks.md``: the machine, the date, the command, the figures and the plot."""
     path = Path(path)
     plot = path.with_name(path.stem + ".png")
-    write_plot(result, plot)
+    try:
+        write_plot(result, plot)
+        figure = f"![query latency and ingest rate against N]({plot.name})"
+    except ImportError:  # matplotlib comes with the optional `bench` extra
+        figure = "(No plot: install the bench extra, `pip install -e \".[bench]\"`, for it.)"
     meta = result.get("meta", {})
     lines = ["# Benchmarks", "",
              f"Measured {meta.get('date', '?')} on {meta.get('machine', '?')} ({meta.get('cpu', '?')}).",
@@ -168,6 +172,6 @@ def write_markdown(result: dict, path: Path | str) -> None:
     lines += ["", "## Targets (issue 7)", "", "| target | where we stand | met |", "|---|---|---|"]
     lines += [f"| {t} | {s} | {'yes' if m else 'no'} |" for t, s, m in targets(result)]
     lines += ["", "## Growth from N/10 to N", "", *_growth_table(result), "",
-              f"![query latency and ingest rate against N]({plot.name})", "",
+              figure, "",
               "How the time splits inside our ingest and search: see [profile.md](profile.md).", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
