@@ -232,7 +232,8 @@ def print_hits(result: dict) -> None:
     click.echo(f"{total} träffar" + (f" (sida {result['page']})" if total else ""))
     if result.get("suggestion"):
         click.echo(f"Menade du: {result['suggestion']}?")
-    for n, hit in enumerate(result["hits"], 1 + (result["page"] - 1) * len(result["hits"] or [1])):
+    first = 1 + (result["page"] - 1) * result.get("limit", len(result["hits"]) or 1)
+    for n, hit in enumerate(result["hits"], first):
         snippet = re.sub(r"</?mark>", "", hit.get("snippet") or "")
         snippet = html.unescape(re.sub(r"\s+", " ", snippet)).strip()
         where = " · ".join(str(x) for x in (hit.get("date") or hit.get("year"), hit.get("doc_type"),
