@@ -28,6 +28,10 @@ a phrase "skyddat boende för pojkar" matches whatever single stop word stands b
 
 ``spelling_analyzer()`` is the chain without stemming and folding, for the separate
 unstemmed field that fuzzy terms and "did you mean" need.
+
+These chains are the definition. The schema and the snippets run ``index.fast_analysis``, the
+same chains fused into one memoized pass (tests hold it token for token to the chains): a change
+here needs no change there unless it adds a stage or makes a stage look beyond its own word.
 """
 
 from __future__ import annotations
