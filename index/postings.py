@@ -249,17 +249,22 @@ def values_positions(values) -> tuple[np.ndarray, np.ndarray]:
 
 
 def segment_positions(segment_reader, fieldname: str, btext: bytes,
-                      wanted: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                      wanted: np.ndarray | None = None,
+                      cache_key: tuple | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A term's segment-local ids, the start of each id's positions, and all positions; with
-    ``wanted`` (ascending local ids), only the blocks that hold one of them are unpickled."""
+    ``wanted`` (ascending local ids), only the blocks that hold one of them are unpickled.
+
+    With ``cache_key`` (the segment's identity) each decoded block is kept in ``TERM_CACHE``,
+    so the next query that needs the same block (the same word, its phrase and proximity
+    boosts, other candidates) reads arrays instead of unpickling again."""
     info, raw = _posting_bytes(segment_reader, fieldname, btext)
     if raw is None:
         ids, _weights, values = info.inlined_postings()
-        blocks = [(np.asarray(ids, dtype=np.int64), values)]
+        decoded = [(np.asarray(ids, dtype=np.int64), *values_positions(values))]
     else:
-        blocks = []
+        decoded = []
         low = 0
-        for _count, max_id, compressed, data in _blocks(raw):
+        for number, (_count, max_id, compressed, data) in enumerate(_blocks(raw)):
             if wanted is not None:
                 first = np.searchsorted(wanted, low)
                 low = max_id + 1
@@ -267,16 +272,22 @@ def segment_positions(segment_reader, fieldname: str, btext: bytes,
                     break
                 if wanted[first] > max_id:
                     continue
-            deltas, _weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
-            blocks.append((np.cumsum(deltas, dtype=np.int64), values))
-        if not blocks:
+            key = None if cache_key is None else (cache_key, fieldname, btext, "block", number)
+            block = TERM_CACHE.get(key) if key is not None else None
+            if block is None:
+                deltas, _weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+                block = (np.cumsum(deltas, dtype=np.int64), *values_positions(values))
+                if key is not None:
+                    TERM_CACHE.put(key, block)
+            decoded.append(block)
+        if not decoded:
             return EMPTY_IDS, np.zeros(1, dtype=np.int64), EMPTY_IDS
-    ids = np.concatenate([b[0] for b in blocks])
-    decoded = [values_positions(b[1]) for b in blocks]
-    counts = np.concatenate([d[0] for d in decoded])
+    ids = np.concatenate([d[0] for d in decoded]) if len(decoded) > 1 else decoded[0][0]
+    counts = np.concatenate([d[1] for d in decoded]) if len(decoded) > 1 else decoded[0][1]
     starts = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(counts, out=starts[1:])
-    return ids, starts, np.concatenate([d[1] for d in decoded])
+    flat = np.concatenate([d[2] for d in decoded]) if len(decoded) > 1 else decoded[0][2]
+    return ids, starts, flat
 
 
 def whoosh_postings(segment_reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -304,6 +315,8 @@ class _Segment:
             self.live = np.zeros(self.size, dtype=bool)
             self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self.lengths: dict[str, np.ndarray] = {}
+        segment = getattr(reader, "segment", lambda: None)()
+        self.key = (segment and segment.segment_id(), self.size, reader.doc_count())
 
     def field_lengths(self, fieldname: str) -> np.ndarray:
         """Whoosh's byte-coded field length of every document, as floats (BM25's ``fl``)."""
@@ -347,8 +360,7 @@ class _State:
         for seg in self.segments:
             if seg.live is not None:
                 self.live[seg.offset:seg.offset + seg.size] = seg.live
-        self.key = tuple((getattr(s.reader, "segment", lambda: None)() and s.reader.segment().segment_id(),
-                          s.size, s.reader.doc_count()) for s in self.segments)
+        self.key = tuple(s.key for s in self.segments)
 
 
 # A state lives as long as its searcher (it holds no reference back to it), so a searcher the
@@ -560,7 +572,7 @@ def term_positions(state: _State, fieldname: str, btext: bytes, wanted: np.ndarr
                 continue
             local = wanted[lo:hi] - seg.offset
         try:
-            ids, starts, flat = segment_positions(seg.reader, fieldname, btext, local)
+            ids, starts, flat = segment_positions(seg.reader, fieldname, btext, local, seg.key)
         except KeyError:
             continue
         if seg.live is not None:
@@ -584,10 +596,11 @@ def term_positions(state: _State, fieldname: str, btext: bytes, wanted: np.ndarr
 
 
 class _Evaluator:
-    def __init__(self, searcher, state: _State, deadline: float):
+    def __init__(self, searcher, state: _State, deadline: float, scope: np.ndarray | None = None):
         self.searcher = searcher
         self.state = state
         self.deadline = deadline
+        self.scope = scope                        # docnums outside it are dropped by the caller
         self.within: np.ndarray | None = None     # an AndMaybe's matches: the optional part's scope
         self.partial = False
 
@@ -619,6 +632,9 @@ class _Evaluator:
             return _without(ids, scores, self.node(q.b)[0])
         if kind is wq.AndMaybe:
             ids, scores = self.node(q.a)
+            if self.scope is not None and len(ids):  # no optional scores for what filters drop
+                keep = self.scope[ids]
+                ids, scores = ids[keep], scores[keep]
             if len(ids):
                 outer, self.within = self.within, ids
                 try:
@@ -708,11 +724,15 @@ def whoosh_collect(searcher, query, deadline: float) -> tuple[np.ndarray, np.nda
     return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64), partial
 
 
-def evaluate(searcher, query, deadline: float) -> tuple[np.ndarray, np.ndarray, bool]:
+def evaluate(searcher, query, deadline: float,
+             scope: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
     """Every matching docnum (ascending) with its BM25F score; ``query`` already normalized.
 
-    Raises ``Unsupported`` when the searcher is not one this module can read."""
-    evaluator = _Evaluator(searcher, _state(searcher), deadline)
+    ``scope`` (a boolean mask over docnums) says which matches the caller will keep (its
+    filters): the optional part of an AndMaybe (phrase and proximity boosts) is computed only
+    for those, and matches outside it may be left out. Raises ``Unsupported`` when the searcher
+    is not one this module can read."""
+    evaluator = _Evaluator(searcher, _state(searcher), deadline, scope)
     ids, scores = evaluator.node(query)
     return ids.astype(np.int64, copy=False), scores.astype(np.float64, copy=False), evaluator.partial
 

@@ -53,17 +53,20 @@ def parse(text: str) -> ParsedQuery:
     return parse_query(text)
 
 
-def collect(searcher, query, time_limit: float = MATCH_TIME_LIMIT) -> tuple[np.ndarray, np.ndarray, bool]:
+def collect(searcher, query, time_limit: float = MATCH_TIME_LIMIT,
+            scope: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
     """Every matching docnum with its score; stops (partial) after ``time_limit``.
 
     Vectorised over decoded posting lists (``index.postings``: the same matches and BM25F scores
-    as Whoosh); a searcher that path cannot read is answered by Whoosh's matchers in one pass."""
+    as Whoosh); a searcher that path cannot read is answered by Whoosh's matchers in one pass.
+    ``scope``, a mask of the docnums the filters keep, lets ranking work skip the others (the
+    caller still filters)."""
     from index.postings import Unsupported, evaluate, normalize, whoosh_collect
 
     query = normalize(query)
     deadline = time.monotonic() + time_limit
     try:
-        return evaluate(searcher, query, deadline)
+        return evaluate(searcher, query, deadline, scope)
     except Unsupported:
         return whoosh_collect(searcher, query, deadline)
 
@@ -98,6 +101,14 @@ def _filtered(searcher, arrays, filters: Filters, docnums: np.ndarray, scores: n
         return docnums, scores
     mask = filter_mask(arrays, docnums, filters, searcher)
     return docnums[mask], scores[mask]
+
+
+def _scope(searcher, arrays, filters: Filters) -> np.ndarray | None:
+    """A mask over all docnums of what ``filters`` keep, or None when no filter is active."""
+    if not filters.active():
+        return None
+    everything = np.arange(len(arrays.live_sections), dtype=np.int64)
+    return filter_mask(arrays, everything, filters, searcher)
 
 
 def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray):
@@ -153,7 +164,7 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
         docnums, scores = np.array([], dtype=np.int64), np.array([])
         notices.append(STOPWORDS_ONLY)
     else:
-        docnums, scores, partial = collect(searcher, compiled.query)
+        docnums, scores, partial = collect(searcher, compiled.query, scope=_scope(searcher, arrays, filters))
     docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
     tiers = np.zeros(len(docnums), dtype=np.int64)
     if compiled.conjunctive and parsed.tree is not None and len(docnums) < FILL_BELOW:

@@ -15,6 +15,7 @@ import zlib
 
 import numpy as np
 import pytest
+from whoosh import query as wq
 from whoosh.formats import Positions
 
 from index import postings
@@ -160,6 +161,47 @@ def test_fast_path_matches_whoosh(store, text):
         assert _top(ids, scores) == _top(exact_ids, exact_scores)
         live = arrays.live_sections
         assert facet_counts(arrays, ids[live[ids]]) == facet_counts(arrays, exact_ids[live[exact_ids]])
+
+
+@pytest.mark.parametrize("text", ["förskolan barnen kommunen", "trygghet ungdomar boende",
+                                  "skyddat boende", "nämnden beslut"])
+def test_a_scope_keeps_every_match_and_score_inside_it(store, text):
+    """Filters' scope: the phrase boosts are computed only inside it, nothing inside changes."""
+    searcher = store.searcher()
+    query = postings.normalize(compile_tree(parse(text).tree, searcher.reader()).query)
+    assert isinstance(query, wq.AndMaybe)
+    far = time.monotonic() + 600
+    ids, scores, _ = postings.evaluate(searcher, query, far)
+    scope = np.zeros(searcher.doc_count_all(), dtype=bool)
+    scope[np.arange(0, len(scope), 3)] = True
+    in_ids, in_scores, _ = postings.evaluate(searcher, query, far, scope)
+    inside = scope[ids]
+    np.testing.assert_array_equal(in_ids[scope[in_ids]], ids[inside])
+    np.testing.assert_allclose(in_scores[scope[in_ids]], scores[inside], rtol=1e-12)
+    assert inside.any() and not inside.all()
+    assert len(in_ids) == inside.sum()                    # and what it leaves out is dropped
+
+
+def test_cached_position_blocks_read_back_the_same(store):
+    searcher = store.searcher()
+    postings.TERM_CACHE.clear()
+    for reader, _offset in searcher.reader().leaf_readers():
+        key = (reader.segment().segment_id(), "test")
+        for btext in ("nämnd".encode(), b"~skyddat", b"barn"):
+            try:
+                plain = postings.segment_positions(reader, "body", btext)
+            except KeyError:
+                continue
+            wanted = plain[0][::5]
+            for _ in range(2):                             # decoded, then from the cache
+                cached = postings.segment_positions(reader, "body", btext, wanted, key)
+                for row in range(len(wanted)):
+                    at = int(np.searchsorted(cached[0], wanted[row]))
+                    assert cached[0][at] == wanted[row]
+                    p = int(np.searchsorted(plain[0], wanted[row]))
+                    assert (cached[2][cached[1][at]:cached[1][at + 1]].tolist()
+                            == plain[2][plain[1][p]:plain[1][p + 1]].tolist())
+    assert any(k[-2:-1] == ("block",) for k in postings.TERM_CACHE.items)
 
 
 def test_some_queries_match_many_sections(store):
