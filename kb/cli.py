@@ -56,6 +56,11 @@ def main() -> None:
 
 
 # -- ingest -----------------------------------------------------------------------------------
+batch_option = click.option(
+    "--batch", type=click.IntRange(1, 100_000), default=None,
+    help="Documents per commit (default 200); an interrupted run keeps every committed batch.")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
@@ -65,17 +70,18 @@ def main() -> None:
               help="Seconds to wait for another ingest to finish before giving up.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes that build documents while the index is written (default: one per core).")
+@batch_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths, index_dir, ocr, force, wait, workers, as_json):
+def ingest(paths, index_dir, ocr, force, wait, workers, batch, as_json):
     """Add files and folders (.txt .md .pdf .docx .html) to the index."""
     kb = open_kb(index_dir, must_exist=False)
-    report = run_ingest(kb, paths, ocr=ocr, force=force, wait=wait, workers=workers)
+    report = run_ingest(kb, paths, ocr=ocr, force=force, wait=wait, workers=workers, batch=batch)
     print_report(report, as_json)
     if not report.ok:
         sys.exit(1)
 
 
-def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None):
+def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, batch=None):
     from index.store import StoreLocked
 
     on_tty = sys.stderr.isatty()
@@ -93,7 +99,7 @@ def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None):
                    f"{holder.get('since')}); waiting up to {wait:.0f} s for it to finish…", err=True)
     try:
         report = kb.ingest(paths, ocr=ocr, force=force, progress=progress, lock_timeout=wait,
-                           workers=workers)
+                           workers=workers, **({"batch": batch} if batch else {}))
     except StoreLocked as exc:
         raise click.ClickException(str(exc)) from None
     if on_tty:
@@ -132,13 +138,14 @@ def print_report(report, as_json: bool) -> None:
 
 @main.command()
 @index_option
+@batch_option
 @click.option("--json", "as_json", is_flag=True)
-def reindex(index_dir, as_json):
+def reindex(index_dir, batch, as_json):
     """Rebuild the index from its source files (the index is derived data)."""
     kb = open_kb(index_dir)
     sources = kb.sources()
     missing = [s for s in sources if not Path(s).is_file()]
-    report = run_ingest(kb, [Path(s) for s in sources if Path(s).is_file()], force=True)
+    report = run_ingest(kb, [Path(s) for s in sources if Path(s).is_file()], force=True, batch=batch)
     if missing:
         kb.store.write([], remove=[_doc_id_of(kb, s) for s in missing])
         for s in missing:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.store import COMMIT_BATCH
 from ingest.discover import discover
 from ingest.errors import IngestError
 from ingest.model import Document
@@ -80,7 +81,7 @@ def ingest_paths(
     paths: Iterable[Path],
     *,
     ocr: bool = False,
-    batch: int = 50,
+    batch: int = COMMIT_BATCH,
     lock_timeout: float = 30.0,
     progress: Progress | None = None,
     force: bool = False,

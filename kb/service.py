@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from index.querytree import Filters
-from index.store import Store
+from index.store import COMMIT_BATCH, Store
 from ingest.model import Document
 
 SEARCH_LIMIT_MAX = 100
@@ -50,7 +50,7 @@ class KnowledgeBase:
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
-               batch: int = 50, lock_timeout: float = 30.0, workers: int | None = None):
+               batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None):
         """Ingest files and folders; returns a :class:`kb.ingestion.IngestReport`."""
         from kb.ingestion import ingest_paths  # the ingest pipeline is not needed to search
 

@@ -97,7 +97,7 @@ def test_sigkill_during_ingest_never_leaves_half_a_document(corpus, tmp_path):
         # Odd rounds re-read everything (--force): a whole batch of replacements, each a delete and
         # an add that must land in one commit. Even rounds resume the batch where the last one died.
         force = ["--force"] if round_no % 2 else []
-        proc = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)] + force,
+        proc = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir), "--batch", "50"] + force,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Kill only once the process holds the writer, at a random point of its batch
         # (a full batch of 160 takes several seconds, with a commit every 50 documents).
@@ -170,7 +170,8 @@ def test_a_rebuild_killed_after_its_first_commit_is_completed_by_the_next_run(tm
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["analyzer_version"] = "an older analyzer"  # as after an upgrade: the next write rebuilds
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    killed = subprocess.run([sys.executable, "-c", KILL_AT_DRIVER, "reindex", "--index", str(index_dir)],
+    killed = subprocess.run([sys.executable, "-c", KILL_AT_DRIVER, "reindex", "--index", str(index_dir),
+                             "--batch", "50"],
                             env=dict(os.environ, KB_TEST_KILL_AT="70"), capture_output=True, timeout=300)
     assert killed.returncode == -signal.SIGKILL
     partial = check_whole_documents(index_dir)
@@ -226,7 +227,8 @@ def test_sigkill_at_the_commit_point_leaves_whole_documents(corpus, tmp_path, wh
         assert kb_run("ingest", corpus, "--index", index_dir).returncode == 0
         start = toc_generation(index_dir)
     killed = subprocess.run(
-        [sys.executable, "-c", KILL_AT_COMMIT_DRIVER, "ingest", str(corpus), "--index", str(index_dir)]
+        [sys.executable, "-c", KILL_AT_COMMIT_DRIVER, "ingest", str(corpus), "--index", str(index_dir),
+         "--batch", "50"]
         + (["--force"] if force else []),
         env=dict(os.environ, KB_TEST_KILL_GEN=str(start + 2), KB_TEST_KILL_WHEN=when),
         capture_output=True, timeout=300)
