@@ -33,6 +33,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from index.codec import PACKED
 from index.lru import LRUCache
 
 MAGIC = b"W3Bl"
@@ -215,26 +216,38 @@ def _python_positions(values) -> tuple[np.ndarray, np.ndarray]:
 
 
 def values_positions(values) -> tuple[np.ndarray, np.ndarray]:
-    """Word positions of a block's values: (count per posting, all positions concatenated).
+    """Word positions of a block's values: (count per posting, all positions concatenated)."""
+    sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return joined_positions(sizes, b"".join(values))
+
+
+def _split(joined: bytes, sizes: np.ndarray) -> list[bytes]:
+    ends = np.cumsum(sizes).tolist()
+    return [joined[a:b] for a, b in zip([0] + ends[:-1], ends, strict=True)]
+
+
+def joined_positions(sizes: np.ndarray, joined: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Word positions of values laid end to end (``sizes`` bytes each), as ``values_positions``.
 
     A value is a 4-byte count and a pickled list of position deltas. When every delta is below
     256 (one ``K`` opcode each) the lists are read at a fixed stride, for all postings at once;
     otherwise each value is unpickled."""
-    n = len(values)
-    buf = np.frombuffer(b"".join(values), dtype=np.uint8)
-    sizes = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    n = len(sizes)
+    if not n:
+        return EMPTY_IDS, EMPTY_IDS
+    buf = np.frombuffer(joined, dtype=np.uint8)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(sizes[:-1], out=starts[1:])
     if sizes.min() < 11:
-        return _python_positions(values)
+        return _python_positions(_split(joined, sizes))
     counts = ((buf[starts].astype(np.int64) << 24) | (buf[starts + 1].astype(np.int64) << 16)
               | (buf[starts + 2].astype(np.int64) << 8) | buf[starts + 3])
     many = counts > 1
     if (counts < 1).any() or not (sizes == 11 + many + 2 * counts).all():
-        return _python_positions(values)
+        return _python_positions(_split(joined, sizes))
     head = np.frombuffer(_VALUE_HEAD, dtype=np.uint8)
     if not (buf[starts[:, None] + 4 + np.arange(5)] == head).all():
-        return _python_positions(values)
+        return _python_positions(_split(joined, sizes))
     total = int(counts.sum())
     row = np.repeat(np.arange(n), counts)
     first = np.zeros(n, dtype=np.int64)
@@ -242,10 +255,17 @@ def values_positions(values) -> tuple[np.ndarray, np.ndarray]:
     rank = np.arange(total) - first[row]
     at = starts[row] + 9 + many[row] + 2 * rank
     if not (buf[at] == _OP_K).all():
-        return _python_positions(values)
+        return _python_positions(_split(joined, sizes))
     deltas = buf[at + 1].astype(np.int64)
     running = np.cumsum(deltas)
     return counts, running - np.repeat(running[first] - deltas[first], counts)
+
+
+def _sized(values) -> tuple[np.ndarray, bytes]:
+    """A block's values as (size of each, all end to end): packed (``index.codec``) or W3's tuple."""
+    if isinstance(values, tuple) and len(values) == 3 and values[0] == PACKED:
+        return np.frombuffer(values[1], dtype="<u4").astype(np.int64), values[2]
+    return np.fromiter(map(len, values), dtype=np.int64, count=len(values)), b"".join(values)
 
 
 def segment_positions(segment_reader, fieldname: str, btext: bytes,
@@ -262,7 +282,8 @@ def segment_positions(segment_reader, fieldname: str, btext: bytes,
         ids, _weights, values = info.inlined_postings()
         decoded = [(np.asarray(ids, dtype=np.int64), *values_positions(values))]
     else:
-        decoded = []
+        decoded: list = []
+        fresh: list[tuple[int, tuple | None, np.ndarray, list]] = []   # (slot, key, ids, values)
         low = 0
         for number, (_count, max_id, compressed, data) in enumerate(_blocks(raw)):
             if wanted is not None:
@@ -276,10 +297,21 @@ def segment_positions(segment_reader, fieldname: str, btext: bytes,
             block = TERM_CACHE.get(key) if key is not None else None
             if block is None:
                 deltas, _weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
-                block = (np.cumsum(deltas, dtype=np.int64), *values_positions(values))
+                fresh.append((len(decoded), key, np.cumsum(deltas, dtype=np.int64), *_sized(values)))
+            decoded.append(block)
+        if fresh:  # the positions of every newly read block in one vectorised pass
+            counts, flat = joined_positions(np.concatenate([f[3] for f in fresh]),
+                                            b"".join(f[4] for f in fresh))
+            ends = np.cumsum([len(f[3]) for f in fresh])
+            at = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=at[1:])
+            start = 0
+            for (slot, key, ids, _sizes, _joined), end in zip(fresh, ends, strict=True):
+                block = (ids, counts[start:end], flat[at[start]:at[end]])
+                decoded[slot] = block
                 if key is not None:
                     TERM_CACHE.put(key, block)
-            decoded.append(block)
+                start = end
         if not decoded:
             return EMPTY_IDS, np.zeros(1, dtype=np.int64), EMPTY_IDS
     ids = np.concatenate([d[0] for d in decoded]) if len(decoded) > 1 else decoded[0][0]
