@@ -154,8 +154,13 @@ def everything_but(query: wq.Query) -> wq.Query:
     return wq.AndNot(wq.Every(), query)
 
 
-def compile_tree(tree: Node | None, reader) -> Compiled:
-    """Compile ``tree`` against ``reader`` (prefixes expand against its vocabulary)."""
+def compile_tree(tree: Node | None, reader, *, lacking_a_word: bool = False) -> Compiled:
+    """Compile ``tree`` against ``reader`` (prefixes expand against its vocabulary).
+
+    ``lacking_a_word``: the caller keeps only sections that lack at least one of the words (the
+    some-words tier after the all-words hits), where a phrase or proximity boost over all the
+    words can never match; only the neighbouring pairs' boosts are built (same scores, less work).
+    """
     compiler = _Compiler(reader)
     if tree is None:
         return compiler.finish(None)
@@ -168,11 +173,13 @@ def compile_tree(tree: Node | None, reader) -> Compiled:
     if len(words) >= 2:
         terms = analyse(" ".join(words))
         compiler.out.conjunctive = isinstance(tree, And)
-        if len(terms) >= 2:
+        boost = []
+        if len(terms) >= 2 and not lacking_a_word:
             boost = [_phrase_query(terms, slop=1, boost=PHRASE_BOOST),
                      _phrase_query(terms, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)]
-            if len(terms) >= 3:
-                boost += [_phrase_query(pair, slop=1, boost=PAIR_BOOST) for pair in zip(terms, terms[1:], strict=False)]
+        if len(terms) >= 3:
+            boost += [_phrase_query(pair, slop=1, boost=PAIR_BOOST) for pair in zip(terms, terms[1:], strict=False)]
+        if boost:
             main = wq.AndMaybe(main, wq.Or(boost))
     return compiler.finish(main)
 

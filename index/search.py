@@ -118,10 +118,10 @@ def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray):
     if looser_tree is tree:
         return None
     reader = searcher.reader()
-    looser = compile_tree(looser_tree, reader)
+    looser = compile_tree(looser_tree, reader, lacking_a_word=True)
     if looser.query is None:
         return None
-    docnums, scores, partial = collect(searcher, looser.query)
+    docnums, scores, partial = collect(searcher, looser.query, scope=_scope(searcher, arrays, filters))
     docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
     keep = ~np.isin(docnums, exclude)
     docnums, scores = docnums[keep], scores[keep]

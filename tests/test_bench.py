@@ -221,3 +221,14 @@ def test_the_report_shows_every_engine(tiny_run, tmp_path):
         assert "No plot" in text and not (tmp_path / "benchmarks.png").exists()
     else:
         assert (tmp_path / "benchmarks.png").stat().st_size > 1000
+
+
+def test_a_run_at_the_target_size_reports_its_own_wall_time(tiny_run):
+    from kb.bench.report import TARGET_DOCS, targets
+
+    big = {**tiny_run, "docs": TARGET_DOCS, "meta": {**tiny_run["meta"], "wall_s": 25 * 60}}
+    duration = targets(big)[-1]
+    assert "took 25.0 min" in duration[1] and duration[2] is True
+    slow = {**big, "meta": {**big["meta"], "wall_s": 31 * 60}}
+    assert targets(slow)[-1][2] is False
+    assert "projects" in targets(tiny_run)[-1][1]

@@ -182,6 +182,29 @@ def test_a_scope_keeps_every_match_and_score_inside_it(store, text):
     assert len(in_ids) == inside.sum()                    # and what it leaves out is dropped
 
 
+@pytest.mark.parametrize("text", ["förskolan barnen kommunen", "skyddat boende", "trygghet ungdomar boende",
+                                  "hemtjänst insatser budgeten beslut"])
+def test_the_some_words_tier_scores_as_with_every_boost(store, text):
+    """Sections lacking a word can gain only the neighbouring pairs' boosts: compiling without
+    the whole-phrase and proximity boosts changes no score there."""
+    from index.compile import loosen
+
+    searcher = store.searcher()
+    tree = loosen(parse(text).tree)
+    far = time.monotonic() + 600
+    every = compile_tree(tree, searcher.reader()).query.normalize()
+    pairs = compile_tree(tree, searcher.reader(), lacking_a_word=True).query.normalize()
+    assert every != pairs
+    all_words = compile_tree(parse(text).tree, searcher.reader()).query.normalize()
+    holding_all = postings.evaluate(searcher, all_words, far)[0]
+    ids, scores, _ = postings.evaluate(searcher, every, far)
+    lean_ids, lean_scores, _ = postings.evaluate(searcher, pairs, far)
+    np.testing.assert_array_equal(ids, lean_ids)
+    lacking = ~np.isin(ids, holding_all)
+    assert lacking.sum() > 20
+    np.testing.assert_allclose(lean_scores[lacking], scores[lacking], rtol=1e-12)
+
+
 def test_cached_position_blocks_read_back_the_same(store):
     searcher = store.searcher()
     postings.TERM_CACHE.clear()

@@ -257,3 +257,21 @@ def test_hits_show_the_ocr_reading_from_the_payload(tmp_path):
     hit = store.search("föreningar")["hits"][0]
     assert hit["text"] == ("Nämnden har beslutat om stöd till föreningar.\n\n[OCR]\n"
                            "Nimnden har beslutat om stid till foreningar.")
+
+
+def test_many_commits_keep_the_segment_count_bounded_and_lose_nothing(tmp_path, monkeypatch):
+    import index.store as store_module
+
+    monkeypatch.setattr(store_module, "MAX_SEGMENTS", 4)
+    monkeypatch.setattr(store_module, "MERGE_FACTOR", 3)
+    store = Store(tmp_path / "ix")
+    docs = [make_doc(f"d{i}", [f"Nämnden beslutar om åtgärd {i}.", "Uppföljning sker årligen."])
+            for i in range(30)]
+    counts = []
+    for start in range(0, 30, 3):                         # ten commits of three documents
+        store.write(docs[start:start + 3], batch=3)
+        counts.append(len(store.searcher().reader().leaf_readers()))
+    store.write([make_doc("d7", ["Nämnden har ändrat åtgärden."])], batch=1)   # a replacement
+    assert max(counts) <= 4 and counts[-1] >= 2
+    assert sorted(d.id for d in store.documents()) == sorted(d.id for d in docs)
+    assert store.search("ändrat")["total"] == 1 and store.search("beslutar")["total"] == 29

@@ -42,7 +42,14 @@ def targets(result: dict) -> list[tuple[str, str, bool | None]]:
     ingest = result["ingest_rate_ratio_vs_fts5"]
     growth = result["growth"]
     p95 = growth["engines"]["ours"]["query_ms_p95"]
-    projected = TARGET_DOCS / max(result["ingest_docs_per_s"], 1e-9) / 60
+    wall_min = result.get("meta", {}).get("wall_s", 0) / 60
+    if result["docs"] >= TARGET_DOCS and wall_min:
+        duration = (f"this run took {wall_min:.1f} min for {result['docs']:,} documents, all included",
+                    wall_min < TARGET_MINUTES)
+    else:
+        projected = TARGET_DOCS / max(result["ingest_docs_per_s"], 1e-9) / 60
+        duration = (f"our ingest alone projects to {projected:.0f} min at this rate (×1.1 for the N/10 run)",
+                    projected * 1.1 < TARGET_MINUTES)
     return [
         (f"query p95 with facets ≤ {TARGET_P95_RATIO:g}× FTS5", f"{ratio}× FTS5",
          ratio is not None and ratio <= TARGET_P95_RATIO),
@@ -50,9 +57,7 @@ def targets(result: dict) -> list[tuple[str, str, bool | None]]:
          ingest >= TARGET_INGEST_RATIO),
         ("query latency grows sub-linearly",
          f"p95 ×{p95['factor']} for docs ×{growth['docs_factor']}", growth["query_p95_sublinear"]),
-        (f"`kb bench --docs {TARGET_DOCS}` under {TARGET_MINUTES} min",
-         f"our ingest alone projects to {projected:.0f} min at this rate (×1.1 for the N/10 run)",
-         projected * 1.1 < TARGET_MINUTES),
+        (f"`kb bench --docs {TARGET_DOCS}` under {TARGET_MINUTES} min", *duration),
     ]
 
 
