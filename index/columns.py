@@ -96,6 +96,7 @@ class ColumnArrays:
     recommendation: np.ndarray         # int32, 0 = none
     labels: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
     _reader: object = None
+    year_span: tuple[int, int] = (0, 0)    # lowest and highest known year (0, 0: none)
 
     @classmethod
     def load(cls, searcher, key: tuple) -> ColumnArrays:
@@ -119,9 +120,12 @@ class ColumnArrays:
         rec_values, rec_labels = coded("recommendation")
         rec_table = np.array([_int_or_zero(r) for r in rec_labels], dtype=np.int32)
         labels = {name: coded(name) for name in LABEL_COLUMNS}
+        year = year_table[year_values]
+        known = year[year > 0]
+        span = (int(known.min()), int(known.max())) if len(known) else (0, 0)
         return cls(key=key, size=size, live_sections=live & record, doc_code=doc_code,
-                   year=year_table[year_values], date=date_table[date_values],
-                   recommendation=rec_table[rec_values], labels=labels, _reader=reader)
+                   year=year, date=date_table[date_values],
+                   recommendation=rec_table[rec_values], labels=labels, _reader=reader, year_span=span)
 
     def sources(self) -> dict[str, tuple[str, str]]:
         """Source path -> (doc id, sha256), from the document records' columns."""

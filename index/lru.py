@@ -43,6 +43,14 @@ class LRUCache:
                 _, old = self.items.popitem(last=False)
                 self.used -= self.cost(old)
 
+    def replace(self, key: Hashable, value: Any) -> None:
+        """Put ``value`` under ``key``, dropping what was there."""
+        with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.used -= self.cost(old)
+        self.put(key, value)
+
     def clear(self) -> None:
         with self.lock:
             self.items.clear()

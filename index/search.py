@@ -34,6 +34,7 @@ MATCH_TIME_LIMIT = 5.0      # seconds of matching before a query answers with wh
 FILL_BELOW = 10            # fewer all-words hits than this: follow with some-words hits
 SUGGEST_BELOW = 3           # suggest a spelling when a query finds fewer hits than this
 CACHE_SIZE = 128
+RANKED_AHEAD = 200          # hits ordered up front; a page beyond them orders the rest
 
 LOOSENED = "Inga avsnitt innehöll alla orden; visar avsnitt med något av orden."
 FILLED = "{n} avsnitt innehöll alla orden; därefter visas avsnitt med några av orden."
@@ -90,6 +91,32 @@ def collapse_order(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray
         return ranked[np.lexsort((np.arange(len(ranked)), extra > 0))]
     damped = scores[ranked] * np.power(decay, extra.astype(np.float64))
     return ranked[np.lexsort((np.arange(len(ranked)), -damped))]
+
+
+def collapse_prefix(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray, want: int,
+                    per_doc: int = PER_DOC) -> np.ndarray | None:
+    """The first ``want`` positions of ``collapse_order`` (decay 0) from the best-scored hits
+    only, or None when they do not settle it (then order everything).
+
+    The hits scoring at least the ``4 * want``-th best score are a prefix of the ranking, and a
+    hit's rank within its document is the same among them as among all hits; so their hits
+    within ``per_doc`` of their document's best, best first, are the ranking's first positions."""
+    n = len(docnums)
+    take = 4 * want
+    if want <= 0 or n <= take:
+        return None
+    threshold = np.partition(scores, n - take)[n - take]
+    top = np.flatnonzero(scores >= threshold)
+    ranked = top[np.lexsort((docnums[top], -scores[top]))]
+    codes = doc_code[docnums[ranked]]
+    by_doc = np.lexsort((np.arange(len(ranked)), codes))
+    sorted_codes = codes[by_doc]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1]
+    run_start = np.repeat(starts, np.diff(np.r_[starts, len(ranked)]))
+    occurrence = np.empty(len(ranked), dtype=np.int64)
+    occurrence[by_doc] = np.arange(len(ranked)) - run_start
+    leading = ranked[occurrence < per_doc]
+    return leading[:want] if len(leading) >= want else None
 
 
 # Ordered match sets and facets per (commit, query, filters, sort), least recently used out.
@@ -182,15 +209,30 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
         dates = arrays.date[docnums]
         order = np.lexsort((docnums, -scores, -dates, tiers))
     else:
-        years = arrays.year[docnums].astype(np.float64)
-        known = arrays.year[arrays.year > 0]
-        if len(known) and known.max() > known.min():
-            lo, hi = float(known.min()), float(known.max())
+        lo, hi = arrays.year_span
+        if hi > lo:
+            years = arrays.year[docnums].astype(np.float64)
             recency = np.where(years > 0, (years - lo) / (hi - lo), 0.0)
             scores = scores * (1.0 + RECENCY_WEIGHT * recency)
+        match = {"total": len(docnums), "facets": facets, "timed_out": timed_out,
+                 "notices": notices, "compiled": compiled}
+        head = None if tiers.any() or OVERFLOW_DECAY > 0 else collapse_prefix(
+            docnums, scores, arrays.doc_code, RANKED_AHEAD)
+        if head is not None:  # the rest is ordered when a page beyond the head is asked for
+            return {**match, "docnums": docnums[head], "scores": scores[head],
+                    "unordered": (docnums, scores, tiers)}
         order = _tiered_order(docnums, scores, tiers, arrays.doc_code)
-    return {"docnums": docnums[order], "scores": scores[order], "facets": facets,
+        return {**match, "docnums": docnums[order], "scores": scores[order]}
+    return {"total": len(docnums), "docnums": docnums[order], "scores": scores[order], "facets": facets,
             "timed_out": timed_out, "notices": notices, "compiled": compiled}
+
+
+def _ordered_in_full(match: dict, arrays) -> dict:
+    """``match`` with every hit ordered (for a page beyond the eagerly ordered head)."""
+    docnums, scores, tiers = match["unordered"]
+    order = _tiered_order(docnums, scores, tiers, arrays.doc_code)
+    full = {k: v for k, v in match.items() if k != "unordered"}
+    return {**full, "docnums": docnums[order], "scores": scores[order]}
 
 
 def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
@@ -208,11 +250,14 @@ def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = Non
         _CACHE.put(key, match)
     page = max(1, page)
     start = (page - 1) * limit
+    if "unordered" in match and start + max(limit, 0) > len(match["docnums"]):
+        match = _ordered_in_full(match, arrays)
+        _CACHE.replace(key, match)
     window = match["docnums"][start:start + limit] if limit > 0 else match["docnums"][:0]
     hit_scores = match["scores"][start:start + limit] if limit > 0 else match["scores"][:0]
     compiled: Compiled = match["compiled"]
     hits = [_hit(searcher, int(d), float(s), compiled) for d, s in zip(window, hit_scores, strict=True)]
-    total = int(len(match["docnums"]))
+    total = int(match["total"])
     suggestion = None
     if total < SUGGEST_BELOW and compiled.words:
         suggestion = suggest(searcher.reader(), text, compiled.words)

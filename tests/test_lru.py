@@ -18,3 +18,14 @@ def test_a_cost_bound_keeps_the_sum_within_capacity_and_refuses_huge_values():
     for n in range(10):
         cache.put(n, "x" * 20)
     assert cache.used <= 100
+
+
+def test_replace_swaps_the_value_and_its_cost():
+    from index.lru import LRUCache
+
+    cache = LRUCache(100, cost=len)
+    cache.put("a", "xxxx")
+    cache.put("a", "ignored: the key is there")
+    assert cache.get("a") == "xxxx"
+    cache.replace("a", "yyyyyyyy")
+    assert cache.get("a") == "yyyyyyyy" and cache.used == 8

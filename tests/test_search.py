@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.querytree import And, Filters, Not, Or, ParsedQuery, Phrase, Prefix, Word
 from index.search import collapse_order
@@ -275,3 +278,50 @@ def test_soft_collapsing_lets_a_strong_extra_hit_beat_a_weak_one():
     order = collapse_order(docnums, scores, doc_code, per_doc=2, decay=0.5)
     assert list(docnums[order]) == [0, 1, 4, 2, 3]   # 7 x 0.5 = 3.5: after 5, before 1
     assert list(docnums[collapse_order(docnums, scores, doc_code, per_doc=2, decay=0)]) == [0, 1, 4, 3, 2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6)), min_size=40, max_size=400),
+       st.integers(1, 12))
+def test_the_eager_head_is_the_start_of_the_full_ranking(hits, want):
+    """Scores drawn from few values (many ties) and few documents (much collapsing)."""
+    from index.search import collapse_prefix
+
+    docnums = np.arange(len(hits), dtype=np.int64)
+    doc_code = np.array([d for d, _ in hits] + [0], dtype=np.int32)[:len(hits)]
+    scores = np.array([float(s) for _, s in hits])
+    head = collapse_prefix(docnums, scores, doc_code, want)
+    full = collapse_order(docnums, scores, doc_code)
+    if head is not None:
+        assert head.tolist() == full[:want].tolist()
+
+
+def test_the_eager_head_is_decided_for_a_large_match_set():
+    from index.search import collapse_prefix
+
+    rng = np.random.default_rng(7)
+    docnums = np.sort(rng.choice(50_000, size=5_000, replace=False))
+    doc_code = rng.integers(0, 300, size=50_000).astype(np.int32)
+    scores = np.round(rng.gamma(2.0, 1.0, size=5_000), 2)   # rounded: ties
+    head = collapse_prefix(docnums, scores, doc_code, 200)
+    assert head is not None
+    assert head.tolist() == collapse_order(docnums, scores, doc_code)[:200].tolist()
+
+
+def test_pages_beyond_the_eager_head_follow_the_full_order(tmp_path, monkeypatch):
+    import index.search as search_module
+
+    store = Store(tmp_path / "ix")
+    docs = [make_doc(f"d{i}", [(f"Rubrik {k}", f"Nämnden beslutar om stöd nummer {i} och stöd igen." if k % 2
+                                else f"Uppföljning av stöd {k} i dokument {i}.", None) for k in range(6)],
+                     year=2015 + i % 8)
+            for i in range(60)]
+    store.write(docs)
+    monkeypatch.setattr(search_module, "RANKED_AHEAD", 5)
+    search_module._CACHE.clear()
+    paged = [h["id"] for p in range(1, 9) for h in store.search("stöd", page=p, limit=10)["hits"]]
+    monkeypatch.setattr(search_module, "RANKED_AHEAD", 0)       # everything ordered up front
+    search_module._CACHE.clear()
+    whole = [h["id"] for p in range(1, 9) for h in store.search("stöd", page=p, limit=10)["hits"]]
+    assert paged == whole and len(set(whole)) == 80
+    assert store.search("stöd")["total"] == 360
