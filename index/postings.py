@@ -559,6 +559,15 @@ def _intersect(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, 
     return ids, scores
 
 
+def _in_sorted(values: np.ndarray, sorted_array: np.ndarray) -> np.ndarray:
+    """Mask of ``values`` found in ``sorted_array`` (ascending): a binary search each, no sort."""
+    if not len(sorted_array):
+        return np.zeros(len(values), dtype=bool)
+    where = np.searchsorted(sorted_array, values)
+    where[where == len(sorted_array)] = 0
+    return sorted_array[where] == values
+
+
 def _without(ids: np.ndarray, scores: np.ndarray, excluded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(excluded) or not len(ids):
         return ids, scores
@@ -704,7 +713,7 @@ class _Evaluator:
             return EMPTY_IDS, EMPTY_SCORES
         ids, scores = _intersect([term_scores(state, q.fieldname, b) for b in btexts])
         if self.within is not None:                     # only these can gain the phrase's score
-            inside = np.isin(ids, self.within, assume_unique=True)
+            inside = _in_sorted(ids, self.within)
             ids, scores = ids[inside], scores[inside]
         if not len(ids):
             return ids, scores
@@ -712,11 +721,11 @@ class _Evaluator:
             keys = [_position_keys(term_positions(state, q.fieldname, b, ids), ids) for b in btexts]
         except _DECODE_ERRORS:
             return self.fallback(q)
-        ends = keys[0]
-        steps = np.arange(1, q.slop + 1, dtype=np.int64)
+        ends = keys[0]                                  # sorted: (candidate << 32) + position
         for following in keys[1:]:
-            reach = np.unique((ends[:, None] + steps).ravel())
-            ends = reach[np.isin(reach, following, assume_unique=False)]
+            reached = [ends + step for step in range(1, q.slop + 1)]
+            reached = [r[_in_sorted(r, following)] for r in reached]
+            ends = reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
             if not len(ends):
                 return EMPTY_IDS, EMPTY_SCORES
         keep = np.unique(ends >> 32)
