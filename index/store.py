@@ -36,6 +36,7 @@ HOLDER_FILE = "kb-writer.json"
 WRITER_LIMIT_MB = 96
 MAX_SEGMENTS = 12
 MERGE_FACTOR = 8           # segments merged at once (see bounded_merge)
+TIDY_FRACTION = 4          # after a bulk write, segments under 1/4 of the largest are merged
 # Documents per commit. Bigger batches write fewer, larger segments (less merging): 200 ingests
 # 2,000 documents ~40 % faster than 50 did; a killed ingest loses at most one batch of work.
 COMMIT_BATCH = 200
@@ -76,6 +77,28 @@ def bounded_merge(writer, segments):
         writer.add_reader(reader)
         reader.close()
     return ordered[len(merged):]
+
+
+def leftover_segments(segments) -> list:
+    """The segments far smaller than the largest (under 1/``TIDY_FRACTION``), when two or more."""
+    if len(segments) <= 2:
+        return []
+    largest = max(s.doc_count() for s in segments)
+    small = [s for s in segments if s.doc_count() * TIDY_FRACTION < largest]
+    return small if len(small) >= 2 else []
+
+
+def tidy_merge(writer, segments):
+    """After a bulk write: the small segments the last batches left merged into one, so searches
+    read fewer segments (only a small share of the records is rewritten)."""
+    from whoosh.reading import SegmentReader
+
+    small = leftover_segments(segments)
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if not any(s is t for t in small)]
 
 
 class Store:
@@ -139,6 +162,10 @@ class Store:
         (self.path / HOLDER_FILE).write_text(json.dumps(holder), encoding="utf-8")
         return lock
 
+    def _writer(self):
+        """A Whoosh writer (the caller holds the write lock) with our codec and memory bound."""
+        return self._ix.writer(_lk=False, limitmb=WRITER_LIMIT_MB, codec=PackedCodec(blocklimit=POSTING_BLOCK))
+
     def _holder(self) -> dict | None:
         try:
             return json.loads((self.path / HOLDER_FILE).read_text(encoding="utf-8"))
@@ -162,12 +189,13 @@ class Store:
                 self._open_error = None
             pending: dict[str, Document] = {}
             removals = list(remove)
+            commits: list[int] = []
 
             def commit() -> None:
                 nonlocal clear, removals
                 if not pending and not removals and not clear:
                     return
-                writer = self._ix.writer(_lk=False, limitmb=WRITER_LIMIT_MB, codec=PackedCodec(blocklimit=POSTING_BLOCK))
+                writer = self._writer()
                 try:
                     writer.schema = self.schema
                     for doc_id in removals:
@@ -187,6 +215,7 @@ class Store:
                 committed = list(pending)
                 pending.clear()
                 removals = []
+                commits.append(len(committed))
                 if on_commit:
                     on_commit(committed)
 
@@ -197,6 +226,8 @@ class Store:
                 if len(pending) >= batch:
                     commit()
             commit()
+            if len(commits) >= 2 and leftover_segments(self._ix._segments()):
+                self._writer().commit(mergetype=tidy_merge)
         finally:
             try:
                 (self.path / HOLDER_FILE).unlink(missing_ok=True)

@@ -44,6 +44,8 @@ QUERIES = [
     "förskol*", "budget*", "(socialtjänsten OR hemtjänst) insatser", "vattenledning parkeringsnorm",
     "trygghet ungdomar boende", "rekommendation uppföljning", "saknasheltochhållet", "stöd -stöd",
     "barnen barnen", "(nämnden OR nämndens) (nämnden OR beslut)", "-ungdomar", "förskol* -barnen",
+    "brandskydd nämnden", "nämnden kulturskolan barnen", "idrottshall (nämnden OR beslut) -ungdomar",
+    'vattenledning "skyddat boende"', "parkeringsnorm förskol*",
 ]
 
 

@@ -275,3 +275,23 @@ def test_many_commits_keep_the_segment_count_bounded_and_lose_nothing(tmp_path, 
     assert max(counts) <= 4 and counts[-1] >= 2
     assert sorted(d.id for d in store.documents()) == sorted(d.id for d in docs)
     assert store.search("ändrat")["total"] == 1 and store.search("beslutar")["total"] == 29
+
+
+def test_a_bulk_write_merges_the_small_segments_its_last_batches_left(tmp_path):
+    store = Store(tmp_path / "ix")
+    docs = [make_doc(f"d{i}", [f"Nämnden följer upp åtgärd {i}.", "Rapport lämnas årligen."]) for i in range(36)]
+    store.write(docs[:30], batch=30)
+    store.write(docs[30:], batch=2)                       # three small commits
+    sizes = [r.doc_count() for r, _ in store.searcher().reader().leaf_readers()]
+    assert len(sizes) == 2 and max(sizes) > 3 * min(sizes)
+    assert sorted(d.id for d in store.documents()) == sorted(d.id for d in docs)
+    assert store.search("åtgärd")["total"] == 36
+
+
+def test_a_single_commit_is_left_as_it_is(tmp_path):
+    store = Store(tmp_path / "ix")
+    docs = [make_doc(f"d{i}", [f"Nämnden följer upp åtgärd {i}."]) for i in range(12)]
+    store.write(docs[:10], batch=10)
+    store.write(docs[10:11], batch=5)
+    store.write(docs[11:], batch=5)
+    assert len(store.searcher().reader().leaf_readers()) == 3
