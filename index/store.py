@@ -66,17 +66,22 @@ def bounded_merge(writer, segments):
     once rewrites a record 1.6 times on average over 20,000 documents in batches of 200, merging
     three at a time 3.2 times (simulated), for the same bound on segments that searches read.
     """
-    from whoosh.reading import SegmentReader
-
     if len(segments) < MAX_SEGMENTS:                # room for the segment this commit writes
         return segments
     ordered = sorted(segments, key=lambda s: s.doc_count())
     merged = ordered[:max(MERGE_FACTOR, len(segments) + 1 - MAX_SEGMENTS)]
-    for seg in merged:
+    _merge_into(writer, merged)
+    return ordered[len(merged):]
+
+
+def _merge_into(writer, segments) -> None:
+    """Add the live documents of ``segments`` to the segment ``writer`` is writing."""
+    from whoosh.reading import SegmentReader
+
+    for seg in segments:
         reader = SegmentReader(writer.storage, writer.schema, seg)
         writer.add_reader(reader)
         reader.close()
-    return ordered[len(merged):]
 
 
 def leftover_segments(segments) -> list:
@@ -91,13 +96,8 @@ def leftover_segments(segments) -> list:
 def tidy_merge(writer, segments):
     """After a bulk write: the small segments the last batches left merged into one, so searches
     read fewer segments (only a small share of the records is rewritten)."""
-    from whoosh.reading import SegmentReader
-
     small = leftover_segments(segments)
-    for seg in small:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
+    _merge_into(writer, small)
     return [s for s in segments if not any(s is t for t in small)]
 
 
@@ -189,10 +189,10 @@ class Store:
                 self._open_error = None
             pending: dict[str, Document] = {}
             removals = list(remove)
-            commits: list[int] = []
+            commits = 0
 
             def commit() -> None:
-                nonlocal clear, removals
+                nonlocal clear, removals, commits
                 if not pending and not removals and not clear:
                     return
                 writer = self._writer()
@@ -215,7 +215,7 @@ class Store:
                 committed = list(pending)
                 pending.clear()
                 removals = []
-                commits.append(len(committed))
+                commits += 1
                 if on_commit:
                     on_commit(committed)
 
@@ -226,7 +226,7 @@ class Store:
                 if len(pending) >= batch:
                     commit()
             commit()
-            if len(commits) >= 2 and leftover_segments(self._ix._segments()):
+            if commits >= 2 and leftover_segments(self._ix._segments()):
                 self._writer().commit(mergetype=tidy_merge)
         finally:
             try:
