@@ -79,18 +79,24 @@ def collapse_order(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray
     (still best first among themselves); with ``decay`` in (0, 1) the k-th extra hit counts
     ``decay**k`` of its score, so a strong extra hit still beats a weak hit elsewhere."""
     ranked = np.lexsort((docnums, -scores))          # score desc, docnum asc for ties
-    codes = doc_code[docnums[ranked]]
-    by_doc = np.lexsort((np.arange(len(ranked)), codes))
-    sorted_codes = codes[by_doc]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1] if len(ranked) else np.array([], int)
-    run_start = np.repeat(starts, np.diff(np.r_[starts, len(ranked)]))
-    occurrence = np.empty(len(ranked), dtype=np.int64)
-    occurrence[by_doc] = np.arange(len(ranked)) - run_start
+    occurrence = _occurrence(doc_code[docnums[ranked]])
     extra = np.maximum(0, occurrence - per_doc + 1)
     if decay <= 0:
         return ranked[np.lexsort((np.arange(len(ranked)), extra > 0))]
     damped = scores[ranked] * np.power(decay, extra.astype(np.float64))
     return ranked[np.lexsort((np.arange(len(ranked)), -damped))]
+
+
+def _occurrence(codes: np.ndarray) -> np.ndarray:
+    """For hits in ranked order with their documents' codes: how many hits of the same
+    document come before each (0 for a document's best hit)."""
+    by_doc = np.lexsort((np.arange(len(codes)), codes))
+    sorted_codes = codes[by_doc]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1] if len(codes) else np.array([], int)
+    run_start = np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    occurrence = np.empty(len(codes), dtype=np.int64)
+    occurrence[by_doc] = np.arange(len(codes)) - run_start
+    return occurrence
 
 
 def collapse_prefix(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarray, want: int,
@@ -108,14 +114,7 @@ def collapse_prefix(docnums: np.ndarray, scores: np.ndarray, doc_code: np.ndarra
     threshold = np.partition(scores, n - take)[n - take]
     top = np.flatnonzero(scores >= threshold)
     ranked = top[np.lexsort((docnums[top], -scores[top]))]
-    codes = doc_code[docnums[ranked]]
-    by_doc = np.lexsort((np.arange(len(ranked)), codes))
-    sorted_codes = codes[by_doc]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1]
-    run_start = np.repeat(starts, np.diff(np.r_[starts, len(ranked)]))
-    occurrence = np.empty(len(ranked), dtype=np.int64)
-    occurrence[by_doc] = np.arange(len(ranked)) - run_start
-    leading = ranked[occurrence < per_doc]
+    leading = ranked[_occurrence(doc_code[docnums[ranked]]) < per_doc]
     return leading[:want] if len(leading) >= want else None
 
 
@@ -138,7 +137,7 @@ def _scope(searcher, arrays, filters: Filters) -> np.ndarray | None:
     return filter_mask(arrays, everything, filters, searcher)
 
 
-def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray):
+def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray, scope: np.ndarray | None):
     """Sections matching some but not all of the words of ``tree`` (not in ``exclude``), with
     their scores and a tier: 1 for all words but one, 2 for all but two, and so on."""
     looser_tree = loosen(tree)
@@ -148,7 +147,7 @@ def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray):
     looser = compile_tree(looser_tree, reader, lacking_a_word=True)
     if looser.query is None:
         return None
-    docnums, scores, partial = collect(searcher, looser.query, scope=_scope(searcher, arrays, filters))
+    docnums, scores, partial = collect(searcher, looser.query, scope=scope)
     docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
     keep = ~np.isin(docnums, exclude)
     docnums, scores = docnums[keep], scores[keep]
@@ -184,6 +183,7 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
     notices = [parsed.notice] if parsed.notice else []
     compiled = compile_tree(parsed.tree, searcher.reader())
     partial = False
+    scope = _scope(searcher, arrays, filters)
     if parsed.tree is None:
         docnums = np.flatnonzero(arrays.live_sections)
         scores = np.zeros(len(docnums))
@@ -191,11 +191,11 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
         docnums, scores = np.array([], dtype=np.int64), np.array([])
         notices.append(STOPWORDS_ONLY)
     else:
-        docnums, scores, partial = collect(searcher, compiled.query, scope=_scope(searcher, arrays, filters))
+        docnums, scores, partial = collect(searcher, compiled.query, scope=scope)
     docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
     tiers = np.zeros(len(docnums), dtype=np.int64)
     if compiled.conjunctive and parsed.tree is not None and len(docnums) < FILL_BELOW:
-        more = _fewer_words(searcher, arrays, parsed.tree, filters, docnums)
+        more = _fewer_words(searcher, arrays, parsed.tree, filters, docnums, scope)
         if more is not None and len(more[0]):
             notices.append(FILLED.format(n=len(docnums)) if len(docnums) else LOOSENED)
             docnums = np.r_[docnums, more[0]]
@@ -205,26 +205,23 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
     if partial:
         notices.append(PARTIAL)
     facets, timed_out = facet_counts(arrays, docnums)
+    match = {"total": len(docnums), "facets": facets, "timed_out": timed_out,
+             "notices": notices, "compiled": compiled}
     if sort == "date" or parsed.tree is None:
-        dates = arrays.date[docnums]
-        order = np.lexsort((docnums, -scores, -dates, tiers))
-    else:
-        lo, hi = arrays.year_span
-        if hi > lo:
-            years = arrays.year[docnums].astype(np.float64)
-            recency = np.where(years > 0, (years - lo) / (hi - lo), 0.0)
-            scores = scores * (1.0 + RECENCY_WEIGHT * recency)
-        match = {"total": len(docnums), "facets": facets, "timed_out": timed_out,
-                 "notices": notices, "compiled": compiled}
-        head = None if tiers.any() or OVERFLOW_DECAY > 0 else collapse_prefix(
-            docnums, scores, arrays.doc_code, RANKED_AHEAD)
-        if head is not None:  # the rest is ordered when a page beyond the head is asked for
-            return {**match, "docnums": docnums[head], "scores": scores[head],
-                    "unordered": (docnums, scores, tiers)}
-        order = _tiered_order(docnums, scores, tiers, arrays.doc_code)
+        order = np.lexsort((docnums, -scores, -arrays.date[docnums], tiers))
         return {**match, "docnums": docnums[order], "scores": scores[order]}
-    return {"total": len(docnums), "docnums": docnums[order], "scores": scores[order], "facets": facets,
-            "timed_out": timed_out, "notices": notices, "compiled": compiled}
+    lo, hi = arrays.year_span
+    if hi > lo:
+        years = arrays.year[docnums].astype(np.float64)
+        recency = np.where(years > 0, (years - lo) / (hi - lo), 0.0)
+        scores = scores * (1.0 + RECENCY_WEIGHT * recency)
+    head = None if tiers.any() or OVERFLOW_DECAY > 0 else collapse_prefix(
+        docnums, scores, arrays.doc_code, RANKED_AHEAD)
+    if head is not None:  # the rest is ordered when a page beyond the head is asked for
+        return {**match, "docnums": docnums[head], "scores": scores[head],
+                "unordered": (docnums, scores, tiers)}
+    order = _tiered_order(docnums, scores, tiers, arrays.doc_code)
+    return {**match, "docnums": docnums[order], "scores": scores[order]}
 
 
 def _ordered_in_full(match: dict, arrays) -> dict:
