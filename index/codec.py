@@ -28,9 +28,14 @@ def pack_values(values: list[bytes]) -> tuple[str, bytes, bytes]:
     return PACKED, struct.pack(f"<{len(values)}I", *map(len, values)), b"".join(values)
 
 
+def is_packed(values) -> bool:
+    """True for a block's values as ``pack_values`` wrote them, False for W3's tuple of values."""
+    return isinstance(values, tuple) and len(values) == 3 and values[0] == PACKED
+
+
 def unpack_values(packed) -> tuple[bytes, ...] | None:
     """The values of a packed triple, or None when ``packed`` is not one (a W3 tuple of values)."""
-    if not (isinstance(packed, tuple) and len(packed) == 3 and packed[0] == PACKED):
+    if not is_packed(packed):
         return None
     _, lengths, joined = packed
     out = []

@@ -33,7 +33,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from index.codec import PACKED
+from index.codec import is_packed
 from index.lru import LRUCache
 
 MAGIC = b"W3Bl"
@@ -263,7 +263,7 @@ def joined_positions(sizes: np.ndarray, joined: bytes) -> tuple[np.ndarray, np.n
 
 def _sized(values) -> tuple[np.ndarray, bytes]:
     """A block's values as (size of each, all end to end): packed (``index.codec``) or W3's tuple."""
-    if isinstance(values, tuple) and len(values) == 3 and values[0] == PACKED:
+    if is_packed(values):
         return np.frombuffer(values[1], dtype="<u4").astype(np.int64), values[2]
     return np.fromiter(map(len, values), dtype=np.int64, count=len(values)), b"".join(values)
 
@@ -283,7 +283,7 @@ def segment_positions(segment_reader, fieldname: str, btext: bytes,
         decoded = [(np.asarray(ids, dtype=np.int64), *values_positions(values))]
     else:
         decoded: list = []
-        fresh: list[tuple[int, tuple | None, np.ndarray, list]] = []   # (slot, key, ids, values)
+        fresh: list = []                     # (slot, cache key, ids, value sizes, values joined)
         low = 0
         for number, (_count, max_id, compressed, data) in enumerate(_blocks(raw)):
             if wanted is not None:
