@@ -262,8 +262,12 @@ def document_texts(set_dir: Path) -> dict[str, list[str]]:
 # --- checking -------------------------------------------------------------------------------
 
 def sentences(text: str) -> list[str]:
-    flat = re.sub(r"\s+", " ", text)
-    return [s for s in re.split(r"(?<=[.!?:;])\s+(?=[A-ZÅÄÖ0-9•–-])|\s*\|\s*", flat) if s.strip()]
+    """Rough sentences: paragraphs, table cells, then full stops before a non-lower-case character."""
+    out = []
+    for paragraph in re.split(r"\n\s*\n|\s*\|\s*", text):
+        flat = re.sub(r"\s+", " ", paragraph)
+        out.extend(s for s in re.split(r"(?<=[.!?:;])\s+(?=[^a-zåäö\s])", flat) if s.strip())
+    return out
 
 
 def _date(value: str) -> dt.date:
