@@ -460,8 +460,8 @@ def table(set_dir: Path) -> str:
             how = {"pdf": "born-digital PDF", "docx": "born-digital DOCX"}.get(spec.get("build"), "–")
             if spec.get("build") == "text":
                 how = f"{spec.get('encoding', 'utf-8')}{', CRLF' if spec.get('newline') == 'crlf' else ''}"
-        rows.append(f"| {name} | {meta['municipality']} | {meta['doc_type']} | {meta['committee']} | "
-                    f"{', '.join(meta.get('layout', []))} | {how} |")
+        layout = ", ".join(meta.get("layout", [])).replace("|", "\\|")
+        rows.append(f"| {name} | {meta['municipality']} | {meta['doc_type']} | {meta['committee']} | {layout} | {how} |")
     return "\n".join(rows)
 
 
