@@ -27,9 +27,9 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from index.querytree import And, Filters, Node, Not, Or, ParsedQuery, Phrase, Prefix, Word
+from ingest.tables import load_table
 
 MAX_INPUT = 1000  # characters read from a query
 MAX_TERMS = 64  # words, phrase words and prefixes
@@ -72,7 +72,6 @@ DOC_TYPE_ALIASES = {
 }
 
 #: The document types ingest assigns (the source of truth for typ: values).
-DOC_TYPES_TABLE = ("ingest", "tables/doctypes.toml")
 
 # ---------------------------------------------------------------------------------------
 # Notices (Swedish, shown to staff)
@@ -107,8 +106,7 @@ def _doc_types() -> dict[str, str]:
     """Folded name -> the document type name ingest uses (from ingest/tables/doctypes.toml)."""
     names = {}
     try:
-        package, name = DOC_TYPES_TABLE
-        data = tomllib.loads(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+        data = load_table("doctypes")
         names = {fold(t["name"]): t["name"] for t in data.get("types", [])}
     except (OSError, ModuleNotFoundError, tomllib.TOMLDecodeError, KeyError, TypeError):
         pass

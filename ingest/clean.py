@@ -38,17 +38,14 @@ a *folded* form (:func:`fold`). The rules, applied in this order:
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
 
 from ingest.model import Block, Page
-
-TABLE_PATH = Path(__file__).with_name("tables") / "headings.toml"
+from ingest.tables import load_table
 
 TERMINAL = ".!?"
 PAGE_BREAK_BLANKS = 3
@@ -95,12 +92,6 @@ class Para:
 # ---------------------------------------------------------------------------------------------
 # Tables and folding
 
-
-@cache
-def table() -> dict:
-    """The heading and furniture table (``tables/headings.toml``)."""
-    with TABLE_PATH.open("rb") as fh:
-        return tomllib.load(fh)
 
 
 # OCR confusions merged by fold(): å/ä/ö read as a, i, d, 4, o, é, 6, 0; "1" for "i"; j for i;
@@ -242,7 +233,7 @@ def keyword_heading(text: str) -> bool:
     text = _unmarked(text)
     if not text[:1].isupper():
         return False
-    return starts_with_keyword(text, table()["headings"]["keywords"]) > 0 or bool(label_heading(text))
+    return starts_with_keyword(text, load_table("headings")["headings"]["keywords"]) > 0 or bool(label_heading(text))
 
 
 def keyword_only(text: str) -> bool:
@@ -251,12 +242,12 @@ def keyword_only(text: str) -> bool:
     if not text[:1].isupper():
         return False
     words = _words(text.rstrip(":"))
-    return bool(words) and starts_with_keyword(text, table()["headings"]["keywords"]) == len(words)
+    return bool(words) and starts_with_keyword(text, load_table("headings")["headings"]["keywords"]) == len(words)
 
 
 def inline_label(text: str) -> bool:
     """A keyword that carries its text after a colon: "Beskrivning: Verksamheten ska ..."."""
-    n = starts_with_keyword(text, table()["headings"]["inline"])
+    n = starts_with_keyword(text, load_table("headings")["headings"]["inline"])
     if not n:
         return False
     rest = text.split(None, n)[-1] if len(text.split()) > n else ""
@@ -268,7 +259,7 @@ def ends_sentence(text: str) -> bool:
 
 
 def furniture_patterns(group: str) -> list[re.Pattern]:
-    return [re.compile(p, re.IGNORECASE) for p in table()["furniture"][group]]
+    return [re.compile(p, re.IGNORECASE) for p in load_table("headings")["furniture"][group]]
 
 
 def is_page_counter(text: str) -> bool:
@@ -380,7 +371,7 @@ def _could_be_header(text: str) -> bool:
 
 
 def _drop_address(pages: list[list[tuple[int, str]]], removed: list[str]) -> list[list[tuple[int, str]]]:
-    spec = table()["address"]
+    spec = load_table("headings")["address"]
     anchors = [re.compile(p) for p in spec["anchors"]]
     prefixes = [re.compile(p, re.IGNORECASE) for p in spec["prefixes"]]
     flat = [(pi, li) for pi, page in enumerate(pages) for li in range(len(page))]
@@ -531,7 +522,7 @@ def _open_heading(run: Sequence[Line]) -> bool:
         return False
     if any(ends_sentence(line.text) or is_item(line.text) or INNER_SENTENCE_END.search(line.text) for line in run):
         return False
-    spec = table()["open_end"]
+    spec = load_table("headings")["open_end"]
     limit = spec["label_words"] if label_heading(run[0].text) else spec["max_words"]
     words = " ".join(line.text for line in run).split()
     if len(words) > limit:
@@ -544,7 +535,7 @@ def _open_heading(run: Sequence[Line]) -> bool:
 def _open_end(text: str) -> bool:
     """Does the line end where a sentence cannot: a comma or hyphen, or a word like "och", "med", "från"?"""
     text = text.rstrip()
-    if not text or text.endswith(tuple(table()["open_end"]["marks"])):
+    if not text or text.endswith(tuple(load_table("headings")["open_end"]["marks"])):
         return True
     return _vowel_key(text.split()[-1]) in _open_words()
 
@@ -566,7 +557,7 @@ def _vowel_key(word: str) -> str:
 
 @cache
 def _open_words() -> frozenset[str]:
-    return frozenset(_vowel_key(w) for w in table()["open_end"]["words"])
+    return frozenset(_vowel_key(w) for w in load_table("headings")["open_end"]["words"])
 
 
 def _body_line(line: Line, short: float) -> bool:
@@ -631,7 +622,7 @@ def _heads_text(prev: Line, line: Line, nxt: Line | None, short: float) -> bool:
 def join_lines(lines: Sequence[str], short: float) -> str:
     """Undo hard wraps: items and short-line runs keep their breaks, hyphenated words are joined."""
     out = ""
-    keep = set(table()["hyphen"]["keep_before"])
+    keep = set(load_table("headings")["hyphen"]["keep_before"])
     for k, raw in enumerate(lines):
         text = BULLET.sub("• ", raw, count=1) if BULLET.match(raw) else raw
         if k == 0:

@@ -36,15 +36,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from functools import lru_cache
-from pathlib import Path
 
 from ingest import deadlines
 from ingest.deadlines import parse_deadline
 from ingest.model import Commitment, Document, Section
+from ingest.tables import load_table
 
-TABLE_PATH = Path(__file__).parent / "tables" / "commitments.toml"
 SKIPPED_KINDS = {"proposal", "basis"}
 
 
@@ -52,11 +50,6 @@ def fold(text: str) -> str:
     """Lower case without diacritics, one character for one (:func:`ingest.deadlines.fold`)."""
     return deadlines.fold(text)
 
-
-@lru_cache(maxsize=1)
-def table() -> dict:
-    with TABLE_PATH.open("rb") as fh:
-        return tomllib.load(fh)
 
 
 def _words(phrases) -> re.Pattern:
@@ -66,7 +59,7 @@ def _words(phrases) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _rx() -> dict[str, re.Pattern]:
-    t = table()
+    t = load_table("commitments")
     not_after = "|".join(t["cues"]["kommer_not_before"])
     return {
         "strong": _words(t["cues"]["strong"]),
@@ -89,7 +82,7 @@ _END = re.compile(r"[.!?]+[\"”’)]*\s+")
 
 def _is_abbreviation(before: str) -> bool:
     word = re.split(r"[\s(]", before.rstrip("."))[-1].lower()
-    abbreviations = table()["sentences"]["abbreviations"]
+    abbreviations = load_table("commitments")["sentences"]["abbreviations"]
     return word in abbreviations or (len(word) == 1 and word.isalpha())
 
 
@@ -153,7 +146,7 @@ def _first_cue(folded: str) -> re.Match | None:
 
 
 def _is_actor(phrase: str) -> bool:
-    t = table()["actors"]
+    t = load_table("commitments")["actors"]
     words = re.findall(r"[\w-]+", fold(phrase).replace("*", ""))
     return any(_rx()["org"].search(w) or w in t["roles"] for w in words)
 
@@ -164,7 +157,7 @@ def find_actor(sentence: str) -> str | None:
     cue = _first_cue(folded)
     if cue is None:
         return None
-    fronting = set(table()["actors"]["fronting"])
+    fronting = set(load_table("commitments")["actors"]["fronting"])
     before = sentence[:cue.start()].strip(" ,*")
     first = fold(before.split(" ")[0]) if before else ""
     if before and first not in fronting and len(before.split()) <= 7:
@@ -203,7 +196,7 @@ def _org_subject(sentence: str, cue: re.Match) -> bool:
     """True when an organisation is the subject right at the weak cue ("Förvaltningen ska",
     "I år ska nämnden"): a role ("medarbetare ska") states a norm, not a promise."""
     before = sentence[:cue.start()].split()
-    if 0 < len(before) <= 4 and fold(before[0]) not in table()["actors"]["fronting"]:
+    if 0 < len(before) <= 4 and fold(before[0]) not in load_table("commitments")["actors"]["fronting"]:
         return _is_org(" ".join(before))
     after = sentence[cue.end():].split()
     return bool(after) and _is_org(after[0])
@@ -253,12 +246,12 @@ def _doc_date(doc: Document) -> dt.date | None:
 def _skipped_section(section: Section) -> bool:
     """Meeting plans, addressees and signatures hold dates but no promises."""
     heading = fold(section.heading or "").strip(" :")
-    return section.kind in SKIPPED_KINDS or heading in table()["sections"]["skipped_headings"]
+    return section.kind in SKIPPED_KINDS or heading in load_table("commitments")["sections"]["skipped_headings"]
 
 
 def _is_sentence(sentence: str) -> bool:
     """Enough words (numbers and dates aside) to be a sentence, not a name and a date."""
-    return len(re.findall(r"[^\W\d_]{2,}", sentence)) >= table()["sections"]["min_words_without_cue"]
+    return len(re.findall(r"[^\W\d_]{2,}", sentence)) >= load_table("commitments")["sections"]["min_words_without_cue"]
 
 
 def _section_commitments(section: Section, date, year) -> list[tuple[Section, str, object]]:

@@ -40,15 +40,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from ingest.model import Deadline
+from ingest.tables import load_table
 
-TABLE_PATH = Path(__file__).parent / "tables" / "deadlines.toml"
 FLAG_BEFORE_DOCUMENT = "before_document"
 
 
@@ -77,11 +75,6 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-@lru_cache(maxsize=1)
-def table() -> dict:
-    with TABLE_PATH.open("rb") as fh:
-        return tomllib.load(fh)
-
 
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
@@ -102,7 +95,7 @@ class Phrase:
 
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern]]:
-    t = table()
+    t = load_table("deadlines")
     month = f"(?P<m>{_alt(t['months'])})\\.?"
     prep = f"(?:(?:{_alt(t['words']['prepositions'])})\\s+)?"
     year = r"(?P<y>(?:19|20)\d\d)(?:/(?P<y2>\d{2,4}))?(?![\d:])"
@@ -164,14 +157,14 @@ def _season(m: re.Match) -> str | None:
     form = m.groupdict().get("s")
     if not form:
         return None
-    for name, s in table()["seasons"].items():
+    for name, s in load_table("deadlines")["seasons"].items():
         if form in s["forms"]:
             return name
     return None
 
 
 def _phrase(kind: str, m: re.Match) -> Phrase:
-    t = table()
+    t = load_table("deadlines")
     months = t["months"]
     g = m.groupdict()
     y = _year(m)
@@ -243,7 +236,7 @@ def _months(y: int, first: int, last: int) -> tuple[dt.date, dt.date]:
 
 def _resolve(p: Phrase, year: int) -> tuple[dt.date, dt.date] | None:
     """The phrase's range, given the year it refers to (its own or one supplied)."""
-    t = table()
+    t = load_table("deadlines")
     k, v = p.kind, p.values
     if k in ("iso", "day"):
         month, day = v
@@ -294,7 +287,7 @@ _ROLLING = {"month_noyear", "season", "bare_season", "before", "month_part", "da
 @lru_cache(maxsize=1)
 def _connector() -> re.Pattern:
     """What may stand between two phrases of one range: a connector, then maybe a preposition."""
-    t = table()
+    t = load_table("deadlines")
     prep = _alt(t["words"]["prepositions"])
     return re.compile(rf"^\s*(?:{_alt(t['words']['connectors'])})\s*(?:(?:{prep})\s+)?$")
 

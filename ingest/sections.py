@@ -43,9 +43,9 @@ from ingest.clean import (
     fold,
     is_item,
     starts_with_keyword,
-    table,
 )
 from ingest.model import Block, Page, Section
+from ingest.tables import load_table
 
 MAX_HEADING_WORDS = 16
 BODY_WORDS = 6
@@ -91,7 +91,7 @@ def _word_end(text: str, n: int) -> int:
 @cache
 def _folded_number_words() -> dict[str, int]:
     """Number words ("två", "tre") by folded form, from ``tables/headings.toml``."""
-    return {fold(w): v for w, v in table()["number_words"].items()}
+    return {fold(w): v for w, v in load_table("headings")["number_words"].items()}
 
 
 def parse_label(text: str) -> Label | None:
@@ -108,7 +108,7 @@ def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
     """:func:`parse_label`'s fields for a stripped text (memoized: clean and segmentation ask again
     for the same lines; a fresh :class:`Label` is built from them on every call)."""
     folded_words = _folded_number_words()
-    for kind, spec in table()["labels"].items():
+    for kind, spec in load_table("headings")["labels"].items():
         n = starts_with_keyword(text, spec["words"])
         if not n:
             continue
@@ -141,7 +141,7 @@ def _matches_any(title: str, names: list[str]) -> bool:
 
 def kind_of(title: str) -> str:
     """summary / proposal / basis / matter by the kinds table, else "heading"."""
-    for kind, names in table()["kinds"].items():
+    for kind, names in load_table("headings")["kinds"].items():
         if _matches_any(title, names):
             return kind
     return "heading"
@@ -159,7 +159,7 @@ def strong_heading(block: Block) -> Heading | None:
         return Heading(label.kind, "", label=label)
     if block.heading:
         return Heading(kind_of(text), _one_line(text))
-    spec = table()["headings"]
+    spec = load_table("headings")["headings"]
     n = starts_with_keyword(text, spec["inline"])
     if n and re.match(r"\s*:", text[_word_end(text, n):]):
         raw = block.raw or text
@@ -172,7 +172,7 @@ def strong_heading(block: Block) -> Heading | None:
         return Heading(kind_of(title), title)
     if "\n" in text or len(text.split()) > MAX_HEADING_WORDS or ends_sentence(text):
         return None
-    keywords = spec["keywords"] + [k for names in table()["kinds"].values() for k in names]
+    keywords = spec["keywords"] + [k for names in load_table("headings")["kinds"].values() for k in names]
     if text[:1].isupper() and (starts_with_keyword(text, keywords) or starts_with_keyword(block.raw or "", keywords)):
         return Heading(kind_of(text), _one_line(text.rstrip(":")))
     return None
@@ -200,7 +200,7 @@ def _body_like(block: Block) -> bool:
 
 def classify(blocks: list[Block]) -> list[Heading | None]:
     """Decide which blocks are headings (rules 1-4)."""
-    values = table()["headings"]["values"]
+    values = load_table("headings")["headings"]["values"]
     found: list[Heading | None] = [strong_heading(b) for b in blocks]
     for i in range(len(blocks) - 1, -1, -1):
         if found[i] is not None or not is_candidate(blocks[i]):
@@ -226,7 +226,7 @@ class _Owner:
 def _update_owner(owner: _Owner, head: Heading) -> None:
     label = head.label
     if label is None:
-        if head.kind != "heading" or _matches_any(head.title, table()["headings"]["top_level"]):
+        if head.kind != "heading" or _matches_any(head.title, load_table("headings")["headings"]["top_level"]):
             owner.recommendation = owner.goal = owner.activity = None
         return
     if label.kind == "recommendation":

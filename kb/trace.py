@@ -25,8 +25,9 @@ from dataclasses import asdict
 
 from index.analysis import SWEDISH_STOPWORDS, stem
 from ingest.commitments import split_sentences
-from ingest.deadlines import fold, table
+from ingest.deadlines import fold
 from ingest.model import Commitment, Document, Section
+from ingest.tables import load_table
 from kb.cases import Case, group_cases
 
 REC_WEIGHT = 0.5
@@ -45,7 +46,7 @@ FORM_WORDS = frozenset(fold(w) for w in (
     "fortsätta fortsätter pågår även också samt under innan inom enligt vidare ytterligare år "
     "arbetsmarknads socialnämnden socialförvaltningen"
 ).split())
-_MONTHS = frozenset(table()["months"])
+_MONTHS = frozenset(load_table("deadlines")["months"])
 _VOWELS = re.compile(r"[aeiouyåäöéèæø]")
 
 

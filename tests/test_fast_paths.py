@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from ingest import clean, commitments, dates, deadlines, metadata, sections
 from ingest.repair import get_repairer
+from ingest.tables import load_table
 
 SWEDISH = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzåäöéüABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖÉ0123456789 .,:-/\n")
@@ -57,8 +58,8 @@ def slow_parse_label(text: str):
     if not text[:1].isupper():
         return None
     sep = sections.SEPARATOR
-    folded_words = {slow_clean_fold(w): v for w, v in clean.table()["number_words"].items()}
-    for kind, spec in clean.table()["labels"].items():
+    folded_words = {slow_clean_fold(w): v for w, v in load_table("headings")["number_words"].items()}
+    for kind, spec in load_table("headings")["labels"].items():
         n = slow_starts_with_keyword(text, spec["words"])
         if not n:
             continue
@@ -106,7 +107,7 @@ def slow_find_deadline_phrases(sentence: str):
 
 
 def keyword_tables() -> list[list[str]]:
-    t = clean.table()
+    t = load_table("headings")
     kinds = [k for names in t["kinds"].values() for k in names]
     return [t["headings"]["keywords"], t["headings"]["inline"], t["headings"]["keywords"] + kinds,
             *(spec["words"] for spec in t["labels"].values())]
@@ -238,7 +239,7 @@ def test_date_shortcuts_give_what_the_date_finder_gives(text):
 
 
 def test_every_doc_type_cue_match_contains_its_literal():
-    for entry in metadata.table("doctypes")["types"]:
+    for entry in load_table("doctypes")["types"]:
         for cue in entry["cues"]:
             literal = metadata.phrase_literal(cue["phrase"])
             pattern = metadata.phrase_pattern(cue["phrase"])

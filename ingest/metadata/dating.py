@@ -18,8 +18,9 @@ from collections import defaultdict
 from functools import cache
 
 from ingest import dates
-from ingest.metadata.text import find_dates, fold, parse_date, table
+from ingest.metadata.text import find_dates, fold, parse_date
 from ingest.model import Block
+from ingest.tables import load_table
 
 
 @cache
@@ -33,10 +34,10 @@ def _is_heading_of(text: str, names: list[str]) -> bool:
 
 def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
     """The document's own date (see module docstring), or None."""
-    t = table("metadata")["date"]
+    t = load_table("metadata")["date"]
     label_names = {" ".join(fold(x).split()): x.capitalize() for x in t["labels"]}
     labels = list(label_names)
-    all_headings = table("metadata")["title"]["labels"]
+    all_headings = load_table("metadata")["title"]["labels"]
     candidates: list[tuple[int, int, str, str]] = []
     skipping = False
     n = len(blocks)
@@ -81,7 +82,7 @@ _SENTENCE = re.compile(r"(?<![^.!?\n])[^.!?\n]++(?:[.!?]+|$)")
 
 def classify_years(text: str) -> list[tuple[int, str]]:
     """``(year, tense)`` for each year mention; tense is past, present, future or neutral."""
-    t = table("metadata")["year"]
+    t = load_table("metadata")["year"]
     past = {fold(w).strip() for w in t["past"]}
     future = {fold(w).strip() for w in t["future"]}
     present = {fold(w).strip() for w in t["present_after_under"]}

@@ -14,7 +14,8 @@ import unicodedata
 from collections import defaultdict
 from functools import cache
 
-from ingest.metadata.text import DocText, find_dates, fold, phrase_pattern, table
+from ingest.metadata.text import DocText, find_dates, fold, phrase_pattern
+from ingest.tables import load_table
 
 
 def _slug(name: str) -> str:
@@ -25,7 +26,7 @@ def _slug(name: str) -> str:
 @cache
 def _municipalities() -> dict[str, tuple[str, ...]]:
     """Folded name -> the municipalities with that fold (Heby, Håbo and Habo share one)."""
-    t = table("municipalities")
+    t = load_table("municipalities")
     out: dict[str, list[str]] = defaultdict(list)
     for names in t["counties"].values():
         for name in names:
@@ -46,7 +47,7 @@ def municipality_named(surface: str) -> str | None:
 @cache
 def _municipality_patterns() -> list[tuple[re.Pattern[str], str | None, str]]:
     """(pattern, name or None when group "n" must be resolved from the text, kind)."""
-    t = table("municipalities")
+    t = load_table("municipalities")
     pats: list[tuple[re.Pattern[str], str | None, str]] = []
     names = sorted(_municipalities(), key=len, reverse=True)
     alternation = "|".join(r" +".join(re.escape(w) for w in folded.split()) for folded in names)
@@ -121,7 +122,7 @@ def _near_misses(text: str) -> list[tuple[str, int, str]]:
 
 def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tuple[str | None, str]:
     """Weighted evidence for the municipality; ``furniture`` holds running headers cleaning removed."""
-    t = table("municipalities")["weights"]
+    t = load_table("municipalities")["weights"]
     scores: dict[str, float] = defaultdict(float)
     why: dict[str, str] = {}
 

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ingest.metadata.text import DocText, fold, table
+from ingest.metadata.text import DocText, fold
+from ingest.tables import load_table
 
 
 @dataclass
@@ -43,7 +44,7 @@ def name_pattern(name: str) -> re.Pattern[str]:
 
 
 def _administrations(name: str) -> list[str]:
-    t = table("committees")
+    t = load_table("committees")
     out = list(t["offices"].get(name, []))
     if name.endswith("nämnden"):
         out.append(name[: -len("nämnden")] + "förvaltningen")
@@ -60,7 +61,7 @@ def _literal_key(name: str) -> str:
 def committee_patterns() -> list[tuple[re.Pattern[str], str, str, str]]:
     """(pattern, nämnd, "committee" or "administration", literal) for every nämnd in the table."""
     pats = []
-    for name in table("committees")["names"]:
+    for name in load_table("committees")["names"]:
         if name == "Stadsdelsnämnden":
             continue
         pats.append((name_pattern(name), name, "committee", _literal_key(name)))
@@ -119,7 +120,7 @@ def find_committees(doc: DocText) -> list[Mention]:
 @cache
 def body_patterns() -> list[tuple[re.Pattern[str], str]]:
     """(pattern, name) for the other bodies a document speaks to (kommunstyrelsen, revisionen, ...)."""
-    return [(name_pattern(b), b) for b in table("metadata")["recipient"]["bodies"]]
+    return [(name_pattern(b), b) for b in load_table("metadata")["recipient"]["bodies"]]
 
 
 @cache

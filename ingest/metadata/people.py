@@ -11,26 +11,27 @@ import re
 from functools import cache
 
 from ingest.metadata.organs import body_patterns
-from ingest.metadata.text import fold, parse_date, table
+from ingest.metadata.text import fold, parse_date
 from ingest.model import Block
+from ingest.tables import load_table
 
 
 @cache
 def _roles() -> tuple[dict[str, str], set[str]]:
-    t = table("metadata")["people"]
+    t = load_table("metadata")["people"]
     return ({" ".join(fold(r).split()): r for r in t["roles"]},
             {" ".join(fold(p).split()) for p in t["prefixes"]})
 
 
 @cache
 def _people_labels() -> frozenset[str]:
-    meta = table("metadata")
+    meta = load_table("metadata")
     return frozenset(" ".join(fold(x).split()) for x in meta["people"]["labels"] + meta["title"]["labels"])
 
 
 @cache
 def _role_suffixes() -> tuple[str, ...]:
-    return tuple(fold(x).strip() for x in table("metadata")["people"]["role_suffixes"])
+    return tuple(fold(x).strip() for x in load_table("metadata")["people"]["role_suffixes"])
 
 
 _NAME_WORD = re.compile(r"[A-ZÅÄÖÉ][a-zåäöéüè]+(?:-[A-ZÅÄÖ][a-zåäöéüè]+)?")

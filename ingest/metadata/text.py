@@ -1,6 +1,6 @@
-"""The shared text helpers of metadata extraction: tables, folding, phrases, the document as one text.
+"""The shared text helpers of metadata extraction: folding, phrases, the document as one text.
 
-Every rule reads tables under ``ingest/tables/`` and matches on *folded* text: lower case,
+Every rule reads tables under ``ingest/tables/`` (:func:`ingest.tables.load_table`) and matches on *folded* text: lower case,
 diacritics dropped, every vowel ``a``, OCR digits inside words read as letters (``f6r`` =
 ``för``) and punctuation a space. Folding keeps the length of the text, so a match on the
 folded text points straight at the words of the repaired text, which is what the fields are
@@ -11,23 +11,15 @@ folded text; :class:`DocText` is the document's blocks joined into one text with
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from ingest import dates
 from ingest.model import Block
+from ingest.tables import load_table
 
-TABLES = Path(__file__).parent.parent / "tables"
 SEPARATOR = "\n\n"
-
-
-@cache
-def table(name: str) -> dict:
-    with (TABLES / f"{name}.toml").open("rb") as fh:
-        return tomllib.load(fh)
 
 
 # ---------------------------------------------------------------- folding and phrases
@@ -37,7 +29,7 @@ _VOWELS = set("aeiouyåäöæøéèü")
 
 @cache
 def _fold_letters() -> dict[str, str]:
-    return dict(table("metadata")["fold"]["letters"])
+    return dict(load_table("metadata")["fold"]["letters"])
 
 
 class _FoldTable(dict):
@@ -140,7 +132,7 @@ def doc_text(blocks: list[Block]) -> DocText:
         starts.append(pos)
         pos += len(t) + len(SEPARATOR)
     text = SEPARATOR.join(texts)
-    head_words = table("doctypes")["scoring"]["head_words"]
+    head_words = load_table("doctypes")["scoring"]["head_words"]
     words = list(re.finditer(r"\w+", text))
     head_end = words[head_words - 1].end() if len(words) >= head_words else len(text)
     raw = SEPARATOR.join(b.raw or b.text for b in blocks)
@@ -154,7 +146,7 @@ def lead_end(doc: DocText) -> int:
     """Where the document's lead ends: its letterhead, form, title and subtitle lines, up to the
     first block of running prose (a long block, or a sentence of several words), and never
     past the head's first words."""
-    prose_words = table("metadata")["title"]["prose_words"]
+    prose_words = load_table("metadata")["title"]["prose_words"]
     for start, block in zip(doc.starts, doc.blocks, strict=True):
         if start >= doc.head_end:
             return doc.head_end

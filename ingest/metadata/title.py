@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from ingest.metadata.organs import is_organ
-from ingest.metadata.text import DocText, find_dates, fold, phrase_pattern, table
+from ingest.metadata.text import DocText, find_dates, fold, phrase_pattern
 from ingest.model import Block
+from ingest.tables import load_table
 
 
 def _looks_like_title(text: str, labels: set[str], max_words: int) -> bool:
@@ -37,7 +38,7 @@ def _tidy(text: str) -> str:
 
 
 def detect_title(blocks: list[Block], case_numbers: list[str]) -> tuple[str | None, str]:
-    t = table("metadata")["title"]
+    t = load_table("metadata")["title"]
     labels = {" ".join(fold(x).split()) for x in t["labels"]}
     for block in blocks:
         text = block.text.strip()
@@ -61,7 +62,7 @@ def detect_title(blocks: list[Block], case_numbers: list[str]) -> tuple[str | No
 
 
 def _subject_at(doc_text: str, folded: str) -> str | None:
-    t = table("metadata")["subject"]
+    t = load_table("metadata")["subject"]
     for phrase in t["after"]:
         m = phrase_pattern(phrase).search(folded)
         if not m:
@@ -95,7 +96,7 @@ def detect_subject(doc: DocText, title: str | None, doc_type: str) -> tuple[str 
         return s, "subject: from the text"
     if title:
         f = fold(title)
-        for prefix in table("metadata")["subject"]["title_prefixes"]:
+        for prefix in load_table("metadata")["subject"]["title_prefixes"]:
             m = phrase_pattern(prefix, "^").search(f)
             if m:
                 return _tidy(title[m.end():]), "subject: the title without its form"
