@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.querytree import And, Filters, Node, Not, Or, ParsedQuery, Phrase, Prefix, Word
+from ingest.folding import fold_label
 from ingest.tables import load_table
 
 MAX_INPUT = 1000  # characters read from a query
@@ -91,12 +92,6 @@ class QuerySyntaxError(ValueError):
         self.reason = reason
 
 
-def fold(text: str) -> str:
-    """Case- and diacritics-insensitive form of a name (nämnd -> namnd)."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def _clean_value(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
@@ -107,10 +102,10 @@ def _doc_types() -> dict[str, str]:
     names = {}
     try:
         data = load_table("doctypes")
-        names = {fold(t["name"]): t["name"] for t in data.get("types", [])}
+        names = {fold_label(t["name"]): t["name"] for t in data.get("types", [])}
     except (OSError, ModuleNotFoundError, tomllib.TOMLDecodeError, KeyError, TypeError):
         pass
-    names.update({fold(k): v for k, v in DOC_TYPE_ALIASES.items()})
+    names.update({fold_label(k): v for k, v in DOC_TYPE_ALIASES.items()})
     return names
 
 
@@ -154,7 +149,7 @@ def parse_doc_type(value: str) -> str:
     value = _clean_value(value)
     if not value:
         raise QuerySyntaxError("typ: saknar ett värde")
-    return _doc_types().get(fold(value), value)
+    return _doc_types().get(fold_label(value), value)
 
 
 def parse_label(value: str, name: str) -> str:
@@ -205,7 +200,7 @@ def _filter_field(run: str) -> tuple[str, str] | None:
     name, sep, value = run.partition(":")
     if not sep:
         return None
-    field = FIELD_ALIASES.get(fold(name))
+    field = FIELD_ALIASES.get(fold_label(name))
     return (field, value) if field else None
 
 
@@ -381,7 +376,7 @@ def fallback(text: str, reason: str, notices: list[str]) -> ParsedQuery:
     kept: list[str] = []
 
     def take_filter(m: re.Match) -> str:
-        field = FIELD_ALIASES.get(fold(m.group(1)))
+        field = FIELD_ALIASES.get(fold_label(m.group(1)))
         if field is None:
             return m.group(0)
         if m.group(0).startswith("-"):

@@ -1,7 +1,7 @@
 """Cleaning (rensning): reader pages -> paragraphs (:class:`~ingest.model.Block`).
 
 The text is still OCR-damaged here (repair runs after this stage), so every keyword test works on
-a *folded* form (:func:`fold`). The rules, applied in this order:
+a *folded* form (:func:`ingest.folding.fold_ocr_confusions`). The rules, applied in this order:
 
 1. **Pages.** A reader's pages are kept. A single page (a .txt file) is split where the text itself
    shows a page break: a form feed, a page counter ("2 (11)", which also gives the page number),
@@ -38,12 +38,12 @@ a *folded* form (:func:`fold`). The rules, applied in this order:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
+from ingest.folding import fold_ocr_confusions, fold_word_skeleton
 from ingest.model import Block, Page
 from ingest.tables import load_table
 
@@ -90,58 +90,8 @@ class Para:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tables and folding
+# Keywords
 
-
-
-# OCR confusions merged by fold(): å/ä/ö read as a, i, d, 4, o, é, 6, 0; "1" for "i"; j for i;
-# "t" or "{" for "f"; "b" for "h".
-_FOLD_CHARS = str.maketrans({
-    "4": "a", "6": "a", "0": "a", "1": "a", "d": "a", "j": "a", "ø": "o",
-    "e": "a", "i": "a", "o": "a", "u": "a", "y": "a", "t": "f", "{": "f", "b": "h",
-})
-
-
-class _CharFold(dict):
-    """str.translate table: each character's share of :func:`fold` before the vowel runs merge.
-
-    Lower case, NFKD without combining marks, the OCR merges of ``_FOLD_CHARS``, and anything but
-    a-z as a space. All of it works character by character (the marks NFKD reorders are dropped,
-    and a context-dependent lower case, the final sigma, is not a-z either way), so translating a
-    text with this table gives what those steps give on the whole text. Filled on first use.
-    """
-
-    def __missing__(self, code: int) -> str:
-        text = unicodedata.normalize("NFKD", chr(code).lower())
-        text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD_CHARS)
-        folded = self[code] = _NOT_AZ.sub(" ", text)
-        return folded
-
-
-_NOT_AZ = re.compile(r"[^a-z]+")
-_A_RUN = re.compile(r"a+")
-_CHAR_FOLD = _CharFold()
-_FOLD_MEMO_CHARS = 80  # word heads and short lines repeat; long texts are folded afresh
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, OCR-confusable letters merged, repeated vowels collapsed.
-
-    Used only to *compare* words ("Férvaltningens 6verviaganden" ~ "Förvaltningens överväganden"),
-    never to build output text.
-    """
-    if len(text) <= _FOLD_MEMO_CHARS:
-        return _fold_short(text)
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
-    return " ".join(_A_RUN.sub("a", text.translate(_CHAR_FOLD)).split())
-
-
-@lru_cache(maxsize=1 << 16)
-def _fold_short(text: str) -> str:
-    return _fold(text)
 
 
 _WORD = re.compile(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*")
@@ -156,7 +106,7 @@ def _folded_keywords(names: tuple[str, ...]) -> tuple[tuple[int, frozenset[str],
     """``names`` by word count, longest first: (count, folded forms, forms of 10+ letters by length)."""
     by_count: dict[int, set[str]] = {}
     for name in names:
-        by_count.setdefault(len(name.split()), set()).add(fold(name))
+        by_count.setdefault(len(name.split()), set()).add(fold_ocr_confusions(name))
     out = []
     for n, forms in sorted(by_count.items(), reverse=True):
         long_: dict[int, list[str]] = {}
@@ -176,7 +126,7 @@ def starts_with_keyword(text: str, names: Sequence[str]) -> int:
     for n, exact, long_ in _folded_keywords(tuple(names)):
         if len(words) < n:
             continue
-        head = fold(" ".join(words[:n]))
+        head = fold_ocr_confusions(" ".join(words[:n]))
         if head in exact:
             return n
         if long_ and any(
@@ -324,7 +274,7 @@ def _edges(page: list[tuple[int, str]], n: int = 2) -> tuple[list[int], list[int
 
 
 def _header_key(text: str) -> str:
-    return fold(re.sub(r"\d+", " ", text))
+    return fold_ocr_confusions(re.sub(r"\d+", " ", text))
 
 
 def drop_furniture(pages: list[list[tuple[int, str]]]) -> tuple[list[list[tuple[int, str]]], list[str]]:
@@ -438,7 +388,7 @@ def paragraphs(lines: list[Line], headings: Sequence[str] = ()) -> list[Para]:
     """Group lines into paragraphs (rule 3 and 4 of the module docstring)."""
     width = page_width(lines)
     short = SHORT_LINE * width
-    known = {fold(h) for h in headings if fold(h)}
+    known = {fold_ocr_confusions(h) for h in headings if fold_ocr_confusions(h)}
     paras: list[Para] = []
     cur: Para | None = None
     for i, line in enumerate(lines):
@@ -451,7 +401,7 @@ def paragraphs(lines: list[Line], headings: Sequence[str] = ()) -> list[Para]:
 
 
 def _is_heading_line(line: Line, known: set[str]) -> bool:
-    return line.md_heading or (fold(line.text) in known and bool(known))
+    return line.md_heading or (fold_ocr_confusions(line.text) in known and bool(known))
 
 
 def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: set[str]) -> bool:
@@ -537,27 +487,12 @@ def _open_end(text: str) -> bool:
     text = text.rstrip()
     if not text or text.endswith(tuple(load_table("headings")["open_end"]["marks"])):
         return True
-    return _vowel_key(text.split()[-1]) in _open_words()
-
-
-_VOWEL_DIGITS = str.maketrans({"0": "a", "1": "a", "4": "a", "6": "a"})
-
-
-def _vowel_key(word: str) -> str:
-    """A short word's consonant skeleton, vowels (and OCR's digits for them) as "a": "fér" ~ "för".
-
-    Lighter than :func:`fold`, which merges d/t with vowels and would make "skede" read as "ska".
-    """
-    word = unicodedata.normalize("NFKD", word.lower())
-    word = "".join(c for c in word if not unicodedata.combining(c))
-    if re.search(r"[^\W\d_]", word):  # digits for vowels only inside a word ("f6r"), not a number ("1")
-        word = word.translate(_VOWEL_DIGITS)
-    return re.sub(r"[aeiouy]", "a", re.sub(r"[^\w]", "", word))
+    return fold_word_skeleton(text.split()[-1]) in _open_words()
 
 
 @cache
 def _open_words() -> frozenset[str]:
-    return frozenset(_vowel_key(w) for w in load_table("headings")["open_end"]["words"])
+    return frozenset(fold_word_skeleton(w) for w in load_table("headings")["open_end"]["words"])
 
 
 def _body_line(line: Line, short: float) -> bool:
@@ -682,7 +617,7 @@ def clean_pages_with_removed(pages: list[Page], headings: Sequence[str] = ()) ->
     physical, removed = drop_furniture(split_pages(pages))
     lines = _lines(physical)
     short = SHORT_LINE * page_width(lines)
-    known = {fold(h) for h in headings if fold(h)}
+    known = {fold_ocr_confusions(h) for h in headings if fold_ocr_confusions(h)}
     blocks = []
     for para in paragraphs(lines, headings):
         text = join_lines([line.text for line in para.lines], short)
@@ -690,6 +625,6 @@ def clean_pages_with_removed(pages: list[Page], headings: Sequence[str] = ()) ->
         text = re.sub(r"[ \t]+", " ", text).strip()
         if not text:
             continue
-        heading = any(line.md_heading for line in para.lines) or (bool(known) and fold(text) in known)
+        heading = any(line.md_heading for line in para.lines) or (bool(known) and fold_ocr_confusions(text) in known)
         blocks.append(Block(text=text, page=para.lines[0].page, raw=text, emphasis=emphasis, heading=heading))
     return blocks, removed

@@ -40,39 +40,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.folding import fold_diacritics
 from ingest.model import Deadline
 from ingest.tables import load_table
 
 FLAG_BEFORE_DOCUMENT = "before_document"
 
 
-def fold_char(ch: str) -> str:
-    """One character lower-cased and without diacritics: its first character after each step."""
-    low = ch.lower()[:1] or ch
-    return unicodedata.normalize("NFKD", low)[:1] or low
-
-
-class _FoldTable(dict):
-    """str.translate table holding each character's :func:`fold_char`, worked out on first use."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = fold_char(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, one character for one, so offsets stay valid.
-
-    Each character is folded on its own (:func:`fold_char`), so one ``str.translate`` does it.
-    """
-    return text.translate(_FOLD)
 
 
 
@@ -209,7 +186,7 @@ def _phrase(kind: str, m: re.Match) -> Phrase:
 
 def find_deadline_phrases(sentence: str) -> list[Phrase]:
     """Every deadline phrase in ``sentence``, left to right, longest first where they overlap."""
-    folded = fold(sentence)
+    folded = fold_diacritics(sentence)
     found: list[Phrase] = []
     for kind, pattern in _patterns() if _DIGIT.search(folded) else _patterns_without_digits():
         for m in pattern.finditer(folded):
@@ -341,7 +318,7 @@ def parse_deadline(sentence: str, doc_date: dt.date | None = None, doc_year: int
     phrases = find_deadline_phrases(sentence)
     if not phrases:
         return None
-    folded = fold(sentence)
+    folded = fold_diacritics(sentence)
     if doc_year is None and doc_date is not None:
         doc_year = doc_date.year
     candidates = []

@@ -40,10 +40,10 @@ from functools import cache, lru_cache
 
 from ingest.clean import (
     ends_sentence,
-    fold,
     is_item,
     starts_with_keyword,
 )
+from ingest.folding import fold_ocr_confusions
 from ingest.model import Block, Page, Section
 from ingest.tables import load_table
 
@@ -91,7 +91,7 @@ def _word_end(text: str, n: int) -> int:
 @cache
 def _folded_number_words() -> dict[str, int]:
     """Number words ("två", "tre") by folded form, from ``tables/headings.toml``."""
-    return {fold(w): v for w, v in load_table("headings")["number_words"].items()}
+    return {fold_ocr_confusions(w): v for w, v in load_table("headings")["number_words"].items()}
 
 
 def parse_label(text: str) -> Label | None:
@@ -124,8 +124,8 @@ def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
         if m:
             return kind, word, int(m.group(1)), tail[m.end():].strip()
         m = _NUMBER_WORD.match(tail)
-        if m and fold(m.group(1)) in folded_words:
-            return kind, word, folded_words[fold(m.group(1))], tail[m.end():].strip()
+        if m and fold_ocr_confusions(m.group(1)) in folded_words:
+            return kind, word, folded_words[fold_ocr_confusions(m.group(1))], tail[m.end():].strip()
         if style == "optional":
             m = _BARE_COLON.match(tail)
             if m:
@@ -134,9 +134,9 @@ def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
 
 
 def _matches_any(title: str, names: list[str]) -> bool:
-    folded = fold(title)
-    parts = {folded} | {fold(p) for p in title.split("/")}
-    return any(fold(n) in parts for n in names)
+    folded = fold_ocr_confusions(title)
+    parts = {folded} | {fold_ocr_confusions(p) for p in title.split("/")}
+    return any(fold_ocr_confusions(n) in parts for n in names)
 
 
 def kind_of(title: str) -> str:

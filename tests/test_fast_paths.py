@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest import clean, commitments, dates, deadlines, metadata, sections
+from ingest import clean, dates, deadlines, folding, metadata, sections
 from ingest.repair import get_repairer
 from ingest.tables import load_table
 
@@ -23,7 +23,7 @@ SWEDISH = st.text(
 # --- the slow paths, as they were before the translate tables and lookups ----------------------
 
 
-def slow_deadlines_fold(text: str) -> str:
+def slow_fold_diacritics(text: str) -> str:
     out = []
     for ch in text:
         low = ch.lower()[:1] or ch
@@ -32,10 +32,10 @@ def slow_deadlines_fold(text: str) -> str:
     return "".join(out)
 
 
-def slow_clean_fold(text: str) -> str:
+def slow_fold_ocr_confusions(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.translate(clean._FOLD_CHARS)
+    text = text.translate(folding._CONFUSABLE_CHARS)
     text = re.sub(r"[^a-z]+", " ", text)
     text = re.sub(r"a+", "a", text)
     return " ".join(text.split())
@@ -43,11 +43,11 @@ def slow_clean_fold(text: str) -> str:
 
 def slow_starts_with_keyword(text: str, names) -> int:
     words = re.findall(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*", text)
-    keywords = sorted({(slow_clean_fold(n), len(n.split())) for n in names}, key=lambda kw: -kw[1])
+    keywords = sorted({(slow_fold_ocr_confusions(n), len(n.split())) for n in names}, key=lambda kw: -kw[1])
     for folded, n in keywords:
         if len(words) < n:
             continue
-        head = slow_clean_fold(" ".join(words[:n]))
+        head = slow_fold_ocr_confusions(" ".join(words[:n]))
         if head == folded or (len(folded) >= 10 and clean._one_edit(head, folded)):
             return n
     return 0
@@ -58,7 +58,7 @@ def slow_parse_label(text: str):
     if not text[:1].isupper():
         return None
     sep = sections.SEPARATOR
-    folded_words = {slow_clean_fold(w): v for w, v in load_table("headings")["number_words"].items()}
+    folded_words = {slow_fold_ocr_confusions(w): v for w, v in load_table("headings")["number_words"].items()}
     for kind, spec in load_table("headings")["labels"].items():
         n = slow_starts_with_keyword(text, spec["words"])
         if not n:
@@ -75,8 +75,8 @@ def slow_parse_label(text: str):
         if m:
             return sections.Label(kind, word, int(m.group(1)), tail[m.end():].strip())
         m = re.match(r"\s*(\w+)(?:" + sep + r"|\s*$)", tail)
-        if m and slow_clean_fold(m.group(1)) in folded_words:
-            return sections.Label(kind, word, folded_words[slow_clean_fold(m.group(1))], tail[m.end():].strip())
+        if m and slow_fold_ocr_confusions(m.group(1)) in folded_words:
+            return sections.Label(kind, word, folded_words[slow_fold_ocr_confusions(m.group(1))], tail[m.end():].strip())
         if spec["number"] == "optional":
             m = re.match(r"\s*:\s*", tail)
             if m:
@@ -95,7 +95,7 @@ def slow_one_edit(a: str, b: str) -> bool:
 
 def slow_find_deadline_phrases(sentence: str):
     """Every pattern tried, digits or not."""
-    folded = deadlines.fold(sentence)
+    folded = folding.fold_diacritics(sentence)
     found = [deadlines._phrase(kind, m) for kind, pattern in deadlines._patterns() for m in pattern.finditer(folded)]
     chosen = []
     for p in sorted(found, key=lambda p: -(p.end - p.start)):
@@ -122,17 +122,16 @@ LONG_TEXT = st.text(
 
 @settings(max_examples=300, deadline=None)
 @given(SWEDISH)
-def test_deadlines_fold_is_the_character_by_character_fold(text):
-    assert deadlines.fold(text) == slow_deadlines_fold(text)
-    assert commitments.fold(text) == slow_deadlines_fold(text)
+def test_fold_diacritics_is_the_character_by_character_fold(text):
+    assert folding.fold_diacritics(text) == slow_fold_diacritics(text)
 
 
 @settings(max_examples=400, deadline=None)
 @given(LONG_TEXT)
-def test_clean_fold_is_the_whole_text_fold(text):
+def test_fold_ocr_confusions_is_the_whole_text_fold(text):
     # both sides of the memo: short texts (cached) and long ones (folded afresh), asked twice
-    assert clean.fold(text) == slow_clean_fold(text)
-    assert clean.fold(text) == slow_clean_fold(text)
+    assert folding.fold_ocr_confusions(text) == slow_fold_ocr_confusions(text)
+    assert folding.fold_ocr_confusions(text) == slow_fold_ocr_confusions(text)
 
 
 NEAR_WORDS = st.builds(
@@ -201,8 +200,8 @@ def _lines_of(paths) -> list[str]:
 def _check_lines(lines: list[str]) -> None:
     tables = keyword_tables()
     for line in lines:
-        assert clean.fold(line) == slow_clean_fold(line), line
-        assert deadlines.fold(line) == slow_deadlines_fold(line), line
+        assert folding.fold_ocr_confusions(line) == slow_fold_ocr_confusions(line), line
+        assert folding.fold_diacritics(line) == slow_fold_diacritics(line), line
         for names in tables:
             assert clean.starts_with_keyword(line, names) == slow_starts_with_keyword(line, names), line
         assert sections.parse_label(line) == slow_parse_label(line), line
@@ -244,14 +243,14 @@ def test_every_doc_type_cue_match_contains_its_literal():
             literal = metadata.phrase_literal(cue["phrase"])
             pattern = metadata.phrase_pattern(cue["phrase"])
             # A text made of the cue itself must match, and the match must hold the literal.
-            folded = metadata.fold(cue["phrase"].replace("*", "").replace("…", ""))
+            folded = folding.fold_for_matching(cue["phrase"].replace("*", "").replace("…", ""))
             matches = list(pattern.finditer(folded))
             assert matches, cue["phrase"]
             assert all(literal in m.group(0) for m in matches)
 
 
 def test_phrase_literal_comes_from_the_longest_word():
-    assert metadata.phrase_literal("Uppföljning av … handlingsplan*") == metadata.fold("handlingsplan")
+    assert metadata.phrase_literal("Uppföljning av … handlingsplan*") == folding.fold_for_matching("handlingsplan")
     assert metadata.phrase_literal("…") == ""
 
 

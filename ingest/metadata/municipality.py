@@ -14,7 +14,8 @@ import unicodedata
 from collections import defaultdict
 from functools import cache
 
-from ingest.metadata.text import DocText, find_dates, fold, phrase_pattern
+from ingest.folding import fold_for_matching
+from ingest.metadata.text import DocText, find_dates, phrase_pattern
 from ingest.tables import load_table
 
 
@@ -30,13 +31,13 @@ def _municipalities() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = defaultdict(list)
     for names in t["counties"].values():
         for name in names:
-            out[" ".join(fold(name).split())].append(name)
+            out[" ".join(fold_for_matching(name).split())].append(name)
     return {k: tuple(v) for k, v in out.items()}
 
 
 def municipality_named(surface: str) -> str | None:
     """The municipality a written name stands for; exact spelling decides between folds."""
-    names = _municipalities().get(" ".join(fold(surface).split()), ())
+    names = _municipalities().get(" ".join(fold_for_matching(surface).split()), ())
     if len(names) == 1:
         return names[0]
     plain = _slug(surface)
@@ -53,7 +54,7 @@ def _municipality_patterns() -> list[tuple[re.Pattern[str], str | None, str]]:
     alternation = "|".join(r" +".join(re.escape(w) for w in folded.split()) for folded in names)
     pats.append((re.compile(r"(?<![a-z0-9])(?P<n>" + alternation + r")s? +(?:stad|kamman)[a-z]*(?![a-z0-9])"), None, "body"))
     for region in t["regions"]["prefixed"]:
-        words = r" +".join(re.escape(w) for w in fold(region).split())
+        words = r" +".join(re.escape(w) for w in fold_for_matching(region).split())
         pats.append((re.compile(r"(?<![a-z0-9])ragaan +" + words + r"(?![a-z0-9])"), f"Region {region}", "body"))
     for named in t["regions"]["named"]:
         pats.append((phrase_pattern(named.lower() + "*"), named, "body"))
@@ -84,7 +85,7 @@ def _resolve(pattern_name: str | None, m: re.Match[str], text: str) -> tuple[str
 def _near_miss(word: str) -> str | None:
     """The one municipality whose folded name is a single edit away from an OCR-damaged
     ``word`` ("Vdsteras" for Västerås); None when none or several are."""
-    f = "".join(fold(word).split())
+    f = "".join(fold_for_matching(word).split())
     if len(f) < 5:
         return None
     found = {name for key, names in _municipalities().items() for name in names
@@ -167,7 +168,7 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
             add(name, "postal", line_start, f"municipality: place and date '{doc.text[line_start:d.end]}'")
     for line in furniture or []:
         for pattern, pname, kind in _municipality_patterns():
-            m = pattern.search(fold(line))
+            m = pattern.search(fold_for_matching(line))
             name, exact = _resolve(pname, m, line) if m else (None, False)
             if name:
                 scores[name] += t[kind if exact else "folded"]

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ingest.metadata.text import DocText, fold
+from ingest.folding import fold_for_matching
+from ingest.metadata.text import DocText
 from ingest.tables import load_table
 
 
@@ -29,7 +30,7 @@ class Mention:
 
 def name_pattern(name: str) -> re.Pattern[str]:
     """All forms of an organ's name: nämnd/nämnden/nämndens, styrelsen/styrelsens, -en/-ens."""
-    words = fold(name).split()
+    words = fold_for_matching(name).split()
     last = words[-1]
     if last.endswith("namndan"):
         last_re = re.escape(last[:-2]) + r"(?:an|ans|s)?"
@@ -53,7 +54,7 @@ def _administrations(name: str) -> list[str]:
 
 def _literal_key(name: str) -> str:
     """A piece of the folded name every form contains, for a quick ``in`` test before the regex."""
-    words = fold(name).split()
+    words = fold_for_matching(name).split()
     return max(words, key=len)[:-2]
 
 
@@ -101,7 +102,7 @@ def find_committees(doc: DocText) -> list[Mention]:
         surface = doc.text[s:e]
         if any(s < k.end and k.start < e for k in known):
             continue
-        if _COMPOUND_BEFORE.search(doc.text[max(0, s - 12): s]) or fold(surface).strip().startswith("stadsdels"):
+        if _COMPOUND_BEFORE.search(doc.text[max(0, s - 12): s]) or fold_for_matching(surface).strip().startswith("stadsdels"):
             continue
         found.append(Mention(_generic_name(surface), s, e, "committee"))
     for m in _DISTRICT.finditer(doc.text):
@@ -131,7 +132,7 @@ def body_keys() -> list[tuple[re.Pattern[str], str, str]]:
 
 def is_organ(text: str) -> bool:
     """A line that only names a nämnd or förvaltning (a letterhead line, not a title)."""
-    f = " ".join(fold(text).split())
+    f = " ".join(fold_for_matching(text).split())
     if len(f.split()) <= 4 and f.endswith(("farvaltnang", "farvaltnangan", "kantar", "kantarat", "namnd", "namndan")):
         return True
     return bool(_GENERIC.fullmatch(f)) or any(p.fullmatch(f) for p, _, _, _ in committee_patterns())
