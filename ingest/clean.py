@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ingest.folding import fold_ocr_confusions, fold_word_skeleton
+from ingest.labels import label_words, parse_label, starts_with_keyword
 from ingest.model import Block, Page
 from ingest.tables import load_table
 
@@ -90,73 +91,6 @@ class Para:
 
 
 # ---------------------------------------------------------------------------------------------
-# Keywords
-
-
-
-_WORD = re.compile(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*")
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
-@cache
-def _folded_keywords(names: tuple[str, ...]) -> tuple[tuple[int, frozenset[str], dict[int, tuple[str, ...]]], ...]:
-    """``names`` by word count, longest first: (count, folded forms, forms of 10+ letters by length)."""
-    by_count: dict[int, set[str]] = {}
-    for name in names:
-        by_count.setdefault(len(name.split()), set()).add(fold_ocr_confusions(name))
-    out = []
-    for n, forms in sorted(by_count.items(), reverse=True):
-        long_: dict[int, list[str]] = {}
-        for form in sorted(f for f in forms if len(f) >= 10):
-            long_.setdefault(len(form), []).append(form)
-        out.append((n, frozenset(forms), {k: tuple(v) for k, v in long_.items()}))
-    return tuple(out)
-
-
-def starts_with_keyword(text: str, names: Sequence[str]) -> int:
-    """How many words of ``text``'s start spell one of ``names`` (folded), else 0.
-
-    Longer keywords win ("Förslag till beslut" before "Förslag"). A keyword of 10+ folded letters
-    also matches with one letter wrong (fresh OCR damage such as "Uppfolining").
-    """
-    words = _words(text)
-    for n, exact, long_ in _folded_keywords(tuple(names)):
-        if len(words) < n:
-            continue
-        head = fold_ocr_confusions(" ".join(words[:n]))
-        if head in exact:
-            return n
-        if long_ and any(
-            _one_edit(head, folded) for size in (len(head) - 1, len(head), len(head) + 1)
-            for folded in long_.get(size, ())
-        ):
-            return n
-    return 0
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Are ``a`` and ``b`` equal but for one letter changed, added or dropped?
-
-    Past the first difference the rest must be equal: shifted by one when the lengths differ.
-    """
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    for x, y in zip(a, b, strict=False):  # b may be one longer
-        if x != y:
-            break
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:]
-    return a[i:] == b[i + 1:]
-
-
-# ---------------------------------------------------------------------------------------------
 # Line classes
 
 
@@ -167,8 +101,6 @@ def is_item(text: str) -> bool:
 
 def label_heading(text: str) -> str | None:
     """Which numbered label opens ``text`` ("Rekommendation 1:", "Aktivitet 1.1:"), if any."""
-    from ingest.sections import parse_label  # the label grammar lives with segmentation
-
     parsed = parse_label(_unmarked(text))
     return parsed.kind if parsed else None
 
@@ -191,7 +123,7 @@ def keyword_only(text: str) -> bool:
     text = _unmarked(text).rstrip("*_")
     if not text[:1].isupper():
         return False
-    words = _words(text.rstrip(":"))
+    words = label_words(text.rstrip(":"))
     return bool(words) and starts_with_keyword(text, load_table("headings")["headings"]["keywords"]) == len(words)
 
 

@@ -36,31 +36,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
-from ingest.clean import (
-    ends_sentence,
-    is_item,
-    starts_with_keyword,
-)
+from ingest.clean import ends_sentence, is_item
 from ingest.folding import fold_ocr_confusions
+from ingest.labels import Label, parse_label, starts_with_keyword, word_end
 from ingest.model import Block, Page, Section
 from ingest.tables import load_table
 
 MAX_HEADING_WORDS = 16
 BODY_WORDS = 6
-SEPARATOR = r"\s*[:\-–—]\s*"
 CONTACT = re.compile(r"\S@\S|https?://|www\.", re.IGNORECASE)  # a letterhead's e-mail or web address
-
-
-@dataclass
-class Label:
-    """A numbered label at the start of a paragraph."""
-
-    kind: str  # recommendation | goal | activity
-    word: str  # the label as written ("Rekommendation")
-    number: int | str | None  # None: unnumbered, numbered in order of appearance
-    rest: str  # the statement after the label
 
 
 @dataclass
@@ -71,66 +56,6 @@ class Heading:
     raw_body: str = ""
     label: Label | None = None
     strong: bool = True  # format, label or keyword (not the generic short-line rule)
-
-
-_WORD = re.compile(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*")
-_DOTTED = re.compile(r"\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\b(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)")
-_NUMBER = re.compile(r"\s*(\d{1,2})\b(?![.,]\d)(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)")
-_NUMBER_WORD = re.compile(r"\s*(\w+)(?:" + SEPARATOR + r"|\s*$)")
-_BARE_COLON = re.compile(r"\s*:\s*")
-
-
-def _word_end(text: str, n: int) -> int:
-    """Offset just after the n-th word of ``text``."""
-    for k, m in enumerate(_WORD.finditer(text), 1):
-        if k == n:
-            return m.end()
-    return len(text)
-
-
-@cache
-def _folded_number_words() -> dict[str, int]:
-    """Number words ("två", "tre") by folded form, from ``tables/headings.toml``."""
-    return {fold_ocr_confusions(w): v for w, v in load_table("headings")["number_words"].items()}
-
-
-def parse_label(text: str) -> Label | None:
-    """Parse "Rekommendation 1: ...", "Rekommendation: ...", "Aktivitet 1.1: ...", "Inriktningsmål 2 - ..."."""
-    text = text.strip()
-    if not text[:1].isupper():
-        return None
-    parsed = _parse_label(text)
-    return Label(*parsed) if parsed else None
-
-
-@lru_cache(maxsize=1 << 14)
-def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
-    """:func:`parse_label`'s fields for a stripped text (memoized: clean and segmentation ask again
-    for the same lines; a fresh :class:`Label` is built from them on every call)."""
-    folded_words = _folded_number_words()
-    for kind, spec in load_table("headings")["labels"].items():
-        n = starts_with_keyword(text, spec["words"])
-        if not n:
-            continue
-        end = _word_end(text, n)
-        word, tail = text[:end], text[end:]
-        style = spec["number"]
-        if style == "dotted":
-            m = _DOTTED.match(tail)
-            if m:
-                return kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip()
-            continue
-        m = _NUMBER.match(tail)
-        if m:
-            return kind, word, int(m.group(1)), tail[m.end():].strip()
-        m = _NUMBER_WORD.match(tail)
-        if m and fold_ocr_confusions(m.group(1)) in folded_words:
-            return kind, word, folded_words[fold_ocr_confusions(m.group(1))], tail[m.end():].strip()
-        if style == "optional":
-            m = _BARE_COLON.match(tail)
-            if m:
-                return kind, word, None, tail[m.end():].strip()
-    return None
 
 
 def _matches_any(title: str, names: list[str]) -> bool:
@@ -161,12 +86,12 @@ def strong_heading(block: Block) -> Heading | None:
         return Heading(kind_of(text), _one_line(text))
     spec = load_table("headings")["headings"]
     n = starts_with_keyword(text, spec["inline"])
-    if n and re.match(r"\s*:", text[_word_end(text, n):]):
+    if n and re.match(r"\s*:", text[word_end(text, n):]):
         raw = block.raw or text
         rn = starts_with_keyword(raw, spec["inline"])
-        raw_body = re.sub(r"^\s*:\s*", "", raw[_word_end(raw, rn):]) if rn else raw
-        body = re.sub(r"^\s*:\s*", "", text[_word_end(text, n):])
-        title = text[:_word_end(text, n)]
+        raw_body = re.sub(r"^\s*:\s*", "", raw[word_end(raw, rn):]) if rn else raw
+        body = re.sub(r"^\s*:\s*", "", text[word_end(text, n):])
+        title = text[:word_end(text, n)]
         if body:
             return Heading(kind_of(title), title, body=body, raw_body=raw_body)
         return Heading(kind_of(title), title)

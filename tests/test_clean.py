@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.clean import clean_pages, clean_pages_with_removed, starts_with_keyword
+from ingest.clean import clean_pages, clean_pages_with_removed
+from ingest.labels import starts_with_keyword
 from ingest.model import Page
 
 WIDE = "Nämnden har under året arbetat vidare med frågan och redovisar nu resultatet av det"

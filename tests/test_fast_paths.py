@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest import clean, dates, deadlines, folding, metadata, sections
+from ingest import dates, deadlines, folding, labels, metadata
 from ingest.repair import get_repairer
 from ingest.tables import load_table
 
@@ -48,7 +48,7 @@ def slow_starts_with_keyword(text: str, names) -> int:
         if len(words) < n:
             continue
         head = slow_fold_ocr_confusions(" ".join(words[:n]))
-        if head == folded or (len(folded) >= 10 and clean._one_edit(head, folded)):
+        if head == folded or (len(folded) >= 10 and labels._one_edit(head, folded)):
             return n
     return 0
 
@@ -57,7 +57,7 @@ def slow_parse_label(text: str):
     text = text.strip()
     if not text[:1].isupper():
         return None
-    sep = sections.SEPARATOR
+    sep = labels.SEPARATOR
     folded_words = {slow_fold_ocr_confusions(w): v for w, v in load_table("headings")["number_words"].items()}
     for kind, spec in load_table("headings")["labels"].items():
         n = slow_starts_with_keyword(text, spec["words"])
@@ -69,18 +69,18 @@ def slow_parse_label(text: str):
         if spec["number"] == "dotted":
             m = re.match(r"\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\b(?:" + sep + r"|\s+(?=[A-ZÅÄÖ])|\s*$)", tail)
             if m:
-                return sections.Label(kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip())
+                return labels.Label(kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip())
             continue
         m = re.match(r"\s*(\d{1,2})\b(?![.,]\d)(?:" + sep + r"|\s+(?=[A-ZÅÄÖ])|\s*$)", tail)
         if m:
-            return sections.Label(kind, word, int(m.group(1)), tail[m.end():].strip())
+            return labels.Label(kind, word, int(m.group(1)), tail[m.end():].strip())
         m = re.match(r"\s*(\w+)(?:" + sep + r"|\s*$)", tail)
         if m and slow_fold_ocr_confusions(m.group(1)) in folded_words:
-            return sections.Label(kind, word, folded_words[slow_fold_ocr_confusions(m.group(1))], tail[m.end():].strip())
+            return labels.Label(kind, word, folded_words[slow_fold_ocr_confusions(m.group(1))], tail[m.end():].strip())
         if spec["number"] == "optional":
             m = re.match(r"\s*:\s*", tail)
             if m:
-                return sections.Label(kind, word, None, tail[m.end():].strip())
+                return labels.Label(kind, word, None, tail[m.end():].strip())
     return None
 
 
@@ -151,8 +151,8 @@ def _edit(word: str, edits) -> str:
 @settings(max_examples=500, deadline=None)
 @given(NEAR_WORDS, NEAR_WORDS)
 def test_one_edit_gives_what_trying_every_edit_gives(a, b):
-    assert clean._one_edit(a, b) == slow_one_edit(a, b)
-    assert clean._one_edit(b, a) == slow_one_edit(b, a)
+    assert labels._one_edit(a, b) == slow_one_edit(a, b)
+    assert labels._one_edit(b, a) == slow_one_edit(b, a)
 
 
 DEADLINE_TEXT = st.builds(
@@ -183,8 +183,8 @@ KEYWORDISH = st.builds(
 @given(KEYWORDISH)
 def test_keyword_lookup_and_labels_give_what_the_keyword_loop_gives(text):
     for names in keyword_tables():
-        assert clean.starts_with_keyword(text, names) == slow_starts_with_keyword(text, names)
-    assert sections.parse_label(text) == slow_parse_label(text)
+        assert labels.starts_with_keyword(text, names) == slow_starts_with_keyword(text, names)
+    assert labels.parse_label(text) == slow_parse_label(text)
 
 
 def _lines_of(paths) -> list[str]:
@@ -203,8 +203,8 @@ def _check_lines(lines: list[str]) -> None:
         assert folding.fold_ocr_confusions(line) == slow_fold_ocr_confusions(line), line
         assert folding.fold_diacritics(line) == slow_fold_diacritics(line), line
         for names in tables:
-            assert clean.starts_with_keyword(line, names) == slow_starts_with_keyword(line, names), line
-        assert sections.parse_label(line) == slow_parse_label(line), line
+            assert labels.starts_with_keyword(line, names) == slow_starts_with_keyword(line, names), line
+        assert labels.parse_label(line) == slow_parse_label(line), line
         assert deadlines.find_deadline_phrases(line) == slow_find_deadline_phrases(line), line
 
 
@@ -212,7 +212,7 @@ def test_fast_paths_on_generated_documents(tmp_path):
     from kb.bench.generator import generate
 
     lines = _lines_of(generate(20, tmp_path, 5))
-    assert sum(sections.parse_label(line) is not None for line in lines) > 20  # labels are there to check
+    assert sum(labels.parse_label(line) is not None for line in lines) > 20  # labels are there to check
     _check_lines(lines)
 
 
@@ -223,9 +223,9 @@ def test_fast_paths_on_the_corpus(corpus_dir):
 
 
 def test_parse_label_gives_a_fresh_label_each_time():
-    first = sections.parse_label("Rekommendation två: Se över rutinerna")
+    first = labels.parse_label("Rekommendation två: Se över rutinerna")
     first.rest = "ändrad"
-    again = sections.parse_label("Rekommendation två: Se över rutinerna")
+    again = labels.parse_label("Rekommendation två: Se över rutinerna")
     assert again.rest == "Se över rutinerna" and again.number == 2
     assert again is not first
 

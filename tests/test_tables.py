@@ -39,3 +39,12 @@ def test_only_the_loader_parses_toml():
                         and node.value.id == "tomllib" and node.attr in {"load", "loads"}):
                     readers.append(str(path.relative_to(ROOT)))
     assert readers == ["ingest/tables/__init__.py"]
+
+
+def test_the_loader_example_holds():
+    import doctest
+
+    import ingest.tables
+
+    result = doctest.testmod(ingest.tables)
+    assert result.attempted == 1 and result.failed == 0
