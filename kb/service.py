@@ -60,6 +60,15 @@ class KnowledgeBase:
     def sources(self) -> list[str]:
         return sorted(self.store.sources())
 
+    def remove_sources(self, sources, *, lock_timeout: float = 30.0) -> list[str]:
+        """Remove the documents read from ``sources`` (as :meth:`sources` names them), in one
+        commit; returns the sources removed. A source the index does not hold is skipped."""
+        stored = self.store.sources()
+        found = [s for s in sources if s in stored]
+        if found:
+            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout)
+        return found
+
     # -- searching ---------------------------------------------------------------------------
     def search(self, query: str = "", *, year: int | None = None, year_from: int | None = None,
                year_to: int | None = None, committee: str | None = None,
