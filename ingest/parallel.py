@@ -61,7 +61,7 @@ def error_for(path: Path, exc: BaseException) -> IngestError:
 
 def build_one(path: Path, ocr: bool = False) -> Document | IngestError:
     """Build one file's Document, or the IngestError that says why it could not be built."""
-    from ingest.pipeline import ingest_file
+    from ingest.document_builder import ingest_file
 
     try:
         return ingest_file(path, ocr=ocr)

@@ -51,8 +51,8 @@ class KnowledgeBase:
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
                batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None):
-        """Ingest files and folders; returns a :class:`kb.ingestion.IngestReport`."""
-        from kb.ingestion import ingest_paths  # the ingest pipeline is not needed to search
+        """Ingest files and folders; returns a :class:`kb.batch_ingest.IngestReport`."""
+        from kb.batch_ingest import ingest_paths  # the ingest pipeline is not needed to search
 
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
                             batch=batch, lock_timeout=lock_timeout, workers=workers)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingest import metadata as md
+from ingest.document_builder import ingest_file
 from ingest.folding import fold_for_matching
 from ingest.model import Block
-from ingest.pipeline import ingest_file
 
 DATA = Path(__file__).parent / "data" / "metadata"
 

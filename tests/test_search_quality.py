@@ -17,7 +17,7 @@ import unicodedata
 import pytest
 
 from index.store import Store
-from ingest.pipeline import ingest_file
+from ingest.document_builder import ingest_file
 
 C0 = "000_24dca9941c62331a.txt"
 C1 = "001_c965fb74c77e4691.txt"

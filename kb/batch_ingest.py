@@ -19,10 +19,10 @@ from pathlib import Path
 
 from index.store import COMMIT_BATCH
 from ingest.discover import discover
+from ingest.document_builder import document_id
 from ingest.errors import IngestError
 from ingest.model import Document
 from ingest.parallel import MIN_PARALLEL, build_documents, build_one
-from ingest.pipeline import document_id
 from ingest.readers import max_file_bytes
 
 Progress = Callable[[str, Path | None], None]
