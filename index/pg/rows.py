@@ -55,10 +55,12 @@ def _usable(text: str) -> bool:
     return bool(text) and len(text.encode("utf-8")) <= MAX_LEXEME_BYTES
 
 
-def section_tsvector(fields: dict[str, str]) -> str:
-    """The tsvector input text of one section's fields (see the module docstring)."""
+def section_tsvector(fields: dict[str, str]) -> tuple[str, int]:
+    """The tsvector input text of one section's fields (see the module docstring) and the
+    section's length in word positions (BM25's document length)."""
     positions: dict[str, list[str]] = {}
     base = 1
+    length = 0
     for name, label in FIELD_LABELS:
         text = fields.get(name) or ""
         last = 0
@@ -76,7 +78,9 @@ def section_tsvector(fields: dict[str, str]) -> str:
                     mark.append(f"{pos}{label}")
         if text:
             base = min(base + last + 1 + FIELD_GAP, MAX_POSITION)
-    return " ".join(f"{quote_lexeme(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
+            length += last + 1 if name != "title" else 0
+    text = " ".join(f"{quote_lexeme(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
+    return text, length
 
 
 def spelling_words(doc: Document) -> list[str]:
@@ -122,7 +126,7 @@ def document_row(doc: Document) -> dict:
 #: kb_sections columns in the order ``section_rows`` gives them (for COPY).
 SECTION_COLUMNS = ("id", "doc_id", "number", "year", "date_ord", "committee", "committee_fold",
                    "doc_type", "doc_type_fold", "municipality", "municipality_fold",
-                   "recommendation", "payload", "tsv")
+                   "recommendation", "payload", "tsv", "length")
 
 
 def section_rows(doc: Document) -> list[tuple]:
@@ -133,8 +137,8 @@ def section_rows(doc: Document) -> list[tuple]:
               fold(doc.municipality or ""))
     rows = []
     for section in doc.sections:
-        tsv = section_tsvector({"title": doc.title or "", "heading": section.heading or "",
+        tsv, length = section_tsvector({"title": doc.title or "", "heading": section.heading or "",
                                 "context": contexts.get(section.number, ""), "body": section.text})
         rows.append((section_id(doc.id, section.number), doc.id, section.number, *common,
-                     section.recommendation or 0, section_payload(doc, section), tsv))
+                     section.recommendation or 0, section_payload(doc, section), tsv, length))
     return rows

@@ -70,7 +70,8 @@ CREATE TABLE IF NOT EXISTS kb_sections (
     municipality_fold text NOT NULL DEFAULT '',
     recommendation    integer NOT NULL DEFAULT 0,
     payload           text NOT NULL,
-    tsv               tsvector NOT NULL
+    tsv               tsvector NOT NULL,
+    length            integer NOT NULL DEFAULT 0
 ) WITH (toast_tuple_target = 128);
 ALTER TABLE kb_sections ALTER COLUMN tsv SET STORAGE EXTERNAL;
 ALTER TABLE kb_sections ALTER COLUMN payload SET STORAGE EXTERNAL;

@@ -5,7 +5,9 @@ One read-only snapshot per search:
 1. the match set is ``tsv @@ tsquery`` over the GIN index (the query compiled from the same
    parse tree, see ``index.pg.tsquery``), narrowed by the filters as SQL conditions;
 2. total and facets come from one ``GROUP BY GROUPING SETS`` over the whole match set;
-3. ranking: ``ts_rank`` with the field weights and length normalisation, plus the phrase,
+3. ranking: BM25's shape over ``ts_rank``'s field-weighted, saturating term frequency: per
+   query word its idf (from PostgreSQL's lexeme statistics) times tf·(k1+1)/(tf + k1·(1-b+b·len/avg)),
+   plus the phrase,
    proximity (``ts_rank_cd``) and neighbouring-pair boosts, then, as in Whoosh, the recency
    tie-break and collapsing by document (``index.search``'s own functions, in NumPy). A match
    set larger than ``RANK_LIMIT`` ranks its sections with a query word in the heading first
@@ -19,11 +21,12 @@ One read-only snapshot per search:
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 
 from index.filters import fold, merge_filters
-from index.pg.rows import RANK_WEIGHTS
+from index.pg.rows import RANK_WEIGHTS, quote_lexeme
 from index.pg.tsquery import TsCompiled, compile_tree, loosened
 from index.querytree import Filters, ParsedQuery
 from index.search import (
@@ -42,6 +45,7 @@ RANK_LIMIT = 1000           # sections whose tsvectors are read to rank a large 
 PHRASE_BOOST = 2.0          # index.compile's boosts, on ts_rank's scale
 PROXIMITY_BOOST = 1.0
 PAIR_BOOST = 2.0
+K1, B = 1.2, 0.75           # BM25's saturation and length normalisation (Whoosh's defaults)
 
 LABELS = ("committee", "doc_type", "municipality")
 FACET_SQL = """
@@ -112,13 +116,44 @@ def _facets(conn, where: str, params: dict) -> tuple[int, dict]:
     return total, out
 
 
-def score_sql(compiled: TsCompiled, params: dict) -> str:
-    """The ranking expression: field-weighted ts_rank of every query term (normalised by the
-    section's length), plus the whole phrase, the words near each other, neighbouring pairs."""
-    if not compiled.rank:
+def idf(conn, lexemes: list[str]) -> dict[str, float]:
+    """Whoosh's idf, log(N / (df + 1)) + 1, from PostgreSQL's own statistics of the tsvector
+    column (ANALYZE keeps the most common lexemes with their frequencies, as the planner uses
+    them); a lexeme not among them is rarer than the rarest listed, and gets half of that."""
+    row = conn.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs, "
+        "(SELECT reltuples FROM pg_class WHERE relname = 'kb_sections') "
+        "FROM pg_stats WHERE tablename = 'kb_sections' AND attname = 'tsv'").fetchone()
+    if not row or not row[0]:
+        return {lexeme: 1.0 for lexeme in lexemes}
+    elems, freqs, rows = row
+    known = dict(zip(elems, freqs[:len(elems)], strict=False))
+    floor = min(freqs[:len(elems)]) / 2
+    n = max(float(rows or 0), 1.0)
+    return {lexeme: math.log(1.0 / (known.get(lexeme, floor) + 1.0 / n)) + 1.0 for lexeme in lexemes}
+
+
+def score_sql(compiled: TsCompiled, params: dict, weights: dict[str, float]) -> str:
+    """The ranking expression: per query word, its idf times the field-weighted ts_rank of its
+    terms (normalised by the section's length); plus the whole phrase, the words near each
+    other, and neighbouring pairs."""
+    if not compiled.units:
         return "0.0"
-    params["rank"] = compiled.rank
-    parts = [f"ts_rank('{RANK_WEIGHTS}', tsv, %(rank)s::tsquery, 1)"]
+    parts = []
+    norm = f"{K1} * ({1 - B} + {B} * length / %(avg_length)s::float8)"
+    for i, (gate, lexemes) in enumerate(compiled.units):
+        terms = []
+        for j, (lexeme, weight) in enumerate(lexemes):
+            key = f"u{i}_{j}"
+            params[key] = (quote_lexeme(lexeme[:-2]) + ":*") if lexeme.endswith(":*") else quote_lexeme(lexeme)
+            tf = f"ts_rank('{RANK_WEIGHTS}', tsv, %({key})s::tsquery, 0)"
+            factor = weight * weights.get(lexeme, 1.0)
+            terms.append(f"{factor:.4f} * {tf} * {K1 + 1} / ({tf} + {norm})")
+        summed = " + ".join(terms)
+        if gate is not None:
+            params[f"gate{i}"] = gate
+            summed = f"CASE WHEN tsv @@ %(gate{i})s::tsquery THEN {summed} ELSE 0 END"
+        parts.append(summed)
     if compiled.phrase:
         params["phrase"] = compiled.phrase
         parts.append(f"CASE WHEN tsv @@ %(phrase)s::tsquery THEN {PHRASE_BOOST} * "
@@ -161,7 +196,10 @@ def _ranked(conn, where: str, params: dict, compiled: TsCompiled, count: int, wo
         for i, word in enumerate(words):
             params[f"word{i}"] = word
         present = " + ".join(f"(tsv @@ %(word{i})s::tsquery)::int" for i in range(len(words)))
-    return conn.execute(f"SELECT sid, doc_id, year, {score_sql(compiled, params)}, {present} "
+    weights = idf(conn, [lexeme for _, lexemes in compiled.units for lexeme, _ in lexemes])
+    row = conn.execute("SELECT value FROM kb_meta WHERE key = 'avg_length'").fetchone()
+    params["avg_length"] = max(1.0, float(row[0])) if row else 1.0
+    return conn.execute(f"SELECT sid, doc_id, year, {score_sql(compiled, params, weights)}, {present} "
                         f"FROM kb_sections WHERE {which} ORDER BY sid", params).fetchall()
 
 

@@ -166,16 +166,24 @@ class PgStore(Engine):
                         conn.execute("DELETE FROM kb_documents WHERE doc_id = ANY(%s)", (removals,))
                     if on_commit:
                         on_commit([])
+                written = 0
                 for doc in docs:
-                    self._write_one(conn, doc)
+                    written += self._write_one(conn, doc)
                     if on_commit:
                         on_commit([doc.id])
+                if written:
+                    # Fresh lexeme statistics: ranking reads its idf from them (index.pg.search).
+                    conn.execute("ANALYZE kb_sections")
+                    conn.execute("INSERT INTO kb_meta (key, value) "
+                                 "SELECT 'avg_length', coalesce(avg(length), 1)::text FROM kb_sections "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             except psycopg.errors.LockNotAvailable:
                 raise StoreLocked(self.location, None, time.monotonic() - started) from None
             finally:
                 conn.execute("RESET lock_timeout")
 
-    def _write_one(self, conn, doc: Document) -> None:
+    def _write_one(self, conn, doc: Document) -> bool:
+        """Write one document in one transaction; False when it was stored already."""
         row = document_row(doc)
         sections = section_rows(doc)
         with conn.transaction():
@@ -184,7 +192,7 @@ class PgStore(Engine):
             stored = conn.execute("SELECT content_hash FROM kb_documents WHERE doc_id = %s",
                                   (doc.id,)).fetchone()
             if stored and stored[0] == row["content_hash"]:
-                return  # the same document again: nothing to write
+                return False  # the same document again: nothing to write
             if stored:
                 conn.execute("DELETE FROM kb_documents WHERE doc_id = %s", (doc.id,))
             placeholders = ", ".join(["%s"] * len(_DOC_COLUMNS))
@@ -199,6 +207,7 @@ class PgStore(Engine):
             if row["words"]:
                 conn.execute("INSERT INTO kb_vocabulary (word) SELECT w FROM unnest(%s::text[]) AS w "
                              "ORDER BY w ON CONFLICT DO NOTHING", (row["words"],))
+        return True
 
     def _clear(self, conn) -> None:
         """Another analyzer or schema: drop every stored record (the caller rewrites them) and

@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from index.analysis import QueryTerm, prefix_key
-from index.compile import MIN_PREFIX_LENGTH, _plain_words, analyse, highlight_terms, loosen, word_terms
+from index.compile import (
+    KEY_WEIGHT,
+    MIN_PREFIX_LENGTH,
+    PARTS_WEIGHT,
+    _plain_words,
+    analyse,
+    highlight_terms,
+    loosen,
+    word_terms,
+)
 from index.pg.rows import HEAD_MARK, quote_lexeme
 from index.querytree import And, Node, Not, Or, Phrase, Prefix, Word
 
@@ -34,6 +43,10 @@ class TsCompiled:
     words: list[str] = field(default_factory=list)
     conjunctive: bool = False
     lexemes: set[str] = field(default_factory=set)   # positive lexemes (for rank and head)
+    # What ranking sums, per positive query word: (a tsquery the section must match for the
+    # unit to count, or None; [(lexeme, weight)] whose BM25 terms are summed), as index.compile
+    # builds its Or: the stem, the fold key at KEY_WEIGHT, all compound parts at PARTS_WEIGHT.
+    units: list[tuple[str | None, list[tuple[str, float]]]] = field(default_factory=list)
 
 
 def _any(options: list[str]) -> str:
@@ -57,6 +70,9 @@ class _Compiler:
                 options.append(_all([quote_lexeme(p) for p in term.parts]))
             if positive:
                 self.out.lexemes |= {term.stem, term.key, *term.parts}
+                self.out.units += [(None, [(term.stem, 1.0)]), (None, [(term.key, KEY_WEIGHT)])]
+                if len(term.parts) >= 2:
+                    self.out.units.append((options[-1], [(p, PARTS_WEIGHT) for p in term.parts]))
             positions.append(_any(options))
         return _all(positions) if positions else None
 
@@ -77,6 +93,7 @@ class _Compiler:
                 return self.words(terms, positive)
             if positive:
                 self.out.lexemes |= {t.key for t in terms}
+                self.out.units.append((phrase(terms), [(t.key, 1.0) for t in terms]))
             return phrase(terms)
         if isinstance(node, Prefix):
             return self.prefix(node.text, positive)
@@ -97,6 +114,8 @@ class _Compiler:
             return None
         if positive:
             self.out.prefixes.add(text)
+            self.out.lexemes.add(key)
+            self.out.units.append((None, [(key + ":*", 1.0)]))
         return quote_lexeme(key) + ":*"
 
 
