@@ -375,6 +375,45 @@ def demo(index_dir, host, port, no_serve, database):
 
 
 @main.command()
+@index_option
+@click.option("--to", "target", type=click.Choice(["postgres"]), required=True,
+              help="The engine to copy into (the database named by --database or $KB_DATABASE_URL).")
+@click.option("--from-sources", is_flag=True,
+              help="Re-read the source files instead of copying the stored documents.")
+def migrate(index_dir, database, target, from_sources):
+    """Copy a Whoosh index (--index) into PostgreSQL (--database): its stored documents, as they
+    are, or with --from-sources its source files read again. Safe to run again: documents
+    already there unchanged are skipped."""
+    from index.engine import database_url
+    from index.store import Store
+    from kb.service import KnowledgeBase
+
+    url = database_url(database)
+    if not url:
+        raise click.ClickException("name the database: --database postgresql://… or $KB_DATABASE_URL")
+    index_dir = index_dir or default_index_dir()
+    if not any(index_dir.glob("*.toc")):
+        raise click.ClickException(f"no Whoosh index at {index_dir}")
+    source = Store(index_dir, create=False)
+    try:
+        kb = KnowledgeBase(None, database=url)
+    except ConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    if from_sources:
+        paths = [Path(p) for p in sorted(source.sources()) if Path(p).is_file()]
+        report = run_ingest(kb, paths, force=True)
+        print_report(report, False)
+        if not report.ok:
+            sys.exit(1)
+    else:
+        docs = source.documents()
+        kb.store.write(docs)
+        click.echo(f"copied {len(docs)} documents from {index_dir} to {kb.store.location}", err=True)
+    source.close()
+    kb.close()
+
+
+@main.command()
 @click.option("--docs", "n_docs", type=click.IntRange(10, 1_000_000), default=5000, show_default=True)
 @click.option("--queries", type=click.IntRange(10, 100_000), default=200, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
