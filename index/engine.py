@@ -7,7 +7,7 @@ Two engines implement it:
 * :class:`index.pg.store.PgStore`, a PostgreSQL database: one transaction per document, many
   writers at once, reads from a replica if one is named.
 
-``open_engine`` picks one: a database URL (``KB_DATABASE_URL`` or ``--database``) chooses
+``index.connect.open_engine`` picks one: a database URL (``KB_DATABASE_URL`` or ``--database``) chooses
 PostgreSQL, otherwise the Whoosh index in ``index_dir``. Nothing above ``index/`` knows which
 engine runs; both answer the same calls with the same JSON shapes, and the contract tests in
 ``tests/`` run against both.
@@ -16,7 +16,6 @@ engine runs; both answer the same calls with the same JSON shapes, and the contr
 from __future__ import annotations
 
 import abc
-import os
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 
@@ -26,9 +25,6 @@ from ingest.model import Document
 # Documents per commit (Whoosh). 200 ingests 2,000 documents ~40 % faster than 50 did; a killed
 # ingest loses at most one batch of work. PostgreSQL commits every document on its own.
 COMMIT_BATCH = 200
-
-DATABASE_ENV = "KB_DATABASE_URL"
-READ_DATABASE_ENV = "KB_DATABASE_READ_URL"
 
 
 class StoreLocked(RuntimeError):
@@ -123,26 +119,3 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Release files, searchers and connections."""
-
-
-def database_url(explicit: str | None = None) -> str | None:
-    """The PostgreSQL URL to use: ``explicit`` (``--database``), else ``KB_DATABASE_URL``."""
-    url = explicit or os.environ.get(DATABASE_ENV) or None
-    return url.strip() if url else None
-
-
-def open_engine(index_dir: Path | str | None = None, *, database: str | None = None,
-                read_database: str | None = None, create: bool = True) -> Engine:
-    """The engine for these settings: PostgreSQL when a database URL is given (or set in
-    ``KB_DATABASE_URL``), else the Whoosh index in ``index_dir``."""
-    url = database_url(database)
-    if url:
-        from index.pg.store import PgStore
-
-        read = read_database or os.environ.get(READ_DATABASE_ENV) or None
-        return PgStore(url, read_url=read, create=create)
-    if index_dir is None:
-        raise ValueError("no index folder and no database URL")
-    from index.store import Store
-
-    return Store(index_dir, create=create)

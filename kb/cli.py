@@ -28,7 +28,7 @@ def index_option(f):
 
 
 def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: bool = True):
-    from index.engine import database_url
+    from index.connect import database_url
     from kb.service import KnowledgeBase
 
     url = database_url(database)
@@ -37,11 +37,11 @@ def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: 
         kb = KnowledgeBase(index_dir, database=url)
     except ConnectionError as exc:
         raise click.ClickException(str(exc)) from None
-    if must_exist and not kb.store.exists():
+    if must_exist and not kb.exists():
         kb.close()
         where = f"--index {index_dir}" if index_dir else "--database URL"
         raise click.ClickException(
-            f"no index at {kb.store.location if url else index_dir}: run `kb ingest PATH... {where}` first")
+            f"no index at {kb.location if url else index_dir}: run `kb ingest PATH... {where}` first")
     return kb
 
 
@@ -105,7 +105,7 @@ def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, ba
             name = path.name if path else ""
             click.echo(f"\r\x1b[K[{count[0]}] {name[:70]}", err=True, nl=False)
 
-    holder = kb.store.writer_holder()
+    holder = kb.writer_holder()
     if holder:
         click.echo(f"Another ingest is writing this index (pid {holder.get('pid')}, since "
                    f"{holder.get('since')}); waiting up to {wait:.0f} s for it to finish…", err=True)
@@ -332,12 +332,12 @@ def serve(index_dir, database, host, port, threads):
 def serve_index(index_dir: Path, host: str, port: int, threads: int, database: str | None = None) -> None:
     from waitress import serve as waitress_serve
 
-    from index.engine import database_url
+    from index.connect import database_url
     from web import create_app  # the one upward import: serving needs the web layer
 
     url = database_url(database)
     app = create_app({"INDEX": str(index_dir), **({"DATABASE_URL": url} if url else {})})
-    where = app.extensions["kb"].store.location
+    where = app.extensions["kb"].location
     click.echo(f"kb: serving {where} on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
     # Refuse an over-long request body before reading it (Flask's own 413 comes after waitress buffered it).
     waitress_serve(app, host=host, port=port, threads=threads, ident="kb",
@@ -360,7 +360,7 @@ def demo(index_dir, host, port, no_serve, database):
     kb = open_kb(index_dir, database, must_exist=False)
     report = run_ingest(kb, [source])
     print_report(report, False)
-    click.echo(f"\n{len(kb.documents())} example documents in {kb.store.location}\n", err=True)
+    click.echo(f"\n{len(kb.documents())} example documents in {kb.location}\n", err=True)
     print_hits(kb.search("nämnden rekommendation", limit=3))
     if not no_serve:
         kb.close()
@@ -378,31 +378,30 @@ def migrate(index_dir, database, target, from_sources):
     """Copy a Whoosh index (--index) into PostgreSQL (--database): its stored documents, as they
     are, or with --from-sources its source files read again. Safe to run again: documents
     already there unchanged are skipped."""
-    from index.engine import database_url
-    from index.store import Store
+    from index.connect import database_url
     from kb.service import KnowledgeBase
 
     url = database_url(database)
     if not url:
         raise click.ClickException("name the database: --database postgresql://… or $KB_DATABASE_URL")
     index_dir = index_dir or default_index_dir()
-    if not any(index_dir.glob("*.toc")):
+    source = KnowledgeBase(index_dir, database="", create=False) if any(index_dir.glob("*.toc")) else None
+    if source is None or not source.exists():
         raise click.ClickException(f"no Whoosh index at {index_dir}")
-    source = Store(index_dir, create=False)
     try:
         kb = KnowledgeBase(None, database=url)
     except ConnectionError as exc:
         raise click.ClickException(str(exc)) from None
     if from_sources:
-        paths = [Path(p) for p in sorted(source.sources()) if Path(p).is_file()]
+        paths = [Path(p) for p in source.sources() if Path(p).is_file()]
         report = run_ingest(kb, paths, force=True)
         print_report(report, False)
         if not report.ok:
             sys.exit(1)
     else:
-        docs = source.documents()
-        kb.store.write(docs)
-        click.echo(f"copied {len(docs)} documents from {index_dir} to {kb.store.location}", err=True)
+        docs = source.all_documents()
+        kb.write_documents(docs)
+        click.echo(f"copied {len(docs)} documents from {index_dir} to {kb.location}", err=True)
     source.close()
     kb.close()
 

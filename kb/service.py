@@ -33,7 +33,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from index.engine import COMMIT_BATCH, open_engine
+from index.connect import open_engine
+from index.engine import COMMIT_BATCH
 from index.querytree import Filters
 from ingest.model import Document
 
@@ -60,6 +61,27 @@ class KnowledgeBase:
 
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
                             batch=batch, lock_timeout=lock_timeout, workers=workers)
+
+    def write_documents(self, docs, *, lock_timeout: float = 30.0) -> None:
+        """Store finished Documents as they are (``kb migrate``: from another engine's store)."""
+        self.store.write(docs, lock_timeout=lock_timeout)
+
+    # -- the store ---------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: the index folder or the database (no password)."""
+        return self.store.location
+
+    def exists(self) -> bool:
+        """True when something was ever stored here."""
+        return self.store.exists()
+
+    def writer_holder(self) -> dict | None:
+        """Who holds the store's single writer (Whoosh), or None."""
+        return self.store.writer_holder()
+
+    def stats(self) -> dict:
+        return self.store.stats()
 
     def sources(self) -> list[str]:
         return sorted(self.store.sources())

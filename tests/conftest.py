@@ -62,7 +62,7 @@ class EngineFactory:
         return {"index_dir": None, "database": url}
 
     def __call__(self):
-        from index.engine import open_engine
+        from index.connect import open_engine
 
         where = self.location()
         store = open_engine(where["index_dir"], database=where["database"] or None)

@@ -20,7 +20,6 @@ import json
 
 from index.columns import date_ordinal
 from index.fast_analysis import fused_spelling_analyzer, fused_swedish_analyzer
-from index.filters import fold
 from index.records import (
     encode_document,
     normalise_case_number,
@@ -29,6 +28,7 @@ from index.records import (
     section_payload,
     spelling_text,
 )
+from ingest.folding import fold_label as fold
 from ingest.model import Document
 
 #: The order the fields are written in, with their tsvector weight labels.

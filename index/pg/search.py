@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from index.filters import fold, merge_filters
+from index.filters import merge_filters
 from index.pg.rows import RANK_WEIGHTS, quote_lexeme
 from index.pg.tsquery import TsCompiled, compile_tree, loosened
 from index.querytree import Filters, ParsedQuery
@@ -40,6 +40,7 @@ from index.search import (
     make_hit,
     parse,
 )
+from ingest.folding import fold_label as fold
 
 RANK_LIMIT = 1000           # sections whose tsvectors are read to rank a large match set
 PHRASE_BOOST = 2.0          # index.compile's boosts, on ts_rank's scale
