@@ -413,14 +413,24 @@ def migrate(index_dir, database, target, from_sources):
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write docs/benchmarks.md and the plot into this folder.")
-def bench(n_docs, queries, seed, as_json, out):
-    """Benchmark the pipeline and search against SQLite FTS5 and tantivy on a synthetic corpus."""
+@click.option("--backend", type=click.Choice(["whoosh", "postgres", "all"]), default="whoosh", show_default=True,
+              help="postgres: also PostgreSQL (ingest with 1, 2 and 4 writers); all: PostgreSQL and tantivy too.")
+@click.option("--database", "database", default=None, metavar="URL",
+              help="PostgreSQL server for --backend postgres/all (default $KB_DATABASE_URL); the bench "
+                   "creates and drops databases of its own there.")
+def bench(n_docs, queries, seed, as_json, out, backend, database):
+    """Benchmark the pipeline and search against SQLite FTS5 and tantivy on a synthetic corpus
+    (and the PostgreSQL engine with --backend postgres or all)."""
+    from index.connect import database_url
     from kb.bench.harness import run
 
     def progress(msg):
         click.echo(msg, err=True)
 
-    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress)
+    server = database_url(database)
+    if backend != "whoosh" and not server:
+        raise click.ClickException("--backend postgres needs a server: --database URL or $KB_DATABASE_URL")
+    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress, backend=backend, server=server)
     if out:
         from kb.bench.report import write_markdown
 
