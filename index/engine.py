@@ -41,6 +41,10 @@ class StoreLocked(RuntimeError):
         super().__init__(f"the index at {path} is being written{who}; gave up after {waited:.0f} s")
 
 
+class StoreReadOnly(RuntimeError):
+    """The store refuses writes: the database URL names a hot standby, not the primary."""
+
+
 class Engine(abc.ABC):
     """One store of documents and their searchable sections.
 

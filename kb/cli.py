@@ -94,7 +94,7 @@ def ingest(paths, index_dir, database, ocr, force, wait, workers, batch, as_json
 
 
 def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, batch=None):
-    from index.engine import StoreLocked
+    from index.engine import StoreLocked, StoreReadOnly
 
     on_tty = sys.stderr.isatty()
     count = [0]
@@ -112,7 +112,7 @@ def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, ba
     try:
         report = kb.ingest(paths, ocr=ocr, force=force, progress=progress, lock_timeout=wait,
                            workers=workers, **({"batch": batch} if batch else {}))
-    except StoreLocked as exc:
+    except (StoreLocked, StoreReadOnly) as exc:
         raise click.ClickException(str(exc)) from None
     if on_tty:
         click.echo("\r\x1b[K", err=True, nl=False)

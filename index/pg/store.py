@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
-from index.engine import COMMIT_BATCH, Engine, StoreLocked
+from index.engine import COMMIT_BATCH, Engine, StoreLocked, StoreReadOnly
 from index.pg import schema
 from index.pg.rows import SECTION_COLUMNS, document_row, section_rows
 from index.querytree import Filters, ParsedQuery
@@ -179,6 +179,9 @@ class PgStore(Engine):
                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             except psycopg.errors.LockNotAvailable:
                 raise StoreLocked(self.location, None, time.monotonic() - started) from None
+            except psycopg.errors.ReadOnlySqlTransaction:
+                raise StoreReadOnly(f"the database at {self.location} is read-only (a standby?): "
+                                    "write to the primary") from None
             finally:
                 conn.execute("RESET lock_timeout")
 

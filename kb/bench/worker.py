@@ -29,16 +29,15 @@ def peak_rss_mb() -> float:
 
 class Ours:
     """Our search, through the same service call the CLI and the web use (the Whoosh index in
-    ``where``, or the PostgreSQL database when ``where`` is a postgresql:// URL)."""
+    ``where``, or with ``database`` the PostgreSQL database ``where`` names)."""
 
     name = "ours"
 
-    def __init__(self, where):
+    def __init__(self, where, database: bool = False):
         from kb.service import KnowledgeBase
 
-        where = str(where)
-        if where.startswith("postgresql://"):
-            self.kb = KnowledgeBase(None, database=where, create=False)
+        if database:
+            self.kb = KnowledgeBase(None, database=str(where), create=False)
         else:
             self.kb = KnowledgeBase(where, database="", create=False)
 
@@ -53,7 +52,7 @@ class Ours:
 
 def open_engine(name: str, path: Path):
     if name in ("ours", "postgres"):
-        return Ours(path)
+        return Ours(path, database=name == "postgres")
     from kb.bench.baselines import Fts5, Tantivy
 
     return {"fts5": Fts5, "tantivy": Tantivy}[name](path)
