@@ -373,7 +373,11 @@ def _lengths_column():
 
 
 class _State:
-    """Per-searcher: segments, and the BM25F statistics Whoosh takes from the top searcher."""
+    """Per-searcher: segments, and the BM25F statistics Whoosh takes from the top searcher.
+
+    What the evaluator asks of a posting source (another engine gives its own, see ``_state``):
+    ``schema``, ``size`` (docnums), ``live`` (bool per docnum), ``key`` (the committed state),
+    ``K1``/``B``, ``term_scores(field, text)`` and ``term_positions(field, btext, wanted)``."""
 
     def __init__(self, searcher):
         weighting = searcher.weighting
@@ -394,6 +398,12 @@ class _State:
                 self.live[seg.offset:seg.offset + seg.size] = seg.live
         self.key = tuple(s.key for s in self.segments)
 
+    def term_scores(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+        return term_scores(self, fieldname, text)
+
+    def term_positions(self, fieldname: str, btext: bytes, wanted: np.ndarray):
+        return term_positions(self, fieldname, btext, wanted)
+
 
 # A state lives as long as its searcher (it holds no reference back to it), so a searcher the
 # store has replaced is not kept open here.
@@ -402,6 +412,11 @@ _STATES_LOCK = threading.Lock()
 
 
 def _state(searcher) -> _State:
+    """The searcher's posting source: its own (``searcher.postings_state()``, the PostgreSQL
+    engine's) or, for a Whoosh searcher, one ``_State`` per searcher."""
+    own = getattr(searcher, "postings_state", None)
+    if own is not None:
+        return own()
     with _STATES_LOCK:
         state = _STATES.get(searcher)
     if state is None:
@@ -517,11 +532,16 @@ def term_scores(state: _State, fieldname: str, text) -> tuple[np.ndarray, np.nda
                 ids, tf = ids[keep], tf[keep]
             fl = seg.field_lengths(fieldname)[ids]
             ids_parts.append(ids + seg.offset)
-            score_parts.append(idf * ((tf * (state.K1 + 1))
-                                      / (tf + state.K1 * ((1 - state.B) + state.B * fl / avgfl))))
+            score_parts.append(bm25(tf, fl, idf, avgfl, state.K1, state.B))
         value = (np.concatenate(ids_parts), np.concatenate(score_parts))
     TERM_CACHE.put(key, value)
     return value
+
+
+def bm25(tf: np.ndarray, fl: np.ndarray, idf: float, avgfl: float, K1: float, B: float) -> np.ndarray:  # noqa: N803
+    """Whoosh's BM25F term score (``whoosh.scoring.bm25``) over whole arrays: term frequencies
+    ``tf`` in fields of (byte-coded) lengths ``fl``. Every engine scores with it."""
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
 
 def bm25_idf(doc_count: int, doc_frequency: int) -> float:
@@ -650,7 +670,7 @@ class _Evaluator:
             return EMPTY_IDS, EMPTY_SCORES
         kind = type(q)
         if kind is wq.Term:
-            ids, scores = term_scores(self.state, q.fieldname, q.text)
+            ids, scores = self.state.term_scores(q.fieldname, q.text)
             return (ids, scores * q.boost) if q.boost != 1.0 else (ids, scores)
         if kind is wq.Or and not q.scale:
             parts = [self.node(s) for s in q.subqueries if not isinstance(s, wq.Not)]
@@ -711,14 +731,14 @@ class _Evaluator:
             btexts = [field.to_bytes(w) for w in words]
         except ValueError:
             return EMPTY_IDS, EMPTY_SCORES
-        ids, scores = _intersect([term_scores(state, q.fieldname, b) for b in btexts])
+        ids, scores = _intersect([state.term_scores(q.fieldname, b) for b in btexts])
         if self.within is not None:                     # only these can gain the phrase's score
             inside = _in_sorted(ids, self.within)
             ids, scores = ids[inside], scores[inside]
         if not len(ids):
             return ids, scores
         try:
-            keys = [_position_keys(term_positions(state, q.fieldname, b, ids), ids) for b in btexts]
+            keys = [_position_keys(state.term_positions(q.fieldname, b, ids), ids) for b in btexts]
         except _DECODE_ERRORS:
             return self.fallback(q)
         ends = keys[0]                                  # sorted: (candidate << 32) + position
@@ -737,6 +757,8 @@ class _Evaluator:
 
     def fallback(self, q) -> tuple[np.ndarray, np.ndarray]:
         """Any other node: Whoosh's own matchers, segment by segment."""
+        if not hasattr(self.searcher, "leaf_searchers"):
+            raise TypeError(f"no vectorised form for {q!r} and no Whoosh matchers to fall back on")
         ids, scores, partial = whoosh_collect(self.searcher, q, self.deadline)
         self.partial = self.partial or partial
         return ids, scores
@@ -773,7 +795,11 @@ def evaluate(searcher, query, deadline: float,
     filters): the optional part of an AndMaybe (phrase and proximity boosts) is computed only
     for those, and matches outside it may be left out. Raises ``Unsupported`` when the searcher
     is not one this module can read."""
-    evaluator = _Evaluator(searcher, _state(searcher), deadline, scope)
+    state = _state(searcher)
+    prepare = getattr(state, "prepare", None)
+    if prepare is not None:  # a source that reads the query's terms at once (PostgreSQL)
+        prepare(query)
+    evaluator = _Evaluator(searcher, state, deadline, scope)
     ids, scores = evaluator.node(query)
     return ids.astype(np.int64, copy=False), scores.astype(np.float64, copy=False), evaluator.partial
 

@@ -253,6 +253,7 @@ def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = Non
     window = match["docnums"][start:start + limit] if limit > 0 else match["docnums"][:0]
     hit_scores = match["scores"][start:start + limit] if limit > 0 else match["scores"][:0]
     compiled: Compiled = match["compiled"]
+    _prefetch(searcher, window)
     hits = [_hit(searcher, int(d), float(s), compiled) for d, s in zip(window, hit_scores, strict=True)]
     total = int(match["total"])
     suggestion = None
@@ -314,6 +315,13 @@ def _raw_text(searcher, shown: dict, section_id: str) -> str:
     if not fields:
         return ""
     return _raw_texts(fields["payload"]).get(int(number), "")
+
+
+def _prefetch(searcher, docnums) -> None:
+    """Let a searcher that reads over a network (PostgreSQL) fetch a page's records at once."""
+    prefetch = getattr(searcher, "prefetch_stored", None)
+    if prefetch is not None and len(docnums):
+        prefetch(docnums)
 
 
 def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:

@@ -252,15 +252,45 @@ def test_an_unreachable_database_is_a_clear_error():
     assert "Traceback" not in out.stderr
 
 
-def test_rows_keep_fields_apart_and_weighted():
-    from index.pg.rows import FIELD_GAP, section_tsvector
+def test_rows_hold_what_whoosh_indexes(tmp_path):
+    """Term frequencies, positions and field lengths of a document's postings are the ones the
+    Whoosh index holds for the same document (BM25F reads them in both engines)."""
+    from whoosh.util.numeric import byte_to_length, length_to_byte
 
-    text, length = section_tsvector({"title": "Yttrande", "heading": "Skyddat boende", "body": "Boende för unga"})
-    assert "'boend':" in text and "A" in text.split("'boend':")[1].split(" ")[0]
-    assert "'^boend':" in text and "'^yttrand'" not in text
-    positions = [int(p.rstrip("ABCD")) for p in text.split("'skydd':")[1].split(" ")[0].split(",")]
-    body = [int(p.rstrip("ABCD")) for p in text.split("'ung':")[1].split(" ")[0].split(",")]
-    assert body[0] - positions[0] > FIELD_GAP and length == 4
+    from index.pg.rows import FIELD_NAMES, document_rows, keeps_positions
+    from index.store import Store
+
+    original = doc("w1", ["Förskolan och förskolans förskoleklass: förskolan igen, nämndens nämnd.",
+                          "Skyddat boende för unga; boende som är skyddat."])
+    rows = document_rows(original)
+    store = Store(tmp_path / "ix")
+    store.write([original])
+    searcher = store.searcher()
+    reader = searcher.reader()
+    sections = {int(stored["id"].rpartition("#")[2]): docnum
+                for docnum, stored in ((d, searcher.stored_fields(d)) for d in range(reader.doc_count_all()))
+                if stored.get("id", "").startswith("w1#")}
+    assert len(sections) == 2
+    checked = 0
+    for (code, term), (local, tfs, positions) in rows.postings.items():
+        field = FIELD_NAMES[code]
+        matcher = reader.postings(field, term)
+        whoosh = {}
+        while matcher.is_active():
+            whoosh[matcher.id()] = (matcher.weight(), list(matcher.value_as("positions")))
+            matcher.next()
+        mine = {sections[rows.sections[i].number]: tf for i, tf in zip(local, tfs, strict=True)}
+        assert {d: w for d, (w, _) in whoosh.items()} == mine, (field, term)
+        if keeps_positions(term):
+            assert positions == [p for d in sorted(whoosh) for p in whoosh[d][1]], (field, term)
+        checked += 1
+    assert checked > 20 and any(tf > 1 for _, tfs, _ in rows.postings.values() for tf in tfs)
+    for code, field in enumerate(FIELD_NAMES):   # and no term Whoosh has is missing
+        assert {t.decode("utf-8") for t in reader.lexicon(field)} == {t for c, t in rows.postings if c == code}
+    for row in rows.sections:
+        for name, length in zip(FIELD_NAMES, row.lengths, strict=True):
+            assert byte_to_length(length_to_byte(length)) == searcher.doc_field_length(sections[row.number], name)
+    store.close()
 
 
 def test_path_helpers_do_not_leak_passwords():

@@ -1,23 +1,25 @@
 """Document -> the rows PostgreSQL stores: pure functions, no IO.
 
-A section's text fields become ONE ``tsvector`` written from kb's own analyzer (the fused chain
-the Whoosh schema uses), never from PostgreSQL's parser: the stems, OCR fold keys and compound
-parts are Whoosh's tokens, at Whoosh's positions. Each field gets its weight label, so
-``ts_rank`` weighs them as the Whoosh query does (rubrik above brödtext):
+Every searchable token comes from kb's own analyzer (the fused chain the Whoosh schema uses), at
+Whoosh's positions: for each section and text field (body, heading, title, context) the terms
+with their positions, and the field's length as Whoosh counts it (one per token, every form at a
+position counted). A document's postings are one list per (field, term): the document's
+sections holding the term, how often (term frequency) and, for the OCR fold keys that phrase
+queries match, where. Together with the field lengths they are what Whoosh's BM25F needs, so
+both engines score every section alike (see ``index.pg.postings``).
 
-    A heading   B body   C title   D context
-
-Fields follow each other with a gap of ``FIELD_GAP`` positions, so a phrase or proximity match
-never runs from one field into the next (Whoosh matches phrases within one field). A heading's
-terms are also written once more with ``HEAD_MARK`` in front: a large match set ranks the
-sections whose heading holds a query word first (see ``index.pg.search``).
+Posting lists are packed little-endian: section ids as int32, term frequencies as uint16
+(omitted when all are 1), positions as int32 (only for fold keys, which phrases match).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import struct
+from dataclasses import dataclass, field
 
+from index.analysis import FOLD_MARK
 from index.columns import date_ordinal
 from index.fast_analysis import fused_spelling_analyzer, fused_swedish_analyzer
 from index.records import (
@@ -28,22 +30,108 @@ from index.records import (
     section_payload,
     spelling_text,
 )
-from ingest.folding import fold_label as fold
 from ingest.model import Document
 
-#: The order the fields are written in, with their tsvector weight labels.
-FIELD_LABELS = (("title", "C"), ("heading", "A"), ("context", "D"), ("body", "B"))
-#: ts_rank's weights in its own order {D, C, B, A}: context 0.5, title 0.5, body 1, heading 2
-#: (index.compile.FIELD_WEIGHTS), scaled into ts_rank's range 0..1.
-RANK_WEIGHTS = "{0.25, 0.25, 0.5, 1.0}"
-FIELD_GAP = 16             # positions between fields: more than any phrase or proximity slop
-MAX_POSITION = 16383       # tsvector's last position (later words share it)
-MAX_POSITIONS = 255        # positions kept per lexeme (tsvector keeps at most 256)
-MAX_LEXEME_BYTES = 2000    # tsvector refuses longer lexemes (2 KB); such a "word" is not a word
-HEAD_MARK = "^"            # never the first character of an analyzer token (see analysis.py)
+#: Whoosh's text fields (index.schema.TEXT_FIELDS) and their codes in ``kb_postings.field``.
+FIELD_NAMES = ("body", "heading", "title", "context")
+FIELD_CODES = {name: code for code, name in enumerate(FIELD_NAMES)}
+MAX_TERM_BYTES = 1000      # a longer "word" is not a word: counted in the length, not stored
+MAX_TF = 65535             # term frequencies are stored as uint16
 
 _TEXT = fused_swedish_analyzer()
 _SPELLING = fused_spelling_analyzer()
+
+
+def field_terms(text: str) -> tuple[dict[str, list[int]], int]:
+    """One field value as Whoosh indexes it: term -> its positions (in token order, a position
+    repeated when two forms at it are the same term), and the field length (number of tokens)."""
+    positions: dict[str, list[int]] = {}
+    length = 0
+    if text:
+        for token in _TEXT(text, positions=True, boosts=True, mode="index"):
+            length += 1
+            slot = positions.get(token.text)
+            if slot is None:
+                positions[token.text] = [token.pos]
+            else:
+                slot.append(token.pos)
+    return positions, length
+
+
+def keeps_positions(term: str) -> bool:
+    """Positions are stored for fold keys only: phrases (and proximity) match the keys."""
+    return term.startswith(FOLD_MARK)
+
+
+def _usable(term: str) -> bool:
+    return len(term.encode("utf-8")) <= MAX_TERM_BYTES
+
+
+@dataclass
+class SectionRow:
+    number: int
+    recommendation: int
+    lengths: tuple[int, int, int, int]     # in FIELD_NAMES order
+    payload: str
+
+
+@dataclass
+class DocumentRows:
+    """What one document writes: its row, its sections and its postings (section ids counted from
+    0, the store adds the first id it allocated)."""
+
+    doc: dict
+    sections: list[SectionRow]
+    # (field code, term) -> (section indexes, term frequencies, positions or None), sections ascending
+    postings: dict[tuple[int, str], tuple[list[int], list[int], list[int] | None]] = field(default_factory=dict)
+    spelling: list[str] = field(default_factory=list)
+
+
+def document_rows(doc: Document) -> DocumentRows:
+    contexts = section_contexts(doc.sections)
+    title_terms, title_length = field_terms(doc.title or "")
+    context_cache: dict[str, tuple[dict[str, list[int]], int]] = {}
+    postings: dict[tuple[int, str], tuple[list[int], list[int], list[int] | None]] = {}
+    sections = []
+    for index, section in enumerate(doc.sections):
+        context = contexts.get(section.number, "")
+        if context not in context_cache:
+            context_cache[context] = field_terms(context)
+        values = {"body": field_terms(section.text), "heading": field_terms(section.heading or ""),
+                  "title": (title_terms, title_length), "context": context_cache[context]}
+        for name, (terms, _length) in values.items():
+            code = FIELD_CODES[name]
+            for term, at in terms.items():
+                entry = postings.get((code, term))
+                if entry is None:
+                    if not _usable(term):
+                        continue
+                    entry = postings[(code, term)] = ([], [], [] if keeps_positions(term) else None)
+                entry[0].append(index)
+                entry[1].append(min(len(at), MAX_TF))
+                if entry[2] is not None:
+                    entry[2].extend(at[:MAX_TF])
+        lengths = tuple(values[name][1] for name in FIELD_NAMES)
+        sections.append(SectionRow(section.number, section.recommendation or 0, lengths,
+                                   section_payload(doc, section)))
+    return DocumentRows(doc=document_row(doc), sections=sections, postings=postings,
+                        spelling=spelling_words(doc))
+
+
+def pack_postings(entry: tuple[list[int], list[int], list[int] | None], first_sid: int) -> tuple[bytes, bytes | None, bytes | None]:
+    """(ids, tfs or None when all are 1, positions or None) as stored in ``kb_postings``."""
+    local, tfs, positions = entry
+    n = len(local)
+    ids = struct.pack(f"<{n}i", *(first_sid + i for i in local))
+    packed_tfs = None if all(tf == 1 for tf in tfs) else struct.pack(f"<{n}H", *tfs)
+    packed_positions = None if positions is None else struct.pack(f"<{len(positions)}i", *positions)
+    return ids, packed_tfs, packed_positions
+
+
+def spelling_words(doc: Document) -> list[str]:
+    """The document's distinct words for "menade du" (Whoosh's spell field), sorted (writers
+    insert them in one order, so two writers never wait on each other's words in a cycle)."""
+    return sorted({t.text for t in _SPELLING(spelling_text(doc)) if t.text and _usable(t.text)})
 
 
 def quote_lexeme(text: str) -> str:
@@ -51,47 +139,8 @@ def quote_lexeme(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _usable(text: str) -> bool:
-    return bool(text) and len(text.encode("utf-8")) <= MAX_LEXEME_BYTES
-
-
-def section_tsvector(fields: dict[str, str]) -> tuple[str, int]:
-    """The tsvector input text of one section's fields (see the module docstring) and the
-    section's length in word positions (BM25's document length)."""
-    positions: dict[str, list[str]] = {}
-    base = 1
-    length = 0
-    for name, label in FIELD_LABELS:
-        text = fields.get(name) or ""
-        last = 0
-        for token in _TEXT(text, positions=True, mode="index"):
-            if not _usable(token.text):
-                continue
-            pos = min(base + token.pos, MAX_POSITION)
-            last = max(last, token.pos)
-            slot = positions.setdefault(token.text, [])
-            if len(slot) < MAX_POSITIONS:
-                slot.append(f"{pos}{label}")
-            if name == "heading":
-                mark = positions.setdefault(HEAD_MARK + token.text, [])
-                if len(mark) < MAX_POSITIONS:
-                    mark.append(f"{pos}{label}")
-        if text:
-            base = min(base + last + 1 + FIELD_GAP, MAX_POSITION)
-            length += last + 1 if name != "title" else 0
-    text = " ".join(f"{quote_lexeme(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
-    return text, length
-
-
-def spelling_words(doc: Document) -> list[str]:
-    """The document's distinct real words for "menade du", sorted (writers insert them in one
-    order, so two writers never wait on each other's words in a cycle)."""
-    words = {t.text for t in _SPELLING(spelling_text(doc))}
-    return sorted(w for w in words if w.isalpha() and _usable(w))
-
-
 def spelling_tsvector(words: list[str]) -> str:
-    """The document's words as a tsvector without positions (document frequencies)."""
+    """The document's words as a tsvector without positions (which documents use a word)."""
     return " ".join(quote_lexeme(w) for w in words)
 
 
@@ -102,7 +151,6 @@ def content_hash(doc: Document) -> str:
 
 
 def document_row(doc: Document) -> dict:
-    words = spelling_words(doc)
     return {
         "doc_id": doc.id,
         "path": doc.path or "",
@@ -111,34 +159,12 @@ def document_row(doc: Document) -> dict:
         "year": doc.year or 0,
         "date_ord": date_ordinal(doc.date or ""),
         "committee": doc.committee or "",
-        "committee_fold": fold(doc.committee or ""),
         "doc_type": doc.doc_type or "",
-        "doc_type_fold": fold(doc.doc_type or ""),
         "municipality": doc.municipality or "",
-        "municipality_fold": fold(doc.municipality or ""),
         "case_numbers": [normalise_case_number(c) for c in doc.case_numbers if c.strip()],
         "payload": encode_document(doc),
-        "spell": spelling_tsvector(words),
-        "words": words,
     }
 
 
-#: kb_sections columns in the order ``section_rows`` gives them (for COPY).
-SECTION_COLUMNS = ("id", "doc_id", "number", "year", "date_ord", "committee", "committee_fold",
-                   "doc_type", "doc_type_fold", "municipality", "municipality_fold",
-                   "recommendation", "payload", "tsv", "length")
-
-
-def section_rows(doc: Document) -> list[tuple]:
-    """One tuple per section, in ``SECTION_COLUMNS`` order."""
-    contexts = section_contexts(doc.sections)
-    common = (doc.year or 0, date_ordinal(doc.date or ""), doc.committee or "", fold(doc.committee or ""),
-              doc.doc_type or "", fold(doc.doc_type or ""), doc.municipality or "",
-              fold(doc.municipality or ""))
-    rows = []
-    for section in doc.sections:
-        tsv, length = section_tsvector({"title": doc.title or "", "heading": section.heading or "",
-                                "context": contexts.get(section.number, ""), "body": section.text})
-        rows.append((section_id(doc.id, section.number), doc.id, section.number, *common,
-                     section.recommendation or 0, section_payload(doc, section), tsv, length))
-    return rows
+def section_ids(doc_id: str, numbers: list[int]) -> list[str]:
+    return [section_id(doc_id, n) for n in numbers]

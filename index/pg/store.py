@@ -1,28 +1,34 @@
 """PgStore: the storage interface (index.engine.Engine) over a PostgreSQL database.
 
-Writing: every document in its own transaction (its row, its sections and its new vocabulary
-words commit together or not at all, so a killed writer never leaves half a document). A writer
-holds a per-document advisory lock while it writes that document and the store's lock *shared*,
-so any number of `kb ingest` processes, on one machine or many, write at once; only a rebuild
-(another analyzer) takes the store's lock exclusively. Writing a document whose content hash is
-already stored changes nothing (re-ingest is idempotent).
+Writing: every document in its own transaction: its row, its sections, its postings (one new
+segment) and its new vocabulary words commit together or not at all, so a killed writer never
+leaves half a document. A writer holds a per-document advisory lock while it writes that
+document and the store's lock *shared*, so any number of `kb ingest` processes, on one machine
+or many, write at once; only a rebuild (another analyzer) takes the store's lock exclusively.
+Writing a document whose content hash is already stored changes nothing (re-ingest is
+idempotent). After a write, ten segments of one level are merged into one of the next level
+(``index.pg.segments``), by whichever writer gets the merge lock; readers see the old segments
+or the merged one, never a mix.
 
 Reading: searches, documents and facets go to ``read_url`` when one is given (a streaming
-replica), everything else to the primary. The store holds nothing but connection pools, so a
-server process built on it is stateless.
+replica), everything else to the primary. A search is one read-only snapshot
+(``index.pg.searcher``); the store keeps connection pools and, per committed generation, the
+column arrays a search reads, refreshed from the database when the generation moves.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from index.engine import COMMIT_BATCH, Engine, StoreLocked, StoreReadOnly
 from index.pg import schema
-from index.pg.rows import SECTION_COLUMNS, document_row, section_rows
+from index.pg.rows import FIELD_NAMES, document_rows, pack_postings, spelling_tsvector
 from index.querytree import Filters, ParsedQuery
 from index.records import decode_document
 from ingest.model import Document
@@ -31,8 +37,12 @@ POOL_SIZE = int(os.environ.get("KB_DATABASE_POOL", "8") or 8)   # connections pe
 CONNECT_TIMEOUT = 10.0                                          # seconds to reach the server
 
 _DOC_COLUMNS = ("doc_id", "path", "sha256", "content_hash", "year", "date_ord", "committee",
-                "committee_fold", "doc_type", "doc_type_fold", "municipality", "municipality_fold",
-                "case_numbers", "payload", "spell")
+                "doc_type", "municipality", "case_numbers", "payload")
+_SECTION_COLUMNS = ("sid", "doc_id", "doc_seq", "number", "recommendation",
+                    *(f"len_{name}" for name in FIELD_NAMES), "payload")
+_SECTION_TYPES = ("int4", "text", "int8", "int4", "int4", "int4", "int4", "int4", "int4", "text")
+_POSTING_COLUMNS = ("term", "field", "seg", "n", "ids", "tfs", "pos")
+_POSTING_TYPES = ("text", "int2", "int4", "int4", "bytea", "bytea", "bytea")
 
 
 def shown_url(url: str) -> str:
@@ -52,6 +62,7 @@ def shown_url(url: str) -> str:
 def _open_pool(url: str, size: int):
     from psycopg_pool import ConnectionPool, PoolTimeout
 
+    # jit=off: PostgreSQL's JIT compiles large aggregations (a merge) for seconds of no gain.
     pool = ConnectionPool(url, min_size=1, max_size=max(1, size), open=False,
                           kwargs={"autocommit": True, "options": "-c jit=off"},
                           check=ConnectionPool.check_connection, name="kb")
@@ -71,8 +82,13 @@ class PgStore(Engine):
 
     def __init__(self, url: str, *, read_url: str | None = None, create: bool = True,
                  pool_size: int = POOL_SIZE):
+        from index.pg.searcher import Columns
+
         self.url = url
         self.read_url = read_url or None
+        self._writer_id = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._local = threading.local()
+        self._columns = Columns()
         self._pool = _open_pool(url, pool_size)
         self._read_pool = _open_pool(read_url, pool_size) if self.read_url else self._pool
         if create:
@@ -113,11 +129,12 @@ class PgStore(Engine):
     @staticmethod
     def _tables_exist(conn) -> bool:
         return conn.execute("SELECT to_regclass('kb_meta') IS NOT NULL AND "
-                            "to_regclass('kb_sections') IS NOT NULL").fetchone()[0]
+                            "to_regclass('kb_postings') IS NOT NULL").fetchone()[0]
 
     @staticmethod
     def _write_versions(conn) -> None:
-        for key, value in schema.versions().items():
+        values = {**schema.versions(), "epoch": uuid.uuid4().hex}
+        for key, value in values.items():
             conn.execute("INSERT INTO kb_meta (key, value) VALUES (%s, %s) "
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
@@ -136,7 +153,7 @@ class PgStore(Engine):
     def needs_rebuild(self) -> bool:
         with self.connection() as conn:
             if not self._tables_exist(conn):
-                return False
+                return conn.execute("SELECT to_regclass('kb_meta') IS NOT NULL").fetchone()[0]
             meta = self._meta(conn)
         return any(meta.get(k) != v for k, v in schema.versions().items())
 
@@ -150,13 +167,17 @@ class PgStore(Engine):
         on the same document) raises StoreLocked."""
         import psycopg
 
+        from index.pg.segments import merge_due
+
+        if self.needs_rebuild:
+            with self.connection() as conn:
+                self._clear(conn)
         self._setup()
         started = time.monotonic()
         with self.connection() as conn:
             conn.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
             try:
-                if self.needs_rebuild:
-                    self._clear(conn)
+                self._fold_generation(conn)
                 removals = list(dict.fromkeys(remove))
                 if removals:
                     with conn.transaction():
@@ -164,69 +185,107 @@ class PgStore(Engine):
                         for doc_id in removals:
                             _lock_document(conn, doc_id)
                         conn.execute("DELETE FROM kb_documents WHERE doc_id = ANY(%s)", (removals,))
+                        self._bump_generation(conn)
                     if on_commit:
                         on_commit([])
-                written = 0
                 for doc in docs:
-                    written += self._write_one(conn, doc)
+                    if self._write_one(conn, doc):
+                        merge_due(conn)
                     if on_commit:
                         on_commit([doc.id])
-                if written:
-                    # Fresh lexeme statistics: ranking reads its idf from them (index.pg.search).
-                    conn.execute("ANALYZE kb_sections")
-                    conn.execute("INSERT INTO kb_meta (key, value) "
-                                 "SELECT 'avg_length', coalesce(avg(length), 1)::text FROM kb_sections "
-                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                merge_due(conn, until_done=True)
             except psycopg.errors.LockNotAvailable:
                 raise StoreLocked(self.location, None, time.monotonic() - started) from None
             except psycopg.errors.ReadOnlySqlTransaction:
                 raise StoreReadOnly(f"the database at {self.location} is read-only (a standby?): "
                                     "write to the primary") from None
             finally:
-                conn.execute("RESET lock_timeout")
+                if not conn.closed:
+                    conn.execute("RESET lock_timeout")
 
     def _write_one(self, conn, doc: Document) -> bool:
         """Write one document in one transaction; False when it was stored already."""
-        row = document_row(doc)
-        sections = section_rows(doc)
+        from index.pg.rows import content_hash
+
+        stored = conn.execute("SELECT content_hash FROM kb_documents WHERE doc_id = %s", (doc.id,)).fetchone()
+        if stored and stored[0] == content_hash(doc):
+            return False  # the same document again: nothing to write
+        rows = document_rows(doc)
+        count = len(rows.sections)
+        first_sid = conn.execute("UPDATE kb_counters SET value = value + %s WHERE name = 'sid' "
+                                 "RETURNING value - %s + 1", (count, count)).fetchone()[0]
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (schema.STORE_LOCK,))
             _lock_document(conn, doc.id)
             stored = conn.execute("SELECT content_hash FROM kb_documents WHERE doc_id = %s",
                                   (doc.id,)).fetchone()
-            if stored and stored[0] == row["content_hash"]:
-                return False  # the same document again: nothing to write
+            if stored and stored[0] == rows.doc["content_hash"]:
+                return False
             if stored:
                 conn.execute("DELETE FROM kb_documents WHERE doc_id = %s", (doc.id,))
-            placeholders = ", ".join(["%s"] * len(_DOC_COLUMNS))
-            conn.execute(f"INSERT INTO kb_documents ({', '.join(_DOC_COLUMNS)}) "
-                         f"VALUES ({placeholders[:-2]}%s::tsvector)",
-                         [row[c] for c in _DOC_COLUMNS])
-            if sections:
-                with conn.cursor() as cur, cur.copy(
-                        f"COPY kb_sections ({', '.join(SECTION_COLUMNS)}) FROM STDIN") as copy:
-                    for values in sections:
-                        copy.write_row(values)
-            if row["words"]:
+            values = [rows.doc[c] for c in _DOC_COLUMNS]
+            seq = conn.execute(f"INSERT INTO kb_documents ({', '.join(_DOC_COLUMNS)}, spell) "
+                               f"VALUES ({', '.join(['%s'] * len(values))}, %s::tsvector) RETURNING seq",
+                               [*values, spelling_tsvector(rows.spelling)]).fetchone()[0]
+            with conn.cursor() as cur:
+                if rows.sections:
+                    with cur.copy(f"COPY kb_sections ({', '.join(_SECTION_COLUMNS)}) FROM STDIN "
+                                  "(FORMAT BINARY)") as copy:
+                        copy.set_types(_SECTION_TYPES)
+                        for i, s in enumerate(rows.sections):
+                            copy.write_row((first_sid + i, doc.id, seq, s.number, s.recommendation,
+                                            *s.lengths, s.payload))
+                if rows.postings:
+                    seg = conn.execute("SELECT nextval('kb_seg_seq')").fetchone()[0]
+                    with cur.copy(f"COPY kb_postings ({', '.join(_POSTING_COLUMNS)}) FROM STDIN "
+                                  "(FORMAT BINARY)") as copy:
+                        copy.set_types(_POSTING_TYPES)
+                        for (code, term), entry in rows.postings.items():
+                            ids, tfs, pos = pack_postings(entry, first_sid)
+                            copy.write_row((term, code, seg, len(entry[0]), ids, tfs, pos))
+                    conn.execute("INSERT INTO kb_segments (seg, level, docs, postings, min_sid, max_sid) "
+                                 "VALUES (%s, 0, 1, %s, %s, %s)",
+                                 (seg, sum(len(e[0]) for e in rows.postings.values()),
+                                  first_sid, first_sid + count - 1))
+            if rows.spelling:
                 conn.execute("INSERT INTO kb_vocabulary (word) SELECT w FROM unnest(%s::text[]) AS w "
-                             "ORDER BY w ON CONFLICT DO NOTHING", (row["words"],))
+                             "ORDER BY w ON CONFLICT DO NOTHING", (rows.spelling,))
+            self._bump_generation(conn)
         return True
+
+    def _bump_generation(self, conn) -> None:
+        """This writer's counter + 1, last in the transaction (readers key caches on the sum)."""
+        conn.execute("INSERT INTO kb_generation (writer, n) VALUES (%s, 1) ON CONFLICT (writer) "
+                     "DO UPDATE SET n = kb_generation.n + 1", (self._writer_id,))
+
+    def _fold_generation(self, conn) -> None:
+        """Other writers' counters folded into the base row: the sum stays, the table small."""
+        conn.execute("WITH gone AS (DELETE FROM kb_generation WHERE writer NOT IN ('base', %s) "
+                     "RETURNING n) UPDATE kb_generation SET n = n + (SELECT coalesce(sum(n), 0) FROM gone) "
+                     "WHERE writer = 'base'", (self._writer_id,))
 
     def _clear(self, conn) -> None:
         """Another analyzer or schema: drop every stored record (the caller rewrites them) and
         record this code's versions, in one transaction that waits for other writers."""
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.STORE_LOCK,))
-            conn.execute("DROP TABLE IF EXISTS kb_sections, kb_documents, kb_vocabulary CASCADE")
+            pending = None
+            if conn.execute("SELECT to_regclass('kb_meta') IS NOT NULL").fetchone()[0]:
+                row = conn.execute("SELECT value FROM kb_meta WHERE key = 'pending_rebuild'").fetchone()
+                pending = row[0] if row else None
+            conn.execute(f"DROP TABLE IF EXISTS {', '.join(schema.TABLES)} CASCADE")
+            conn.execute("DROP SEQUENCE IF EXISTS kb_write_seq, kb_seg_seq")
             conn.execute(schema.DDL)
             self._write_versions(conn)
+            if pending is not None:
+                conn.execute("INSERT INTO kb_meta (key, value) VALUES ('pending_rebuild', %s)", (pending,))
 
     def writer_holder(self) -> dict | None:
         return None  # no store-wide writer: many writers write at once
 
     def pending_rebuild(self) -> list[str]:
         with self.connection() as conn:
-            if not self._tables_exist(conn):
+            if not conn.execute("SELECT to_regclass('kb_meta') IS NOT NULL").fetchone()[0]:
                 return []
             row = conn.execute("SELECT value FROM kb_meta WHERE key = 'pending_rebuild'").fetchone()
         try:
@@ -236,6 +295,7 @@ class PgStore(Engine):
         return [s for s in sources if isinstance(s, str)] if isinstance(sources, list) else []
 
     def set_pending_rebuild(self, sources: list[str]) -> None:
+        self._setup()
         with self.connection() as conn:
             if not sources:
                 conn.execute("DELETE FROM kb_meta WHERE key = 'pending_rebuild'")
@@ -267,17 +327,44 @@ class PgStore(Engine):
             row = conn.execute("SELECT payload FROM kb_documents WHERE doc_id = %s", (doc_id,)).fetchone()
         return decode_document(bytes(row[0])) if row else None
 
+    @contextmanager
+    def reading(self):
+        """A searcher over one snapshot (``index.pg.searcher.PgSearcher``), current in this thread
+        while the block runs: ``index.search`` asks for it through ``searcher()``."""
+        from index.pg.searcher import PgSearcher
+
+        with self.snapshot() as conn:
+            searcher = PgSearcher(conn, self._columns)
+            outer = getattr(self._local, "searcher", None)
+            self._local.searcher = searcher
+            try:
+                yield searcher
+            finally:
+                self._local.searcher = outer
+
+    def searcher(self):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            raise RuntimeError("PgStore.searcher() is only valid inside PgStore.reading()")
+        return searcher
+
+    def arrays(self, searcher):
+        return searcher.arrays
+
     def search(self, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
                limit: int = 10, sort: str = "relevance") -> dict:
-        from index.pg.search import run_search
+        from index.search import run_search
 
-        return run_search(self, query, filters=filters, page=page, limit=limit, sort=sort)
+        with self.reading():
+            return run_search(self, query, filters=filters, page=page, limit=limit, sort=sort)
 
     def generation(self) -> tuple:
         with self.connection(read=True) as conn:
             if not self._tables_exist(conn):
                 return ()
-            return tuple(conn.execute("SELECT count(*), coalesce(max(seq), 0) FROM kb_documents").fetchone())
+            row = conn.execute("SELECT (SELECT value FROM kb_meta WHERE key = 'epoch'), "
+                               "(SELECT sum(n) FROM kb_generation)").fetchone()
+            return (row[0], int(row[1] or 0))
 
     def stats(self) -> dict:
         with self.connection(read=True) as conn:

@@ -1,20 +1,21 @@
 """Menade du in PostgreSQL: ``index.suggest``'s rules over the vocabulary table.
 
-``index.suggest.correct_word`` asks a reader for two things; this reader answers them from the
-database: the words within an edit distance (candidates from the pg_trgm index on
-``kb_vocabulary``, then the exact Damerau-Levenshtein distance and the shared first letter, as
-Whoosh's ``terms_within(prefix=1)``) and a word's document frequency (the GIN index on the
-documents' ``spell`` tsvector, so deleted documents stop counting at once).
+``index.suggest.correct_word`` asks a reader two things; this one answers them as Whoosh's
+reader does:
+
+* the words of the spell field within a Levenshtein distance, sharing the first ``prefix``
+  letters (Whoosh's ``terms_within`` runs a Levenshtein automaton over its word list): the
+  words of ``kb_vocabulary`` sharing the prefix and of a length within the distance (a range of
+  its B-tree), then the exact distance;
+* how many documents use a word: the GIN index on the documents' ``spell`` tsvector (positions
+  left out), so a deleted document stops counting at once.
 """
 
 from __future__ import annotations
 
-from whoosh.support.levenshtein import damerau_levenshtein
+from whoosh.support.levenshtein import levenshtein
 
 from index.pg.rows import quote_lexeme
-
-CANDIDATES = 200          # vocabulary words fetched by trigram similarity
-SIMILARITY = 0.2          # pg_trgm's threshold for a candidate (its default, 0.3, misses short words)
 
 
 class VocabularyReader:
@@ -40,11 +41,13 @@ class VocabularyReader:
         self._freq.update({w: int(n) for w, n in rows})
 
     def terms_within(self, fieldname: str, word: str, maxdist: int, prefix: int = 0):
-        self.conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", (str(SIMILARITY),))
+        """Vocabulary words within ``maxdist`` edits of ``word`` sharing its first ``prefix``
+        characters, in the vocabulary's (UTF-8 byte) order."""
+        start = word[:prefix]
+        pattern = start.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self.conn.execute(
-            "SELECT word FROM kb_vocabulary WHERE word %% %s AND left(word, %s) = left(%s, %s) "
-            "AND abs(length(word) - length(%s)) <= %s ORDER BY word <-> %s, word LIMIT %s",
-            (word, prefix, word, prefix, word, maxdist, word, CANDIDATES)).fetchall()
-        found = sorted(w for (w,) in rows if damerau_levenshtein(word, w) <= maxdist)
+            "SELECT word FROM kb_vocabulary WHERE word LIKE %s AND length(word) BETWEEN %s AND %s "
+            "ORDER BY word", (pattern, max(0, len(word) - maxdist), len(word) + maxdist)).fetchall()
+        found = [w for (w,) in rows if levenshtein(word, w, maxdist + 1) <= maxdist]
         self._frequencies(found)
         yield from found
