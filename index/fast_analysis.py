@@ -218,3 +218,31 @@ def fused_swedish_analyzer() -> FusedSwedishAnalyzer:
 def fused_spelling_analyzer() -> FusedSwedishAnalyzer:
     """The spelling field's analyzer: ``spelling_analyzer()`` in one pass."""
     return FusedSwedishAnalyzer(stemmed=False)
+
+
+def index_terms(value: str) -> tuple[dict[str, list[int]], int]:
+    """What the stemmed chain indexes of ``value`` (``mode="index"``, stop words removed), as
+    Whoosh's Positions format records a field: term -> its positions (a position repeated when
+    two forms at it are the same term) and the number of tokens (the field's length). The same
+    tokens as ``FusedSwedishAnalyzer``, without a Token per token (the PostgreSQL engine's rows)."""
+    positions: dict[str, list[int]] = {}
+    length = 0
+    renumbered = None
+    for i, entry in enumerate(_entries(_TOKENS.findall(value))):
+        if entry[1]:
+            continue
+        renumbered = i if renumbered is None else renumbered + 1
+        texts = entry[2]
+        length += len(texts)
+        for text in texts:
+            slot = positions.get(text)
+            if slot is None:
+                positions[text] = [renumbered]
+            else:
+                slot.append(renumbered)
+    return positions, length
+
+
+def spelling_terms(value: str) -> set[str]:
+    """The distinct tokens of the spelling chain (``fused_spelling_analyzer``) of ``value``."""
+    return {entry[0] for entry in _entries(_TOKENS.findall(value)) if entry[0]}

@@ -257,12 +257,13 @@ def test_rows_hold_what_whoosh_indexes(tmp_path):
     Whoosh index holds for the same document (BM25F reads them in both engines)."""
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
-    from index.pg.rows import FIELD_NAMES, document_rows, keeps_positions
+    from index.pg.rows import FIELD_NAMES, document_rows, keeps_positions, postings
     from index.store import Store
 
     original = doc("w1", ["Förskolan och förskolans förskoleklass: förskolan igen, nämndens nämnd.",
                           "Skyddat boende för unga; boende som är skyddat."])
     rows = document_rows(original)
+    lists = postings([rows], [0])
     store = Store(tmp_path / "ix")
     store.write([original])
     searcher = store.searcher()
@@ -271,8 +272,7 @@ def test_rows_hold_what_whoosh_indexes(tmp_path):
                 for docnum, stored in ((d, searcher.stored_fields(d)) for d in range(reader.doc_count_all()))
                 if stored.get("id", "").startswith("w1#")}
     assert len(sections) == 2
-    checked = 0
-    for (code, term), (local, tfs, positions) in rows.postings.items():
+    for code, term, local, tfs, positions in lists:
         field = FIELD_NAMES[code]
         matcher = reader.postings(field, term)
         whoosh = {}
@@ -283,10 +283,9 @@ def test_rows_hold_what_whoosh_indexes(tmp_path):
         assert {d: w for d, (w, _) in whoosh.items()} == mine, (field, term)
         if keeps_positions(term):
             assert positions == [p for d in sorted(whoosh) for p in whoosh[d][1]], (field, term)
-        checked += 1
-    assert checked > 20 and any(tf > 1 for _, tfs, _ in rows.postings.values() for tf in tfs)
+    assert len(lists) > 20 and any(tf > 1 for *_, tfs, _ in lists for tf in tfs)
     for code, field in enumerate(FIELD_NAMES):   # and no term Whoosh has is missing
-        assert {t.decode("utf-8") for t in reader.lexicon(field)} == {t for c, t in rows.postings if c == code}
+        assert {t.decode("utf-8") for t in reader.lexicon(field)} == {t for c, t, *_ in lists if c == code}
     for row in rows.sections:
         for name, length in zip(FIELD_NAMES, row.lengths, strict=True):
             assert byte_to_length(length_to_byte(length)) == searcher.doc_field_length(sections[row.number], name)

@@ -73,6 +73,18 @@ def assert_same(text: str) -> None:
     for chain, fused in PAIRS:
         for kwargs in CALLS:
             assert stream(fused, text, **kwargs) == stream(chain, text, **kwargs), (text, kwargs)
+    assert fast_analysis.index_terms(text) == indexed(text), text
+    assert fast_analysis.spelling_terms(text) == {t.text for t in spelling_analyzer()(text)}, text
+
+
+def indexed(text: str) -> tuple[dict[str, list[int]], int]:
+    """What Whoosh's Positions format records of the chain's tokens: term -> positions, length."""
+    positions: dict[str, list[int]] = {}
+    length = 0
+    for t in swedish_analyzer()(text, positions=True, boosts=True, mode="index"):
+        positions.setdefault(t.text, []).append(t.pos)
+        length += 1
+    return positions, length
 
 
 def test_tricky_texts_give_the_chain_tokens():

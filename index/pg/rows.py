@@ -17,13 +17,15 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import sys
+import zlib
+from array import array
 from dataclasses import dataclass, field
 
 from index.analysis import FOLD_MARK
 from index.columns import date_ordinal
-from index.fast_analysis import fused_spelling_analyzer, fused_swedish_analyzer
+from index.fast_analysis import index_terms, spelling_terms
 from index.records import (
-    encode_document,
     normalise_case_number,
     section_contexts,
     section_id,
@@ -36,26 +38,13 @@ from ingest.model import Document
 FIELD_NAMES = ("body", "heading", "title", "context")
 FIELD_CODES = {name: code for code, name in enumerate(FIELD_NAMES)}
 MAX_TERM_BYTES = 1000      # a longer "word" is not a word: counted in the length, not stored
+MAX_TERM_CHARS = MAX_TERM_BYTES // 4      # terms up to this many characters are always short enough
 MAX_TF = 65535             # term frequencies are stored as uint16
-
-_TEXT = fused_swedish_analyzer()
-_SPELLING = fused_spelling_analyzer()
-
 
 def field_terms(text: str) -> tuple[dict[str, list[int]], int]:
     """One field value as Whoosh indexes it: term -> its positions (in token order, a position
     repeated when two forms at it are the same term), and the field length (number of tokens)."""
-    positions: dict[str, list[int]] = {}
-    length = 0
-    if text:
-        for token in _TEXT(text, positions=True, boosts=True, mode="index"):
-            length += 1
-            slot = positions.get(token.text)
-            if slot is None:
-                positions[token.text] = [token.pos]
-            else:
-                slot.append(token.pos)
-    return positions, length
+    return index_terms(text) if text else ({}, 0)
 
 
 def keeps_positions(term: str) -> bool:
@@ -77,61 +66,84 @@ class SectionRow:
 
 @dataclass
 class DocumentRows:
-    """What one document writes: its row, its sections and its postings (section ids counted from
-    0, the store adds the first id it allocated)."""
+    """What one document writes: its row, its sections (each with its four fields' terms, as
+    ``field_terms`` gives them) and its words for "menade du"."""
 
     doc: dict
     sections: list[SectionRow]
-    # (field code, term) -> (section indexes, term frequencies, positions or None), sections ascending
-    postings: dict[tuple[int, str], tuple[list[int], list[int], list[int] | None]] = field(default_factory=dict)
+    terms: list[tuple[dict[str, list[int]], ...]] = field(default_factory=list)   # per section, FIELD_NAMES order
     spelling: list[str] = field(default_factory=list)
 
 
-def document_rows(doc: Document) -> DocumentRows:
+def document_rows(doc: Document, data: bytes | None = None) -> DocumentRows:
+    """Every row of one document; ``data`` is its JSON (``document_json``) when already made."""
     contexts = section_contexts(doc.sections)
-    title_terms, title_length = field_terms(doc.title or "")
-    context_cache: dict[str, tuple[dict[str, list[int]], int]] = {}
-    postings: dict[tuple[int, str], tuple[list[int], list[int], list[int] | None]] = {}
-    sections = []
-    for index, section in enumerate(doc.sections):
+    title = field_terms(doc.title or "")
+    context_cache: dict[str, tuple[dict[str, list[int]], int]] = {"": ({}, 0)}
+    sections, terms = [], []
+    for section in doc.sections:
         context = contexts.get(section.number, "")
         if context not in context_cache:
             context_cache[context] = field_terms(context)
-        values = {"body": field_terms(section.text), "heading": field_terms(section.heading or ""),
-                  "title": (title_terms, title_length), "context": context_cache[context]}
-        for name, (terms, _length) in values.items():
-            code = FIELD_CODES[name]
-            for term, at in terms.items():
-                entry = postings.get((code, term))
-                if entry is None:
-                    if not _usable(term):
-                        continue
-                    entry = postings[(code, term)] = ([], [], [] if keeps_positions(term) else None)
-                entry[0].append(index)
-                entry[1].append(min(len(at), MAX_TF))
-                if entry[2] is not None:
-                    entry[2].extend(at[:MAX_TF])
-        lengths = tuple(values[name][1] for name in FIELD_NAMES)
-        sections.append(SectionRow(section.number, section.recommendation or 0, lengths,
-                                   section_payload(doc, section)))
-    return DocumentRows(doc=document_row(doc), sections=sections, postings=postings,
+        values = (field_terms(section.text), field_terms(section.heading or ""), title, context_cache[context])
+        terms.append(tuple(v[0] for v in values))
+        sections.append(SectionRow(section.number, section.recommendation or 0,
+                                   tuple(v[1] for v in values), section_payload(doc, section)))
+    return DocumentRows(doc=document_row(doc, data), sections=sections, terms=terms,
                         spelling=spelling_words(doc))
 
 
-def pack_postings(entry: tuple[list[int], list[int], list[int] | None], first_sid: int) -> tuple[bytes, bytes | None, bytes | None]:
-    """(ids, tfs or None when all are 1, positions or None) as stored in ``kb_postings``."""
-    local, tfs, positions = entry
-    n = len(local)
-    ids = struct.pack(f"<{n}i", *(first_sid + i for i in local))
-    packed_tfs = None if all(tf == 1 for tf in tfs) else struct.pack(f"<{n}H", *tfs)
-    packed_positions = None if positions is None else struct.pack(f"<{len(positions)}i", *positions)
-    return ids, packed_tfs, packed_positions
+_LITTLE = sys.byteorder == "little"
+
+
+def _packed(typecode: str, values) -> bytes:
+    out = array(typecode, values)
+    if not _LITTLE:
+        out.byteswap()
+    return out.tobytes()
+
+
+def postings(built: list[DocumentRows], firsts: list[int]) -> list[tuple[int, str, list[int], list[int], list[int] | None]]:
+    """The posting lists of documents written together (one segment): (field code, term,
+    section ids, term frequencies, positions or None). ``firsts`` are the documents' first
+    section ids, ascending, so every list is in section order."""
+    by_field: list[dict[str, list]] = [{} for _ in FIELD_NAMES]
+    for rows, first in zip(built, firsts, strict=True):
+        for sid, values in enumerate(rows.terms, start=first):
+            for terms, lists in zip(values, by_field, strict=True):
+                for term, at in terms.items():
+                    entry = lists.get(term)
+                    if entry is None:
+                        if len(term) > MAX_TERM_CHARS and not _usable(term):
+                            continue
+                        lists[term] = [[sid], [len(at)], at[:MAX_TF] if term[0] == FOLD_MARK else None]
+                        continue
+                    entry[0].append(sid)
+                    entry[1].append(len(at))
+                    if entry[2] is not None:
+                        entry[2].extend(at if len(at) <= MAX_TF else at[:MAX_TF])
+    return [(code, term, ids, tfs, pos) for code, lists in enumerate(by_field)
+            for term, (ids, tfs, pos) in lists.items()]
+
+
+def pack(ids: list[int], tfs: list[int], positions: list[int] | None) -> tuple[bytes, bytes | None, bytes | None]:
+    """One posting list as ``kb_postings`` stores it: (ids, tfs or None when all are 1,
+    positions or None)."""
+    if len(ids) == 1:
+        return (_ONE_ID.pack(ids[0]), None if tfs[0] == 1 else _ONE_TF.pack(min(tfs[0], MAX_TF)),
+                None if positions is None else _packed("i", positions))
+    packed_tfs = None if tfs.count(1) == len(tfs) else _packed("H", [min(tf, MAX_TF) for tf in tfs])
+    return _packed("i", ids), packed_tfs, None if positions is None else _packed("i", positions)
+
+
+_ONE_ID = struct.Struct("<i")
+_ONE_TF = struct.Struct("<H")
 
 
 def spelling_words(doc: Document) -> list[str]:
     """The document's distinct words for "menade du" (Whoosh's spell field), sorted (writers
     insert them in one order, so two writers never wait on each other's words in a cycle)."""
-    return sorted({t.text for t in _SPELLING(spelling_text(doc)) if t.text and _usable(t.text)})
+    return sorted(w for w in spelling_terms(spelling_text(doc)) if _usable(w))
 
 
 def quote_lexeme(text: str) -> str:
@@ -144,25 +156,30 @@ def spelling_tsvector(words: list[str]) -> str:
     return " ".join(quote_lexeme(w) for w in words)
 
 
-def content_hash(doc: Document) -> str:
+def document_json(doc: Document) -> bytes:
+    """The Document as JSON (what its payload compresses and its content hash digests)."""
+    return json.dumps(doc.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def content_hash(doc: Document, data: bytes | None = None) -> str:
     """What makes a re-ingest a no-op: the same Document (its JSON) written again."""
-    data = json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(data if data is not None else document_json(doc)).hexdigest()
 
 
-def document_row(doc: Document) -> dict:
+def document_row(doc: Document, data: bytes | None = None) -> dict:
+    data = data if data is not None else document_json(doc)
     return {
         "doc_id": doc.id,
         "path": doc.path or "",
         "sha256": doc.sha256 or "",
-        "content_hash": content_hash(doc),
+        "content_hash": content_hash(doc, data),
         "year": doc.year or 0,
         "date_ord": date_ordinal(doc.date or ""),
         "committee": doc.committee or "",
         "doc_type": doc.doc_type or "",
         "municipality": doc.municipality or "",
         "case_numbers": [normalise_case_number(c) for c in doc.case_numbers if c.strip()],
-        "payload": encode_document(doc),
+        "payload": zlib.compress(data, 6),    # index.records.encode_document, JSON made once
     }
 
 

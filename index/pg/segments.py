@@ -1,9 +1,9 @@
 """Segments of the inverted index: how a writer's new postings join the rest.
 
-Every written document adds one segment (level 0): a row per (term, field) it holds. Reading a
+Every write transaction adds one segment: a row per (term, field) its documents hold. Reading a
 term reads one row per segment, so segments are merged as they accumulate: whenever
 ``MERGE_FACTOR`` segments share a level, one writer merges them into a single segment of the
-next level (level L holds about ``MERGE_FACTOR``^L documents, so a term has at most
+next level (level L holds ``MERGE_FACTOR``^L documents or more, so a term has at most
 ``MERGE_FACTOR - 1`` rows per level: a few dozen at a million documents). Each posting is
 rewritten once per level, as in Lucene's and Whoosh's tiered merging.
 
@@ -36,6 +36,14 @@ FROM kb_postings p JOIN kb_segments s ON s.seg = p.seg
 WHERE p.seg = ANY(%(segs)s)
 GROUP BY p.term, p.field
 """
+
+
+def segment_level(docs: int) -> int:
+    """The level of a segment of ``docs`` documents: the largest L with MERGE_FACTOR^L <= docs."""
+    level = 0
+    while docs >= MERGE_FACTOR ** (level + 1):
+        level += 1
+    return level
 
 
 def due_level(conn) -> int | None:

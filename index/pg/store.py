@@ -28,12 +28,16 @@ from contextlib import contextmanager
 
 from index.engine import COMMIT_BATCH, Engine, StoreLocked, StoreReadOnly
 from index.pg import schema
-from index.pg.rows import FIELD_NAMES, document_rows, pack_postings, spelling_tsvector
+from index.pg.rows import FIELD_NAMES, document_rows, spelling_tsvector
+from index.pg.segments import segment_level
 from index.querytree import Filters, ParsedQuery
 from index.records import decode_document
 from ingest.model import Document
 
 POOL_SIZE = int(os.environ.get("KB_DATABASE_POOL", "8") or 8)   # connections per pool
+# Documents per write transaction: fewer statements, rows and segments per document (16 measured
+# X ms/document against Y one by one); a killed writer loses at most these.
+WRITE_BATCH = 16
 CONNECT_TIMEOUT = 10.0                                          # seconds to reach the server
 
 _DOC_COLUMNS = ("doc_id", "path", "sha256", "content_hash", "year", "date_ord", "committee",
@@ -160,11 +164,12 @@ class PgStore(Engine):
     # -- writing ------------------------------------------------------------------------------
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
               lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None) -> None:
-        """Add or replace ``docs`` (one transaction each) and remove the ids in ``remove``.
+        """Add or replace ``docs`` and remove the ids in ``remove``.
 
-        ``batch`` is Whoosh's commit size and means nothing here: every document commits alone.
-        Waiting longer than ``lock_timeout`` for a lock (a rebuild elsewhere, or another writer
-        on the same document) raises StoreLocked."""
+        Documents are committed whole, in transactions of at most ``min(batch, WRITE_BATCH)``
+        documents (a killed writer loses at most its open transaction's documents, never part
+        of one). Waiting longer than ``lock_timeout`` for a lock (a rebuild elsewhere, or
+        another writer on the same document) raises StoreLocked."""
         import psycopg
 
         from index.pg.segments import merge_due
@@ -174,6 +179,7 @@ class PgStore(Engine):
                 self._clear(conn)
         self._setup()
         started = time.monotonic()
+        size = max(1, min(batch, WRITE_BATCH))
         with self.connection() as conn:
             conn.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
             try:
@@ -182,17 +188,20 @@ class PgStore(Engine):
                 if removals:
                     with conn.transaction():
                         conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (schema.STORE_LOCK,))
-                        for doc_id in removals:
+                        for doc_id in sorted(removals):
                             _lock_document(conn, doc_id)
                         conn.execute("DELETE FROM kb_documents WHERE doc_id = ANY(%s)", (removals,))
                         self._bump_generation(conn)
                     if on_commit:
                         on_commit([])
+                pending: dict[str, Document] = {}
                 for doc in docs:
-                    if self._write_one(conn, doc):
+                    pending.pop(doc.id, None)   # the same document twice in a batch: the newest
+                    pending[doc.id] = doc
+                    if len(pending) >= size:
+                        self._commit_batch(conn, pending, on_commit)
                         merge_due(conn)
-                    if on_commit:
-                        on_commit([doc.id])
+                self._commit_batch(conn, pending, on_commit)
                 merge_due(conn, until_done=True)
             except psycopg.errors.LockNotAvailable:
                 raise StoreLocked(self.location, None, time.monotonic() - started) from None
@@ -203,55 +212,87 @@ class PgStore(Engine):
                 if not conn.closed:
                     conn.execute("RESET lock_timeout")
 
-    def _write_one(self, conn, doc: Document) -> bool:
-        """Write one document in one transaction; False when it was stored already."""
-        from index.pg.rows import content_hash
+    def _commit_batch(self, conn, pending: dict[str, Document], on_commit) -> None:
+        if not pending:
+            return
+        committed = list(pending)
+        self._write_batch(conn, list(pending.values()))
+        pending.clear()
+        if on_commit:
+            on_commit(committed)
 
-        stored = conn.execute("SELECT content_hash FROM kb_documents WHERE doc_id = %s", (doc.id,)).fetchone()
-        if stored and stored[0] == content_hash(doc):
-            return False  # the same document again: nothing to write
-        rows = document_rows(doc)
-        count = len(rows.sections)
+    def _write_batch(self, conn, docs: list[Document]) -> int:
+        """Write ``docs`` (distinct ids) in one transaction: each new or changed document whole,
+        unchanged ones (same content hash) left alone. Returns the number written."""
+        from index.pg.rows import content_hash, document_json, pack, postings
+
+        stored = dict(conn.execute("SELECT doc_id, content_hash FROM kb_documents WHERE doc_id = ANY(%s)",
+                                   ([d.id for d in docs],)).fetchall())
+        built = []
+        for doc in docs:
+            data = document_json(doc)
+            if stored.get(doc.id) != content_hash(doc, data):
+                built.append(document_rows(doc, data))
+        if not built:
+            return 0
+        count = sum(len(r.sections) for r in built)
         first_sid = conn.execute("UPDATE kb_counters SET value = value + %s WHERE name = 'sid' "
                                  "RETURNING value - %s + 1", (count, count)).fetchone()[0]
+        firsts = []
+        for rows in built:      # each document's block of section ids, in order
+            firsts.append(first_sid)
+            first_sid += len(rows.sections)
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock_shared(%s)", (schema.STORE_LOCK,))
-            _lock_document(conn, doc.id)
-            stored = conn.execute("SELECT content_hash FROM kb_documents WHERE doc_id = %s",
-                                  (doc.id,)).fetchone()
-            if stored and stored[0] == rows.doc["content_hash"]:
-                return False
-            if stored:
-                conn.execute("DELETE FROM kb_documents WHERE doc_id = %s", (doc.id,))
-            values = [rows.doc[c] for c in _DOC_COLUMNS]
-            seq = conn.execute(f"INSERT INTO kb_documents ({', '.join(_DOC_COLUMNS)}, spell) "
-                               f"VALUES ({', '.join(['%s'] * len(values))}, %s::tsvector) RETURNING seq",
-                               [*values, spelling_tsvector(rows.spelling)]).fetchone()[0]
+            for doc_id in sorted(r.doc["doc_id"] for r in built):   # one order: no deadlock between writers
+                _lock_document(conn, doc_id)
+            current = dict(conn.execute("SELECT doc_id, content_hash FROM kb_documents WHERE doc_id = ANY(%s)",
+                                        ([r.doc["doc_id"] for r in built],)).fetchall())
+            keep = [i for i, r in enumerate(built) if current.get(r.doc["doc_id"]) != r.doc["content_hash"]]
+            if not keep:
+                return 0
+            built, firsts = [built[i] for i in keep], [firsts[i] for i in keep]
+            replaced = [r.doc["doc_id"] for r in built if r.doc["doc_id"] in current]
+            if replaced:
+                conn.execute("DELETE FROM kb_documents WHERE doc_id = ANY(%s)", (replaced,))
             with conn.cursor() as cur:
-                if rows.sections:
-                    with cur.copy(f"COPY kb_sections ({', '.join(_SECTION_COLUMNS)}) FROM STDIN "
-                                  "(FORMAT BINARY)") as copy:
-                        copy.set_types(_SECTION_TYPES)
+                cur.executemany(f"INSERT INTO kb_documents ({', '.join(_DOC_COLUMNS)}, spell) "
+                                f"VALUES ({', '.join(['%s'] * len(_DOC_COLUMNS))}, %s::tsvector) RETURNING seq",
+                                [[*(r.doc[c] for c in _DOC_COLUMNS), spelling_tsvector(r.spelling)] for r in built],
+                                returning=True)
+                seqs = []
+                while True:
+                    seqs.append(cur.fetchone()[0])
+                    if not cur.nextset():
+                        break
+                with cur.copy(f"COPY kb_sections ({', '.join(_SECTION_COLUMNS)}) FROM STDIN "
+                              "(FORMAT BINARY)") as copy:
+                    copy.set_types(_SECTION_TYPES)
+                    for rows, first, seq in zip(built, firsts, seqs, strict=True):
+                        doc_id = rows.doc["doc_id"]
                         for i, s in enumerate(rows.sections):
-                            copy.write_row((first_sid + i, doc.id, seq, s.number, s.recommendation,
-                                            *s.lengths, s.payload))
-                if rows.postings:
+                            copy.write_row((first + i, doc_id, seq, s.number, s.recommendation, *s.lengths, s.payload))
+                lists = postings(built, firsts)
+                if lists:
                     seg = conn.execute("SELECT nextval('kb_seg_seq')").fetchone()[0]
+                    total = 0
                     with cur.copy(f"COPY kb_postings ({', '.join(_POSTING_COLUMNS)}) FROM STDIN "
                                   "(FORMAT BINARY)") as copy:
                         copy.set_types(_POSTING_TYPES)
-                        for (code, term), entry in rows.postings.items():
-                            ids, tfs, pos = pack_postings(entry, first_sid)
-                            copy.write_row((term, code, seg, len(entry[0]), ids, tfs, pos))
+                        for code, term, ids, tfs, pos in lists:
+                            copy.write_row((term, code, seg, len(ids), *pack(ids, tfs, pos)))
+                            total += len(ids)
+                    sids = [f for f, r in zip(firsts, built, strict=True) if r.sections]
+                    last = max(f + len(r.sections) - 1 for f, r in zip(firsts, built, strict=True))
                     conn.execute("INSERT INTO kb_segments (seg, level, docs, postings, min_sid, max_sid) "
-                                 "VALUES (%s, 0, 1, %s, %s, %s)",
-                                 (seg, sum(len(e[0]) for e in rows.postings.values()),
-                                  first_sid, first_sid + count - 1))
-            if rows.spelling:
+                                 "VALUES (%s, %s, %s, %s, %s, %s)",
+                                 (seg, segment_level(len(built)), len(built), total, min(sids), last))
+            words = sorted({w for r in built for w in r.spelling})
+            if words:
                 conn.execute("INSERT INTO kb_vocabulary (word) SELECT w FROM unnest(%s::text[]) AS w "
-                             "ORDER BY w ON CONFLICT DO NOTHING", (rows.spelling,))
+                             "ORDER BY w ON CONFLICT DO NOTHING", (words,))
             self._bump_generation(conn)
-        return True
+        return len(built)
 
     def _bump_generation(self, conn) -> None:
         """This writer's counter + 1, last in the transaction (readers key caches on the sum)."""
