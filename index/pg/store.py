@@ -356,7 +356,7 @@ class PgStore(Engine):
         with self.connection(read=True) as conn:
             if not self._tables_exist(conn):
                 return []
-            rows = conn.execute("SELECT payload FROM kb_documents ORDER BY doc_id").fetchall()
+            rows = conn.execute("SELECT payload FROM kb_documents ORDER BY seq").fetchall()   # write order, as Whoosh
         return [decode_document(bytes(payload)) for (payload,) in rows]
 
     def document(self, doc_id: str) -> Document | None:
