@@ -99,3 +99,93 @@ def module_store_factory(request, tmp_path_factory):
     factory = _factory(request, tmp_path_factory)
     yield factory
     factory.close()
+
+
+class Where:
+    """Where one test's store lives, for every way a test reaches it: ``kb`` command-line
+    arguments, KnowledgeBase / open_engine keyword arguments, the web app's config."""
+
+    def __init__(self, engine: str, index_dir=None, database: str | None = None):
+        self.engine = engine
+        self.index_dir = index_dir
+        self.database = database
+
+    @property
+    def args(self) -> list[str]:
+        return ["--index", str(self.index_dir)] if self.engine == "whoosh" else ["--database", self.database]
+
+    @property
+    def kb_kwargs(self) -> dict:
+        return {"index_dir": self.index_dir, "database": "" if self.engine == "whoosh" else self.database}
+
+    @property
+    def app_config(self) -> dict:
+        return {"INDEX": str(self.index_dir)} if self.engine == "whoosh" else {"DATABASE_URL": self.database}
+
+    def kb(self, **kwargs):
+        from kb.service import KnowledgeBase
+
+        return KnowledgeBase(**self.kb_kwargs, **kwargs)
+
+    def store(self, **kwargs):
+        from index.connect import open_engine
+
+        return open_engine(self.index_dir, database=self.database if self.engine == "postgres" else "", **kwargs)
+
+    def age_versions(self) -> None:
+        """Make the stored analyzer version an older one's (as after an upgrade): the next
+        write must rebuild."""
+        if self.engine == "whoosh":
+            import json
+
+            from index.store import META_FILE
+
+            path = self.index_dir / META_FILE
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            meta["analyzer_version"] = "an older analyzer"
+            path.write_text(json.dumps(meta), encoding="utf-8")
+        else:
+            import psycopg
+
+            with psycopg.connect(self.database, autocommit=True) as conn:
+                conn.execute("UPDATE kb_meta SET value = 'an older analyzer' WHERE key = 'analyzer_version'")
+
+    def check_whole(self) -> int:
+        """Every stored document has exactly its sections searchable, no section is orphaned;
+        the number of documents."""
+        if self.engine == "whoosh":
+            from test_reliability import check_whole_documents
+
+            return check_whole_documents(self.index_dir)
+        from test_engines import check_whole
+
+        store = self.store(create=False)
+        try:
+            return check_whole(store)
+        finally:
+            store.close()
+
+
+@pytest.fixture(params=ENGINES)
+def where(request, tmp_path, monkeypatch):
+    """A fresh place for a store, once per engine (a folder, or a new database)."""
+    monkeypatch.delenv("KB_DATABASE_URL", raising=False)
+    if request.param == "whoosh":
+        yield Where("whoosh", index_dir=tmp_path / "index")
+        return
+    request.getfixturevalue("postgres_server")
+    import pg_server
+
+    url = pg_server.create_database()
+    yield Where("postgres", database=url)
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def shared_web_database(postgres_server):
+    """One database for the web and API tests of a session (filled by test_web_support)."""
+    import pg_server
+
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)

@@ -1,4 +1,5 @@
-"""The JSON API through Flask's test client: shapes checked against the served OpenAPI description."""
+"""The JSON API through Flask's test client: shapes checked against the served OpenAPI description,
+once per engine (the same documents in a Whoosh index and in a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,20 @@ import base64
 
 import jsonschema
 import pytest
-from test_web_support import doc_id_of, shared_index
+from conftest import ENGINES
+from test_web_support import doc_id_of, shared_place
 
 from web import create_app
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory):
-    return shared_index(tmp_path_factory)
+@pytest.fixture(scope="module", params=ENGINES)
+def place(request, tmp_path_factory):
+    return shared_place(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def app(index_dir):
-    return create_app({"INDEX": str(index_dir), "RATE_LIMIT": 0})
+def app(place):
+    return create_app({**place.app_config, "RATE_LIMIT": 0})
 
 
 @pytest.fixture()
@@ -64,13 +66,11 @@ def test_every_api_route_is_described_and_every_description_is_a_route(app, spec
     assert routes == set(spec["paths"])
 
 
-def test_search_matches_the_service_and_the_description(client, spec, index_dir):
-    from kb.service import KnowledgeBase
-
+def test_search_matches_the_service_and_the_description(client, spec, place):
     response = client.get("/api/v1/search?q=skolskjuts&limit=5")
     validate(spec, "/api/v1/search", response)
     body = response.get_json()
-    kb = KnowledgeBase(index_dir)
+    kb = place.kb()
     try:
         direct = kb.search("skolskjuts", limit=5)
     finally:
@@ -202,8 +202,8 @@ def test_an_internal_error_is_a_500_problem_without_traceback(tmp_path):
     assert "secret internals" not in response.get_data(as_text=True) and body["title"]
 
 
-def test_the_rate_limit_answers_429_with_retry_after(index_dir):
-    app = create_app({"INDEX": str(index_dir), "RATE_LIMIT": 3})
+def test_the_rate_limit_answers_429_with_retry_after(place):
+    app = create_app({**place.app_config, "RATE_LIMIT": 3})
     client = app.test_client()
     statuses = [client.get("/api/v1/documents").status_code for _ in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
@@ -219,11 +219,11 @@ def test_reindex_is_off_without_a_configured_token(client):
     problem(client.post("/api/v1/reindex"), 403)
 
 
-def test_reindex_needs_the_right_token(tmp_path_factory):
+def test_reindex_needs_the_right_token(tmp_path, where):
     from test_web_support import build_index
 
-    index_dir = build_index(tmp_path_factory.mktemp("reindex"))
-    app = create_app({"INDEX": str(index_dir), "TOKEN": "hemligt-1234"})
+    build_index(tmp_path, database=where.database)      # where.index_dir is tmp_path / "index"
+    app = create_app({**where.app_config, "TOKEN": "hemligt-1234"})
     client = app.test_client()
     problem(client.post("/api/v1/reindex"), 401)
     problem(client.post("/api/v1/reindex", headers={"Authorization": "Bearer fel"}), 401)
@@ -235,8 +235,8 @@ def test_reindex_needs_the_right_token(tmp_path_factory):
     assert client.get("/api/v1/documents").get_json()["total"] == 4
 
 
-def test_reading_can_require_the_token(index_dir):
-    app = create_app({"INDEX": str(index_dir), "TOKEN": "lasnyckel", "READ_TOKEN_REQUIRED": "1"})
+def test_reading_can_require_the_token(place):
+    app = create_app({**place.app_config, "TOKEN": "lasnyckel", "READ_TOKEN_REQUIRED": "1"})
     client = app.test_client()
     problem(client.get("/api/v1/documents"), 401)
     assert client.get("/").status_code == 401
@@ -246,8 +246,9 @@ def test_reading_can_require_the_token(index_dir):
     assert client.get("/", headers={"Authorization": f"Basic {basic}"}).status_code == 200
 
 
-def test_configuration_comes_from_the_environment(monkeypatch, index_dir):
-    monkeypatch.setenv("KB_INDEX", str(index_dir))
+def test_configuration_comes_from_the_environment(monkeypatch, place):
+    for key, value in place.app_config.items():
+        monkeypatch.setenv(f"KB_{key}", str(value))
     monkeypatch.setenv("KB_MAX_PAGE_SIZE", "5")
     monkeypatch.setenv("KB_RATE_LIMIT", "0")
     client = create_app().test_client()

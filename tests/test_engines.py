@@ -135,6 +135,26 @@ def test_many_writers_at_once_each_document_whole(database):
         s.close()
 
 
+def test_a_writer_of_a_document_another_writer_holds_gives_up_clearly(database):
+    """No store-wide writer lock, one per document: while a transaction elsewhere writes d1, a
+    write of d1 waits and gives up with StoreLocked; other documents are written meanwhile."""
+    import psycopg
+
+    from index.engine import StoreLocked
+    from index.pg.store import PgStore
+
+    store = PgStore(database)
+    with psycopg.connect(database) as other:      # another writer, mid-transaction on d1
+        other.execute("SELECT pg_advisory_xact_lock(hashtextextended('d1', 0))")
+        with pytest.raises(StoreLocked) as err:
+            store.write([doc("d1", ["Text om återvinning."])], lock_timeout=0.3)
+        assert "gave up" in str(err.value)
+        store.write([doc("d2", ["Annan text om återvinning."])], lock_timeout=0.3)
+    store.write([doc("d1", ["Text om återvinning."])], lock_timeout=5)
+    assert sorted(d.id for d in store.documents()) == ["d1", "d2"]
+    store.close()
+
+
 def check_whole(store, expected: int | None = None) -> int:
     """Every document has exactly its sections, no section is without its document."""
     with store.connection() as conn:

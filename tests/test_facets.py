@@ -1,4 +1,5 @@
-"""Facet counts cover the whole match set and stay right under filters (checked by brute force)."""
+"""Facet counts cover the whole match set and stay right under filters (checked by brute force),
+on both engines; a facet that runs out of time is reported, not failed."""
 
 from __future__ import annotations
 
@@ -48,7 +49,15 @@ def brute_force(docs, word, keep) -> dict[str, Counter]:
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
+def indexed(module_store_factory):
+    docs = corpus()
+    store = module_store_factory()
+    store.write(docs, batch=9)   # several segments (Whoosh) or write transactions (PostgreSQL)
+    return store, docs
+
+
+@pytest.fixture(scope="module")
+def whoosh_indexed(tmp_path_factory):
     docs = corpus()
     store = Store(tmp_path_factory.mktemp("ix"))
     store.write(docs, batch=9)   # several segments
@@ -76,15 +85,31 @@ def test_counts_match_a_brute_force_count_under_filters(indexed, word, case):
     assert len(result["hits"]) <= 3
 
 
-def test_counts_survive_replacing_documents(indexed, tmp_path):
+def test_counts_survive_replacing_documents(new_store):
     docs = corpus(seed=3, n=12)
-    store = Store(tmp_path / "ix")
+    store = new_store()
     store.write(docs)
     changed = docs[0]
     changed.year = 2030
     store.write([changed])
     facets = store.facets("budget")
     assert facets == {name: dict(c) for name, c in brute_force(docs, "budget", lambda d, s: True).items()}
+
+
+def test_facets_out_of_time_are_named_and_the_page_still_answers(indexed, monkeypatch):
+    """Both engines count facets under one time budget (index.facets): past it, each facet not
+    yet counted is listed in ``facets_timed_out`` and left empty; the hits still come."""
+    import index.search
+    from index.lru import LRUCache
+
+    store, _docs = indexed
+    counted = index.search.facet_counts
+    monkeypatch.setattr(index.search, "_CACHE", LRUCache(8))   # a fresh match, not a cached one
+    monkeypatch.setattr(index.search, "facet_counts", lambda arrays, docnums: counted(arrays, docnums, time_limit=-1.0))
+    result = store.search("budget", limit=2)
+    assert result["facets_timed_out"] == ["year", "committee", "doc_type", "municipality", "recommendation"]
+    assert all(counts == {} for counts in result["facets"].values())
+    assert result["total"] > 0 and len(result["hits"]) == 2
 
 
 def test_year_counts_run_oldest_first_and_labels_most_frequent_first():
@@ -103,9 +128,9 @@ def test_year_counts_run_oldest_first_and_labels_most_frequent_first():
     assert timed_out == ["year", "committee", "doc_type", "municipality", "recommendation"]
 
 
-def test_column_arrays_merged_from_segments_equal_a_whole_index_read(indexed):
+def test_column_arrays_merged_from_segments_equal_a_whole_index_read(whoosh_indexed):
     """Per-segment codes, merged, are what coding the whole index's column at once gives."""
-    store, _docs = indexed
+    store, _docs = whoosh_indexed
     searcher = store.searcher()
     reader = searcher.reader()
     assert len(reader.leaf_readers()) >= 2

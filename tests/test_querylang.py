@@ -247,3 +247,40 @@ def test_any_text_never_raises(q):
 def test_pathological_input_is_cut_to_the_input_cap(q):
     parsed = parse_query(q)
     assert parsed.notice and "för lång" in parsed.notice
+
+
+# --- the same on both engines ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def searched(module_store_factory):
+    """A small store of each engine (Whoosh, PostgreSQL) that queries run against."""
+    from ingest.model import Document, Section
+
+    store = module_store_factory()
+    texts = ["Förskolenämnden anställer förskolesocionomer.", "Skyddat boende för pojkar i Malmö.",
+             "Rutiner för orosanmälningar ses över årligen.", "Hot och våld mot personal ska förebyggas."]
+    store.write([Document(id=f"q{i}", source=f"q{i}.txt", path=f"/arkiv/q{i}.txt", sha256="x", title="Yttrande",
+                          year=2020 + i, date=f"{2020 + i}-03-01", committee="Socialnämnden", doc_type="yttrande",
+                          municipality="Malmö", case_numbers=[f"SR-{2020 + i}-81"],
+                          sections=[Section(number=1, heading="Rekommendation 1", kind="recommendation",
+                                            text=t, recommendation=1)])
+                 for i, t in enumerate(texts)])
+    return store
+
+
+NASTY = ["(" * 100_000, '"' * 100_001, "-" * 100_000 + "x", "a OR " * 50_000, "x*" * 50_000,
+         "för* OR bo* OR ru* OR hot*", '"skyddat boende" -pojkar OR "hot och våld"', "-boende -hot",
+         "år:2021..2022 nämnd:social typ:yttrande kommun:malmö rek:1 dnr:sr-2022-81", "dnr:finns-inte",
+         "\x00 \\ ' % _ ;-- DROP TABLE kb_sections", "förskolesocionomerr", "*", "och i att", ""]
+
+
+@pytest.mark.parametrize("q", NASTY, ids=range(len(NASTY)))
+def test_every_query_answers_on_both_engines(searched, q):
+    result = searched.search(q, limit=3)
+    assert result["total"] >= 0 and len(result["hits"]) <= 3
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(QUERY_ALPHABET, max_size=40).map("".join))
+def test_query_language_symbols_search_without_error_on_both_engines(searched, q):
+    searched.search(q, limit=2)

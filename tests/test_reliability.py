@@ -157,30 +157,25 @@ main()
 """
 
 
-def test_a_rebuild_killed_after_its_first_commit_is_completed_by_the_next_run(tmp_path):
+def test_a_rebuild_killed_after_its_first_commit_is_completed_by_the_next_run(tmp_path, where):
     """A rebuild's first commit clears the old records; killed after it, the index holds only part
     of the documents and no longer lists the others. The next run must bring them all back."""
-    from index.store import META_FILE
-
     folder = tmp_path / "corpus"
     files = write_corpus(folder, 120)
-    index_dir = tmp_path / "index"
-    assert kb_run("ingest", folder, "--index", index_dir).returncode == 0
-    meta_path = index_dir / META_FILE
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["analyzer_version"] = "an older analyzer"  # as after an upgrade: the next write rebuilds
-    meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    killed = subprocess.run([sys.executable, "-c", KILL_AT_DRIVER, "reindex", "--index", str(index_dir),
-                             "--batch", "50"],
+    assert kb_run("ingest", folder, *where.args).returncode == 0
+    where.age_versions()  # as after an upgrade: the next write rebuilds
+    killed = subprocess.run([sys.executable, "-c", KILL_AT_DRIVER, "reindex", *where.args, "--batch", "50"],
                             env=dict(os.environ, KB_TEST_KILL_AT="70"), capture_output=True, timeout=300)
     assert killed.returncode == -signal.SIGKILL
-    partial = check_whole_documents(index_dir)
+    partial = where.check_whole()
     assert 0 < partial < len(files), "the kill should land after the first commit of the rebuild"
-    done = kb_run("reindex", "--index", index_dir)
+    done = kb_run("reindex", *where.args)
     assert done.returncode == 0, done.stderr
-    assert check_whole_documents(index_dir) == len(files)
-    assert not (index_dir / "kb-rebuild.json").exists()
-    again = kb_run("ingest", folder, "--index", index_dir)
+    assert where.check_whole() == len(files)
+    kb = where.kb()
+    assert kb.store.pending_rebuild() == []
+    kb.close()
+    again = kb_run("ingest", folder, *where.args)
     assert f"indexed 0, unchanged {len(files)}" in again.stderr
 
 
@@ -259,12 +254,9 @@ def test_second_ingest_waits_then_refuses_clearly(corpus, tmp_path):
     assert check_whole_documents(index_dir) == len(list(corpus.glob("*.txt")))
 
 
-def test_searches_during_ingest_answer_from_last_commit(corpus, tmp_path):
-    from kb.service import KnowledgeBase
-
-    index_dir = tmp_path / "index"
-    kb = KnowledgeBase(index_dir)
-    proc = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)],
+def test_searches_during_ingest_answer_from_last_commit(corpus, where):
+    kb = where.kb()
+    proc = subprocess.Popen(KB + ["ingest", str(corpus), *where.args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     totals = []
     errors = []
@@ -281,18 +273,16 @@ def test_searches_during_ingest_answer_from_last_commit(corpus, tmp_path):
     assert totals == sorted(totals), "a search saw the index go backwards"
     assert totals, "no search ran while the ingest was running"
     assert final >= totals[-1] and final > 0
+    kb.close()
 
 
-def test_a_reader_sees_each_commit_and_nothing_in_between(tmp_path):
+def test_a_reader_sees_each_commit_and_nothing_in_between(tmp_path, where):
     """Deterministic: a second KnowledgeBase (as a server holds) is asked before every file of a
     batch is read; it sees exactly the documents of the commits so far, never a partial batch."""
-    from kb.service import KnowledgeBase
-
     folder = tmp_path / "corpus"
     write_corpus(folder, 23)
-    index_dir = tmp_path / "index"
-    reader = KnowledgeBase(index_dir)
-    writer = KnowledgeBase(index_dir)
+    reader = where.kb()
+    writer = where.kb()
     seen: list[tuple[int, int]] = []
 
     def progress(event, path):

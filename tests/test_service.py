@@ -1,11 +1,10 @@
-"""The service is the one door to the index: the CLI and the web app go through KnowledgeBase."""
+"""The service is the one door to the index: the CLI and the web app go through KnowledgeBase
+(tests taking ``where`` run once per engine)."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-from kb.service import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,12 +18,12 @@ Nämnden instämmer och kommer att se över rutinerna under hösten 2025.
 """
 
 
-def test_remove_sources_removes_those_documents_and_skips_unknown_ones(tmp_path):
+def test_remove_sources_removes_those_documents_and_skips_unknown_ones(tmp_path, where):
     inbox = tmp_path / "inkorg"
     inbox.mkdir()
     (inbox / "bibliotek.txt").write_text(YTTRANDE.format(ämne="biblioteksplanen"), encoding="utf-8")
     (inbox / "museer.txt").write_text(YTTRANDE.format(ämne="museernas samlingar"), encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "index")
+    kb = where.kb()
     try:
         assert kb.ingest([inbox]).ok
         sources = kb.sources()
@@ -50,7 +49,7 @@ def test_the_cli_and_the_web_app_never_reach_past_the_service_to_its_store():
     assert reaching == []
 
 
-def test_kb_reindex_removes_a_document_whose_source_file_is_gone(tmp_path):
+def test_kb_reindex_removes_a_document_whose_source_file_is_gone(tmp_path, where):
     from click.testing import CliRunner
 
     from kb.cli import main
@@ -59,15 +58,14 @@ def test_kb_reindex_removes_a_document_whose_source_file_is_gone(tmp_path):
     inbox.mkdir()
     (inbox / "parker.txt").write_text(YTTRANDE.format(ämne="parkernas skötsel"), encoding="utf-8")
     (inbox / "skolor.txt").write_text(YTTRANDE.format(ämne="skolgårdarna"), encoding="utf-8")
-    index_dir = str(tmp_path / "index")
-    assert CliRunner().invoke(main, ["ingest", str(inbox), "--index", index_dir]).exit_code == 0
+    assert CliRunner().invoke(main, ["ingest", str(inbox), *where.args]).exit_code == 0
     (inbox / "skolor.txt").unlink()
 
-    result = CliRunner().invoke(main, ["reindex", "--index", index_dir])
+    result = CliRunner().invoke(main, ["reindex", *where.args])
 
     assert result.exit_code == 0, result.output
     assert "skolor.txt (source file is gone)" in result.output
-    kb = KnowledgeBase(index_dir)
+    kb = where.kb()
     try:
         assert [Path(s).name for s in kb.sources()] == ["parker.txt"]
     finally:

@@ -1,4 +1,7 @@
-"""The store: documents round-trip, replacement, removal, whole-document commits, versions, locks."""
+"""The store: documents round-trip, replacement, removal, whole-document commits, versions, locks.
+
+Tests taking ``new_store`` or ``where`` run once per engine (Whoosh and a real PostgreSQL server);
+the rest are about the Whoosh index's own files, lock and segments."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from index.store import META_FILE, Store, StoreLocked
+from index.store import Store, StoreLocked
 from ingest.model import Commitment, Deadline, Document, Section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,26 +29,27 @@ def make_doc(doc_id: str, texts: list[str], *, year: int = 2023, **meta) -> Docu
                     text="\n\n".join(texts), raw_text="\n\n".join(texts), **meta)
 
 
-def test_a_document_comes_back_unchanged(tmp_path):
+def test_a_document_comes_back_unchanged(where):
     doc = make_doc("a1", ["Nämnden ska ta fram en rutin.", "Arbetet ska vara klart våren 2024."],
                    committee="Socialnämnden", case_numbers=["SN 2023/12"],
                    recommendations=[{"number": 1, "text": "Ta fram en rutin"}])
     doc.commitments = [Commitment(id="a1-c1", doc_id="a1", section=1, recommendation=1, activity=None,
                                   text="Nämnden ska ta fram en rutin.", actor="Nämnden", status="planned",
                                   deadline=Deadline(start="2024-03-01", end="2024-06-30", text="våren 2024"))]
-    store = Store(tmp_path / "ix")
+    store = where.store()
     store.write([doc])
     assert store.document("a1") == doc
     assert store.documents() == [doc]
     assert store.sources() == {"/arkiv/a1.txt": ("a1", "sa1")}
     store.close()
-    reopened = Store(tmp_path / "ix", create=False)
+    reopened = where.store(create=False)
     assert reopened.document("a1") == doc
     assert reopened.document("saknas") is None
+    reopened.close()
 
 
-def test_rewriting_a_document_replaces_all_its_old_sections(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_rewriting_a_document_replaces_all_its_old_sections(new_store):
+    store = new_store()
     store.write([make_doc("a1", ["Gammal text om fritidsgårdar.", "Mer om fritidsgårdar."])])
     store.write([make_doc("a1", ["Ny text om simhallar."])])
     assert store.search("fritidsgårdar")["total"] == 0
@@ -53,15 +57,15 @@ def test_rewriting_a_document_replaces_all_its_old_sections(tmp_path):
     assert len(store.document("a1").sections) == 1
 
 
-def test_the_same_document_twice_in_one_batch_keeps_the_last(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_the_same_document_twice_in_one_batch_keeps_the_last(new_store):
+    store = new_store()
     store.write([make_doc("a1", ["Första versionen om bibliotek."]), make_doc("a1", ["Andra versionen om bibliotek."])])
     assert store.search("bibliotek")["total"] == 1
     assert "Andra" in store.document("a1").sections[0].text
 
 
-def test_removed_documents_are_gone(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_removed_documents_are_gone(new_store):
+    store = new_store()
     store.write([make_doc("a1", ["Text om parkering."]), make_doc("b2", ["Text om parkering igen."])])
     store.write([], remove=["a1"])
     assert store.document("a1") is None
@@ -69,8 +73,8 @@ def test_removed_documents_are_gone(tmp_path):
     assert list(store.sources()) == ["/arkiv/b2.txt"]
 
 
-def test_commits_every_batch_and_reports_them(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_commits_every_batch_and_reports_them(new_store):
+    store = new_store()
     commits = []
     store.write((make_doc(f"d{i}", [f"Avsnitt om skolor nummer {i}."]) for i in range(7)), batch=3,
                 on_commit=commits.append)
@@ -78,19 +82,18 @@ def test_commits_every_batch_and_reports_them(tmp_path):
     assert len(store.documents()) == 7
 
 
-def test_another_analyzer_version_asks_for_a_rebuild_and_a_write_clears_it(tmp_path):
-    path = tmp_path / "ix"
-    store = Store(path)
+def test_another_analyzer_version_asks_for_a_rebuild_and_a_write_clears_it(where):
+    store = where.store()
     store.write([make_doc("old", ["Text från ett äldre index."])])
     store.close()
-    meta = json.loads((path / META_FILE).read_text())
-    meta["analyzer_version"] = "sv-0-old"
-    (path / META_FILE).write_text(json.dumps(meta))
-    store = Store(path)
+    where.age_versions()
+    store = where.store()
     assert store.needs_rebuild
     store.write([make_doc("new", ["Text från ett nytt index."])])
     assert not store.needs_rebuild
     assert [d.id for d in store.documents()] == ["new"]
+    assert store.search("äldre")["total"] == 0 and store.search("nytt")["total"] == 1
+    store.close()
 
 
 def test_a_second_writer_gives_up_with_a_clear_error(tmp_path):
@@ -116,10 +119,10 @@ def test_a_second_writer_gives_up_with_a_clear_error(tmp_path):
     assert {d.id for d in second.documents()} == {"a1", "b2"}
 
 
-def test_readers_answer_from_the_last_commit_during_a_write(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_readers_answer_from_the_last_commit_during_a_write(where):
+    store = where.store()
     store.write([make_doc("a1", ["Text om idrottshallar."])])
-    reader = Store(tmp_path / "ix")
+    reader = where.store()
     assert reader.search("idrottshallar")["total"] == 1
     mid_write, release = threading.Event(), threading.Event()
 
@@ -138,12 +141,14 @@ def test_readers_answer_from_the_last_commit_during_a_write(tmp_path):
         release.set()
         writer.join()
     assert reader.search("idrottshallar")["total"] == 3
+    reader.close()
+    store.close()
 
 
 KILLED_WRITER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from index.store import Store
+    from index.connect import open_engine
     from ingest.model import Document, Section
 
     def doc(i):
@@ -155,15 +160,17 @@ KILLED_WRITER = textwrap.dedent("""
     def report(ids):
         print("commit", len(ids), flush=True)
 
-    Store(sys.argv[1]).write((doc(i) for i in range(100000)), batch=7, on_commit=report)
+    engine, place = sys.argv[1], sys.argv[2]
+    store = open_engine(None, database=place) if engine == "postgres" else open_engine(place, database="")
+    store.write((doc(i) for i in range(100000)), batch=7, on_commit=report)
 """)
 
 
 @pytest.mark.parametrize("commits_before_kill", [1, 3])
-def test_a_killed_writer_leaves_whole_documents_and_a_usable_index(tmp_path, commits_before_kill):
-    path = tmp_path / "ix"
-    Store(path).close()
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER.format(root=str(ROOT)), str(path)],
+def test_a_killed_writer_leaves_whole_documents_and_a_usable_index(where, commits_before_kill):
+    where.store().close()
+    place = str(where.index_dir) if where.engine == "whoosh" else where.database
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER.format(root=str(ROOT)), where.engine, place],
                             stdout=subprocess.PIPE, text=True)
     try:
         for _ in range(commits_before_kill):
@@ -171,7 +178,7 @@ def test_a_killed_writer_leaves_whole_documents_and_a_usable_index(tmp_path, com
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    store = Store(path)
+    store = where.store()
     docs = store.documents()
     assert len(docs) >= 7 * commits_before_kill
     assert len(docs) % 7 == 0
@@ -179,6 +186,7 @@ def test_a_killed_writer_leaves_whole_documents_and_a_usable_index(tmp_path, com
     assert store.search("vatten")["total"] == 5 * len(docs)
     store.write([make_doc("efter", ["Text efter kraschen."])], lock_timeout=5)
     assert store.document("efter") is not None
+    store.close()
 
 
 def _action_plan(doc_id: str = "hp1") -> Document:
@@ -226,8 +234,8 @@ def test_a_group_without_an_opening_section_gives_no_context():
     assert section_contexts(orphan) == {}      # the opener comes after: nothing to inherit
 
 
-def test_a_query_for_the_activity_heading_also_finds_its_follow_up(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_a_query_for_the_activity_heading_also_finds_its_follow_up(new_store):
+    store = new_store()
     store.write([_action_plan()])
     hits = [h["id"] for h in store.search("upphöjda övergångsställen")["hits"]]
     assert hits[0] == "hp1#3"                  # the statement itself first for its own words
@@ -249,8 +257,8 @@ def test_the_payload_holds_the_ocr_reading_only_when_repair_changed_the_words():
     assert [p["raw_text"] for p in payloads] == ["Nimnden har beslutat\nom stid.", ""]
 
 
-def test_hits_show_the_ocr_reading_from_the_payload(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_hits_show_the_ocr_reading_from_the_payload(new_store):
+    store = new_store()
     doc = make_doc("o2", ["Nämnden har beslutat om stöd till föreningar."])
     doc.sections[0].raw_text = "Nimnden har beslutat om stid till foreningar."
     store.write([doc])

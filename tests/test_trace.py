@@ -122,3 +122,30 @@ def test_csv_exports_open_in_a_swedish_spreadsheet(pair):
     listed = list(csv.DictReader(io.StringIO(commitments_csv([{"id": "x", "text": "=SUMMA(A1)"}])[1:]),
                                  delimiter=";"))
     assert listed[0]["text"] == "'=SUMMA(A1)"
+
+
+def test_tracing_over_each_engine_gives_the_same_cases(examples_dir, tmp_path_factory, postgres_server):
+    """The service traces from the documents its store gives back: the example archive ingested
+    into a Whoosh index and into a PostgreSQL database gives the same cases, commitments,
+    verdicts, follow-ups and matrices (tracing is backend-neutral, the store must round-trip)."""
+    import pg_server
+
+    from kb.service import KnowledgeBase
+
+    url = pg_server.create_database()
+    whoosh = KnowledgeBase(tmp_path_factory.mktemp("ix"), database="")
+    pg = KnowledgeBase(None, database=url)
+    try:
+        for kb in (whoosh, pg):
+            assert kb.ingest([examples_dir]).ok
+        as_of = dt.date(2025, 6, 1)
+        assert pg.trace(as_of=as_of) == whoosh.trace(as_of=as_of)
+        assert whoosh.trace(as_of=as_of)["cases"]
+        assert pg.cases() == whoosh.cases()
+        assert [pg.case(c["id"], as_of=as_of) for c in pg.cases()] == \
+            [whoosh.case(c["id"], as_of=as_of) for c in whoosh.cases()]
+        assert pg.commitments(as_of=as_of) == whoosh.commitments(as_of=as_of)
+    finally:
+        whoosh.close()
+        pg.close()
+        pg_server.drop_database(url)

@@ -1,4 +1,5 @@
-"""The HTML pages through Flask's test client, over a real index built by the service."""
+"""The HTML pages through Flask's test client, over a real index built by the service, once per
+engine (the same documents in a Whoosh index and in a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_web_support import doc_id_of, shared_index
+from conftest import ENGINES, Where
+from test_web_support import doc_id_of, shared_place
 
 from web import create_app
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    return create_app({"INDEX": str(shared_index(tmp_path_factory)), "RATE_LIMIT": 0})
+@pytest.fixture(scope="module", params=ENGINES)
+def app(request, tmp_path_factory):
+    return create_app({**shared_place(request, tmp_path_factory).app_config, "RATE_LIMIT": 0})
 
 
 @pytest.fixture()
@@ -238,9 +240,19 @@ def test_debug_mode_is_off_whatever_the_environment(monkeypatch, tmp_path):
     assert app.debug is False
 
 
-@pytest.fixture(scope="module")
-def empty_client(tmp_path_factory):
-    return create_app({"INDEX": str(tmp_path_factory.mktemp("empty") / "index"), "RATE_LIMIT": 0}).test_client()
+@pytest.fixture(scope="module", params=ENGINES)
+def empty_client(request, tmp_path_factory):
+    if request.param == "whoosh":
+        yield create_app({"INDEX": str(tmp_path_factory.mktemp("empty") / "index"), "RATE_LIMIT": 0}).test_client()
+        return
+    request.getfixturevalue("postgres_server")
+    import pg_server
+
+    url = pg_server.create_database()
+    app = create_app({**Where("postgres", database=url).app_config, "RATE_LIMIT": 0})
+    yield app.test_client()
+    app.extensions["kb"].close()
+    pg_server.drop_database(url)
 
 
 @pytest.mark.parametrize("path, message", [

@@ -99,11 +99,12 @@ def write_documents(folder: Path) -> Path:
     return folder
 
 
-def build_index(root: Path) -> Path:
-    """Ingest the documents above with the real service; returns the index directory."""
+def build_index(root: Path, database: str | None = None) -> Path:
+    """Ingest the documents above with the real service; returns the index directory (or, given
+    a database URL, fills that database)."""
     docs = write_documents(root / "docs")
     index_dir = root / "index"
-    kb = KnowledgeBase(index_dir)
+    kb = KnowledgeBase(None, database=database) if database else KnowledgeBase(index_dir, database="")
     report = kb.ingest([docs])
     kb.close()
     assert not report.failed, report.failed
@@ -111,7 +112,7 @@ def build_index(root: Path) -> Path:
     return index_dir
 
 
-_BUILT: dict[str, Path] = {}
+_BUILT: dict = {}
 
 
 def shared_index(tmp_path_factory) -> Path:
@@ -119,6 +120,20 @@ def shared_index(tmp_path_factory) -> Path:
     if "index" not in _BUILT:
         _BUILT["index"] = build_index(tmp_path_factory.mktemp("web-index"))
     return _BUILT["index"]
+
+
+def shared_place(request, tmp_path_factory):
+    """Where the web tests' store lives for engine ``request.param``: the shared index folder, or
+    one database per session holding the same documents (``conftest.Where``)."""
+    from conftest import Where
+
+    if request.param == "whoosh":
+        return Where("whoosh", index_dir=shared_index(tmp_path_factory))
+    url = request.getfixturevalue("shared_web_database")
+    if not _BUILT.get(url):
+        build_index(tmp_path_factory.mktemp("web-db"), database=url)
+        _BUILT[url] = True
+    return Where("postgres", database=url)
 
 
 def doc_id_of(client, source: str) -> str:
