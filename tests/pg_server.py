@@ -71,6 +71,30 @@ def start_cluster() -> tuple[str, Path]:
     return f"postgresql://postgres@127.0.0.1:{port}/postgres", folder
 
 
+def start_standby(primary_url: str) -> tuple[str, Path]:
+    """A hot standby of the cluster at ``primary_url``: ``pg_basebackup -R -X stream`` into a new
+    temporary folder, started on a port of its own; returns (admin URL, folder)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        raise NoServer("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)")
+    info = conninfo_to_dict(primary_url)
+    folder = Path(tempfile.mkdtemp(prefix="kb-test-standby-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    data, port = folder / "data", _free_port()
+    run = dict(check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(_as_postgres([str(bin_dir / "pg_basebackup"), "-h", info.get("host", "127.0.0.1"),
+                                 "-p", str(info.get("port", 5432)), "-U", info.get("user", "postgres"),
+                                 "-D", str(data), "-R", "-X", "stream"]), **run)
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c hot_standby=on"
+    subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"),
+                                 "-o", options, "-w", "start"]), **run)
+    atexit.register(stop_cluster, folder)
+    return f"postgresql://postgres@127.0.0.1:{port}/postgres", folder
+
+
 def stop_cluster(folder: Path) -> None:
     bin_dir = _bin_dir()
     if bin_dir and (folder / "data").is_dir():

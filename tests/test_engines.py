@@ -312,6 +312,56 @@ def test_rows_hold_what_whoosh_indexes(tmp_path):
     store.close()
 
 
+def test_a_hot_standby_serves_reads_and_refuses_writes(tmp_path, postgres_server):
+    """One machine, two ports: a primary and a hot standby made with ``pg_basebackup -R -X stream``.
+    A service reading from the standby (``KB_DATABASE_READ_URL``) finds what the primary wrote once
+    it is replayed; a writer pointed at the standby is refused with a clear error, no traceback."""
+    import os
+
+    import pg_server
+    import psycopg
+
+    from index.engine import StoreReadOnly
+    from kb.service import KnowledgeBase
+
+    primary_admin, primary_folder = pg_server.start_cluster()
+    try:
+        with psycopg.connect(primary_admin, autocommit=True) as conn:
+            conn.execute("CREATE DATABASE kb")
+        primary = primary_admin.rsplit("/", 1)[0] + "/kb"
+        writer = KnowledgeBase(None, database=primary)
+        writer.write_documents([doc("p1", ["Nämnden inför digital ansökan om färdtjänst."])])
+        standby_admin, standby_folder = pg_server.start_standby(primary_admin)
+        try:
+            standby = standby_admin.rsplit("/", 1)[0] + "/kb"
+            reader = KnowledgeBase(None, database=primary, read_database=standby)
+            assert [h["doc_id"] for h in reader.search("färdtjänst")["hits"]] == ["p1"]
+            writer.write_documents([doc("p2", ["Färdtjänsten följs upp varje kvartal."])])
+            with psycopg.connect(primary, autocommit=True) as conn:
+                lsn = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+            deadline = time.monotonic() + 60
+            with psycopg.connect(standby, autocommit=True) as conn:
+                while not conn.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)).fetchone()[0]:
+                    assert time.monotonic() < deadline, "the standby did not replay the primary's write"
+                    time.sleep(0.1)
+            assert sorted(h["doc_id"] for h in reader.search("färdtjänst")["hits"]) == ["p1", "p2"]
+            assert [d["id"] for d in reader.documents()] == ["p1", "p2"]
+            on_standby = KnowledgeBase(None, database=standby)
+            with pytest.raises(StoreReadOnly, match="read-only"):
+                on_standby.write_documents([doc("p3", ["Skrivet på fel server."])])
+            on_standby.close()
+            (tmp_path / "p4.txt").write_text("Yttrande om färdtjänst.\n\nNämnden svarar.\n", encoding="utf-8")
+            cli = subprocess.run(KB + ["ingest", str(tmp_path), "--database", standby], capture_output=True,
+                                 text=True, env={k: v for k, v in os.environ.items() if k != "KB_DATABASE_URL"})
+            assert cli.returncode != 0 and "read-only" in cli.stderr and "Traceback" not in cli.stderr
+            reader.close()
+        finally:
+            pg_server.stop_cluster(standby_folder)
+        writer.close()
+    finally:
+        pg_server.stop_cluster(primary_folder)
+
+
 def test_path_helpers_do_not_leak_passwords():
     from index.pg.store import shown_url
 
