@@ -388,15 +388,14 @@ class PgReader:
 class PgSearcher:
     """The part of Whoosh's searcher API ``index.search`` uses, over one snapshot."""
 
-    def __init__(self, conn, columns: Columns):
+    def __init__(self, conn, columns: Columns, epoch: str | None, generation):
+        """``conn`` is in the snapshot's transaction; ``epoch`` and ``generation`` say which
+        committed state it sees (None: no tables yet, the empty index's answers)."""
         self.conn = conn
-        self.empty = not conn.execute("SELECT to_regclass('kb_postings') IS NOT NULL").fetchone()[0]
-        if self.empty:  # nothing stored yet (and no tables): the empty index's answers
+        self.empty = epoch is None
+        if self.empty:
             self.arrays = Columns().empty()
         else:
-            epoch, generation = conn.execute(
-                "SELECT (SELECT value FROM kb_meta WHERE key = 'epoch'), "
-                "(SELECT coalesce(sum(n), 0) FROM kb_generation)").fetchone()
             self.arrays = columns.current(conn, epoch, int(generation))
         self._postings: PgPostings | None = None
         self._stored: dict[int, dict] = {}

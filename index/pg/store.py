@@ -91,6 +91,7 @@ class PgStore(Engine):
         self.url = url
         self.read_url = read_url or None
         self._writer_id = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._tables_seen = False
         self._local = threading.local()
         self._columns = Columns()
         self._pool = _open_pool(url, pool_size)
@@ -104,17 +105,6 @@ class PgStore(Engine):
         """A pooled connection (autocommit) to the primary, or to the replica for ``read``."""
         with (self._read_pool if read else self._pool).connection() as conn:
             yield conn
-
-    @contextmanager
-    def snapshot(self):
-        """One read-only, repeatable-read transaction on the read side: every query of one
-        search sees the same committed state."""
-        with self.connection(read=True) as conn:
-            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            try:
-                yield conn
-            finally:
-                conn.execute("ROLLBACK")
 
     # -- versions -----------------------------------------------------------------------------
     def _setup(self) -> None:
@@ -374,14 +364,25 @@ class PgStore(Engine):
         while the block runs: ``index.search`` asks for it through ``searcher()``."""
         from index.pg.searcher import PgSearcher
 
-        with self.snapshot() as conn:
-            searcher = PgSearcher(conn, self._columns)
+        with self.connection(read=True) as conn:
+            if not self._tables_seen:   # tables, once there, stay (a rebuild recreates them at once)
+                self._tables_seen = self._tables_exist(conn)
+            if self._tables_seen:   # the snapshot and its generation in one round trip
+                cur = conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+                                   "SELECT (SELECT value FROM kb_meta WHERE key = 'epoch'), "
+                                   "(SELECT coalesce(sum(n), 0) FROM kb_generation)")
+                cur.nextset()
+                epoch, generation = cur.fetchone()
+            else:
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                epoch = generation = None
             outer = getattr(self._local, "searcher", None)
-            self._local.searcher = searcher
             try:
-                yield searcher
+                self._local.searcher = PgSearcher(conn, self._columns, epoch, generation)
+                yield self._local.searcher
             finally:
                 self._local.searcher = outer
+                conn.execute("ROLLBACK")
 
     def searcher(self):
         searcher = getattr(self._local, "searcher", None)
