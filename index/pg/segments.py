@@ -13,8 +13,9 @@ rows deleted, in one transaction. Concurrent writers only add new segments, so t
 for a merge; readers see the old segments or the merged one (MVCC), never both. One merge runs
 at a time (an advisory lock; a writer that cannot take it leaves the merge to the one holding it).
 
-Sections deleted since a segment was written keep their postings there; readers drop them (the
-live-section mask), and ``purge`` rewrites a segment without them.
+Sections deleted since a segment was written (a replaced or removed document) keep their
+postings there; readers drop them with the live-section mask, so they cost space and reading
+time, never a wrong answer. Merges concatenate and do not reclaim them (yet).
 """
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ POOL_SIZE = int(os.environ.get("KB_DATABASE_POOL", "8") or 8)   # connections pe
 # Documents per write transaction: fewer statements, rows and segments per document (16 measured
 # X ms/document against Y one by one); a killed writer loses at most these.
 WRITE_BATCH = 16
+# A search's statements may run this long before the server cancels them (a safety net: a search
+# reads a few rows per term; the search fails with the server's "canceling statement" error).
+READ_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT = 10.0                                          # seconds to reach the server
 
 _DOC_COLUMNS = ("doc_id", "path", "sha256", "content_hash", "year", "date_ord", "committee",
@@ -369,8 +372,10 @@ class PgStore(Engine):
                 self._tables_seen = self._tables_exist(conn)
             if self._tables_seen:   # the snapshot and its generation in one round trip
                 cur = conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+                                   f"SET LOCAL statement_timeout = {READ_TIMEOUT_MS}; "
                                    "SELECT (SELECT value FROM kb_meta WHERE key = 'epoch'), "
                                    "(SELECT coalesce(sum(n), 0) FROM kb_generation)")
+                cur.nextset()
                 cur.nextset()
                 epoch, generation = cur.fetchone()
             else:
