@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.querytree import Filters
 from ingest.model import Document, Section
@@ -371,3 +373,14 @@ def test_path_helpers_do_not_leak_passwords():
 
 def test_each_tests_database_is_its_own(database):
     assert Path  # noqa: B018 (the fixture made and will drop the database)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("abcåäöe", max_size=9), st.text("abcåäöe", max_size=9), st.integers(0, 3))
+def test_the_banded_distance_agrees_with_levenshtein(a, b, limit):
+    """Menade du's candidates (index.pg.suggest.within) are Whoosh's: within a Levenshtein limit."""
+    from whoosh.support.levenshtein import levenshtein
+
+    from index.pg.suggest import within
+
+    assert within(a, b, limit) == (levenshtein(a, b) <= limit)
