@@ -1,7 +1,8 @@
 """``doc_type``: what kind of handling the document is (yttrande, remissvar, handlingsplan, ...).
 
 Weighted cues per type (doctypes.toml); hits in the document's first words weigh more. The
-lead (the first lines) decides when it names a matter type. A carrier form
+lead (the first lines) decides when it names a matter type; a protocol named there
+("PROTOKOLLSUTDRAG") wins over the matter its § items handle. A carrier form
 (tjänsteskrivelse, tjänsteutlåtande) only wins when no matter type scores, so a
 tjänsteskrivelse carrying a yttrande is a "yttrande".
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ingest.metadata.text import DocText, lead_end, phrase_literal, phrase_pattern
+from ingest.metadata.lead import lead_end
+from ingest.metadata.text import DocText, phrase_literal, phrase_pattern
 from ingest.tables import load_table
 
 
@@ -32,38 +34,62 @@ def _cue_matches(folded: str) -> list[tuple[int, int, int, float, str]]:
     return out
 
 
-def _lead_doc_type(doc: DocText) -> tuple[str, str] | None:
+def lead_doc_type(folded_lead: str) -> tuple[str, str] | None:
     """The type the lead names, when it names a matter type.
 
     The first lines say what the document is, so their cues decide before any count over the
-    body. A cue hit overlapping a longer hit of another type does not count: "Uppföljande
-    yttrande avseende …" names an uppföljande yttrande, not a yttrande, and "Uppföljning av
-    handlingsplan för …" a follow-up, not a plan.
+    body. A cue hit inside a longer hit of another type does not count: "Uppföljande yttrande
+    avseende …" names an uppföljande yttrande, not a yttrande, and "Yttrande över motion om …"
+    a remissvar. Overlapping hits of one type count once, with the strongest cue.
     """
     types = load_table("doctypes")["types"]
-    end = lead_end(doc)
-    hits = _cue_matches(doc.folded[:end])
+    hits = _cue_matches(folded_lead)
     scores: dict[int, float] = defaultdict(float)
     best: dict[int, tuple[float, str]] = {}
-    for s, e, order, weight, phrase in hits:
-        if any(o != order and s < e2 and s2 < e and e2 - s2 > e - s for s2, e2, o, _, _ in hits):
+    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for s, e, order, weight, phrase in sorted(hits, key=lambda h: (-h[3], h[0])):
+        if any(o != order and s2 <= s and e <= e2 and e2 - s2 > e - s for s2, e2, o, _, _ in hits):
             continue
+        if any(s < e2 and s2 < e for s2, e2 in taken[order]):
+            continue  # one stretch of text counts once for its type, with its strongest cue
+        taken[order].append((s, e))
         scores[order] += weight
         if weight > best.get(order, (0, ""))[0]:
             best[order] = (weight, phrase)
-    matters = [o for o in scores if not types[o].get("carrier")]
+    deciding = [o for o in scores if types[o].get("lead_decides")]
+    matters = deciding or [o for o in scores if not types[o].get("carrier")]
     if not matters:
         return None
     order = max(matters, key=lambda o: (scores[o], -o))
     return types[order]["name"], f"doc_type: named in the first lines, '{best[order][1]}' (score {scores[order]:g})"
 
 
+_ITEM = re.compile(r"(?m)^[ \t]*§[ \t]*\d+[ \t]+\S")
+
+
+def _protocol_items_with_cue(doc: DocText) -> str | None:
+    """A protocol extract by its shape: a line opening with a § item ("§ 156 Svar på ...") and a
+    protocol's words in the first part of the text (protokoll, sammanträde, justera...)."""
+    head = doc.text[: 40 * load_table("doctypes")["scoring"]["head_words"] * 5]
+    m = _ITEM.search(head)
+    if not m:
+        return None
+    words = load_table("doctypes")["protocol_words"]
+    folded = doc.folded[: len(head)]
+    if any(phrase_pattern(w).search(folded) for w in words):
+        return head[m.start(): m.start() + 40].strip().split("\n")[0]
+    return None
+
+
 def detect_doc_type(doc: DocText) -> tuple[str, str]:
     """The type the first lines name, else the controlled-vocabulary type with the highest cue
     score over the whole text (see doctypes.toml)."""
-    named = _lead_doc_type(doc)
+    named = lead_doc_type(doc.folded[:lead_end(doc)])
     if named:
         return named
+    items = _protocol_items_with_cue(doc)
+    if items:
+        return "protokoll", f"doc_type: § items ('{items}') under a protocol's words"
     t = load_table("doctypes")
     scoring = t["scoring"]
     scores: list[tuple[float, int, str, bool, str]] = []

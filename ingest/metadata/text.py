@@ -17,8 +17,6 @@ from functools import cache
 
 from ingest import dates
 from ingest.folding import fold_for_matching
-from ingest.model import Block
-from ingest.tables import load_table
 
 SEPARATOR = "\n\n"
 
@@ -63,7 +61,8 @@ def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
 
 @dataclass
 class DocText:
-    """Blocks joined into one text, with its fold and where each block starts."""
+    """Blocks joined into one text, with its fold and where each block starts (built by
+    :func:`ingest.metadata.lead.doc_text`)."""
 
     text: str
     folded: str
@@ -71,6 +70,8 @@ class DocText:
     blocks: list[str]
     head_end: int  # offset where the document's head (first words) ends
     raw: str = ""
+    cuts: frozenset[int] = frozenset()  # line starts cut into flattened text (lead.relineate)
+    lead_end_cache: int | None = None
 
     def block_at(self, offset: int) -> int:
         lo, hi = 0, len(self.starts) - 1
@@ -81,37 +82,6 @@ class DocText:
             else:
                 hi = mid - 1
         return lo
-
-
-def doc_text(blocks: list[Block]) -> DocText:
-    texts = [b.text for b in blocks]
-    starts, pos = [], 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + len(SEPARATOR)
-    text = SEPARATOR.join(texts)
-    head_words = load_table("doctypes")["scoring"]["head_words"]
-    words = list(re.finditer(r"\w+", text))
-    head_end = words[head_words - 1].end() if len(words) >= head_words else len(text)
-    raw = SEPARATOR.join(b.raw or b.text for b in blocks)
-    return DocText(text, fold_for_matching(text), starts, texts, head_end, raw)
-
-
-_SENTENCE_END = re.compile(r"[.!?]\s*$")
-
-
-def lead_end(doc: DocText) -> int:
-    """Where the document's lead ends: its letterhead, form, title and subtitle lines, up to the
-    first block of running prose (a long block, or a sentence of several words), and never
-    past the head's first words."""
-    prose_words = load_table("metadata")["title"]["prose_words"]
-    for start, block in zip(doc.starts, doc.blocks, strict=True):
-        if start >= doc.head_end:
-            return doc.head_end
-        n = len(block.split())
-        if n > prose_words or (n >= 6 and _SENTENCE_END.search(block)):
-            return start
-    return doc.head_end
 
 
 # ---------------------------------------------------------------- date shortcuts
