@@ -67,12 +67,14 @@ def _tidy(num: str) -> str:
 def case_number_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, number) for every registry number in ``text``, in reading order, no overlaps."""
     found: list[tuple[int, int, str]] = []
+    taken = bytearray(len(text))  # characters already in a number: overlaps refused in linear time
 
     def add(s: int, e: int, num: str) -> None:
         num = _tidy(num)
         e = s + len(text[s:e].rstrip(" .,;:"))
-        if not _plausible(num) or any(s < b and a < e for a, b, _ in found):
+        if taken.find(1, s, e) >= 0 or not _plausible(num):
             return
+        taken[s:e] = b"\x01" * (e - s)
         found.append((s, e, num))
 
     for m in _labelled().finditer(text):
@@ -111,11 +113,11 @@ def _column_values(text: str, add) -> None:
 
 
 def find_case_numbers(text: str) -> list[str]:
-    """Registry numbers in reading order, as printed, without duplicates."""
-    out: dict[str, None] = {}
+    """Registry numbers in reading order, as printed (the first way), without duplicates."""
+    out: dict[str, str] = {}
     for _, _, num in case_number_spans(text):
-        out.setdefault(num, None)
-    return list(out)
+        out.setdefault(case_number_key(num), num)  # "KS-2014/742" and "KS 2014/742" are one
+    return list(out.values())
 
 
 # ---------------------------------------------------------------- search keys

@@ -161,6 +161,7 @@ def candidates(doc: DocText) -> list[Candidate]:
             continue
         after = _line_after(doc.text, d.end)
         rest_empty = not re.search(r"[^\W\d_]", after) or bool(_TIME_AFTER.fullmatch(after))
+        rest_furniture = rest_empty or _only_furniture(after)
         line = (prefix + doc.text[d.start:d.end] + after).strip()
         in_lead = d.start < lead
         near_top = in_lead or d.start < head_limit
@@ -182,9 +183,24 @@ def candidates(doc: DocText) -> list[Candidate]:
         elif not fprefix.replace("den", "").strip() and rest_empty and (near_top or at_end):
             out.append(Candidate(w["alone_top"] if near_top else w["alone_end"], d.start, d.iso,
                                  "standing alone " + ("near the top" if near_top else "at the end"), line))
-        elif in_lead and rest_empty and n_prefix <= 4:
+        elif in_lead and rest_furniture and n_prefix <= 4 and _only_furniture(prefix, organs=True):
             out.append(Candidate(w["letterhead"], d.start, d.iso, "at the end of a letterhead line", line))
     return out
+
+
+def _only_furniture(text: str, organs: bool = False) -> bool:
+    """Whether ``text`` holds only letterhead furniture: form words, labels, case and page
+    numbers (and, with ``organs``, any capitalised name: "Revisorerna", "Socialtjänsten")."""
+    from ingest.metadata.case_numbers import case_number_spans
+
+    for s, e, _ in case_number_spans(text)[::-1]:
+        text = text[:s] + " " + text[e:]
+    furniture = _furniture()
+    for word in re.findall(r"[^\W\d_][\w-]*", text):
+        if _words(word) in furniture or (organs and word[:1].isupper()):
+            continue
+        return False
+    return True
 
 
 _TIME_AFTER = re.compile(r"\s*,?\s*(?:kl\.?|klockan)\s*\d.*", re.IGNORECASE)
@@ -212,7 +228,7 @@ def detect_date(source: DocText | list[Block]) -> tuple[str | None, str]:
 
 # Possessive and anchored at a run's start: linear on long runs without a full stop
 # (the plain form retried from every position: 20 KB took 17 s).
-_SENTENCE = re.compile(r"(?<![^.!?\n])[^.!?\n]++(?:[.!?]+|$)")
+_SENTENCE = re.compile(r"(?<![^.!?\n])[^.!?\n]++(?:[.!?]+|$|(?=\n))")
 
 
 def classify_years(text: str) -> list[tuple[int, str]]:

@@ -79,8 +79,8 @@ def relineate(text: str) -> tuple[str, frozenset[int]]:
     """``text`` with its flattened first words cut into letterhead lines (see the module
     docstring), and the offsets of the cuts. Text whose first line is short is returned as is."""
     t = load_table("metadata")["lead"]
-    first_end = text.find("\n")
-    first_end = len(text) if first_end < 0 else first_end
+    first_end = text.find("\n", 0, 200_000)
+    first_end = min(len(text), 200_000) if first_end < 0 else first_end
     words = list(re.finditer(r"\S+", text[:first_end]))
     if len(words) <= t["flat_words"]:
         return text, frozenset()

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from ingest.metadata.lead import Line, folded_words, lead_lines
+from ingest.metadata.lead import Line, folded_words, lead_end, lead_lines
 from ingest.metadata.organs import Mention, find_bodies, mentions_in
 from ingest.metadata.text import DocText, find_dates
 from ingest.tables import load_table
@@ -137,6 +137,18 @@ def _is_value_line(text: str) -> bool:
     return bool(_VALUE_LINE.search(text)) or bool(words and words[0].rstrip(":") in _value_labels())
 
 
+def _leading_furniture(text: str) -> int:
+    """Length of form words and labels before an organ on its line ("PROTOKOLL Socialnämnden")."""
+    vocab = furniture_vocabulary()
+    n = 0
+    for m in re.finditer(r"\S+\s+", text):
+        word = m.group(0).strip(" ,:")
+        if folded_words(word) not in vocab or folded_words(word) in _ADDRESSED or folded_words(word) in ("far", "kapaa"):
+            break
+        n = m.end()
+    return n
+
+
 def _strip_municipality(text: str) -> int:
     """Length of a municipality's or region's name at the start of a line ("VÄSTERÅS STAD ")."""
     m = re.match(r"(?:[A-ZÅÄÖ][\w-]+s? (?:[Kk]ommun|KOMMUN|[Ss]tad|STAD)|(?:Region|REGION) [A-ZÅÄÖ]\w+),?\s+", text)
@@ -153,7 +165,9 @@ def _organ_at(line: Line, offset: int, mentions: list[Mention]) -> Mention | Non
 def read_letterhead(doc: DocText, mentions: list[Mention], furniture: list[str] | None = None) -> Letterhead:
     """The organ lines of the lead and of the running headers, with their roles."""
     out = Letterhead()
-    candidates = [m for m in mentions if m.kind in ORGAN_KINDS] + find_bodies(doc)
+    end = lead_end(doc)
+    candidates = [m for m in mentions if m.kind in ORGAN_KINDS and m.start < end]
+    candidates += [m for m in find_bodies(doc) if m.start < end]
     author_seen = value_seen = False
     pending: str | None = None  # a "Till" line waiting for its value
     for line in lead_lines(doc):
@@ -167,6 +181,7 @@ def read_letterhead(doc: DocText, mentions: list[Mention], furniture: list[str] 
             continue
         role_prefix = None
         skip = _strip_municipality(text)
+        skip += _leading_furniture(text[skip:])
         pm = _PREFIX.match(text[skip:])
         if pm:
             role_prefix = "addressed" if pm.group("p").lower() in ("till", "mottagare", "adressat") else "copy"

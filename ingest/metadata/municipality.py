@@ -5,7 +5,7 @@ Evidence, by weight (municipalities.toml ``[weights]``):
 - the sender's letterhead: "Västerås stad", "Region Skåne", "Landstinget Sörmland" in the lead's
   lines up to the author's, in a running header, or as the site name of a web page's title;
 - a district organ ("Hässelby-Vällingby stadsdelsnämnd" is Stockholm's);
-- "X stad", "Xs kommun", "X stadsrevision", "Region X" in the text, e-mail and web domains such
+- "X stad", "Xs kommun", "X stadsrevision", "Xs socialnämnd", "Region X" in the text, e-mail and web domains such
   as malmo.se, postal lines "192 27 Stockholm", a place-and-date line "Uppsala den 12 februari
   2025", inhabitants ("Botkyrkabor"); evidence in the first words counts double.
 
@@ -23,7 +23,7 @@ from collections import defaultdict
 from functools import cache
 
 from ingest.folding import fold_for_matching
-from ingest.metadata.text import DocText, find_dates, phrase_pattern
+from ingest.metadata.text import DocText, find_dates
 from ingest.tables import load_table
 
 
@@ -61,19 +61,18 @@ def municipality_named(surface: str) -> str | None:
 
 
 @cache
-def _region_patterns() -> list[tuple[re.Pattern[str], str | None]]:
-    """(pattern over folded text, name or None for "Landstinget X" named as written)."""
+def _region_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern over folded text for every region and landsting name, and folded name -> name."""
     t = load_table("municipalities")["regions"]
-    pats: list[tuple[re.Pattern[str], str | None]] = []
+    names: dict[str, str] = {}
     for region in t["prefixed"]:
-        words = r" +".join(re.escape(w) for w in fold_for_matching(region).split())
-        pats.append((re.compile(r"(?<![a-z0-9])ragaan +" + words + r"s?(?![a-z0-9])"), f"Region {region}"))
+        names[_words("region " + region)] = f"Region {region}"
     for named in t["named"]:
-        pats.append((phrase_pattern(named.lower() + "*"), named))
+        names[_words(named)] = named
     for name in t["landsting"]:
-        words = r" +".join(re.escape(w) for w in fold_for_matching(name).split())
-        pats.append((re.compile(r"(?<![a-z0-9])" + words + r"s?(?![a-z0-9])"), name))
-    return pats
+        names[_words(name)] = name
+    alternation = "|".join(r" +".join(re.escape(w) for w in k.split()) for k in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<![a-z0-9])(?P<n>" + alternation + r")s?(?![a-z0-9])"), names
 
 
 _LANDSTING = re.compile(r"(?<![\w-])(?:[Ll]andstinget|LANDSTINGET) (?:i )?([A-ZÅÄÖ][\w]+)")
@@ -81,10 +80,8 @@ _LANDSTING = re.compile(r"(?<![\w-])(?:[Ll]andstinget|LANDSTINGET) (?:i )?([A-Z�
 
 def region_mentions(text: str, folded: str) -> list[tuple[int, int, str]]:
     """(start, end, name) for each region or landsting a text names, longest first where they overlap."""
-    found = []
-    for pattern, name in _region_patterns():
-        for m in pattern.finditer(folded):
-            found.append((m.start(), m.end(), name))
+    pattern, names = _region_pattern()
+    found = [(m.start(), m.end(), names[" ".join(m.group("n").split())]) for m in pattern.finditer(folded)]
     for m in _LANDSTING.finditer(text):
         i = " i" if re.search(r"\si\s", m.group(0)) else ""
         found.append((m.start(), m.end(), f"Landstinget{i} {m.group(1).capitalize()}"))
@@ -108,7 +105,8 @@ def is_region(name: str | None) -> bool:
 def _body_pattern() -> re.Pattern[str]:
     names = sorted(_municipalities(), key=len, reverse=True)
     alternation = "|".join(r" +".join(re.escape(w) for w in folded.split()) for folded in names)
-    return re.compile(r"(?<![a-z0-9])(?P<n>" + alternation + r")s? +(?:stad|kamman)[a-z]*(?![a-z0-9])")
+    organ = r"[a-z]*(?:namnd|styralsa|fallmaktaga|farvaltnang|ravasarar)[a-z]*"
+    return re.compile(r"(?<![a-z0-9])(?P<n>" + alternation + r")(?:s? +(?:stad|kamman)[a-z]*|s +" + organ + r")(?![a-z0-9])")
 
 
 @cache
@@ -293,7 +291,9 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None, *, sen
         if name:
             add(name, t["postal"] * head(m.start()), f"municipality: postal line '{m.group(0)}'")
     for d in find_dates(doc.text):
-        line_start = doc.text.rfind("\n", 0, d.start) + 1
+        line_start = doc.text.rfind("\n", max(0, d.start - 60), d.start) + 1
+        if line_start == 0 and d.start > 60:
+            continue
         place = re.fullmatch(r"\s*([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?),?\s*(?:den\s*)?", doc.text[line_start:d.start])
         name = municipality_named(place.group(1)) if place else None
         if name:

@@ -192,8 +192,8 @@ def _only_furniture(text: str) -> bool:
 def _qualifier(doc: DocText, m: Mention) -> tuple[str, int] | None:
     """Words after a nämnd that belong to its name (see committees.toml [qualifiers]): the
     qualifier as written and where it ends."""
-    line_end = doc.text.find("\n", m.end)
-    line_end = len(doc.text) if line_end < 0 else line_end
+    line_end = doc.text.find("\n", m.end, m.end + 200)
+    line_end = min(len(doc.text), m.end + 200) if line_end < 0 else line_end
     rest = doc.text[m.end:line_end]
     words = list(_WORD.finditer(rest))
     if not words or words[0].start() != 1 or rest[:1] != " ":
@@ -204,8 +204,8 @@ def _qualifier(doc: DocText, m: Mention) -> tuple[str, int] | None:
         return None
     if f in _compass():
         return first, m.end + words[0].end()
-    line_start = doc.text.rfind("\n", 0, m.start) + 1
-    at_line_start = not doc.text[line_start:m.start].strip(" ,")
+    nl = doc.text.rfind("\n", max(0, m.start - 200), m.start)
+    at_line_start = (nl >= 0 or m.start <= 200) and not doc.text[nl + 1:m.start].strip(" ,")
     mention_surface = doc.text[m.start:m.end]
     if fold_for_matching(mention_surface).rstrip().endswith("namnd") and at_line_start:
         # "Programnämnd social välfärd": an indefinite nämnd keeps the words after it on its line
@@ -226,7 +226,11 @@ def _qualifier(doc: DocText, m: Mention) -> tuple[str, int] | None:
         return None
     alone = at_line_start and _only_furniture(rest[words[0].end():])
     base = organ_key(mention_surface)
-    recurs = len(re.findall(r"(?<![a-z])" + re.escape(base) + r"[a-z]* +" + re.escape(f) + r"(?![a-z])", doc.folded)) >= 2
+    memo_key = ("qualifier pair", base, f)
+    if memo_key not in doc.memo:
+        doc.memo[memo_key] = len(re.findall(r"(?<![a-z])" + re.escape(base) + r"[a-z]* +" + re.escape(f) + r"(?![a-z])",
+                                            doc.folded)) >= 2
+    recurs = doc.memo[memo_key]
     if alone or recurs:
         return first, m.end + words[0].end()
     return None
@@ -306,13 +310,15 @@ def find_committees(doc: DocText) -> list[Mention]:
                 s -= len(owner.group(0))
             found.append(Mention(name, s, m.end(), "auditors", key="revision " + organ_key(name),
                                  surface=doc.text[s:m.end()]))
-    known = list(found)
+    known = bytearray(len(doc.text))  # characters already in a named organ (overlaps refused in linear time)
+    for k in found:
+        known[k.start:k.end] = b"\x01" * (k.end - k.start)
     for m in _GENERIC.finditer(doc.folded):
         s, e = m.start(1), m.end(1)
         if " ach " in doc.folded[s:e] and not re.match(r"\w+\s*[-–—]", doc.text[s:e]):
             s = doc.folded.index(" ach ", s) + 5  # "arbete och socialnämnden": only the last word
         surface = doc.text[s:e]
-        if any(s < k.end and k.start < e for k in known):
+        if known.find(1, s, e) >= 0:
             continue
         if _COMPOUND_BEFORE.search(doc.text[max(0, s - 12): s]) or fold_for_matching(surface).strip().startswith("stadsdels"):
             continue
@@ -322,7 +328,7 @@ def find_committees(doc: DocText) -> list[Mention]:
         s, e = m.start(1), m.end(1)
         if " ach " in doc.folded[s:e] and not re.match(r"\w+\s*[-–—]", doc.text[s:e]):
             s = doc.folded.index(" ach ", s) + 5
-        if any(s < k.end and k.start < e for k in known) or doc.folded[s:e].startswith("stadsdels"):
+        if known.find(1, s, e) >= 0 or doc.folded[s:e].startswith("stadsdels"):
             continue
         surface = doc.text[s:e]
         nämnd = ""
@@ -364,6 +370,8 @@ def find_bodies(doc: DocText) -> list[Mention]:
     """Bodies that are not the municipality's organs but receive its documents: regions and
     landsting ("Region Stockholm"), ministries ("Socialdepartementet"), agencies (metadata.toml
     ``recipient.bodies``)."""
+    if "bodies" in doc.memo:
+        return doc.memo["bodies"]
     from ingest.metadata.municipality import region_mentions
 
     out = [Mention(name, s, e, "body", key="body " + folded_words(name), surface=doc.text[s:e])
@@ -381,6 +389,7 @@ def find_bodies(doc: DocText) -> list[Mention]:
         if kept and mention.start < kept[-1].end:
             continue
         kept.append(mention)
+    doc.memo["bodies"] = kept
     return kept
 
 

@@ -12,7 +12,7 @@ the document's blocks joined into one text with its fold.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from ingest import dates
@@ -72,6 +72,7 @@ class DocText:
     raw: str = ""
     cuts: frozenset[int] = frozenset()  # line starts cut into flattened text (lead.relineate)
     lead_end_cache: int | None = None
+    memo: dict = field(default_factory=dict)  # per-document results the rules share
 
     def block_at(self, offset: int) -> int:
         lo, hi = 0, len(self.starts) - 1
