@@ -137,9 +137,9 @@ def case_number_key(value: str) -> str:
     return re.sub(r"[\W_]+", "", value.casefold())
 
 
-def case_number_keys(value: str) -> list[str]:
+def case_number_keys(value: str, bare: bool = True) -> list[str]:
     """The keys a stored number is found by: whole, without its suffix, and (for a number with a
-    year) without its letter prefix.
+    year, unless ``bare`` is false) without its letter prefix.
 
     >>> case_number_keys("KS-2014/742.912")
     ['ks2014742912', 'ks2014742', '2014742912', '2014742']
@@ -151,10 +151,10 @@ def case_number_keys(value: str) -> list[str]:
         if stripped != core and re.search(r"\d", stripped):
             core = stripped.rstrip(" -")
             forms.append(core)
-    for form in list(forms):
-        bare = re.sub(r"^[A-ZÅÄÖa-zåäö]{1,6}[ /-]?(?=\d)", "", form)
-        if bare != form and re.search(r"(?:19|20)\d{2}", bare) and len(re.sub(r"\D", "", bare)) >= 5:
-            forms.append(bare)
+    for form in list(forms) if bare else []:
+        stripped = re.sub(r"^[A-ZÅÄÖa-zåäö]{1,6}[ /-]?(?=\d)", "", form)
+        if stripped != form and re.search(r"(?:19|20)\d{2}", stripped) and len(re.sub(r"\D", "", stripped)) >= 5:
+            forms.append(stripped)
     out: dict[str, None] = {}
     for f in forms:
         key = case_number_key(f)
