@@ -21,6 +21,7 @@ import re
 from functools import cache
 
 from ingest.folding import fold_for_matching
+from ingest.labels import parse_item
 from ingest.metadata.lead import Line, folded_words, lead_end, lines
 from ingest.metadata.letterhead import Letterhead, furniture_vocabulary
 from ingest.metadata.organs import is_organ
@@ -28,7 +29,6 @@ from ingest.metadata.text import DocText, find_dates, phrase_pattern
 from ingest.model import Block
 from ingest.tables import load_table
 
-_SECTION_ITEM = re.compile(r"^§\s*(\d+)\s*(.*)$")
 _TRAILING_DNR = re.compile(r"\s*[,–-]?\s*(?i:dnr|diarienummer|diarienr|ärendenummer)\.?:?\s*(?:\S+\s+){0,2}\S*\d\S*\s*$")
 _PERSON = re.compile(r"^[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,3},?\s+(?:[a-zåäö]|[A-ZÅÄÖ][a-zåäö]+(?:chef|direktör|sekreterare|handläggare|ordförande)$)")
 _PHONE_OR_MAIL = re.compile(r"\S@\S|(?<!\d)0\d{1,3}-\d{2,3}(?: \d{2,3}){1,3}|https?://|www\.")
@@ -123,18 +123,17 @@ def _clean(title: str, max_chars: int) -> str:
 
 def protocol_items(doc: DocText) -> list[tuple[str, str]]:
     """(number, title) of each § item, in order: "§ 87 Svar på ... Dnr SN 22/0143", or "§ 112
-    Dnr KS 2023/00412" with its title on the next line."""
+    Dnr KS 2023/00412" with its title on the next line (:func:`ingest.labels.parse_item`)."""
     out: dict[str, str] = {}
     all_lines = lines(doc)
     for i, line in enumerate(all_lines):
-        m = _SECTION_ITEM.match(line.text)
-        if not m or m.group(1) in out:
+        item = parse_item(line.text)
+        if not item or item[0] in out:
             continue
-        rest = _TRAILING_DNR.sub("", m.group(2)).strip()
-        rest = re.sub(r"^(?i:dnr|diarienummer)\.?:?\s*\S+\s*", "", rest).strip()
+        number, rest = item
         if not re.search(r"[^\W\d_]{3}", rest) and i + 1 < len(all_lines):
-            rest = _TRAILING_DNR.sub("", all_lines[i + 1].text).strip()
-        out[m.group(1)] = rest
+            rest = (parse_item("§ 0 " + all_lines[i + 1].text) or ("", ""))[1]
+        out[number] = rest
     return list(out.items())
 
 
