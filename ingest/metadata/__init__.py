@@ -86,10 +86,7 @@ def extract_metadata(blocks: list[Block], sections: list[Section], properties: d
     evidence["case_numbers"] = f"case_numbers: registry-number forms and labels {case_numbers}" if case_numbers \
         else "case_numbers: none found"
 
-    doc_type, evidence["doc_type"] = detect_doc_type(doc)
-    author = letterhead.author
-    if author and author.mention.kind == "auditors" and doc_type not in ("protokoll", "revisionsrapport"):
-        doc_type, evidence["doc_type"] = "revisionsrapport", f"doc_type: the auditors wrote it (letterhead '{author.line}')"
+    doc_type, evidence["doc_type"] = detect_doc_type(doc, letterhead)
 
     committee, evidence["committee"] = detect_committee(doc, mentions, letterhead, doc_type, case_numbers)
     district_keys = [m.key for m in mentions if m.key.startswith("stadsdel ")]

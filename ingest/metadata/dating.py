@@ -270,6 +270,11 @@ def _month_year() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
+def month_year_line(line: str) -> bool:
+    """"Lund, april 2024", "Mars 2023": a month and year (and a place) on a line of their own."""
+    return bool(_month_year().match(line.strip()))
+
+
 def stated_year(doc: DocText) -> tuple[int | None, str]:
     """A year the document states without a day: "Lund, april 2024" or "Mars 2023" on a line
     of its own near the top or at the end."""

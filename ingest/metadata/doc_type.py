@@ -2,7 +2,8 @@
 
 Weighted cues per type (doctypes.toml); hits in the document's first words weigh more. The
 lead (the first lines) decides when it names a matter type; a protocol named there
-("PROTOKOLLSUTDRAG") wins over the matter its § items handle. A carrier form
+("PROTOKOLLSUTDRAG") wins over the matter its § items handle, and so does a § item under a
+protocol's words. A letter under the auditors' letterhead is a revisionsrapport. A carrier form
 (tjänsteskrivelse, tjänsteutlåtande) only wins when no matter type scores, so a
 tjänsteskrivelse carrying a yttrande is a "yttrande".
 """
@@ -13,6 +14,7 @@ import re
 from collections import defaultdict
 
 from ingest.metadata.lead import lead_end
+from ingest.metadata.letterhead import Letterhead
 from ingest.metadata.text import DocText, phrase_literal, phrase_pattern
 from ingest.tables import load_table
 
@@ -81,9 +83,18 @@ def _protocol_items_with_cue(doc: DocText) -> str | None:
     return None
 
 
-def detect_doc_type(doc: DocText) -> tuple[str, str]:
+def detect_doc_type(doc: DocText, letterhead: Letterhead | None = None) -> tuple[str, str]:
     """The type the first lines name, else the controlled-vocabulary type with the highest cue
-    score over the whole text (see doctypes.toml)."""
+    score over the whole text (see doctypes.toml); a letter the auditors' letterhead signs is a
+    revisionsrapport (unless it is their protocol)."""
+    doc_type, why = _detect(doc)
+    author = letterhead.author if letterhead else None
+    if author and author.mention.kind == "auditors" and doc_type not in ("protokoll", "revisionsrapport"):
+        return "revisionsrapport", f"doc_type: the auditors wrote it (letterhead '{author.line}')"
+    return doc_type, why
+
+
+def _detect(doc: DocText) -> tuple[str, str]:
     named = lead_doc_type(doc.folded[:lead_end(doc)])
     if named:
         return named

@@ -88,8 +88,10 @@ def _excluded(line: Line, organ_lines: set[int], doc: DocText) -> bool:
         return True
     if re.match(r"^[\w ]{2,25}:", text) and first in furniture_vocabulary():
         return True  # "Vår referens: ...", "Datum: ..."
-    if first in _folded_set("units"):
-        return True
+    if first in _folded_set("units") or "..." in text or "…" in text:
+        return True  # a unit ("Avdelningen för ..."), a table of contents
+    if len(text.split()) <= 5 and (find_dates(text) or _month_year_line(text)):
+        return True  # "Stockholm den 20 december 2023", "Lund, april 2024"
     if _PERSON.match(text) or _PHONE_OR_MAIL.search(text) or is_organ(text) or _is_form_line(text):
         return True
     from ingest.metadata.municipality import bodies_in
@@ -97,6 +99,20 @@ def _excluded(line: Line, organ_lines: set[int], doc: DocText) -> bool:
     if any(e - s >= len(text.rstrip(" ,")) - 2 for s, e, _, _ in bodies_in(text)):
         return True  # "Västerås stad", "Region Skåne"
     return bool(re.fullmatch(r"[\W\d]+", text))
+
+
+def _section_at(doc: DocText, offset: int) -> bool:
+    """Whether a section heading starts at ``offset`` (where the lead ended)."""
+    from ingest.metadata.lead import _is_section_start
+
+    nxt = lines(doc, offset, min(len(doc.text), offset + 200))
+    return bool(nxt) and _is_section_start(nxt[0], doc)
+
+
+def _month_year_line(text: str) -> bool:
+    from ingest.metadata.dating import month_year_line
+
+    return month_year_line(text)
 
 
 def _continued(doc: DocText, line: Line, max_chars: int) -> str:
@@ -176,6 +192,8 @@ def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, 
     best: tuple[int, int, Line] | None = None
     end = lead_end(doc)
     candidates = lines(doc, 0, end) or []
+    # The line right before the first section heading ("Förslag till beslut") names the matter.
+    before_section = candidates[-1].start if candidates and end < doc.head_end and _section_at(doc, end) else -1
     for order, line in enumerate(candidates):
         if _excluded(line, organ_lines, doc):
             continue
@@ -185,6 +203,7 @@ def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, 
         if not any(w[:1].islower() and len(w) >= 3 for w in words[1:]) and not _has_cue(line.text):
             continue
         score = (10 if _has_cue(line.text) else 0) + (4 if blocks and blocks[min(doc.block_at(line.start), len(blocks) - 1)].heading else 0)
+        score += 1 if line.start == before_section else 0
         if best is None or score > best[0]:
             best = (score, order, line)
     if best is not None:
