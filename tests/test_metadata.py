@@ -342,6 +342,49 @@ OWN = {
         "case_numbers": ["IFN 2023/00321"], "title": "§ 214 Handlingsplan mot våld i nära relationer 2024-2026",
         "people": [{"name": "Karin Ström", "role": "Justerare"}, {"name": "Erik Sand", "role": "Nämndsekreterare"}],
     },
+    # Our own texts in other layouts (shapes read from public documents, words our own); two of
+    # them also as read back by Tesseract's English model (benchmarks/tesseract_damage.py,
+    # --level medium --seed 7), å/ä/ö broken as in real scans.
+    "kristianstad-protokollsutdrag-omsorg.txt": {
+        "doc_type": "protokoll", "municipality": "Kristianstad", "committee": "Omsorgsnämnden", "recipient": None,
+        "date": "2022-11-23", "year": 2022, "date_inferred": False, "case_numbers": ["ON 2022/311"],
+        "title": "§ 214 Yttrande över revisionsrapport om hemtjänstens bemanning",
+    },
+    "region-jamtland-yttrande-hsn.txt": {
+        "doc_type": "yttrande", "municipality": "Region Jämtland Härjedalen", "committee": "Hälso- och sjukvårdsnämnden",
+        "recipient": "Revisorerna", "date": "2021-05-18", "year": 2021, "date_inferred": False,
+        "case_numbers": ["RS/1234/2021"],
+        "title": "Yttrande över revisorernas granskning av väntetiderna i specialistvården",
+    },
+    "region-jamtland-yttrande-hsn-tesseract.txt": {
+        "doc_type": "yttrande", "municipality": "Region Jämtland Härjedalen", "committee": "Hälso- och sjukvårdsnämnden",
+        "recipient": "Revisorerna", "date": "2021-05-18", "year": 2021, "date_inferred": False,
+        "case_numbers": ["RS/1234/2021"],
+    },
+    "harnosand-tjansteskrivelse-flat.txt": {
+        "doc_type": "handlingsplan", "municipality": "Härnösand", "committee": "Socialnämnden", "recipient": None,
+        "date": "2019-02-12", "year": 2019, "date_inferred": False, "case_numbers": ["SN 2019/31"],
+        "title": "Handlingsplan mot hemlöshet 2019–2021",
+    },
+    "pitea-missiv-revisorerna.txt": {
+        "doc_type": "revisionsrapport", "municipality": "Piteå", "committee": "Revisorerna",
+        "recipient": "Barn- och utbildningsnämnden", "date": "2020-09-30", "year": 2020, "date_inferred": False,
+        "case_numbers": [], "title": "Granskning av elevhälsans arbete med psykisk ohälsa",
+    },
+    "pitea-missiv-revisorerna-tesseract.txt": {
+        "doc_type": "revisionsrapport", "municipality": "Piteå", "committee": "Revisorerna",
+        "recipient": "Barn- och utbildningsnämnden", "date": "2020-09-30", "year": 2020, "date_inferred": False,
+    },
+    "trelleborg-remissvar-lansstyrelsen.txt": {
+        "doc_type": "remissvar", "municipality": "Trelleborg", "committee": "Kommunstyrelsen",
+        "recipient": "Länsstyrelsen i Skåne", "date": "2019-11-14", "year": 2019, "date_inferred": False,
+        "title": "Yttrande över förslag till regional vattenförsörjningsplan",
+    },
+    "angelholm-motion.txt": {
+        "doc_type": "motion", "municipality": "Ängelholm", "committee": "Kommunfullmäktige",
+        "recipient": "Kommunfullmäktige", "date": "2018-03-05", "year": 2018, "date_inferred": False,
+        "case_numbers": [], "title": "Ett kommunalt sommarlovskort för unga",
+    },
 }
 
 EXAMPLES = {
@@ -380,6 +423,8 @@ def check(path: Path, expected: dict) -> None:
             assert len(got.recommendations) == want, path.name
         elif key == "activities":
             assert [str(a["number"]) for a in got.activities] == want, path.name
+        elif key == "case_numbers":
+            assert set(want) <= set(got.case_numbers), (path.name, got.case_numbers)
         else:
             assert getattr(got, key) == want, (path.name, key)
     assert got.evidence["doc_type"] and got.evidence["date"]

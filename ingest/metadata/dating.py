@@ -168,7 +168,7 @@ def candidates(doc: DocText) -> list[Candidate]:
         at_end = d.start >= tail_start
         n_prefix = len(fprefix.split())
         place = _place(prefix)
-        if n_prefix and n_prefix <= 4 and _ends_with(labels, fprefix):
+        if n_prefix and (n_prefix <= 4 or _capital_label(prefix)) and _ends_with(labels, fprefix):
             out.append(Candidate(w["label"], d.start, d.iso, "date label", line))
         elif not n_prefix and prev and labels.fullmatch(fprev.rstrip(": ")):
             out.append(Candidate(w["label"], d.start, d.iso, "date label on the line above", f"{prev.strip()} / {line}"))
@@ -186,6 +186,12 @@ def candidates(doc: DocText) -> list[Candidate]:
         elif in_lead and rest_furniture and n_prefix <= 4 and _only_furniture(prefix, organs=True):
             out.append(Candidate(w["letterhead"], d.start, d.iso, "at the end of a letterhead line", line))
     return out
+
+
+def _capital_label(prefix: str) -> bool:
+    """Whether the word right before the date is written as a label ("... Sammanträdesdatum")."""
+    words = prefix.rstrip(" :").split()
+    return bool(words) and words[-1][:1].isupper()
 
 
 def _only_furniture(text: str, organs: bool = False) -> bool:

@@ -115,7 +115,7 @@ def _rest_is_furniture(rest: str) -> bool:
     return all(folded_words(w) in vocab or not re.search(r"[^\W\d_]", w) for w in rest.split())
 
 
-_PLACE = re.compile(r"^\s*i\s+(?:[A-ZÅÄÖ][\w-]+s? (?:[Kk]ommun|[Ss]tad)|Region [A-ZÅÄÖ]\w+(?: län)?|[A-ZÅÄÖ][\w-]+(?: län)?)(?![\w-])")
+_PLACE = re.compile(r"^\s*i\s+(?:[A-ZÅÄÖ][\w-]+s? (?:[Kk]ommun|[Ss]tad)|Region(?: [A-ZÅÄÖ]\w+){1,2}(?: län)?|[A-ZÅÄÖ][\w-]+(?: län)?)(?![\w-])")
 
 
 def _without_place(rest: str) -> str:

@@ -363,6 +363,7 @@ def mentions_in(text: str) -> list[Mention]:
     return find_committees(doc_text_of(text))
 
 
+_COUNTY_BOARD = re.compile(r"(?<![\w-])[Ll]änsstyrelsen (?:i )?[A-ZÅÄÖ]\w+(?: län)?(?![\w-])")
 _DEPARTMENT = re.compile(r"(?<![\w-])([A-ZÅÄÖ][a-zåäö]+departementet)s?(?![\w-])")
 
 
@@ -380,6 +381,10 @@ def find_bodies(doc: DocText) -> list[Mention]:
         if key in doc.folded:
             out += [Mention(name, m.start(), m.end(), "body", key="body " + folded_words(name),
                             surface=doc.text[m.start():m.end()]) for m in pattern.finditer(doc.folded)]
+    for m in _COUNTY_BOARD.finditer(doc.text):
+        name = re.sub(r"\s+", " ", m.group(0))
+        out.append(Mention(name[:1].upper() + name[1:], m.start(), m.end(), "body", key="body " + folded_words(name),
+                           surface=m.group(0)))
     for m in _DEPARTMENT.finditer(doc.text):
         out.append(Mention(m.group(1), m.start(), m.end(), "body", key="body " + folded_words(m.group(1)),
                            surface=m.group(0)))
