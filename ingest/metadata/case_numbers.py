@@ -70,6 +70,10 @@ def case_number_spans(text: str) -> list[tuple[int, int, str]]:
     taken = bytearray(len(text))  # characters already in a number: overlaps refused in linear time
 
     def add(s: int, e: int, num: str) -> None:
+        inner = dates.find_dates(text[s:e])
+        if inner and inner[0].start > 0:  # "Dnr SN 2019/31 2019-02-12": the date is not part of it
+            e = s + inner[0].start
+            num = text[s:e]
         num = _tidy(num)
         e = s + len(text[s:e].rstrip(" .,;:"))
         if taken.find(1, s, e) >= 0 or not _plausible(num):

@@ -172,7 +172,8 @@ def candidates(doc: DocText) -> list[Candidate]:
             out.append(Candidate(w["label"], d.start, d.iso, "date label", line))
         elif not n_prefix and prev and labels.fullmatch(fprev.rstrip(": ")):
             out.append(Candidate(w["label"], d.start, d.iso, "date label on the line above", f"{prev.strip()} / {line}"))
-        elif near_top and (meeting.match(fprefix) or (in_lead and n_prefix <= 5 and meeting.search(fprefix))):
+        elif near_top and (meeting.match(fprefix) or (in_lead and n_prefix <= 5 and meeting.search(fprefix))
+                           or (in_lead and _after_weekday(fprefix))):
             out.append(Candidate(w["meeting"], d.start, d.iso, "meeting", line))
         elif prev and n_prefix <= 4 and _is_label_row(prev):
             out.append(Candidate(w["label_row"], d.start, d.iso, "under the date label of a label row", f"{prev.strip()} / {line}"))
@@ -186,6 +187,17 @@ def candidates(doc: DocText) -> list[Candidate]:
         elif in_lead and rest_furniture and n_prefix <= 4 and _only_furniture(prefix, organs=True):
             out.append(Candidate(w["letterhead"], d.start, d.iso, "at the end of a letterhead line", line))
     return out
+
+
+@cache
+def _weekdays() -> frozenset[str]:
+    return frozenset(_words(w) for w in load_table("metadata")["date"]["weekdays"])
+
+
+def _after_weekday(fprefix: str) -> bool:
+    """"... onsdagen den ": a weekday right before the date (a meeting's day)."""
+    words = [w for w in fprefix.split() if w != "dan"]
+    return bool(words) and words[-1] in _weekdays()
 
 
 def _capital_label(prefix: str) -> bool:
