@@ -651,3 +651,10 @@ def test_a_long_title_is_kept_whole():
 ])
 def test_case_numbers_in_local_forms_are_kept_as_printed(text, found):
     assert md.find_case_numbers(text) == found
+
+
+def test_a_protocols_organ_label_names_its_author():
+    m = meta("Plats och tid Stadshuset, tisdagen den 7 maj 2019 kl 18.00–20.10\n\nBeslutande Se närvarolista\n\n"
+             "ANSLAG/BEVIS\n\nOrgan Miljö- och byggnadsnämnden\nSammanträdesdatum 2019-05-07\n\n"
+             "§ 44 Dnr MBN 2019/12\nTillsynsplan 2019\n\n§ 45 Dnr MBN 2019/30\nDelegationsbeslut")
+    assert (m["doc_type"], m["committee"], m["date"]) == ("protokoll", "Miljö- och byggnadsnämnden", "2019-05-07")

@@ -28,7 +28,7 @@ import re
 from collections import defaultdict
 from functools import cache
 
-from ingest.folding import fold_diacritics
+from ingest.folding import fold_diacritics, fold_for_matching
 from ingest.metadata.lead import lead_end, line_span
 from ingest.metadata.letterhead import Letterhead
 from ingest.metadata.organs import Mention, organ_key
@@ -65,6 +65,27 @@ def _initials(name: str) -> set[str]:
         if len(p) > 1:
             out.add("".join(q[:2] if j == i else q[0] for j, q in enumerate(parts)))
     return out
+
+
+@cache
+def _organ_label() -> re.Pattern[str]:
+    labels = "|".join(re.escape(" ".join(fold_for_matching(x).split())).replace(r"\ ", " +")
+                      for x in load_table("committees")["organ_labels"])
+    return re.compile(r"(?:^|\n)[ \t]*(?:" + labels + r")[ \t:]*$")
+
+
+def _after_organ_label(doc: DocText, start: int) -> bool:
+    """"Organ Kommunstyrelsen", "Nämnd/Styrelse Kommunfullmäktige": a protocol's own label."""
+    return bool(_organ_label().search(_fold_keep_lines(doc.text[max(0, start - 40):start])))
+
+
+def _fold_keep_lines(text: str) -> str:
+    return "\n".join(fold_for_matching(part) for part in text.split("\n"))
+
+
+def _line_of(doc: DocText, m: Mention) -> str:
+    s, e = line_span(doc.text, m.start)
+    return doc.text[s:e].strip()[:80]
 
 
 def _registry_prefixes(case_numbers: list[str]) -> set[str]:
@@ -141,6 +162,9 @@ def _scored(doc: DocText, mentions: list[Mention], letterhead: Letterhead, case_
     for o in letterhead.running_headers:
         if o.mention.kind in ("committee", "assembly"):
             add(o.mention.key, o.mention.name, w["running_header"], f"running header '{o.line}'")
+    for m in mentions:
+        if m.kind in ("committee", "assembly", "auditors") and _after_organ_label(doc, m.start):
+            add(m.key, m.name, w["organ_label"], f"the protocol's organ label '{_line_of(doc, m)}'")
     lead = lead_end(doc)
     for m in mentions:
         if m.kind not in ("committee", "administration"):
