@@ -658,3 +658,9 @@ def test_a_protocols_organ_label_names_its_author():
              "ANSLAG/BEVIS\n\nOrgan Miljö- och byggnadsnämnden\nSammanträdesdatum 2019-05-07\n\n"
              "§ 44 Dnr MBN 2019/12\nTillsynsplan 2019\n\n§ 45 Dnr MBN 2019/30\nDelegationsbeslut")
     assert (m["doc_type"], m["committee"], m["date"]) == ("protokoll", "Miljö- och byggnadsnämnden", "2019-05-07")
+
+
+def test_a_follow_up_without_an_address_answers_the_auditors_it_names():
+    m = meta("Uppföljande yttrande\n\nGatunämnden\n\nI granskningen rekommenderade kommunrevisionen nämnden att följa "
+             "upp vinterväghållningen. Nämnden har nu infört en ny rutin för uppföljning.")
+    assert (m["doc_type"], m["recipient"]) == ("uppföljande yttrande", "Kommunrevisionen")

@@ -9,7 +9,8 @@ In order:
 3. cues in the text (metadata.toml ``[recipient]``): a body right after "Beslutet skickas till",
    "överlämnar det till", "svar på remiss från"; the sender of the remiss the document answers
    ("Region Norrbotten har i remiss ..."); the auditors whose report it answers ("svar på
-   revisorernas granskning").
+   revisorernas granskning");
+4. a yttrande or follow-up that names no addressee answers the auditors it names.
 
 A bare "revisionen" becomes the audit office the text names ("Malmö stadsrevision" ->
 Stadsrevisionen). None when nothing says so.
@@ -18,6 +19,7 @@ Stadsrevisionen). None when nothing says so.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ingest.metadata.lead import lead_end
 from ingest.metadata.letterhead import Letterhead
@@ -66,7 +68,14 @@ def detect_recipient(doc: DocText, mentions: list[Mention], letterhead: Letterhe
                 continue  # a tjänsteskrivelse's or a plan's own nämnd, not an addressee
             label = "after 'Till'" if role == "addressed" else "in the address block"
             return _resolve_generic(m.name, doc), f"recipient: letterhead, {label} '{o.line}'"
-    return _from_cues(doc, mentions, author_key, committee)
+    name, why = _from_cues(doc, mentions, author_key, committee)
+    if name is None and doc_type in ("yttrande", "uppföljande yttrande"):
+        auditors = [m for m in mentions if m.kind == "auditors"]
+        if auditors:
+            counts = Counter(_resolve_generic(m.name, doc) for m in auditors)
+            name = counts.most_common(1)[0][0]
+            return name, f"recipient: a {doc_type} answers the auditors it names ('{auditors[0].surface}')"
+    return name, why
 
 
 def _from_cues(doc: DocText, mentions: list[Mention], author_key: str, committee: str | None) -> tuple[str | None, str]:
