@@ -76,10 +76,10 @@ def _organ_label() -> re.Pattern[str]:
 
 def _after_organ_label(doc: DocText, start: int) -> bool:
     """"Organ Kommunstyrelsen", "Nämnd/Styrelse Kommunfullmäktige": a protocol's own label."""
-    return bool(_organ_label().search(_fold_keep_lines(doc.text[max(0, start - 40):start])))
+    return bool(_organ_label().search(_folded_lines(doc.text[max(0, start - 40):start])))
 
 
-def _fold_keep_lines(text: str) -> str:
+def _folded_lines(text: str) -> str:
     return "\n".join(fold_for_matching(part) for part in text.split("\n"))
 
 

@@ -31,7 +31,7 @@ from functools import cache
 from ingest import dates
 from ingest.folding import fold_for_matching
 from ingest.metadata.lead import doc_text, lead_end
-from ingest.metadata.text import DocText, find_dates
+from ingest.metadata.text import DocText, find_dates, furniture_vocabulary
 from ingest.model import Block
 from ingest.tables import load_table
 
@@ -226,8 +226,6 @@ _TIME_AFTER = re.compile(r"\s*,?\s*(?:kl\.?|klockan)\s*\d.*", re.IGNORECASE)
 
 @cache
 def _furniture() -> frozenset[str]:
-    from ingest.metadata.letterhead import furniture_vocabulary
-
     return furniture_vocabulary()
 
 

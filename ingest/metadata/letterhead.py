@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from ingest.metadata.lead import Line, folded_words, lead_end, lead_lines
-from ingest.metadata.organs import Mention, find_bodies, mentions_in
-from ingest.metadata.text import DocText, find_dates
+from ingest.metadata.lead import Line, doc_text_of, folded_words, lead_end, lead_lines
+from ingest.metadata.organs import Mention, find_bodies, find_committees
+from ingest.metadata.text import DocText, find_dates, furniture_vocabulary
 from ingest.tables import load_table
 
 ORGAN_KINDS = ("committee", "administration", "auditors", "assembly")
@@ -86,20 +86,6 @@ def _letter_forms() -> frozenset[str]:
 @cache
 def _form_words() -> frozenset[str]:
     return frozenset(folded_words(w) for w in load_table("metadata")["lead"]["forms"])
-
-
-@cache
-def furniture_vocabulary() -> frozenset[str]:
-    """Folded words that may stand beside an organ on its letterhead line."""
-    t = load_table("metadata")["lead"]
-    words = set()
-    for phrase in t["forms"] + t["labels"] + t["section_starts"]:
-        words.update(folded_words(phrase).split())
-    months = load_table("dates")["months"]
-    words.update(folded_words(m) for m in months)
-    words.update(folded_words(d) for d in ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
-                                            "och", "nr", "den"))
-    return frozenset(words)
 
 
 _ADDRESSED = frozenset(folded_words(w) for w in ("till", "mottagare", "adressat"))
@@ -209,7 +195,7 @@ def read_letterhead(doc: DocText, mentions: list[Mention], furniture: list[str] 
     for line in furniture or []:
         text = line.strip()
         skip = _strip_municipality(text)
-        for m in mentions_in(text[skip:]):
+        for m in find_committees(doc_text_of(text[skip:])):
             if m.start == 0 and m.kind in ORGAN_KINDS and _rest_is_furniture(text[skip + m.end:]):
                 out.organs.append(LeadOrgan(m, "author", text, where="running header"))
                 break

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ingest.folding import fold_for_matching
-from ingest.metadata.text import DocText
+from ingest.metadata.text import DocText, furniture_vocabulary
 from ingest.tables import load_table
 
 
@@ -177,8 +177,6 @@ def _genitive_dropped(surface: str) -> str:
 
 
 def _furniture_words() -> frozenset[str]:
-    from ingest.metadata.letterhead import furniture_vocabulary
-
     return furniture_vocabulary()
 
 
@@ -354,13 +352,6 @@ def find_committees(doc: DocText) -> list[Mention]:
                 mention = _qualified(doc, mention)
         out.append(mention)
     return out
-
-
-def mentions_in(text: str) -> list[Mention]:
-    """The organ mentions of a short text of its own (a running header, a line)."""
-    from ingest.metadata.lead import doc_text_of
-
-    return find_committees(doc_text_of(text))
 
 
 _COUNTY_BOARD = re.compile(r"(?<![\w-])[Ll]änsstyrelsen (?:i )?[A-ZÅÄÖ]\w+(?: län)?(?![\w-])")

@@ -17,6 +17,7 @@ from functools import cache
 
 from ingest import dates
 from ingest.folding import fold_for_matching
+from ingest.tables import load_table
 
 SEPARATOR = "\n\n"
 
@@ -54,6 +55,28 @@ def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
     elif anchor == "^":
         regex = r"^ *" + regex
     return re.compile(regex)
+
+
+# ---------------------------------------------------------------- letterhead words
+
+
+def _folded_words(text: str) -> str:
+    return " ".join(fold_for_matching(text).split())
+
+
+@cache
+def furniture_vocabulary() -> frozenset[str]:
+    """Folded words that may stand beside an organ on its letterhead line."""
+    t = load_table("metadata")["lead"]
+    words = set()
+    for phrase in t["forms"] + t["labels"] + t["section_starts"]:
+        words.update(_folded_words(phrase).split())
+    months = load_table("dates")["months"]
+    words.update(_folded_words(m) for m in months)
+    words.update(_folded_words(d) for d in ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+                                            "och", "nr", "den"))
+    return frozenset(words)
+
 
 
 # ---------------------------------------------------------------- the document as one text

@@ -23,9 +23,9 @@ from functools import cache
 from ingest.folding import fold_for_matching
 from ingest.labels import parse_item
 from ingest.metadata.lead import Line, folded_words, lead_end, lines
-from ingest.metadata.letterhead import Letterhead, furniture_vocabulary
+from ingest.metadata.letterhead import Letterhead
 from ingest.metadata.organs import is_organ
-from ingest.metadata.text import DocText, find_dates, phrase_pattern
+from ingest.metadata.text import DocText, find_dates, furniture_vocabulary, phrase_pattern
 from ingest.model import Block
 from ingest.tables import load_table
 
