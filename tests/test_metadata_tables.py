@@ -76,3 +76,13 @@ def test_demonym_examples(example):
     from ingest.folding import fold_for_matching
 
     assert [name for _, name in demonyms_in(fold_for_matching(example["text"]))] == ([example["name"]] if example["name"] else [])
+
+
+def test_the_text_helpers_examples_hold():
+    import doctest
+
+    from ingest.metadata import case_numbers, text
+
+    for module in (text, case_numbers):
+        result = doctest.testmod(module)
+        assert result.attempted >= 1 and result.failed == 0, module.__name__

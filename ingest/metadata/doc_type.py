@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from ingest.metadata.lead import lead_end
 from ingest.metadata.letterhead import Letterhead
-from ingest.metadata.text import DocText, phrase_literal, phrase_pattern
+from ingest.metadata.text import DocText, phrase_literal, phrase_pattern, skeleton
 from ingest.tables import load_table
 
 
@@ -24,19 +24,29 @@ def _count_hits(pattern: re.Pattern[str], doc: DocText, weight: float, cap: int,
     return sum(weight * (factor if h < doc.head_end else 1) for h in hits)
 
 
-def _cue_matches(folded: str) -> list[tuple[int, int, int, float, str]]:
-    """Every cue hit in ``folded``: (start, end, type order, weight, phrase)."""
+def _cue_matches(folded: str, skeletal: bool = False) -> list[tuple[int, int, int, float, str]]:
+    """Every cue hit in ``folded`` (or in its :func:`skeleton`): (start, end, type order, weight, phrase)."""
     out = []
     for order, entry in enumerate(load_table("doctypes")["types"]):
         for cue in entry["cues"]:
-            if phrase_literal(cue["phrase"]) not in folded:
+            if not skeletal and phrase_literal(cue["phrase"]) not in folded:
                 continue  # no hit possible
             out += [(m.start(), m.end(), order, cue["weight"], cue["phrase"])
-                    for m in phrase_pattern(cue["phrase"]).finditer(folded)]
+                    for m in phrase_pattern(cue["phrase"], skeletal=skeletal).finditer(folded)]
     return out
 
 
 def lead_doc_type(folded_lead: str) -> tuple[str, str] | None:
+    """The type the lead names (see :func:`_lead_type`); when OCR dropped letters from its
+    words ("Uppfljning av handlingsplan"), the reading without vowels may name it more strongly."""
+    named = _lead_type(folded_lead)
+    damaged = _lead_type(skeleton(folded_lead), skeletal=True)
+    if damaged and (named is None or (damaged[0] != named[0] and damaged[2] > named[2])):
+        return damaged[0], damaged[1] + " (read without vowels)"
+    return (named[0], named[1]) if named else None
+
+
+def _lead_type(folded_lead: str, skeletal: bool = False) -> tuple[str, str, float] | None:
     """The type the lead names, when it names a matter type.
 
     The first lines say what the document is, so their cues decide before any count over the
@@ -45,7 +55,7 @@ def lead_doc_type(folded_lead: str) -> tuple[str, str] | None:
     a remissvar. Overlapping hits of one type count once, with the strongest cue.
     """
     types = load_table("doctypes")["types"]
-    hits = _cue_matches(folded_lead)
+    hits = _cue_matches(folded_lead, skeletal)
     scores: dict[int, float] = defaultdict(float)
     best: dict[int, tuple[float, str]] = {}
     taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -63,7 +73,7 @@ def lead_doc_type(folded_lead: str) -> tuple[str, str] | None:
     if not matters:
         return None
     order = max(matters, key=lambda o: (scores[o], -o))
-    return types[order]["name"], f"doc_type: named in the first lines, '{best[order][1]}' (score {scores[order]:g})"
+    return types[order]["name"], f"doc_type: named in the first lines, '{best[order][1]}' (score {scores[order]:g})", scores[order]
 
 
 _ITEM = re.compile(r"(?m)^[ \t]*§[ \t]*\d+[ \t]+\S")

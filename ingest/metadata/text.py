@@ -32,11 +32,23 @@ def phrase_literal(phrase: str) -> str:
     return max(pieces, key=len, default="")
 
 
+def skeleton(folded: str) -> str:
+    """Folded text without its vowels (every vowel is "a" after the fold), words kept apart:
+    what OCR leaves of a word when it drops å/ä/ö ("Uppfljning" and "Uppföljning" both give
+    "ppfljnng"). Words left empty by it are dropped.
+
+    >>> skeleton(fold_for_matching("Uppfljning av handlingsplan"))
+    'ppfljnng v hndlngspln'
+    """
+    return " ".join(w for w in folded.replace("a", "").split())
+
+
 @cache
-def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
+def phrase_pattern(phrase: str, anchor: str = "", skeletal: bool = False) -> re.Pattern[str]:
     """Compile a table phrase: words folded, ``*`` = any ending, ``…`` = up to four words.
 
-    ``anchor`` is ``"$"`` to require the phrase to end the text, ``"^"`` to start it.
+    ``anchor`` is ``"$"`` to require the phrase to end the text, ``"^"`` to start it;
+    ``skeletal`` compiles it for :func:`skeleton` text.
     """
     parts = []
     for word in phrase.split():
@@ -45,6 +57,10 @@ def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
             continue
         star = word.endswith("*")
         core = fold_for_matching(word.rstrip("*")).split()
+        if skeletal:
+            core = [c.replace("a", "") for c in core if c.replace("a", "")]
+            if not core:
+                continue
         body = r" +".join(re.escape(c) for c in core)
         parts.append(body + (r"[a-z0-9]*" if star else "") + " +")
     regex = "".join(parts)
