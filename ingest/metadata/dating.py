@@ -206,6 +206,9 @@ def _capital_label(prefix: str) -> bool:
     return bool(words) and words[-1][:1].isupper()
 
 
+_BODY_WORDS = frozenset(_words(w) for w in ("kommun", "stad", "region", "landsting"))
+
+
 def _only_furniture(text: str, organs: bool = False) -> bool:
     """Whether ``text`` holds only letterhead furniture: form words, labels, case and page
     numbers (and, with ``organs``, any capitalised name: "Revisorerna", "Socialtjänsten")."""
@@ -215,7 +218,7 @@ def _only_furniture(text: str, organs: bool = False) -> bool:
         text = text[:s] + " " + text[e:]
     furniture = _furniture()
     for word in re.findall(r"[^\W\d_][\w-]*", text):
-        if _words(word) in furniture or (organs and word[:1].isupper()):
+        if _words(word) in furniture or (organs and (word[:1].isupper() or _words(word) in _BODY_WORDS)):
             continue
         return False
     return True

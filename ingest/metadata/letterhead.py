@@ -172,9 +172,10 @@ def read_letterhead(doc: DocText, mentions: list[Mention], furniture: list[str] 
         if pm:
             role_prefix = "addressed" if pm.group("p").lower() in ("till", "mottagare", "adressat") else "copy"
             skip += pm.end()
-        if not out.form:
-            out.form = next((w for w in folded_words(text[skip:]).split() if w in _form_words()), "")
         organ = _organ_at(line, start + skip, candidates)
+        form_text = doc.text[organ.end:line.end] if organ else text if _rest_is_furniture(text) else ""
+        if not out.form:  # the form a letterhead names ("YTTRANDE", "Socialnämnden PROTOKOLL"), not a title's words
+            out.form = next((w for w in folded_words(form_text).split() if w in _form_words()), "")
         if organ is None or not _rest_is_furniture(_without_place(doc.text[organ.end:line.end])):
             if not author_seen:
                 out.sender_lines.append(line)
