@@ -223,15 +223,16 @@ def _qualifier(doc: DocText, m: Mention) -> tuple[str, int] | None:
     if municipality_named(first):
         return None
     alone = at_line_start and _only_furniture(rest[words[0].end():])
+    if alone:
+        return first, m.end + words[0].end()
+    if m.start >= doc.head_end:
+        return None  # in the body only a district word qualifies (one pass per pair, not per mention)
     base = organ_key(mention_surface)
     memo_key = ("qualifier pair", base, f)
     if memo_key not in doc.memo:
         doc.memo[memo_key] = len(re.findall(r"(?<![a-z])" + re.escape(base) + r"[a-z]* +" + re.escape(f) + r"(?![a-z])",
                                             doc.folded)) >= 2
-    recurs = doc.memo[memo_key]
-    if alone or recurs:
-        return first, m.end + words[0].end()
-    return None
+    return (first, m.end + words[0].end()) if doc.memo[memo_key] else None
 
 
 def _qualified(doc: DocText, m: Mention) -> Mention:
