@@ -664,3 +664,9 @@ def test_a_follow_up_without_an_address_answers_the_auditors_it_names():
     m = meta("Uppföljande yttrande\n\nGatunämnden\n\nI granskningen rekommenderade kommunrevisionen nämnden att följa "
              "upp vinterväghållningen. Nämnden har nu infört en ny rutin för uppföljning.")
     assert (m["doc_type"], m["recipient"]) == ("uppföljande yttrande", "Kommunrevisionen")
+
+
+def test_a_surname_before_a_role_is_not_a_municipality():
+    m = meta("Socialnämnden\n\nPlats och tid Stadshuset, Nyköping, kl 13.00\n\n"
+             "Övriga deltagande Lisa Berg, kommunsekreterare\n\nProtokollet justeras den 4 maj.")
+    assert m["municipality"] == "Nyköping"

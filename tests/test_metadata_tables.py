@@ -86,3 +86,10 @@ def test_the_text_helpers_examples_hold():
     for module in (text, case_numbers):
         result = doctest.testmod(module)
         assert result.attempted >= 1 and result.failed == 0, module.__name__
+
+
+@pytest.mark.parametrize("example", load_table("municipalities")["places"]["examples"], ids=lambda e: e["text"])
+def test_a_meeting_building_names_its_place(example):
+    from ingest.metadata.municipality import places_in
+
+    assert [name for _, name in places_in(example["text"])] == ([example["name"]] if example["name"] else [])

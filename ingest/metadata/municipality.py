@@ -106,7 +106,8 @@ def _body_pattern() -> re.Pattern[str]:
     names = sorted(_municipalities(), key=len, reverse=True)
     alternation = "|".join(r" +".join(re.escape(w) for w in folded.split()) for folded in names)
     organ = r"[a-z]*(?:namnd|styralsa|fallmaktaga|farvaltnang|ravasarar)[a-z]*"
-    return re.compile(r"(?<![a-z0-9])(?P<n>" + alternation + r")(?:s? +(?:stad|kamman)[a-z]*|s +" + organ + r")(?![a-z0-9])")
+    return re.compile(r"(?<![a-z0-9])(?P<n>" + alternation + r")(?:s? +(?:stad|kamman)(?:s|an|ans|sravasaan|sravasaanan|ravasaan|ravasaanan)?|s +"
+                      + organ + r")(?![a-z0-9])")
 
 
 @cache
@@ -122,7 +123,7 @@ def _resolve(m: re.Match[str], text: str) -> tuple[str | None, bool]:
     names nothing. A spelling that only the fold equates ("Malmé stad") is not exact.
     """
     surface = text[m.start("n"): m.end("n")]
-    if not surface[:1].isupper() or re.search(r"[\n.!?;:]", text[m.end("n"): m.end()]):
+    if not surface[:1].isupper() or re.search(r"[\n.!?;:,]", text[m.end("n"): m.end()]):
         return None, False
     name = municipality_named(surface)
     return name, bool(name) and _slug(name) == _slug(surface)
@@ -221,6 +222,23 @@ def district_municipality(district_key: str) -> str | None:
     return _districts().get(district_key.removeprefix("stadsdel ").strip())
 
 
+@cache
+def _building_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in load_table("municipalities")["places"]["buildings"])
+    return re.compile(r"(?i:(?<![\w-])(?:" + names + r"))(?:,\s*|\s+i\s+)([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?)")
+
+
+def places_in(text: str) -> list[tuple[int, str]]:
+    """(offset, municipality) for each place written after a meeting building ("Kommunhuset,
+    Oskarshamn", "Stadshuset i Sala")."""
+    out = []
+    for m in _building_pattern().finditer(text):
+        name = municipality_named(m.group(1)) or municipality_named(m.group(1).split()[0])
+        if name:
+            out.append((m.start(), name))
+    return out
+
+
 def site_name(title: str | None) -> str | None:
     """The site's name at the end of a web page's title ("Sammanträde – Borås Stad")."""
     if not title:
@@ -277,6 +295,8 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None, *, sen
         name = district_municipality(key)
         if name:
             add(name, t["district"], f"municipality: district organ '{key.removeprefix('stadsdel ')}'")
+    for start, name in places_in(doc.text):
+        add(name, t["postal"] * head(start), f"municipality: the meeting's place '{doc.text[start:start + 40].splitlines()[0]}'")
     for start, name in demonyms_in(doc.folded):
         add(name, t["demonym"], f"municipality: inhabitants '{doc.text[start:start + 20].split()[0]}'")
     by_slug = _municipality_slugs()
