@@ -206,10 +206,11 @@ def _qualifier(doc: DocText, m: Mention) -> tuple[str, int] | None:
     at_line_start = (nl >= 0 or m.start <= 200) and not doc.text[nl + 1:m.start].strip(" ,")
     mention_surface = doc.text[m.start:m.end]
     if fold_for_matching(mention_surface).rstrip().endswith("namnd") and at_line_start:
-        # "Programnämnd social välfärd": an indefinite nämnd keeps the words after it on its line
+        # "Programnämnd kultur och fritid": an indefinite nämnd keeps the words after it on its line
         kept = []
-        for w in words[:3]:
-            if folded_words(w.group(0)) in _furniture_words() or not w.group(0).isalpha():
+        for w in words[:4]:
+            word = folded_words(w.group(0))
+            if (word in _furniture_words() and word not in ("ach", "samt")) or not w.group(0).isalpha():
                 break
             kept.append(w)
         tail = rest[kept[-1].end():] if kept else ""

@@ -175,6 +175,41 @@ def protocol_title(doc: DocText, committee: str | None, date: str | None) -> tup
     return None, "title: a protocol without its body"
 
 
+def _best_line(doc: DocText, blocks: list[Block], candidates: list[Line], organ_lines: set[int],
+               before_section: int) -> tuple[int, int, Line] | None:
+    """The candidate line that names the matter best: a matter phrase, a format heading, the
+    line before the first section; the first on a tie."""
+    best: tuple[int, int, Line] | None = None
+    for order, line in enumerate(candidates):
+        if _excluded(line, organ_lines, doc):
+            continue
+        words = line.text.split()
+        if len(words) < 2 and not _has_cue(line.text):
+            continue
+        if not any(w[:1].islower() and len(w) >= 3 for w in words[1:]) and not _has_cue(line.text):
+            continue
+        score = (10 if _has_cue(line.text) else 0) + (4 if blocks and blocks[min(doc.block_at(line.start), len(blocks) - 1)].heading else 0)
+        score += 1 if line.start == before_section else 0
+        if best is None or score > best[0]:
+            best = (score, order, line)
+    return best
+
+
+def _after_headings(doc: DocText, start: int) -> list[Line]:
+    """The short lines after ``start`` up to the first running prose, section headings skipped."""
+    from ingest.metadata.lead import _is_section_start
+
+    prose_words = load_table("metadata")["title"]["prose_words"]
+    out = []
+    for line in lines(doc, start, min(len(doc.text), start + 2000)):
+        n = len(line.text.split())
+        if n > prose_words or (n >= 6 and line.text.rstrip().endswith((".", "!", "?"))):
+            break
+        if not _is_section_start(line, doc):
+            out.append(line)
+    return out
+
+
 def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, doc: DocText | None = None,
                  letterhead: Letterhead | None = None) -> tuple[str | None, str]:
     """The line of the lead that names the matter (see the module docstring)."""
@@ -189,30 +224,21 @@ def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, 
                 for line in lines(doc, max(0, o.mention.start - 200), o.mention.end + 1):
                     if line.start <= o.mention.start < line.end + 1:
                         organ_lines.add(line.start)
-    best: tuple[int, int, Line] | None = None
     end = lead_end(doc)
     candidates = lines(doc, 0, end) or []
     # The line right before the first section heading ("Förslag till beslut") names the matter.
     before_section = candidates[-1].start if candidates and end < doc.head_end and _section_at(doc, end) else -1
-    for order, line in enumerate(candidates):
-        if _excluded(line, organ_lines, doc):
-            continue
-        words = line.text.split()
-        if len(words) < 2 and not _has_cue(line.text):
-            continue
-        if not any(w[:1].islower() and len(w) >= 3 for w in words[1:]) and not _has_cue(line.text):
-            continue
-        score = (10 if _has_cue(line.text) else 0) + (4 if blocks and blocks[min(doc.block_at(line.start), len(blocks) - 1)].heading else 0)
-        score += 1 if line.start == before_section else 0
-        if best is None or score > best[0]:
-            best = (score, order, line)
+    best = _best_line(doc, blocks, candidates, organ_lines, before_section)
+    where = "of the lead"
+    if best is None:  # a lead that is only a heading ("Bakgrund"): the lines before the running prose
+        best, where = _best_line(doc, blocks, _after_headings(doc, end), organ_lines, -1), "before the running prose"
     if best is not None:
         title = _clean(_continued(doc, best[2], t["max_chars"]), t["max_chars"])
         for c in case_numbers or []:
             if title.endswith(c):
                 title = _tidy(title[: -len(c)])
         if title:
-            return title, f"title: {'a matter line' if best[0] >= 10 else 'the first title line'} of the lead"
+            return title, f"title: {'a matter line' if best[0] >= 10 else 'the first title line'} {where}"
     for block in blocks:
         f = fold_for_matching(block.text)
         for ref in t["self_reference"]:
