@@ -670,3 +670,9 @@ def test_a_surname_before_a_role_is_not_a_municipality():
     m = meta("Socialnämnden\n\nPlats och tid Stadshuset, Nyköping, kl 13.00\n\n"
              "Övriga deltagande Lisa Berg, kommunsekreterare\n\nProtokollet justeras den 4 maj.")
     assert m["municipality"] == "Nyköping"
+
+
+def test_a_date_on_the_municipalitys_line_does_not_make_the_next_organ_an_addressee():
+    m = meta("Vaxholms stad 2021-06-02\nKulturnämnden\nYttrande\n\nTill Kommunrevisionen\n\n"
+             "Yttrande över granskningen av bibliotekens öppettider\n\nNämnden har tagit del av granskningen.")
+    assert (m["committee"], m["recipient"], m["date"]) == ("Kulturnämnden", "Kommunrevisionen", "2021-06-02")

@@ -179,7 +179,8 @@ def read_letterhead(doc: DocText, mentions: list[Mention], furniture: list[str] 
         if organ is None or not _rest_is_furniture(_without_place(doc.text[organ.end:line.end])):
             if not author_seen:
                 out.sender_lines.append(line)
-            value_seen = value_seen or _is_value_line(text)
+            # a municipality's own line ("Malmö stad 2023-05-16") is the sender's, not a value block
+            value_seen = value_seen or (_is_value_line(text) and not _strip_municipality(text + " "))
             pending = None
             continue
         role = role_prefix or pending
