@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.compile import analyse, highlight_terms
-from index.snippets import make_snippet, match_spans
+from index.snippets import make_snippet, match_spans, weighted_spans
 
 
 def terms(*words):
@@ -62,3 +62,43 @@ def test_the_window_prefers_the_query_word_to_a_compound_part():
     snippet = make_snippet(text, compiled.terms, weak=compiled.weak, width=80)
     assert "<mark>förskolesocionomer</mark>" in snippet
     assert "<mark>förskolesocionomer</mark>" not in make_snippet(text, compiled.terms, width=80)
+
+
+def test_a_phrase_is_marked_as_a_phrase_and_never_word_by_word():
+    from index.compile import compile_tree
+    from index.querylang import parse_query
+
+    marks = compile_tree(parse_query('"skyddat boende"').tree, reader=None).marks()
+    text = "Ett skyddat boende för pojkar. Boendet ligger centralt och är skyddat."
+    spans = [text[s:e] for s, e, _ in weighted_spans(text, marks.terms, marks.prefixes, marks.weak, marks.phrases)]
+    assert spans == ["skyddat boende"]
+
+
+def test_a_phrase_with_a_stop_word_between_is_one_mark():
+    from index.compile import compile_tree
+    from index.querylang import parse_query
+
+    marks = compile_tree(parse_query('"boende för pojkar"').tree, reader=None).marks()
+    snippet = make_snippet("Kommunen saknar boende för pojkar i dag.", marks.terms, phrases=marks.phrases)
+    assert "<mark>boende för pojkar</mark>" in snippet
+
+
+def test_an_ocr_reading_inside_a_phrase_is_marked_with_it():
+    from index.compile import compile_tree
+    from index.querylang import parse_query
+
+    marks = compile_tree(parse_query('"hedersrelaterat våld"').tree, reader=None).marks()
+    snippet = make_snippet("Arbetet mot hedersrelaterat vild och förtryck. Våld nämns här.", marks.terms,
+                           phrases=marks.phrases)
+    assert "<mark>hedersrelaterat vild</mark>" in snippet and "<mark>Våld</mark>" not in snippet
+
+
+def test_a_coordinated_first_part_is_not_marked_for_the_head_it_lacks():
+    text = "Arbetsmarknads- och socialnämnden samt Vård- och omsorgsnämnden beslutade."
+    marked = [text[s:e] for s, e in match_spans(text, terms("nämnden"))]
+    assert marked == ["socialnämnden", "omsorgsnämnden"]
+
+
+def test_a_coordinated_first_part_is_marked_for_its_own_word():
+    text = "Barn- och ungdomsvården har ansvaret."
+    assert [text[s:e] for s, e in match_spans(text, terms("barn"))] == ["Barn-"]
