@@ -152,6 +152,8 @@ class KnowledgeBase:
         if candidates:
             listed = ", ".join(f"{d['id']} ({d['source']})" for d in candidates[:5])
             raise LookupError(f"{ref!r} matches {len(candidates)} documents: {listed}; give more of the id")
+        if 0 < len(ref) < 2:
+            raise LookupError(f"{ref!r} is too short: give at least two characters of the id (see `kb docs`)")
         raise LookupError(f"no document with id, id prefix or file name {ref!r} (see `kb docs`)")
 
     # -- commitments and tracing --------------------------------------------------------------

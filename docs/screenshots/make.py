@@ -1,4 +1,4 @@
-"""Make the README screenshots from the bundled examples/ (not run in CI).
+"""Make the README screenshots from the bundled examples (kb/examples/; not run in CI).
 
     python docs/screenshots/make.py [--out docs/screenshots] [--as-of 2025-09-01]
 
@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "kb" / "examples"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
