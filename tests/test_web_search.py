@@ -65,6 +65,10 @@ def test_a_document_with_more_matching_sections_links_to_them(plan_client):
     marked = re.findall(r'class="doc-section is-match"', document)
     assert len(marked) == int(more.group(2)) + 3
     assert 'id="traffar-i-dokumentet"' in document and "avsnitt i dokumentet matchar sökningen" in document
+    # A section that matches through the document's title alone says so and marks nothing.
+    for section in re.findall(r'<section id="avsnitt-\d+" class="doc-section is-match is-title-match">(.*?)</section>',
+                              document, re.S):
+        assert "<mark>" not in section and "match-badge" not in section
 
 
 def test_visa_avsnitt_gives_the_section_list(client):

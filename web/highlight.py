@@ -32,3 +32,8 @@ def highlight(text: str, marks: Marks) -> Markup:
         last = end
     parts.append(escape(text[last:]))
     return Markup("").join(parts)
+
+
+def marks_anything(text: str, marks: Marks) -> bool:
+    """True when the query marks at least one word of ``text``."""
+    return bool(marks) and bool(mark_spans(text, marks))

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from web import views
 from web.facets import DENSE_YEARS, year_ticks
-from web.highlight import highlight
+from web.highlight import highlight, marks_anything
 from web.labels import (
     COMMITMENT_SORT_LABELS,
     SEARCH_SORT_LABELS,
@@ -55,7 +55,15 @@ def labels():
     return {"status_labels": STATUS_LABELS, "verdict_labels": VERDICT_LABELS, "verdict_table": VERDICT_TABLE,
             "sort_labels": SORT_LABELS, "view_labels": VIEW_LABELS,
             "commitment_sort_labels": COMMITMENT_SORT_LABELS,
-            "year_ticks": year_ticks, "dense_years": DENSE_YEARS}
+            "year_ticks": year_ticks, "dense_years": DENSE_YEARS, "typed_title": typed_title}
+
+
+def typed_title(doc_type: str | None, title: str | None) -> str:
+    """"Yttrande: Granskning av …", or just "Uppföljande yttrande" when the title is the type."""
+    kind = capfirst(doc_type or "")
+    if not title or title.casefold() == (doc_type or "").casefold():
+        return kind or (title or "")
+    return f"{kind}: {title}" if kind else title
 
 
 @pages.app_template_filter("highlight")
@@ -147,8 +155,13 @@ def document(doc_id: str):
         ids = kb.matching_sections(params["q"], doc_id, **filter_kwargs(params))
         matching = [int(i.rpartition("#")[2]) for i in ids if i.rpartition("#")[2].isdigit()]
     headings = {s["number"]: s["heading"] for s in data["sections"]}
-    return render_template("document.html", doc=data, q=query, marks=kb.marks(query), search_state=state,
-                           matching=matching, matching_headings=headings,
+    marks = kb.marks(query)
+    # A section can match through the document's title alone (the title counts for every section):
+    # it is listed as such, and gets no "Träff" of its own.
+    through_title = {s["number"] for s in data["sections"] if s["number"] in matching
+                     and not marks_anything(f"{s['heading'] or ''}\n{s['text']}", marks)}
+    return render_template("document.html", doc=data, q=query, marks=marks, search_state=state,
+                           matching=matching, matching_headings=headings, through_title=through_title,
                            back_url=url_for("pages.search", **state) if state else None)
 
 
