@@ -27,9 +27,10 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from index.querytree import And, Filters, Node, Not, Or, ParsedQuery, Phrase, Prefix, Word
+from ingest.folding import fold_label
+from ingest.tables import load_table
 
 MAX_INPUT = 1000  # characters read from a query
 MAX_TERMS = 64  # words, phrase words and prefixes
@@ -72,7 +73,6 @@ DOC_TYPE_ALIASES = {
 }
 
 #: The document types ingest assigns (the source of truth for typ: values).
-DOC_TYPES_TABLE = ("ingest", "tables/doctypes.toml")
 
 # ---------------------------------------------------------------------------------------
 # Notices (Swedish, shown to staff)
@@ -93,12 +93,6 @@ class QuerySyntaxError(ValueError):
         self.reason = reason
 
 
-def fold(text: str) -> str:
-    """Case- and diacritics-insensitive form of a name (nämnd -> namnd)."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def _clean_value(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).casefold().split())
 
@@ -108,12 +102,11 @@ def _doc_types() -> dict[str, str]:
     """Folded name -> the document type name ingest uses (from ingest/tables/doctypes.toml)."""
     names = {}
     try:
-        package, name = DOC_TYPES_TABLE
-        data = tomllib.loads(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
-        names = {fold(t["name"]): t["name"] for t in data.get("types", [])}
+        data = load_table("doctypes")
+        names = {fold_label(t["name"]): t["name"] for t in data.get("types", [])}
     except (OSError, ModuleNotFoundError, tomllib.TOMLDecodeError, KeyError, TypeError):
         pass
-    names.update({fold(k): v for k, v in DOC_TYPE_ALIASES.items()})
+    names.update({fold_label(k): v for k, v in DOC_TYPE_ALIASES.items()})
     return names
 
 
@@ -157,7 +150,7 @@ def parse_doc_type(value: str) -> str:
     value = _clean_value(value)
     if not value:
         raise QuerySyntaxError("typ: saknar ett värde")
-    return _doc_types().get(fold(value), value)
+    return _doc_types().get(fold_label(value), value)
 
 
 def parse_label(value: str, name: str) -> str:
@@ -208,7 +201,7 @@ def _filter_field(run: str) -> tuple[str, str] | None:
     name, sep, value = run.partition(":")
     if not sep:
         return None
-    field = FIELD_ALIASES.get(fold(name))
+    field = FIELD_ALIASES.get(fold_label(name))
     return (field, value) if field else None
 
 
@@ -384,7 +377,7 @@ def fallback(text: str, reason: str, notices: list[str]) -> ParsedQuery:
     kept: list[str] = []
 
     def take_filter(m: re.Match) -> str:
-        field = FIELD_ALIASES.get(fold(m.group(1)))
+        field = FIELD_ALIASES.get(fold_label(m.group(1)))
         if field is None:
             return m.group(0)
         if m.group(0).startswith("-"):
@@ -482,7 +475,7 @@ def typed_filters(text: str) -> list[TypedFilter]:
     for m in _FILTER_RUN.finditer(text):
         if m.group(0).startswith("-") or any(a < m.start() < b for a, b in quoted):
             continue
-        field = FIELD_ALIASES.get(fold(m.group(1)))
+        field = FIELD_ALIASES.get(fold_label(m.group(1)))
         if field is None:
             continue
         value = m.group(2)

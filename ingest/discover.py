@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, file_error
 from ingest.readers import supported_suffixes
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -71,11 +71,8 @@ def _walk(folder: Path, seen_dirs: set[str], seen_files: set[str],
     try:
         with os.scandir(folder) as entries:
             listing = sorted(entries, key=lambda e: e.name)
-    except PermissionError:
-        yield IngestError("permission denied: the folder cannot be listed", str(folder))
-        return
     except OSError as exc:
-        yield IngestError(f"cannot list the folder: {exc.strerror or exc}", str(folder))
+        yield file_error(exc, folder, "list")
         return
     for entry in listing:
         if entry.name.startswith("."):
@@ -114,12 +111,8 @@ def _broken_reason(path: Path) -> str:
     """Why a path is neither a file nor a folder we can use."""
     try:
         os.lstat(path)
-    except FileNotFoundError:
-        return "file not found"
-    except PermissionError:
-        return "permission denied"
     except OSError as exc:
-        return f"cannot access: {exc.strerror or exc}"
+        return file_error(exc, path, "inspect").reason
     if path.is_symlink():
         try:
             path.resolve(strict=True)
@@ -129,8 +122,6 @@ def _broken_reason(path: Path) -> str:
             return "broken symlink (its target does not exist)"
     try:
         os.stat(path)
-    except PermissionError:
-        return "permission denied"
     except OSError as exc:
-        return f"cannot access: {exc.strerror or exc}"
+        return file_error(exc, path, "inspect").reason
     return "not a regular file or folder"

@@ -37,6 +37,8 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
+from ingest.folding import confusion_class_table, fold_confusion_classes
+
 CACHE_FORMAT = 5
 # A word known only to Hunspell: counted as known, but below almost every wordfreq word.
 HUNSPELL_FREQ = 1e-9
@@ -143,24 +145,25 @@ class Lexicon:
         for raw in self._keys.tolist():
             yield raw.decode("utf-8", "replace")
 
-    def skeleton_index(self, fold: dict[str, str]) -> SkeletonIndex:
-        """Words grouped by a folded form: ``fold`` maps characters to class characters.
+    def skeleton_index(self, classes: dict[str, str]) -> SkeletonIndex:
+        """Words grouped by their skeleton: ``classes`` maps characters to class characters
+        (:func:`ingest.folding.fold_confusion_classes`).
 
         OCR repair folds every letter an OCR engine confuses into one class, so a damaged
         word and its original share a key. Built once per fold table and cached beside
         the lexicon.
         """
-        digest = _fold_digest(fold)
+        digest = _classes_digest(classes)
         if digest not in self._skeletons:
-            self._skeletons[digest] = SkeletonIndex.load_or_build(self._skeleton_folder(fold), fold, self)
+            self._skeletons[digest] = SkeletonIndex.load_or_build(self._skeleton_folder(classes), classes, self)
         return self._skeletons[digest]
 
-    def _skeleton_folder(self, fold: dict[str, str]) -> Path:
-        return (self._folder or cache_dir()) / f"skeleton-{_fold_digest(fold)}"
+    def _skeleton_folder(self, classes: dict[str, str]) -> Path:
+        return (self._folder or cache_dir()) / f"skeleton-{_classes_digest(classes)}"
 
-    def has_skeleton(self, fold: dict[str, str]) -> bool:
-        """True when the skeleton index for ``fold`` is built (in memory or in the cache folder)."""
-        return _fold_digest(fold) in self._skeletons or (self._skeleton_folder(fold) / "ids.npy").is_file()
+    def has_skeleton(self, classes: dict[str, str]) -> bool:
+        """True when the skeleton index for ``classes`` is built (in memory or in the cache folder)."""
+        return _classes_digest(classes) in self._skeletons or (self._skeleton_folder(classes) / "ids.npy").is_file()
 
     def _part_ok(self, part: str, last: bool) -> bool:
         if len(part) < MIN_PART:
@@ -209,20 +212,22 @@ class Lexicon:
 
 
 class SkeletonIndex:
-    """Lexicon words by the CRC-32 of their folded form: sorted keys and positions in the lexicon."""
+    """Lexicon words by the CRC-32 of their skeleton (:func:`ingest.folding.fold_confusion_classes`):
+    sorted keys and positions in the lexicon."""
 
-    def __init__(self, fold: dict[str, str], keys: np.ndarray, ids: np.ndarray, words: np.ndarray):
-        self._table = str.maketrans(fold)
+    def __init__(self, classes: dict[str, str], keys: np.ndarray, ids: np.ndarray, words: np.ndarray):
+        self._table = confusion_class_table(classes)
         self._keys = keys
         self._ids = ids
         self._words = words
 
-    def fold(self, word: str) -> str:
-        return word.translate(self._table)
+    def skeleton(self, word: str) -> str:
+        """``word`` with each confusable letter replaced by its class's mark."""
+        return fold_confusion_classes(word, self._table)
 
     def lookup(self, word: str) -> list[str]:
-        """Words whose folded form equals ``word``'s folded form (a rare CRC clash may add others)."""
-        key = np.uint32(zlib.crc32(self.fold(word).encode("utf-8", "surrogatepass")))
+        """Words whose skeleton equals ``word``'s skeleton (a rare CRC clash may add others)."""
+        key = np.uint32(zlib.crc32(self.skeleton(word).encode("utf-8", "surrogatepass")))
         lo = int(self._keys.searchsorted(key, "left"))
         if lo == len(self._keys) or self._keys[lo] != key:
             return []
@@ -230,26 +235,27 @@ class SkeletonIndex:
         return [self._words[i].decode("utf-8", "replace") for i in self._ids[lo:hi].tolist()]
 
     @classmethod
-    def build(cls, fold: dict[str, str], lex: Lexicon) -> SkeletonIndex:
-        table = str.maketrans(fold)
+    def build(cls, classes: dict[str, str], lex: Lexicon) -> SkeletonIndex:
+        table = confusion_class_table(classes)
         keys = np.fromiter(
-            (zlib.crc32(w.translate(table).encode("utf-8", "surrogatepass")) for w in lex.iter_words()),
+            (zlib.crc32(fold_confusion_classes(w, table).encode("utf-8", "surrogatepass"))
+             for w in lex.iter_words()),
             dtype=np.uint32,
             count=len(lex),
         )
         order = np.argsort(keys, kind="stable").astype(np.uint32)
-        return cls(fold, keys[order], order, lex._keys)
+        return cls(classes, keys[order], order, lex._keys)
 
     @classmethod
-    def load_or_build(cls, folder: Path, fold: dict[str, str], lex: Lexicon) -> SkeletonIndex:
+    def load_or_build(cls, folder: Path, classes: dict[str, str], lex: Lexicon) -> SkeletonIndex:
         try:
             keys = np.load(folder / "keys.npy", mmap_mode="r").view(np.ndarray)
             ids = np.load(folder / "ids.npy", mmap_mode="r").view(np.ndarray)
             if len(ids) == len(lex):
-                return cls(fold, keys, ids, lex._keys)
+                return cls(classes, keys, ids, lex._keys)
         except (OSError, ValueError):
             pass
-        index = cls.build(fold, lex)
+        index = cls.build(classes, lex)
         shutil.rmtree(folder, ignore_errors=True)
         tmp = None
         try:
@@ -264,7 +270,7 @@ class SkeletonIndex:
         return index
 
 
-def _fold_digest(fold: dict[str, str]) -> str:
+def _classes_digest(fold: dict[str, str]) -> str:
     return hashlib.sha1(repr(sorted(fold.items())).encode("utf-8")).hexdigest()[:12]
 
 

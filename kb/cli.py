@@ -180,17 +180,11 @@ def reindex(index_dir, batch, as_json):
     sources = kb.sources()
     missing = [s for s in sources if not Path(s).is_file()]
     report = run_ingest(kb, [Path(s) for s in sources if Path(s).is_file()], force=True, batch=batch)
-    if missing:
-        kb.store.write([], remove=[_doc_id_of(kb, s) for s in missing])
-        for s in missing:
-            click.echo(f"removed: {s} (source file is gone)", err=True)
+    for s in kb.remove_sources(missing):
+        click.echo(f"removed: {s} (source file is gone)", err=True)
     print_report(report, as_json)
     if not report.ok:
         sys.exit(1)
-
-
-def _doc_id_of(kb, source: str) -> str:
-    return kb.store.sources()[source][0]
 
 
 # -- documents --------------------------------------------------------------------------------

@@ -58,14 +58,23 @@ class KnowledgeBase:
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
                batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None):
-        """Ingest files and folders; returns a :class:`kb.ingestion.IngestReport`."""
-        from kb.ingestion import ingest_paths  # the ingest pipeline is not needed to search
+        """Ingest files and folders; returns a :class:`kb.batch_ingest.IngestReport`."""
+        from kb.batch_ingest import ingest_paths  # the ingest pipeline is not needed to search
 
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
                             batch=batch, lock_timeout=lock_timeout, workers=workers)
 
     def sources(self) -> list[str]:
         return sorted(self.store.sources())
+
+    def remove_sources(self, sources, *, lock_timeout: float = 30.0) -> list[str]:
+        """Remove the documents read from ``sources`` (as :meth:`sources` names them), in one
+        commit; returns the sources removed. A source the index does not hold is skipped."""
+        stored = self.store.sources()
+        found = [s for s in sources if s in stored]
+        if found:
+            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout)
+        return found
 
     # -- searching ---------------------------------------------------------------------------
     def search(self, query: str = "", *, year: int | None = None, year_from: int | None = None,

@@ -25,8 +25,9 @@ from dataclasses import asdict
 
 from index.analysis import SWEDISH_STOPWORDS, stem
 from ingest.commitments import split_sentences
-from ingest.deadlines import fold, table
+from ingest.folding import fold_diacritics, fold_vowels
 from ingest.model import Commitment, Document, Section
+from ingest.tables import load_table
 from kb.cases import Case, group_cases
 
 REC_WEIGHT = 0.5
@@ -39,14 +40,13 @@ MIN_OBJECT_WORDS = 3  # a shorter promise ("Åtgärden återrapporteras ...") bo
 MIN_SHARED = 2
 
 # Words that carry the promise's form, not its object.
-FORM_WORDS = frozenset(fold(w) for w in (
+FORM_WORDS = frozenset(fold_diacritics(w) for w in (
     "kommer kommit ska skall planeras planerar planerad avser beräknas senast återrapporteras "
     "redovisas förvaltningen förvaltningens nämnden nämndens arbetet genomföra genomförs genomförd "
     "fortsätta fortsätter pågår även också samt under innan inom enligt vidare ytterligare år "
     "arbetsmarknads socialnämnden socialförvaltningen"
 ).split())
-_MONTHS = frozenset(table()["months"])
-_VOWELS = re.compile(r"[aeiouyåäöéèæø]")
+_MONTHS = frozenset(load_table("deadlines")["months"])
 
 
 _PARTICIPLE = re.compile(r"(?<=\w{5})(?:at|ad)$")  # "uppdaterat", "planerad": endings Snowball keeps
@@ -54,13 +54,13 @@ _PARTICIPLE = re.compile(r"(?<=\w{5})(?:at|ad)$")  # "uppdaterat", "planerad": e
 
 def key(word: str) -> str:
     """A word's comparison key: Swedish stem, folded, every vowel the same (OCR-proof)."""
-    return _VOWELS.sub("a", fold(_PARTICIPLE.sub("", stem(word.lower()))))
+    return fold_vowels(_PARTICIPLE.sub("", stem(word.lower())))
 
 
 def content_keys(text: str) -> list[str]:
     words = re.findall(r"[^\W\d_]{2,}", text.lower())
     return [key(w) for w in words
-            if w not in SWEDISH_STOPWORDS and fold(w) not in FORM_WORDS and fold(w) not in _MONTHS]
+            if w not in SWEDISH_STOPWORDS and fold_diacritics(w) not in FORM_WORDS and fold_diacritics(w) not in _MONTHS]
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -13,9 +13,9 @@ or removes one takes it out of the query text, so the text and the chips never d
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from ingest.folding import fold_label
 from web.params import url_args
 
 # (parameter name, Swedish title, label of one value)
@@ -37,11 +37,6 @@ MAX_VALUES = 10
 NUMBERED = {"recommendation"}
 
 UrlFor = Callable[[dict], str]
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
 def without_typed(params: dict, typed: Sequence, fields: Iterable[str] | None = None) -> dict:
@@ -82,9 +77,9 @@ def _selected_labels(values: Iterable[str], wanted: list[str]) -> set[str]:
     values = list(values)
     chosen: set[str] = set()
     for want in wanted:
-        target = _fold(want)
-        exact = {v for v in values if _fold(v) == target}
-        chosen |= exact or {v for v in values if target and target in _fold(v)}
+        target = fold_label(want)
+        exact = {v for v in values if fold_label(v) == target}
+        chosen |= exact or {v for v in values if target and target in fold_label(v)}
     return chosen
 
 

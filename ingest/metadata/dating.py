@@ -18,25 +18,27 @@ from collections import defaultdict
 from functools import cache
 
 from ingest import dates
-from ingest.metadata.text import find_dates, fold, parse_date, table
+from ingest.folding import fold_for_matching
+from ingest.metadata.text import find_dates, parse_date
 from ingest.model import Block
+from ingest.tables import load_table
 
 
 @cache
 def _folded_set(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(" ".join(fold(n).split()) for n in names)
+    return frozenset(" ".join(fold_for_matching(n).split()) for n in names)
 
 
 def _is_heading_of(text: str, names: list[str]) -> bool:
-    return " ".join(fold(text).split()) in _folded_set(tuple(names))
+    return " ".join(fold_for_matching(text).split()) in _folded_set(tuple(names))
 
 
 def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
     """The document's own date (see module docstring), or None."""
-    t = table("metadata")["date"]
-    label_names = {" ".join(fold(x).split()): x.capitalize() for x in t["labels"]}
+    t = load_table("metadata")["date"]
+    label_names = {" ".join(fold_for_matching(x).split()): x.capitalize() for x in t["labels"]}
     labels = list(label_names)
-    all_headings = table("metadata")["title"]["labels"]
+    all_headings = load_table("metadata")["title"]["labels"]
     candidates: list[tuple[int, int, str, str]] = []
     skipping = False
     n = len(blocks)
@@ -49,7 +51,7 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
             skipping = False
         if skipping:
             continue
-        folded = " ".join(fold(text).split())
+        folded = " ".join(fold_for_matching(text).split())
         raw = block.raw or text
         for source in (text,) if raw == text else (text, raw):  # the same text gives the same candidates
             if folded in labels and i + 1 < n:
@@ -57,7 +59,7 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
                 if found and found[0].start < 3:
                     candidates.append((10, -i, found[0].iso, f"date: '{label_names[folded]}' label"))
             for d in find_dates(source):
-                prefix = " ".join(fold(source[: d.start]).split())
+                prefix = " ".join(fold_for_matching(source[: d.start]).split())
                 label = next((lab for lab in labels if prefix == lab or prefix.endswith(" " + lab)), None)
                 if label:
                     candidates.append((10, -i, d.iso, f"date: '{label_names[label]}' label"))
@@ -81,14 +83,14 @@ _SENTENCE = re.compile(r"(?<![^.!?\n])[^.!?\n]++(?:[.!?]+|$)")
 
 def classify_years(text: str) -> list[tuple[int, str]]:
     """``(year, tense)`` for each year mention; tense is past, present, future or neutral."""
-    t = table("metadata")["year"]
-    past = {fold(w).strip() for w in t["past"]}
-    future = {fold(w).strip() for w in t["future"]}
-    present = {fold(w).strip() for w in t["present_after_under"]}
+    t = load_table("metadata")["year"]
+    past = {fold_for_matching(w).strip() for w in t["past"]}
+    future = {fold_for_matching(w).strip() for w in t["future"]}
+    present = {fold_for_matching(w).strip() for w in t["present_after_under"]}
     out = []
     for sentence in _SENTENCE.finditer(text.replace("\n\n", ".\n")):
         s = sentence.group(0)
-        words = [(m.start(), fold(m.group(0))) for m in re.finditer(r"[\w:]+", s)]
+        words = [(m.start(), fold_for_matching(m.group(0))) for m in re.finditer(r"[\w:]+", s)]
         for year, start, _ in dates.find_years(s):
             idx = next((k for k, (p, _) in enumerate(words) if p >= start), len(words))
             window = {w for _, w in words[max(0, idx - t["window"]): idx + t["window"] + 1]}

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from index.store import COMMIT_BATCH
 from ingest.discover import discover
-from ingest.errors import IngestError
+from ingest.document_builder import document_id
+from ingest.errors import IngestError, file_error
 from ingest.model import Document
 from ingest.parallel import MIN_PARALLEL, build_documents, build_one
-from ingest.pipeline import document_id
 from ingest.readers import max_file_bytes
 
 Progress = Callable[[str, Path | None], None]
@@ -153,7 +153,7 @@ def ingest_paths(
                 report.failed.append((str(path), exc.reason))
                 continue
             except OSError as exc:
-                report.failed.append((str(path), _os_reason(exc)))
+                report.failed.append((str(path), file_error(exc, path, "build").reason))
                 continue
             if original is not None:
                 report.duplicates.append((str(path), original))
@@ -246,11 +246,3 @@ def _check_name(path: Path) -> None:
     except UnicodeEncodeError:
         raise IngestError("the file name is not valid UTF-8 (an old encoding such as latin-1): "
                           "rename it, e.g. with `convmv -f latin1 -t utf8`", str(path)) from None
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "the file disappeared before it could be read"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return exc.strerror or str(exc)
