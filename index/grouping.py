@@ -23,39 +23,48 @@ SHOWN = 3  # best sections shown under each document
 
 @dataclass(frozen=True)
 class Grouping:
-    """Matching sections grouped by document.
+    """Matching sections grouped by document, in O(n) NumPy (``ufunc.at`` per document, no sort of
+    all the sections: a broad query over a large index matches hundreds of thousands).
 
-    ``order`` holds positions into the section arrays, grouped by document (each group best
-    first); group ``g`` is ``order[starts[g]:starts[g] + counts[g]]``. ``ranked`` lists the groups
-    in result order; ``tiers`` and ``scores`` are each group's (its best section's).
-    """
+    ``ranked`` lists the document codes in result order; ``best_tier``, ``best_score`` and
+    ``counts`` are indexed by document code. The section arrays are kept to pick a page's best
+    sections when a page is asked for."""
 
-    order: np.ndarray
-    starts: np.ndarray
-    counts: np.ndarray
-    ranked: np.ndarray
-    tiers: np.ndarray
+    codes: np.ndarray
     scores: np.ndarray
+    tiers: np.ndarray
+    tiebreak: np.ndarray
+    counts: np.ndarray
+    best_tier: np.ndarray
+    best_score: np.ndarray
+    ranked: np.ndarray
 
     @property
     def total(self) -> int:
-        return len(self.starts)
+        return len(self.ranked)
 
     def tier_counts(self) -> dict[str, int]:
         """Documents holding all the words somewhere in one section, and the others."""
-        all_words = int(np.count_nonzero(self.tiers == 0))
+        all_words = int(np.count_nonzero(self.best_tier[self.ranked] == 0))
         return {"all_words": all_words, "some_words": self.total - all_words}
 
     def page(self, start: int, limit: int, shown: int = SHOWN) -> list[tuple[np.ndarray, int, int, float]]:
         """``(best section positions, matching sections, tier, score)`` of documents
         ``start`` … ``start + limit - 1`` in result order."""
-        out = []
-        for g in self.ranked[start:start + max(limit, 0)]:
-            first = self.starts[g]
-            count = int(self.counts[g])
-            out.append((self.order[first:first + min(shown, count)], count, int(self.tiers[g]),
-                        float(self.scores[g])))
-        return out
+        docs = self.ranked[start:start + max(limit, 0)]
+        if not len(docs):
+            return []
+        positions = np.flatnonzero(np.isin(self.codes, docs))
+        order = positions[np.lexsort((self.tiebreak[positions], -self.scores[positions],
+                                      self.tiers[positions], self.codes[positions]))]
+        by_code: dict[int, list[int]] = {}
+        for position in order.tolist():
+            code = int(self.codes[position])
+            best = by_code.setdefault(code, [])
+            if len(best) < shown:
+                best.append(position)
+        return [(np.array(by_code[int(code)], dtype=np.int64), int(self.counts[code]), int(self.best_tier[code]),
+                 float(self.best_score[code])) for code in docs]
 
 
 def group_documents(doc_codes: np.ndarray, scores: np.ndarray, tiers: np.ndarray,
@@ -63,18 +72,28 @@ def group_documents(doc_codes: np.ndarray, scores: np.ndarray, tiers: np.ndarray
     """Group matching sections (aligned arrays: document code, score, tier, a unique number for
     ties) by document. ``dates`` (one value per section, larger is newer, the same for all
     sections of a document) ranks the documents newest first within a tier instead of by score."""
-    n = len(doc_codes)
-    if n == 0:
+    if len(doc_codes) == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return Grouping(empty, empty, empty, empty, empty, np.zeros(0))
-    order = np.lexsort((tiebreak, -scores, tiers, doc_codes))
-    codes = doc_codes[order]
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    counts = np.diff(np.r_[starts, n])
-    best = order[starts]
-    keys = [tiebreak[best], -scores[best]]
+        return Grouping(empty, np.zeros(0), empty, empty, empty, empty, np.zeros(0), empty)
+    codes = doc_codes.astype(np.int64)
+    tiers = tiers.astype(np.int64)
+    tiebreak = tiebreak.astype(np.int64)
+    size = int(codes.max()) + 1
+    counts = np.bincount(codes, minlength=size)
+    docs = np.flatnonzero(counts)
+    best_tier = np.full(size, np.iinfo(np.int64).max)
+    np.minimum.at(best_tier, codes, tiers)
+    in_tier = tiers == best_tier[codes]
+    best_score = np.full(size, -np.inf)
+    np.maximum.at(best_score, codes[in_tier], scores[in_tier])
+    is_best = in_tier & (scores == best_score[codes])
+    first = np.full(size, np.iinfo(np.int64).max)
+    np.minimum.at(first, codes[is_best], tiebreak[is_best])
+    keys = [first[docs], -best_score[docs]]
     if dates is not None:
-        keys.append(-dates[best])
-    keys.append(tiers[best])
-    ranked = np.lexsort(tuple(keys))
-    return Grouping(order, starts, counts, ranked, tiers[best], scores[best])
+        newest = np.zeros(size, dtype=np.int64)
+        newest[codes] = dates
+        keys.append(-newest[docs])
+    keys.append(best_tier[docs])
+    ranked = docs[np.lexsort(tuple(keys))]
+    return Grouping(codes, scores, tiers, tiebreak, counts, best_tier, best_score, ranked)

@@ -149,3 +149,10 @@ def test_merged_codes_code_by_first_appearance():
                                   (np.array([1, 2, 1], np.int32), ["", "a", "c"])])
     assert labels == ["", "b", "a", "c"]
     assert [labels[c] for c in codes] == ["b", "", "a", "a", "c", "a"]
+
+
+def test_one_section_stands_for_each_document_in_order_of_first_appearance():
+    from index.facets import one_per_document
+
+    assert list(one_per_document(np.array([7, 3, 7, 9, 3]))) == [1, 0, 3]  # by code: 3, 7, 9
+    assert list(one_per_document(np.array([], dtype=np.int32))) == []
