@@ -52,17 +52,6 @@ def _own_forms(word: str) -> frozenset[str]:
     return frozenset(t.text for t in _ANALYZER(word, mode="index"))
 
 
-def _positions(text: str) -> list[tuple[int, int, int, set[str]]]:
-    """(position, start, end, analysed forms) of every kept word of ``text``, in order."""
-    out: list[tuple[int, int, int, set[str]]] = []
-    for token in _ANALYZER(text, positions=True, chars=True, mode="index"):
-        if out and out[-1][0] == token.pos:
-            out[-1][3].add(token.text)
-        else:
-            out.append((token.pos, token.startchar, token.endchar, {token.text}))
-    return out
-
-
 def _phrase_spans(words: list[tuple[int, int, int, set[str]]],
                   phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int, float]]:
     """Character spans of each place where a phrase's keys stand at consecutive positions."""
@@ -84,22 +73,44 @@ def weighted_spans(text: str, terms: Iterable[str], prefixes: Iterable[str] = ()
     """Character spans of the marked words and phrases with a weight: 1 for a word the query
     names (its stem, OCR key or prefix) and for a phrase, ``WEAK_WEIGHT`` for a word matched only
     through a compound part (weak terms), so the snippet window goes to the query's own words
-    first. Sorted, overlapping spans merged."""
+    first. Sorted, overlapping spans merged.
+
+    One pass over the tokens (the analyzer gives a word's forms one after another at one
+    position); the words' forms are kept only when there are phrases to find."""
     weak = set(weak)
     strong = set(terms) - weak
     prefixes = tuple(p.casefold() for p in prefixes if p)
-    words = _positions(text)
+    phrases = [p for p in phrases if p]
+    words: list[tuple[int, int, int, set[str]]] = []
     spans: list[tuple[int, int, float]] = []
-    for _pos, start, end, forms in words:
-        surface = text[start:end]
-        if surface.endswith("-"):  # a coordinated first part: only its own letters count
-            forms = _own_forms(surface[:-1])
-        if forms & strong or (prefixes and surface.casefold().startswith(prefixes)):
-            spans.append((start, end, 1.0))
-        elif forms & weak:
-            spans.append((start, end, WEAK_WEIGHT))
-    spans += _phrase_spans(words, phrases)
-    spans.sort()
+    pos = start = end = -1
+    weight = 0.0
+    own: frozenset[str] | None = None  # a coordinated first part's own forms
+    for token in _ANALYZER(text, positions=True, chars=True, mode="index"):
+        if token.pos != pos:
+            if weight:
+                spans.append((start, end, weight))
+            pos, start, end = token.pos, token.startchar, token.endchar
+            surface = text[start:end]
+            own = _own_forms(surface[:-1]) if surface.endswith("-") else None
+            weight = 1.0 if prefixes and surface.casefold().startswith(prefixes) else 0.0
+            if own is not None and weight < 1.0:
+                weight = 1.0 if own & strong else WEAK_WEIGHT if own & weak else 0.0
+            if phrases:
+                words.append((pos, start, end, set()))
+        form = token.text
+        if phrases:
+            words[-1][3].add(form)
+        if own is None and weight < 1.0:
+            if form in strong:
+                weight = 1.0
+            elif form in weak:
+                weight = WEAK_WEIGHT
+    if weight:
+        spans.append((start, end, weight))
+    if phrases:
+        spans += _phrase_spans(words, phrases)
+        spans.sort()
     merged: list[tuple[int, int, float]] = []
     for start, end, weight in spans:
         if merged and start < merged[-1][1]:
