@@ -301,7 +301,7 @@ def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = Non
         docnums, scores, tiers = match["sections"]
         for positions, count, tier, score in grouping.page(start, limit):
             shown = [{**hit(int(docnums[p]), float(scores[p])), "tier": int(tiers[p])} for p in positions]
-            documents.append(_document(shown, count, tier, score))
+            documents.append(document_result(shown, count, tier, score))
     total = int(match["total"])
     suggestion = None
     if total < SUGGEST_BELOW and compiled.words:
@@ -351,8 +351,9 @@ def query_marks(query: str) -> Marks:
 DOCUMENT_FIELDS = ("doc_id", "title", "source", "date", "year", "committee", "doc_type", "municipality")
 
 
-def _document(shown: list[dict], matching: int, tier: int, score: float) -> dict:
-    """One result per document: its metadata (from its best section's hit) and best sections."""
+def document_result(shown: list[dict], matching: int, tier: int, score: float) -> dict:
+    """One result per document: its metadata (from its best section's hit) and best sections.
+    Every engine builds its ``documents`` with it."""
     best = shown[0]
     return {
         **{k: best[k] for k in DOCUMENT_FIELDS},
@@ -410,9 +411,14 @@ def _raw_text(searcher, shown: dict, section_id: str) -> str:
 def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
     stored = searcher.stored_fields(docnum)
     shown = json.loads(stored["payload"])
-    raw = _raw_text(searcher, shown, stored["id"])
+    return make_hit(stored["id"], shown, _raw_text(searcher, shown, stored["id"]), score, compiled)
+
+
+def make_hit(section_id: str, shown: dict, raw: str, score: float, compiled) -> dict:
+    """One hit of the search JSON from a section's stored payload (``index.records``), its OCR
+    reading and its score; ``compiled`` says what the snippet highlights. Every engine uses it."""
     return {
-        "id": stored["id"],
+        "id": section_id,
         "doc_id": shown["doc_id"],
         "source": shown["source"],
         "title": shown["title"],

@@ -6,8 +6,6 @@ of exactly these routes is served at ``/api/v1/openapi.json``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from web import views
@@ -52,7 +50,7 @@ def search_feed():
     kb = _kb()
     result = views.search_view(kb, params, lambda args: url_for("pages.search", **args))
     args = {k: v for k, v in url_args(params).items() if k not in ("sort", "limit", "visa")}
-    changed = kb.last_changed() or datetime.now(UTC)
+    changed = kb.last_changed()
     state = {k: v for k, v in args.items() if k != "page"}
     body = atom(result, args, self_url=url_for("api.search_feed", _external=True, **args),
                 html_url=url_for("pages.search", _external=True, **args),

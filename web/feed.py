@@ -65,10 +65,16 @@ def _title(query: str, chips: list[dict]) -> str:
     return "kb: " + (", ".join(parts) if parts else "alla dokument")
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def search_feed(result: dict, args: dict, *, self_url: str, html_url: str,
-                document_url: Callable[[dict], str], changed: datetime) -> bytes:
+                document_url: Callable[[dict], str], changed: datetime | None) -> bytes:
     """The Atom document for a search ``result`` (documents newest first, from ``kb.search``
-    sorted by date) made with the query-string ``args``; ``changed`` is the index's last change."""
+    sorted by date) made with the query-string ``args``; ``changed`` is the index's last change
+    (None where the engine keeps no such time: then the newest entry's)."""
+    if changed is None:
+        changed = max((document_time(d, EPOCH) for d in result.get("documents") or []), default=EPOCH)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "sv"})
     _sub(feed, "id", feed_id(args))
     _sub(feed, "title", _title(result.get("query") or "", result.get("active_filters") or []))
