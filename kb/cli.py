@@ -33,6 +33,10 @@ def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: 
 
     url = database_url(database)
     index_dir = None if url else (index_dir or default_index_dir())
+    if must_exist and index_dir is not None and not any(index_dir.glob("*.toc")):
+        # Refuse before opening: opening a folder creates an empty index in it (a mistyped path).
+        raise click.ClickException(
+            f"no index at {index_dir}: run `kb ingest PATH... --index {index_dir}` first")
     try:
         kb = KnowledgeBase(index_dir, database=url)
     except ConnectionError as exc:
