@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from index.fast_analysis import _TOKENS as _WORDS
 from index.fast_analysis import fused_swedish_analyzer
 
 SNIPPET_WIDTH = 240
@@ -46,7 +47,7 @@ class Marks:
         return bool(self.terms or self.prefixes or self.phrases)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=100_000)
 def _own_forms(word: str) -> frozenset[str]:
     """The analysed forms of one word by itself (a coordinated first part without its completion)."""
     return frozenset(t.text for t in _ANALYZER(word, mode="index"))
@@ -75,39 +76,27 @@ def weighted_spans(text: str, terms: Iterable[str], prefixes: Iterable[str] = ()
     through a compound part (weak terms), so the snippet window goes to the query's own words
     first. Sorted, overlapping spans merged.
 
-    One pass over the tokens (the analyzer gives a word's forms one after another at one
-    position); the words' forms are kept only when there are phrases to find."""
+    A word's weight depends on the word alone (its own analysed forms), so each distinct word of
+    the text is judged once; a phrase is found over the same words, stop words left out as the
+    analyzer leaves them out."""
     weak = set(weak)
     strong = set(terms) - weak
     prefixes = tuple(p.casefold() for p in prefixes if p)
     phrases = [p for p in phrases if p]
-    words: list[tuple[int, int, int, set[str]]] = []
+    weights: dict[str, float] = {}
     spans: list[tuple[int, int, float]] = []
-    pos = start = end = -1
-    weight = 0.0
-    own: frozenset[str] | None = None  # a coordinated first part's own forms
-    for token in _ANALYZER(text, positions=True, chars=True, mode="index"):
-        if token.pos != pos:
-            if weight:
-                spans.append((start, end, weight))
-            pos, start, end = token.pos, token.startchar, token.endchar
-            surface = text[start:end]
-            own = _own_forms(surface[:-1]) if surface.endswith("-") else None
-            weight = 1.0 if prefixes and surface.casefold().startswith(prefixes) else 0.0
-            if own is not None and weight < 1.0:
-                weight = 1.0 if own & strong else WEAK_WEIGHT if own & weak else 0.0
-            if phrases:
-                words.append((pos, start, end, set()))
-        form = token.text
+    words: list[tuple[int, int, int, frozenset[str]]] = []  # kept words, numbered, for phrases
+    for match in _WORDS.finditer(text):
+        surface = match.group()
+        weight = weights.get(surface)
+        if weight is None:
+            weight = weights[surface] = _weight(surface, strong, weak, prefixes)
+        if weight:
+            spans.append((match.start(), match.end(), weight))
         if phrases:
-            words[-1][3].add(form)
-        if own is None and weight < 1.0:
-            if form in strong:
-                weight = 1.0
-            elif form in weak:
-                weight = WEAK_WEIGHT
-    if weight:
-        spans.append((start, end, weight))
+            forms = _own_forms(surface[:-1] if surface.endswith("-") else surface)
+            if forms:  # a stop word has none, and the positions run on without it
+                words.append((len(words), match.start(), match.end(), forms))
     if phrases:
         spans += _phrase_spans(words, phrases)
         spans.sort()
@@ -119,6 +108,17 @@ def weighted_spans(text: str, terms: Iterable[str], prefixes: Iterable[str] = ()
         else:
             merged.append((start, end, weight))
     return merged
+
+
+def _weight(surface: str, strong: set[str], weak: set[str], prefixes: tuple[str, ...]) -> float:
+    """How one word of a text is marked: by a prefix, or by its own analysed forms (a coordinated
+    first part "Vård-" by its own letters only, never by the head the analyzer completes it with)."""
+    if prefixes and surface.casefold().startswith(prefixes):
+        return 1.0
+    forms = _own_forms(surface[:-1] if surface.endswith("-") else surface)
+    if forms & strong:
+        return 1.0
+    return WEAK_WEIGHT if forms & weak else 0.0
 
 
 def mark_spans(text: str, marks: Marks) -> list[tuple[int, int, float]]:

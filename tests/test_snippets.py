@@ -102,3 +102,31 @@ def test_a_coordinated_first_part_is_not_marked_for_the_head_it_lacks():
 def test_a_coordinated_first_part_is_marked_for_its_own_word():
     text = "Barn- och ungdomsvården har ansvaret."
     assert [text[s:e] for s, e in match_spans(text, terms("barn"))] == ["Barn-"]
+
+
+def test_judging_each_word_alone_marks_what_the_analyzer_marks_in_context():
+    """The fast path (each distinct word judged once by its own forms) against the analyzer's
+    tokens in context, on texts with inflections, compounds, OCR damage, digits and stop words."""
+    from index.snippets import _ANALYZER, _own_forms
+
+    def _positions(text):
+        """(position, start, end, forms) of every kept word, as the analyzer reads the text."""
+        out = []
+        for token in _ANALYZER(text, positions=True, chars=True, mode="index"):
+            if out and out[-1][0] == token.pos:
+                out[-1][3].add(token.text)
+            else:
+                out.append((token.pos, token.startchar, token.endchar, {token.text}))
+        return out
+
+    texts = [
+        "Förskolenämnden och nämndens förskolor; nimnden beslutade f6r 2024 om förskolesocionomer.",
+        "Socialnämnden, Arbetsmarknads- och socialnämnden samt barn- och ungdomsnämnden svarar.",
+        "IT-stöd, SR-2023-81 och stödet till barnen i förskoleklassen.",
+    ]
+    for query in ("nämnden", "förskola", "stöd", "barn", "socionomer", "förskolenämnden"):
+        t = terms(query)
+        for text in texts:
+            expected = [(s, e) for _, s, e, forms in _positions(text)
+                        if (_own_forms(text[s:e - 1]) if text[s:e].endswith("-") else forms) & t]
+            assert match_spans(text, t) == expected, (query, text)
