@@ -9,6 +9,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from optional_tools import CHROMIUM as NO_CHROMIUM
+from playwright.sync_api import sync_playwright
 from test_web_support import shared_index
 
 from web import create_app
@@ -36,9 +38,8 @@ def base_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.is_file() and not shutil.which("chromium"):
-        pytest.skip("chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
+        pytest.skip(NO_CHROMIUM)
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()

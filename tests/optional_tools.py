@@ -1,0 +1,24 @@
+"""The one list of reasons a test may be skipped for: a documented optional tool is missing.
+
+A test that needs one of these tools skips with the reason below, word for word (import the
+constant). Every other skip is a test that did not run: under ``KB_TEST_STRICT_SKIPS=1``
+(``.ci/run`` sets it) the suite fails when any test is skipped for a reason not listed here, so
+a broken import, a missing data folder or an unreachable server cannot pass as "skipped".
+
+Everything else a test needs is installed by the project's own files (``pyproject.toml``, the
+Debian packages in ``.ci/run``) or started by the tests themselves (PostgreSQL, see
+``tests/pg_server.py``), so it is never a reason to skip in CI.
+"""
+
+from __future__ import annotations
+
+CHROMIUM = "Chromium is not installed (Debian package chromium)"
+OCRMYPDF = "ocrmypdf with Tesseract's Swedish data is not installed (Debian packages ocrmypdf, tesseract-ocr-swe)"
+
+#: reason -> the test(s) that need the tool.
+ALLOWED_SKIPS = {
+    CHROMIUM: "the end-to-end browser test (tests/test_browser.py)",
+    OCRMYPDF: "the OCR test on a scanned page (tests/test_readers_pdf.py)",
+}
+
+STRICT_ENV = "KB_TEST_STRICT_SKIPS"
