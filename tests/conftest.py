@@ -16,7 +16,7 @@ from optional_tools import ALLOWED_SKIPS, STRICT_ENV
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KB_TEST_SHARED") or ROOT.parent / "shared")
 CORPUS = SHARED / "corpus"
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "kb" / "examples"  # package data: `kb demo` reads them from an installed wheel
 
 
 @pytest.fixture(scope="session")
