@@ -1,8 +1,9 @@
 """Shared fixtures, and the check that no test is skipped for a reason CI does not allow.
 
 Tests may read ../shared/corpus and ../shared/eval (CI has them beside the clone; elsewhere
-``KB_TEST_SHARED`` names the shared folder); where they are absent those tests skip, which
-``KB_TEST_STRICT_SKIPS=1`` turns into a failure (see ``tests/optional_tools.py``).
+``KB_TEST_SHARED`` names the shared folder); where they are absent those tests skip with the
+one allowed reason ``optional_tools.SHARED_DATA``; any other skip fails under
+``KB_TEST_STRICT_SKIPS=1`` (see ``tests/optional_tools.py``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from optional_tools import ALLOWED_SKIPS, STRICT_ENV
+from optional_tools import ALLOWED_SKIPS, SHARED_DATA, STRICT_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KB_TEST_SHARED") or ROOT.parent / "shared")
@@ -22,7 +23,7 @@ EXAMPLES = ROOT / "kb" / "examples"  # package data: `kb demo` reads them from a
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not CORPUS.is_dir() or not any(CORPUS.glob("*.txt")):
-        pytest.skip(f"the shared corpus ({CORPUS}) is not available here")
+        pytest.skip(SHARED_DATA)
     return CORPUS
 
 
@@ -30,7 +31,7 @@ def corpus_dir() -> Path:
 def eval_dir() -> Path:
     """The shared evaluation (expected metadata and the eval's own matching rule)."""
     if not (SHARED / "eval" / "metadata.json").is_file():
-        pytest.skip(f"the shared evaluation ({SHARED / 'eval'}) is not available here")
+        pytest.skip(SHARED_DATA)
     return SHARED / "eval"
 
 
