@@ -26,7 +26,7 @@ from index.analysis import FOLD_MARK
 from index.columns import date_ordinal
 from index.fast_analysis import index_terms, spelling_terms
 from index.records import (
-    normalise_case_number,
+    case_number_terms,
     section_contexts,
     section_id,
     section_payload,
@@ -178,7 +178,7 @@ def document_row(doc: Document, data: bytes | None = None) -> dict:
         "committee": doc.committee or "",
         "doc_type": doc.doc_type or "",
         "municipality": doc.municipality or "",
-        "case_numbers": [normalise_case_number(c) for c in doc.case_numbers if c.strip()],
+        "case_numbers": case_number_terms(doc.case_numbers),
         "payload": zlib.compress(data, 6),    # index.records.encode_document, JSON made once
     }
 

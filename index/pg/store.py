@@ -405,6 +405,13 @@ class PgStore(Engine):
         with self.reading():
             return run_search(self, query, filters=filters, page=page, limit=limit, sort=sort)
 
+    def matching_sections(self, query: str | ParsedQuery, doc_id: str, filters: Filters | None = None) -> list[str]:
+        """The ids of the sections of ``doc_id`` that the query matches, in the document's order."""
+        from index.search import matching_sections
+
+        with self.reading():
+            return matching_sections(self, query, doc_id, filters=filters)
+
     def generation(self) -> tuple:
         with self.connection(read=True) as conn:
             if not self._tables_exist(conn):
