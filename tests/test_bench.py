@@ -183,10 +183,12 @@ ENGINE_KEYS = {"docs", "sections", "ingest_docs_per_s", "ingest_sections_per_s",
 
 
 @pytest.fixture(scope="module")
-def tiny_run():
+def tiny_run(postgres_server):
+    """`kb bench --backend all` on 30 documents (PostgreSQL: databases of its own on the test
+    server, ingest with 1, 2 and 4 writer processes)."""
     from kb.bench.harness import run
 
-    return run(docs=30, queries=10, seed=1)
+    return run(docs=30, queries=10, seed=1, backend="all", server=postgres_server)
 
 
 def test_a_tiny_run_returns_every_key(tiny_run):
@@ -198,6 +200,16 @@ def test_a_tiny_run_returns_every_key(tiny_run):
     for key in ("query_ms", "phrase_ms", "filtered_ms"):
         assert set(tiny_run[key]) == {"p50", "p95", "p99"}
         assert 0 < tiny_run[key]["p50"] <= tiny_run[key]["p95"] <= tiny_run[key]["p99"]
+
+
+def test_the_postgres_engine_is_measured_beside_the_others(tiny_run):
+    pg = tiny_run["baselines"]["postgres"]
+    assert ENGINE_KEYS <= set(pg) and set(pg["writers"]) == {"1", "2", "4"}
+    # the same documents and the same search: as many hits per query as the embedded index
+    assert pg["docs"] == 30 and pg["mean_hits"] == tiny_run["growth"]["runs"][1]["ours"]["mean_hits"] > 0
+    assert all(w["failed"] == 0 and w["ingest_docs_per_s"] > 0 for w in pg["writers"].values())
+    assert set(tiny_run["postgres"]) == {"query_p95_ratio_vs_fts5", "ingest_2_writers_vs_whoosh"}
+    assert "postgres" in tiny_run["growth"]["engines"]
 
 
 def test_growth_compares_a_tenth_with_the_whole(tiny_run):
