@@ -121,7 +121,9 @@ class Columns:
         if len(live_seqs):
             live_docs[[self.doc_code_of_seq[int(s)] for s in live_seqs]] = True
         size = len(self.known)
-        doc_code = self.section_doc[:size]
+        # Copies: a later load writes new sections into the shared arrays (a section id a slow
+        # writer took earlier can be lower than ones already seen).
+        doc_code = self.section_doc[:size].copy()
         live = self.known[:size] & live_docs[doc_code] if len(live_docs) else np.zeros(size, dtype=bool)
         labels = {}
         for name in LABEL_COLUMNS:
@@ -135,13 +137,14 @@ class Columns:
         span = (int(known_years.min()), int(known_years.max())) if len(known_years) else (0, 0)
         arrays = ColumnArrays(key=("pg", epoch, generation), size=size, live_sections=live,
                               doc_code=doc_code, year=year,
-                              date=date, recommendation=self.recommendation[:size], labels=labels,
+                              date=date, recommendation=self.recommendation[:size].copy(), labels=labels,
                               year_span=span)
         # BM25F's statistics, as Whoosh counts them: every record (sections and documents) and
         # every field's total length; the byte-coded lengths of each section.
         arrays.records = int(live.sum()) + int(live_docs.sum())
         arrays.total_lengths = self.lengths[:, :size][:, live].sum(axis=1) if size else np.zeros(len(FIELD_NAMES))
-        arrays.coded_lengths = self.coded_lengths[:, :size]
+        arrays.coded_lengths = self.coded_lengths[:, :size]   # a view: a later load only adds sections
+                                                              # this generation does not hold
         arrays.doc_ids = self.doc_ids
         return arrays
 
