@@ -11,6 +11,7 @@ from functools import cache
 
 from ingest import dates
 from ingest.metadata.text import table
+from ingest.spans import Taken
 
 
 @cache
@@ -22,18 +23,18 @@ def find_case_numbers(text: str) -> list[str]:
     """Registry numbers in reading order, spacing normalised, without duplicates."""
     prefix = table("metadata")["case_numbers"]["label_prefix"]
     found: list[tuple[int, str]] = []
-    spans: list[tuple[int, int]] = []
+    taken = Taken(len(text))
     for pattern in _case_patterns():
         for m in pattern.finditer(text):
             s, e = m.span("num")
-            if any(s < b and a < e for a, b in spans):
+            if not taken.free(s, e):
                 continue
             num = re.sub(r"\s+", " ", m.group("num")).strip()
             if re.fullmatch(r"[A-ZÅÄÖ]+[ -]\d{4}-\d{2}-\d{2}", num) or dates.parse_date(num):
                 continue  # "KS 2024-03-14" is a date after an abbreviation
             if num[0].isdigit():
                 num = f"{prefix} {num}"
-            spans.append((s, e))
+            taken.take(s, e)
             found.append((s, num))
     out: dict[str, None] = {}
     for _, num in sorted(found):

@@ -22,12 +22,23 @@ def _cue_patterns(group: str, anchor: str) -> list[re.Pattern[str]]:
     return [phrase_pattern(p, anchor) for p in table("committees")["cues"][group]]
 
 
+_REST_OF_LINE = re.compile(r"[^\w\n]*(?:\n|\Z)")
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _alone_on_line(text: str, start: int, end: int) -> bool:
-    """Whether the span is all its line says (punctuation aside): a letterhead line."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    return not re.search(r"\w", text[line_start:start] + text[end:line_end])
+    """Whether the span is all its line says (punctuation aside): a letterhead line.
+
+    Reads only up to the first word character on each side, so many mentions on one long line
+    stay linear."""
+    if not _REST_OF_LINE.match(text, end):
+        return False
+    i = start
+    while i > 0 and text[i - 1] != "\n":
+        if _WORD_CHAR.match(text, i - 1):
+            return False
+        i -= 1
+    return True
 
 
 def detect_committee(doc: DocText, mentions: list[Mention]) -> tuple[str | None, str]:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from functools import cache
 
@@ -56,22 +57,54 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
                 found = find_dates(blocks[i + 1].text) or find_dates(blocks[i + 1].raw or "")
                 if found and found[0].start < 3:
                     candidates.append((10, -i, found[0].iso, f"date: '{label_names[folded]}' label"))
-            for d in find_dates(source):
-                prefix = " ".join(fold(source[: d.start]).split())
-                label = next((lab for lab in labels if prefix == lab or prefix.endswith(" " + lab)), None)
+            found = find_dates(source)
+            # Folded once per text (fold keeps offsets), and each date looks only at the words
+            # and the line just before it: folding the text before every date was quadratic.
+            folded_source = fold(source) if found else ""
+            for d in found:
+                label = _label_before(folded_source, d.start, labels)
                 if label:
                     candidates.append((10, -i, d.iso, f"date: '{label_names[label]}' label"))
-                elif re.fullmatch(r"\s*[A-ZÅÄÖ][\w-]+,?\s*(?:den\s*)?", source[source.rfind("\n", 0, d.start) + 1: d.start]) and not source[d.end:].split("\n")[0].strip(" .,"):
-                    line = source[source.rfind("\n", 0, d.start) + 1: d.end].strip()
+                elif (line := _place_and_date(source, d.start, d.end)) is not None:
                     candidates.append((9, -i, d.iso, f"date: place and date '{line}'"))
-            iso = parse_date(source)
-            if iso and (i < t["head_blocks"] or i >= n - t["tail_blocks"]):
+            iso = parse_date(source) if i < t["head_blocks"] or i >= n - t["tail_blocks"] else None
+            if iso:
                 where = "near the top" if i < t["head_blocks"] else "at the end"
                 candidates.append((8 if i < t["head_blocks"] else 6, -i, iso, f"date: standing alone {where}"))
     if not candidates:
         return None, "date: none stated"
     best = max(candidates)
     return best[2], best[3]
+
+
+_WORD = re.compile(r"\S+")
+_PLACE = re.compile(r"\s*[A-ZÅÄÖ][\w-]+,?\s*(?:den\s*)?")
+_LINE_REST = re.compile(r"[ .,]*(?:\n|\Z)")
+PLACE_WINDOW = 80  # characters before a date searched for "Malmö den": more is never a place
+
+
+def _label_before(folded: str, start: int, labels: list[str]) -> str | None:
+    """The date label (folded, spaces collapsed) that the words just before ``start`` end with:
+    "Datum", "Beslutsdatum:", "Malmö, datum" (a label preceded by other words counts too)."""
+    longest = max((len(lab) for lab in labels), default=0)
+    low = max(0, start - 4 * longest - 64)
+    words = _WORD.findall(folded, low, start)
+    if low > 0 and words and not folded[low - 1].isspace() and not folded[low].isspace():
+        words = words[1:]  # the window cut the first word
+    tail = " ".join(words)
+    return next((lab for lab in labels if tail == lab or tail.endswith(" " + lab)), None)
+
+
+def _place_and_date(source: str, start: int, end: int) -> str | None:
+    """The line "Malmö den 14 mars 2024" when the date at ``start:end`` is all its line says
+    after a place name, else None. Only a short stretch before the date is read."""
+    low = max(0, start - PLACE_WINDOW)
+    line_start = source.rfind("\n", low, start) + 1
+    if line_start == 0 and low > 0:
+        return None  # the line starts further back than any place and "den" reach
+    if not _PLACE.fullmatch(source, line_start, start) or not _LINE_REST.match(source, end):
+        return None
+    return source[line_start:end].strip()
 
 
 # Possessive and anchored at a run's start: linear on long runs without a full stop
@@ -89,8 +122,9 @@ def classify_years(text: str) -> list[tuple[int, str]]:
     for sentence in _SENTENCE.finditer(text.replace("\n\n", ".\n")):
         s = sentence.group(0)
         words = [(m.start(), fold(m.group(0))) for m in re.finditer(r"[\w:]+", s)]
+        offsets = [p for p, _ in words]
         for year, start, _ in dates.find_years(s):
-            idx = next((k for k, (p, _) in enumerate(words) if p >= start), len(words))
+            idx = bisect_left(offsets, start)  # the first word at or after the year
             window = {w for _, w in words[max(0, idx - t["window"]): idx + t["window"] + 1]}
             nxt = words[idx + 1][1] if idx + 1 < len(words) else ""
             prev = words[idx - 1][1] if idx > 0 else ""

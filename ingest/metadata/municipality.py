@@ -119,6 +119,10 @@ def _near_misses(text: str) -> list[tuple[str, int, str]]:
     return out
 
 
+_PLACE_BEFORE_DATE = re.compile(r"\s*([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?),?\s*(?:den\s*)?")
+PLACE_WINDOW = 120  # characters before a date read for "Malmö den" / "Upplands Väsby,"
+
+
 def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tuple[str | None, str]:
     """Weighted evidence for the municipality; ``furniture`` holds running headers cleaning removed."""
     t = table("municipalities")["weights"]
@@ -159,8 +163,13 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
             if mid_sentence and not prev_word[:1].isupper() and not after[:1].isupper():
                 add(name, "bare", m.start(), f"municipality: named in the text '{m.group(0)}'")
     for d in find_dates(doc.text):
-        line_start = doc.text.rfind("\n", 0, d.start) + 1
-        place = re.fullmatch(r"\s*([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?),?\s*(?:den\s*)?", doc.text[line_start:d.start])
+        # Only a short stretch before each date: searching back to the line start was quadratic
+        # on one long line of dates. A place and "den" never take more.
+        low = max(0, d.start - PLACE_WINDOW)
+        line_start = doc.text.rfind("\n", low, d.start) + 1
+        if line_start == 0 and low > 0:
+            continue
+        place = _PLACE_BEFORE_DATE.fullmatch(doc.text, line_start, d.start)
         name = municipality_named(place.group(1)) if place else None
         if name:
             add(name, "postal", line_start, f"municipality: place and date '{doc.text[line_start:d.end]}'")
