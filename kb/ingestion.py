@@ -5,7 +5,9 @@ old version (same document id) in one commit; a file that fails is reported with
 the batch goes on. Commits happen every ``batch`` documents, so a killed ingest keeps what it had
 committed and re-running the same command completes the batch. A rebuild (new analyzer or
 schema) first records every source it must bring back, so a rebuild killed after its first
-commit, which clears the old records, is completed by the next ingest or reindex.
+commit, which clears the old records, is completed by the next ingest or reindex. A rebuild never
+loses a document whose file is out of reach (a share not mounted): its stored copy is indexed
+again, and the index's source list (:mod:`index.sources`) keeps its path for a later reindex.
 """
 
 from __future__ import annotations
@@ -41,19 +43,34 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     rebuilt: bool = False
+    removed: list[str] = field(default_factory=list)       # documents removed on purpose (--prune)
+    kept: list[str] = field(default_factory=list)          # deleted files whose documents stay (no --prune)
+    restored: list[str] = field(default_factory=list)      # re-indexed from their stored copy in a rebuild
+    unreachable: dict[str, list[str]] = field(default_factory=dict)  # missing or empty folder -> sources
+    refused: str | None = None                             # why the run removed nothing it was asked to
+    notes: list[str] = field(default_factory=list)         # what the store did that the user should know
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.unreachable and not self.refused
 
-    def to_dict(self) -> dict:
-        """The JSON form; paths are made printable (see :func:`display_path`)."""
+    def to_dict(self, *, names_only: bool = False) -> dict:
+        """The JSON form; paths are made printable (see :func:`display_path`), or reduced to the
+        file's name (``names_only``: what the HTTP API shows, never the server's folders)."""
+        show = (lambda p: Path(display_path(p)).name) if names_only else display_path
         return {
-            "indexed": [display_path(p) for p in self.indexed],
-            "unchanged": [display_path(p) for p in self.unchanged],
-            "failed": [{"path": display_path(p), "reason": r} for p, r in self.failed],
-            "warnings": [{"path": display_path(p), "warning": w} for p, w in self.warnings],
+            "indexed": [show(p) for p in self.indexed],
+            "unchanged": [show(p) for p in self.unchanged],
+            "failed": [{"path": show(p), "reason": r} for p, r in self.failed],
+            "warnings": [{"path": show(p), "warning": w} for p, w in self.warnings],
             "rebuilt": self.rebuilt,
+            "removed": [show(p) for p in self.removed],
+            "kept": [show(p) for p in self.kept],
+            "restored": [show(p) for p in self.restored],
+            "unreachable": [{"folder": show(folder), "sources": len(sources)}
+                            for folder, sources in self.unreachable.items()],
+            "refused": self.refused,
+            "notes": self.notes,
         }
 
 
@@ -86,13 +103,17 @@ def ingest_paths(
     progress: Progress | None = None,
     force: bool = False,
     workers: int | None = None,
+    remove: Iterable[str] = (),
+    rebuild_all: bool = False,
+    report: IngestReport | None = None,
 ) -> IngestReport:
     """Ingest files and folders into ``store`` (an :class:`index.store.Store`).
 
     Documents are built by ``workers`` processes (default: one per core) while this process
     writes the index; ``workers=1`` builds them here, one file at a time, with ``progress``
-    called just before each file is read."""
-    report = IngestReport()
+    called just before each file is read. ``remove`` lists document ids to remove in the same
+    write; ``rebuild_all`` rebuilds the whole index from its sources (as a new analyzer does)."""
+    report = report if report is not None else IngestReport()
     known = store.sources()
     targets: list[Path] = []
     for item in discover(Path(p) for p in paths):
@@ -102,24 +123,33 @@ def ingest_paths(
             targets.append(item)
     rebuild: list[str] = []
     pending = read_pending_rebuild(store.path)
-    if store.needs_rebuild:
+    if store.needs_rebuild or rebuild_all:
         # The analyzer or schema changed: re-read every stored source so old and new tokens never mix.
         report.rebuilt = True
         force = True
-        rebuild = sorted(set(known) | set(pending))
+        rebuild = sorted(set(known) | set(store.source_list()) | set(pending))
     elif pending:
         # A rebuild was killed after its first commit had cleared the old records: finish it.
         report.rebuilt = True
         rebuild = pending
+    stored: list[str] = []  # doc ids of rebuild sources out of reach: their stored copies go in again
     if rebuild:
         listed = {str(t.resolve()) for t in targets}
-        targets += [Path(p) for p in rebuild if p not in listed and Path(p).is_file()]
+        missing = [p for p in rebuild if p not in listed and not Path(p).is_file()]
+        targets += [Path(p) for p in rebuild if p not in listed and p not in missing]
+        removing = set(remove)
+        stored = [known[p][0] for p in missing if p in known and known[p][0] not in removing]
 
     def documents() -> Iterator[Document]:
         if rebuild:
             # Under the writer lock, before the first commit clears the index: remember what the
             # rebuild must bring back, so a killed rebuild is completed by the next run.
             write_pending_rebuild(store.path, rebuild)
+        # First, so that they land in the first commits: the stored copies of documents whose
+        # files are out of reach now (the rebuild's first commit clears the index).
+        for doc in store.stored_documents(stored):
+            report.restored.append(doc.path)
+            yield doc
         todo: list[Path] = []
         for path in targets:
             try:
@@ -146,7 +176,11 @@ def ingest_paths(
             report.indexed.append(str(path))
             yield doc
 
-    store.write(documents(), batch=batch, lock_timeout=lock_timeout)
+    try:
+        store.write(documents(), remove=remove, batch=batch, lock_timeout=lock_timeout, rebuild=rebuild_all)
+    finally:
+        report.notes += store.notes
+        store.notes.clear()
     if rebuild:
         (Path(store.path) / REBUILD_FILE).unlink(missing_ok=True)
     return report

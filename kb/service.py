@@ -1,7 +1,8 @@
 """The service every front end uses: the CLI, the HTML pages and the JSON API.
 
     kb = KnowledgeBase(index_dir)                # opens or creates the index
-    kb.ingest(paths, ocr=False, progress=None) -> IngestReport
+    kb.ingest(paths, ocr=False, progress=None, prune=False) -> IngestReport
+    kb.reindex(prune=False, force=False, from_sources=False) -> IngestReport
     kb.search(query, *, year=None, year_from=None, year_to=None, committee=None,
               doc_type=None, municipality=None, recommendation=None, case_number=None,
               page=1, limit=10, sort="relevance"|"date") -> dict
@@ -50,15 +51,78 @@ class KnowledgeBase:
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
-               batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None):
-        """Ingest files and folders; returns a :class:`kb.ingestion.IngestReport`."""
-        from kb.ingestion import ingest_paths  # the ingest pipeline is not needed to search
+               batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None,
+               prune: bool = False):
+        """Ingest files and folders; returns a :class:`kb.ingestion.IngestReport`.
 
+        ``prune`` also removes the documents of files under ``paths`` that were deleted (never those
+        of a missing or empty folder; never more than half the index unless ``force``)."""
+        from kb.ingestion import IngestReport, ingest_paths  # not needed to search
+
+        report = IngestReport()
+        remove: list[str] = []
+        if prune:
+            roots = [Path(p).resolve() for p in paths]
+            listed = self.store.source_list()
+            under = [s for s in listed if any(Path(s).is_relative_to(r) for r in roots)]
+            remove = self._plan_removal(report, listed, under, prune=True, force=force)
+            if report.refused:
+                return report
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
-                            batch=batch, lock_timeout=lock_timeout, workers=workers)
+                            batch=batch, lock_timeout=lock_timeout, workers=workers,
+                            remove=remove, report=report)
+
+    def reindex(self, *, prune: bool = False, force: bool = False, from_sources: bool = False,
+                batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None,
+                progress=None):
+        """Re-read every source file of the index (its source list) and report what stands where.
+
+        A document whose file is out of reach (its folder missing or empty: a share not mounted) is
+        kept and reported, and ``report.ok`` is false. A document whose file was deleted is kept
+        too unless ``prune``; ``prune`` removes no more than half the index unless ``force``, and
+        out-of-reach documents only with ``force``. ``from_sources`` rebuilds the index from
+        scratch, also when it cannot be opened (its damaged files are moved aside)."""
+        from index.health import IndexDamaged
+        from kb.ingestion import IngestReport, ingest_paths
+
+        report = IngestReport()
+        problem = self.store.damage()
+        if problem:
+            if not from_sources:
+                raise IndexDamaged(self.index_dir, problem)
+            aside = self.store.reset()
+            if aside is not None:
+                report.notes.append(f"the damaged index files were moved to {aside.name}/ in the index "
+                                    "folder: delete it once the rebuild is good")
+        listed = self.store.source_list()
+        remove = self._plan_removal(report, listed, list(listed), prune=prune, force=force)
+        if report.refused:
+            return report
+        present = [Path(p) for p in sorted(listed) if Path(p).is_file()]
+        return ingest_paths(self.store, present, force=True, batch=batch, lock_timeout=lock_timeout,
+                            workers=workers, progress=progress, remove=remove,
+                            rebuild_all=from_sources, report=report)
+
+    def _plan_removal(self, report, listed: dict, sources: list[str], *, prune: bool, force: bool) -> list[str]:
+        """Sort ``sources`` by where they stand, note it in ``report``; the ids to remove."""
+        from kb.sources import classify, prune_plan
+
+        states = classify(sources)
+        plan = prune_plan(states, len(self.store.sources()), prune=prune, force=force)
+        if plan.refused:
+            report.refused = plan.refused
+            return []
+        removing = set(plan.remove)
+        report.removed = sorted(removing)
+        report.kept = [s for s in states.deleted if s not in removing]
+        for folder, in_folder in states.unreachable.items():
+            kept = [s for s in in_folder if s not in removing]
+            if kept:
+                report.unreachable[folder] = kept
+        return [listed[s]["id"] for s in plan.remove]
 
     def sources(self) -> list[str]:
-        return sorted(self.store.sources())
+        return sorted(self.store.source_list())
 
     # -- searching ---------------------------------------------------------------------------
     def search(self, query: str = "", *, year: int | None = None, year_from: int | None = None,
