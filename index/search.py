@@ -320,6 +320,7 @@ def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
     stored = searcher.stored_fields(docnum)
     shown = json.loads(stored["payload"])
     raw = _raw_text(searcher, shown, stored["id"])
+    shown = _readable_payload(shown)
     return {
         "id": stored["id"],
         "doc_id": shown["doc_id"],
@@ -340,3 +341,25 @@ def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
         "doc_type": shown["doc_type"],
         "municipality": shown["municipality"],
     }
+
+
+_PAYLOAD_TEXT = ("doc_id", "source", "title", "heading", "kind", "activity", "date", "committee",
+                 "doc_type", "municipality")
+
+
+def _readable_payload(shown: dict) -> dict:
+    """A hit's stored payload with every value of its kind: an index written before metadata was
+    checked may hold a list for a committee or a 20-digit year (shown as nothing instead)."""
+    out = dict(shown)
+    for key in _PAYLOAD_TEXT:
+        if not isinstance(out.get(key), str):
+            out[key] = "" if key in ("doc_id", "source") else None
+    for key, high in (("recommendation", 9999), ("page_number", 10**6), ("year", 2100)):
+        value = out.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            out[key] = None
+    if out["year"] is not None and out["year"] < 1900:
+        out["year"] = None
+    if not isinstance(out.get("text"), str):
+        out["text"] = ""
+    return out

@@ -263,8 +263,15 @@ def check(index_dir, quick):
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per document.")
-def docs(index_dir, as_json):
+@click.option("--schema", is_flag=True,
+              help="Print the JSON Schema of one document of --json (a sidecar NAME.meta.json may set its fields).")
+def docs(index_dir, as_json, schema):
     """List the documents with their metadata."""
+    if schema:
+        from ingest.fields import DOCUMENT_SCHEMA
+
+        emit_json(DOCUMENT_SCHEMA)
+        return
     kb = open_kb(index_dir)
     items = kb.documents()
     if as_json:
