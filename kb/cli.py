@@ -438,19 +438,21 @@ def serve(index_dir, host, port, threads):
 
 
 def serve_index(index_dir: Path, host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
-
     from index.health import IndexDamaged
     from web import create_app  # the one upward import: serving needs the web layer
+    from web.security import ConfigError
+    from web.server import serve
 
-    app = create_app({"INDEX": str(index_dir)})
+    try:
+        app = create_app({"INDEX": str(index_dir)})
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     problem = app.extensions["kb"].store.damage()
     if problem:
         raise IndexDamaged(index_dir, problem)
-    click.echo(f"kb: serving {index_dir} on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
-    # Refuse an over-long request body before reading it (Flask's own 413 comes after waitress buffered it).
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kb",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+    # waitress refuses an over-long request body before reading it, with our security headers.
+    serve(app, host=host, port=port, threads=threads,
+          announce=lambda url: click.echo(f"kb: serving {index_dir} on {url}  (Ctrl+C to stop)", err=True))
 
 
 @main.command()
