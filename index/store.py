@@ -5,8 +5,9 @@ records in one commit, a commit every ``batch`` documents, bounded writer memory
 segment count. Whoosh's commit is an atomic rename of its table of contents, so a killed writer
 leaves the last commit intact, and its fcntl lock dies with it.
 
-Reading: one searcher per thread, reopened only when the index has a new commit; the column
-arrays that facets and filters use are loaded once per commit and shared by all threads.
+Reading: one searcher for all threads, reopened only when the index has a new commit; its files
+are read in place from one mmap per segment (:mod:`index.sharedfile`), and the column arrays that
+facets and filters use are loaded once per commit: memory does not grow with the number of threads.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ from index.health import INDEX_NAME, IndexDamaged, has_index, open_index, quick_
 from index.querytree import Filters, ParsedQuery
 from index.records import decode_document, document_records
 from index.schema import DOCUMENT, SCHEMA_VERSION, build_schema
+from index.sharedfile import install as _read_index_files_in_place
 from index.sources import has_source_list, read_sources, updated, write_sources
 from ingest.model import Document
+
+_read_index_files_in_place()
 
 META_FILE = "kb-index.json"
 HOLDER_FILE = "kb-writer.json"
@@ -145,7 +149,8 @@ class Store:
     def __init__(self, path: Path | str, *, create: bool = True):
         self.path = Path(path)
         self.schema = build_schema()
-        self._local = threading.local()
+        self._searcher = None
+        self._searcher_lock = threading.Lock()
         self._arrays_lock = threading.Lock()
         self._arrays: ColumnArrays | None = None
         self._ix = None
@@ -414,7 +419,7 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------
     def searcher(self):
-        """This thread's searcher, reopened when a newer commit exists."""
+        """The searcher every thread shares, reopened when a newer commit exists."""
         if self._ix is None:
             if has_index(self.path):
                 self._open()
@@ -422,24 +427,27 @@ class Store:
                 if self._open_error:
                     raise IndexDamaged(self.path, self._open_error)
                 raise FileNotFoundError(f"no index at {self.path}")
-        current = getattr(self._local, "searcher", None)
+        current = self._searcher
         if current is not None:
             try:
                 if current.up_to_date():
                     return current
             except Exception:  # a commit is being swapped in: keep answering from the last one
                 return current
-        try:
-            fresh = self._ix.searcher()
-        except Exception as exc:
-            damaged = self._damaged_error()
-            if damaged is not None:
-                raise damaged from exc
-            if current is not None:
-                return current
-            raise
-        self._local.searcher = fresh  # the old one is left to the garbage collector: others may use it
-        return fresh
+        with self._searcher_lock:  # one thread opens the new commit; the others wait for it
+            if self._searcher is not current:
+                return self._searcher
+            try:
+                fresh = self._ix.searcher()
+            except Exception as exc:
+                damaged = self._damaged_error()
+                if damaged is not None:
+                    raise damaged from exc
+                if current is not None:
+                    return current
+                raise
+            self._searcher = fresh  # the old one is left to the garbage collector: others may use it
+            return fresh
 
     def arrays(self, searcher) -> ColumnArrays:
         """Column arrays for this searcher's commit, loaded once and shared by all threads."""
@@ -462,12 +470,22 @@ class Store:
         return arrays.sources()
 
     @_reading
-    def documents(self) -> list[Document]:
+    def documents(self, *, without_texts: bool = False) -> list[Document]:
+        """Every stored document; ``without_texts`` leaves out the texts of each document and its
+        sections as it is read (metadata, headings and commitments stay), for a list of a large
+        index that must stay small."""
         if self._ix is None:
             return []
         searcher = self.searcher()
-        return [decode_document(fields["payload"])
-                for fields in searcher.documents(record=DOCUMENT)]
+        out = []
+        for fields in searcher.documents(record=DOCUMENT):
+            doc = decode_document(fields["payload"])
+            if without_texts:
+                doc.text = doc.raw_text = ""
+                for section in doc.sections:
+                    section.text = section.raw_text = ""
+            out.append(doc)
+        return out
 
     @_reading
     def document(self, doc_id: str) -> Document | None:
@@ -501,10 +519,10 @@ class Store:
         return run_search(self, query, filters=filters, page=1, limit=0)["facets"]
 
     def close(self) -> None:
-        searcher = getattr(self._local, "searcher", None)
+        searcher = self._searcher
         if searcher is not None:
             searcher.close()
-            self._local.searcher = None
+            self._searcher = None
         self._arrays = None
         if self._ix is not None:
             self._ix.close()

@@ -20,14 +20,18 @@
     kb.trace(doc=None, as_of=None) -> {"cases": [...]}
 
 One KnowledgeBase is shared by all threads of a server: the index store keeps one long-lived
-searcher and reopens it only when the index changes; the list of whole documents (used by
-tracing) is cached per index generation.
+searcher and reopens it only when the index changes. Per index generation it caches the documents'
+metadata (without their texts: memory stays far below the index's size) and their grouping into
+cases; tracing and a case's timeline read the whole documents of one case at a time. The grouping
+is computed by one background thread, so a document page never waits long for it (its "same case"
+panel stays empty until the grouping is ready).
 """
 
 from __future__ import annotations
 
 import copy
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,6 +42,8 @@ from ingest.model import Document
 
 SEARCH_LIMIT_MAX = 100
 SORTS = ("relevance", "date")
+CASE_WAIT = 2.0        # seconds a document page waits for the grouping into cases
+TRACE_CACHE = 8        # traced states kept (each as_of date is one)
 
 
 class KnowledgeBase:
@@ -47,6 +53,8 @@ class KnowledgeBase:
         self._docs_lock = threading.Lock()
         self._docs_cache: tuple[Any, list[Document]] | None = None
         self._cases_cache: tuple[Any, list] | None = None
+        self._cases_lock = threading.Lock()
+        self._cases_job: tuple[Any, threading.Event] | None = None
         self._trace_cache: dict[tuple, dict] = {}
 
     # -- writing -----------------------------------------------------------------------------
@@ -146,24 +154,60 @@ class KnowledgeBase:
 
     # -- documents ---------------------------------------------------------------------------
     def all_documents(self) -> list[Document]:
-        """Every stored document, cached until the index changes."""
+        """Every stored document's metadata and commitments, cached until the index changes.
+
+        The texts are left out (the document's and its sections', which keep their headings and
+        numbers): the cache holds a small part of the index, not all of it. :meth:`whole_documents`
+        reads the rest."""
         key = index_generation(self.index_dir)
         with self._docs_lock:
             if self._docs_cache is None or self._docs_cache[0] != key:
-                docs = self.store.documents()
+                docs = self.store.documents(without_texts=True)
                 docs.sort(key=lambda d: (d.date or str(d.year or ""), d.source))
                 self._docs_cache = (key, docs)
             return self._docs_cache[1]
 
-    def grouped_cases(self) -> list:
-        """The documents grouped into cases (kb.cases.Case), cached until the index changes."""
+    def whole_documents(self, docs: list[Document]) -> list[Document]:
+        """``docs`` read again whole (texts and sections), in the same order."""
+        by_id = {d.id: d for d in self.store.stored_documents([d.id for d in docs])}
+        return [by_id.get(d.id, d) for d in docs]
+
+    def grouped_cases(self, wait: float | None = None) -> list | None:
+        """The documents grouped into cases (kb.cases.Case), cached until the index changes.
+
+        The grouping runs in one background thread per index state; this waits for it until
+        ``wait`` seconds after it started (None: as long as it takes), so on a large index only the
+        first callers wait, and gives None when it is not ready by then."""
+        docs = self.all_documents()
+        with self._cases_lock:
+            if self._cases_cache is not None and self._cases_cache[0] is docs:
+                return self._cases_cache[1]
+            if self._cases_job is None or self._cases_job[0] is not docs:
+                job = (docs, threading.Event(), {"started": time.monotonic()})
+                self._cases_job = job
+                threading.Thread(target=self._group, args=job, daemon=True, name="kb-group-cases").start()
+            _, done, outcome = self._cases_job
+        left = None if wait is None else max(0.0, outcome["started"] + wait - time.monotonic())
+        if not done.wait(left):
+            return None
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["cases"]
+
+    def _group(self, docs: list[Document], done: threading.Event, outcome: dict) -> None:
         from kb.cases import group_cases
 
-        docs = self.all_documents()
-        with self._docs_lock:
-            if self._cases_cache is None or self._cases_cache[0] is not docs:
-                self._cases_cache = (docs, group_cases(docs))
-            return self._cases_cache[1]
+        try:
+            outcome["cases"] = group_cases(docs)
+            with self._cases_lock:
+                self._cases_cache = (docs, outcome["cases"])
+        except Exception as exc:  # noqa: BLE001 - handed to the callers waiting for it
+            outcome["error"] = exc
+            with self._cases_lock:
+                if self._cases_job is not None and self._cases_job[0] is docs:
+                    self._cases_job = None  # the next caller tries again
+        finally:
+            done.set()
 
     def documents(self) -> list[dict]:
         return [d.summary() for d in self.all_documents()]
@@ -187,19 +231,29 @@ class KnowledgeBase:
         return rows
 
     def trace(self, *, doc: str | None = None, as_of: date | None = None) -> dict:
-        """Promise tracing per case; cached per index state, document and as-of date."""
-        from kb.trace import trace
+        """Promise tracing per case; cached per index state, document and as-of date. The whole
+        documents of one case at a time are read (a case without commitments needs none)."""
+        from kb.cases import Case
+        from kb.trace import trace_case
 
         docs = self.all_documents()
         key = (self._docs_cache[0], doc, as_of or date.today())
         with self._docs_lock:
             cached = self._trace_cache.get(key)
         if cached is None:
-            cached = trace(docs, doc=doc, as_of=key[2])
+            traced = []
+            for case in self.grouped_cases():
+                if doc and not any(d.id == doc for d in case.documents):
+                    continue
+                if any(d.commitments for d in case.documents):
+                    case = Case(case.id, case.subject, self.whole_documents(case.documents))
+                traced.append(trace_case(case, doc=doc, as_of=key[2]))
+            cached = {"cases": traced}
             with self._docs_lock:
-                if len(self._trace_cache) > 64:
-                    self._trace_cache.clear()
-                self._trace_cache[key] = cached
+                if self._docs_cache and self._docs_cache[1] is docs:
+                    while len(self._trace_cache) >= TRACE_CACHE:
+                        self._trace_cache.pop(next(iter(self._trace_cache)))
+                    self._trace_cache[key] = cached
         return copy.deepcopy(cached)
 
     def cases(self) -> list[dict]:
@@ -208,19 +262,19 @@ class KnowledgeBase:
     def case(self, case_id: str, *, as_of: date | None = None) -> dict | None:
         from kb.trace import case_matrix
 
-        docs = self.all_documents()
         for c in self.grouped_cases():
             if c.id == case_id:
                 traced = next((t for t in self.trace(as_of=as_of)["cases"] if t["id"] == case_id), None)
                 summary = case_summary(c)
-                summary["matrix"] = case_matrix(c, docs)
+                summary["matrix"] = case_matrix(c, self.whole_documents(c.documents))
                 summary["commitments"] = traced["commitments"] if traced else []
                 return summary
         return None
 
-    def case_of(self, doc_id: str) -> dict | None:
-        """The case a document belongs to (for "other documents in the same case")."""
-        for c in self.grouped_cases():
+    def case_of(self, doc_id: str, wait: float = CASE_WAIT) -> dict | None:
+        """The case a document belongs to (for "other documents in the same case"); None also
+        while the grouping into cases is not ready after ``wait`` seconds."""
+        for c in self.grouped_cases(wait) or []:
             if any(d.id == doc_id for d in c.documents):
                 return case_summary(c)
         return None
