@@ -58,11 +58,15 @@ class IngestReport:
         """The JSON form; paths are made printable (see :func:`display_path`), or reduced to the
         file's name (``names_only``: what the HTTP API shows, never the server's folders)."""
         show = (lambda p: Path(display_path(p)).name) if names_only else display_path
+
+        def said(path: str, text: str) -> str:  # an OS error's message may name the whole path
+            return text.replace(str(Path(path).parent) + os.sep, "") if names_only else text
+
         return {
             "indexed": [show(p) for p in self.indexed],
             "unchanged": [show(p) for p in self.unchanged],
-            "failed": [{"path": show(p), "reason": r} for p, r in self.failed],
-            "warnings": [{"path": show(p), "warning": w} for p, w in self.warnings],
+            "failed": [{"path": show(p), "reason": said(p, r)} for p, r in self.failed],
+            "warnings": [{"path": show(p), "warning": said(p, w)} for p, w in self.warnings],
             "rebuilt": self.rebuilt,
             "removed": [show(p) for p in self.removed],
             "kept": [show(p) for p in self.kept],

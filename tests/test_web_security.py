@@ -71,6 +71,9 @@ def test_writing_needs_the_write_token_as_bearer(client):
     response = client.post("/api/v1/reindex", headers=bearer(WRITE))
     assert response.status_code == 200, response.get_data(as_text=True)
     assert len(response.get_json()["indexed"]) == 4
+    # Files by name: the server's folders are not shown (issue 15, point 8).
+    assert all("/" not in name for name in response.get_json()["indexed"])
+    assert str(writable_index.parent) not in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("headers", [
