@@ -58,7 +58,7 @@ def test_readers_need_the_read_token_and_the_write_token_is_not_one(client):
     assert client.get("/api/v1/documents", headers={"X-KB-Token": WRITE}).status_code == 401
 
 
-def test_writing_needs_the_write_token_as_bearer(client):
+def test_writing_needs_the_write_token_as_bearer(client, writable_index):
     assert client.post("/api/v1/reindex").status_code == 401
     response = client.post("/api/v1/reindex", headers=bearer(READ))
     assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
