@@ -14,7 +14,7 @@ that can be tested alone:
                              at the same position)
   | Snowball Swedish stem    memoized; the stemmer object lives in this module, never in a filter
   | OCR fold                 beside every stem, at the same position, a folded key
-                             ("~" + the stem with OCR-confusable vowels folded): nämnd and
+                             ("~" + ingest.folding.fold_ocr_vowels of the stem): nämnd and
                              nimnd meet, stöd and stad do not.
 
 Why both the stem and a folded key: the exact stem keeps "våld" apart from "vald" in
@@ -30,10 +30,11 @@ a phrase "skyddat boende för pojkar" matches whatever single stop word stands b
 unstemmed field that fuzzy terms and "did you mean" need.
 
 These chains are the definition. The schema and the snippets run ``index.fast_analysis``, the
-same chains fused into one memoized pass. It shares the word functions below (stem, fold,
-fix_ocr_digits, compound_parts, compound_head) but repeats how the filters use them, so a change
-to a filter or to the order of the stages must be made there too; tests/test_fast_analyzer.py
-fails on any difference between the two.
+same chains fused into one memoized pass. It shares the word functions (stem, fix_ocr_digits,
+compound_parts, compound_head below, and ``ingest.folding.fold_ocr_vowels`` with its
+OCR_VOWEL_CLASSES) but repeats how the filters use them, so a change to a filter or to the order
+of the stages must be made there too; tests/test_fast_analyzer.py fails on any difference
+between the two.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from importlib import metadata
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+
+from ingest.folding import fold_ocr_vowels
 
 # Bump CHAIN_VERSION whenever the chain's output changes. The index stores ANALYZER_VERSION and
 # rebuilds on a mismatch; it also names the word lists and the stemmer, since stems and compound
@@ -86,15 +89,6 @@ SWEDISH_STOPWORDS = frozenset(
 
 #: What OCR makes of å/ä/ö (seen in scanned case documents).
 OCR_LETTER_CONFUSIONS = {"å": "ad", "ä": "aid", "ö": "oé"}
-
-#: Vowels OCR confuses with each other, by class: ä reads as a/i, å as a, ö as o/é.
-OCR_VOWEL_CLASSES = {
-    "a": "aåäàáâæiíìî",
-    "o": "oöóòôøé",
-    "e": "eèêë",
-    "u": "uüúùû",
-    "y": "yý",
-}
 
 #: Digits that OCR reads for letters inside words: f6r, 6ver, 4r, st0d.
 OCR_DIGITS = {"4": "ä", "6": "ö", "0": "o"}
@@ -148,8 +142,6 @@ SWEDISH_STOPWORDS_OCR = SWEDISH_STOPWORDS | _ocr_stop_variants(SWEDISH_STOPWORDS
 # ---------------------------------------------------------------------------------------
 
 _stemmer = snowballstemmer.stemmer("swedish")  # module state: never referenced by a filter
-_VOWEL_FOLD = str.maketrans({c: cls for cls, chars in OCR_VOWEL_CLASSES.items() for c in chars})
-_VOWEL_RUN = re.compile("[" + "".join(c for chars in OCR_VOWEL_CLASSES.values() for c in chars) + "]{2,}")
 _SEPARATORS = re.compile(r"[-./:]")
 
 
@@ -174,21 +166,9 @@ def _definite_an(stemmed: str) -> str:
     return stemmed
 
 
-@lru_cache(maxsize=500_000)
-def fold(text: str) -> str:
-    """The OCR-folded form: each vowel stands for its class of OCR confusions, and a run of
-    vowels for one letter split in two (nämnd, nimnd -> namnd; för, fér -> for; säker, séiker -> sakar).
-
-    The classes (OCR_VOWEL_CLASSES) keep apart vowels OCR does not confuse, so stöd and stad,
-    hus and has keep different keys.
-    """
-    text = _VOWEL_RUN.sub("a", text)
-    return text.translate(_VOWEL_FOLD)
-
-
 def fold_key(stemmed: str) -> str:
     """The term indexed beside a stem: the marker plus its folded form."""
-    return FOLD_MARK + fold(stemmed)
+    return FOLD_MARK + fold_ocr_vowels(stemmed)
 
 
 @lru_cache(maxsize=200_000)

@@ -30,11 +30,11 @@ from index.analysis import (
     compound_head,
     compound_parts,
     fix_ocr_digits,
-    fold,
     spelling_analyzer,
     stem,
     swedish_analyzer,
 )
+from ingest.folding import fold_ocr_vowels
 
 #: At most this many entries per memo; a full memo is emptied and fills again.
 MEMO_LIMIT = 300_000
@@ -58,7 +58,7 @@ def _outputs(forms: tuple[str, ...], stopped: bool) -> tuple[str, ...]:
     out = []
     for form in forms:
         text = form if stopped else stem(form)
-        out += (text, FOLD_MARK + fold(text))
+        out += (text, FOLD_MARK + fold_ocr_vowels(text))
     return tuple(out)
 
 

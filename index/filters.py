@@ -6,7 +6,6 @@ Label filters compare folded text (case and diacritics ignored, so "kommun:malmo
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import fields
 
 import numpy as np
@@ -15,13 +14,9 @@ from whoosh import query as wq
 from index.columns import ColumnArrays
 from index.querytree import Filters
 from index.records import normalise_case_number
+from ingest.folding import fold_label
 
 LABEL_FILTERS = {"committee": "committee", "doc_type": "doc_type", "municipality": "municipality"}
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
 def merge_filters(first: Filters | None, second: Filters | None) -> Filters:
@@ -40,8 +35,8 @@ def merge_filters(first: Filters | None, second: Filters | None) -> Filters:
 
 
 def matching_codes(labels: list[str], wanted: str) -> list[int]:
-    target = fold(wanted)
-    folded = [fold(label) for label in labels]
+    target = fold_label(wanted)
+    folded = [fold_label(label) for label in labels]
     exact = [i for i, f in enumerate(folded) if i and f == target]
     if exact:
         return exact

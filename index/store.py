@@ -30,6 +30,7 @@ from whoosh.writing import CLEAR
 from index.analysis import ANALYZER_VERSION
 from index.codec import PackedCodec
 from index.columns import ColumnArrays, generation_key
+from index.engine import COMMIT_BATCH, Engine, StoreFull, StoreLocked  # noqa: F401 (re-exported)
 from index.health import INDEX_NAME, IndexDamaged, has_index, open_index, quick_check, tidy
 from index.querytree import Filters, ParsedQuery
 from index.records import decode_document, document_records
@@ -42,41 +43,17 @@ _read_index_files_in_place()
 
 META_FILE = "kb-index.json"
 HOLDER_FILE = "kb-writer.json"
+# While a rebuild runs: the sources it must bring back. A rebuild's first commit clears the old
+# records; if the rebuild is killed after that, the next ingest finishes it.
+REBUILD_FILE = "kb-rebuild.json"
 WRITER_LIMIT_MB = 96
 MAX_SEGMENTS = 12
 MERGE_FACTOR = 8           # segments merged at once (see bounded_merge)
 TIDY_FRACTION = 4          # after a bulk write, segments under 1/4 of the largest are merged
-# Documents per commit. Bigger batches write fewer, larger segments (less merging): 200 ingests
-# 2,000 documents ~40 % faster than 50 did; a killed ingest loses at most one batch of work.
-COMMIT_BATCH = 200
 POSTING_BLOCK = 512       # postings per block (W3: 128): fewer blocks to write and to decode
 
 
-class StoreFull(RuntimeError):
-    """The disk holding the index is full: the write stopped, its partial files are removed."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        super().__init__(f"no space left on the disk holding the index at {path}: the documents committed "
-                         "before stay, the rest of this run was not written; free some space and run the "
-                         "same command again")
-
-
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
-
-
-class StoreLocked(RuntimeError):
-    """Another writer holds the index (another `kb ingest`, say) past the wait we allow."""
-
-    def __init__(self, path: Path, holder: dict | None, waited: float):
-        self.path = path
-        self.holder = holder
-        who = ""
-        if holder:
-            who = f" by pid {holder.get('pid')} on {holder.get('host')} since {holder.get('since')}"
-            if holder.get("command"):
-                who += f" ({holder['command']})"
-        super().__init__(f"the index at {path} is being written{who}; gave up after {waited:.0f} s")
 
 
 def bounded_merge(writer, segments):
@@ -145,7 +122,11 @@ def _reading(method):
     return read
 
 
-class Store:
+class Store(Engine):
+    """The embedded engine: a Whoosh index in one folder (see the module docstring)."""
+
+    name = "whoosh"
+
     def __init__(self, path: Path | str, *, create: bool = True):
         self.path = Path(path)
         self.schema = build_schema()
@@ -155,7 +136,7 @@ class Store:
         self._arrays: ColumnArrays | None = None
         self._ix = None
         self._open_error: str | None = None
-        self.notes: list[str] = []  # what opening or writing did that the user should hear of
+        self.notes: list[str] = []  # what opening or writing did that the user should hear of (take_notes)
         if has_index(self.path):
             self._open()
             if self._ix is not None:
@@ -297,6 +278,37 @@ class Store:
             return json.loads((self.path / HOLDER_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+
+    def writer_holder(self) -> dict | None:
+        """The running writer the holder record names; None also when it names a process on this
+        machine that is gone (the next writer takes over, with a note)."""
+        holder = self._holder()
+        return holder if isinstance(holder, dict) and holder_running(holder) else None
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
+        return any(self.path.glob("*.toc"))
+
+    def pending_rebuild(self) -> list[str]:
+        try:
+            data = json.loads((self.path / REBUILD_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        if not isinstance(data, dict):
+            return []
+        return [p for p in data.get("sources", []) if isinstance(p, str)]
+
+    def set_pending_rebuild(self, sources: list[str]) -> None:
+        target = self.path / REBUILD_FILE
+        if not sources:
+            target.unlink(missing_ok=True)
+            return
+        tmp = target.with_name(REBUILD_FILE + ".tmp")
+        tmp.write_text(json.dumps({"sources": sources}), encoding="utf-8")  # ASCII: any file name fits
+        os.replace(tmp, target)
 
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
               lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None,
@@ -469,6 +481,9 @@ class Store:
         arrays = self.arrays(searcher)
         return arrays.sources()
 
+    def documents_without_texts(self) -> list[Document]:
+        return self.documents(without_texts=True)
+
     @_reading
     def documents(self, *, without_texts: bool = False) -> list[Document]:
         """Every stored document; ``without_texts`` leaves out the texts of each document and its
@@ -505,6 +520,10 @@ class Store:
             if fields:
                 yield decode_document(fields["payload"])
 
+    def take_notes(self) -> list[str]:
+        notes, self.notes = self.notes, []
+        return notes
+
     @_reading
     def search(self, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
                limit: int = 10, sort: str = "relevance") -> dict:
@@ -514,9 +533,31 @@ class Store:
 
     @_reading
     def facets(self, query: str | ParsedQuery = "", filters: Filters | None = None) -> dict:
+        """Documents per facet value of the query's matches (of its first tier when not empty)."""
         from index.search import run_search
 
         return run_search(self, query, filters=filters, page=1, limit=0)["facets"]
+
+    @_reading
+    def matching_sections(self, query: str | ParsedQuery, doc_id: str, filters: Filters | None = None) -> list[str]:
+        """The ids of the sections of ``doc_id`` that the query matches, in the document's order."""
+        from index.search import matching_sections
+
+        return matching_sections(self, query, doc_id, filters=filters)
+
+    def generation(self) -> tuple:
+        """Whoosh's newest table-of-contents file names the committed state."""
+        return tuple(sorted(p.name for p in self.path.glob("*.toc"))) if self.path.is_dir() else ()
+
+    def stats(self) -> dict:
+        size = sum(p.stat().st_size for p in self.path.glob("*") if p.is_file()) if self.path.is_dir() else 0
+        documents = sections = 0
+        if self._ix is not None:
+            arrays = self.arrays(self.searcher())
+            sections = int(arrays.live_sections.sum())
+            documents = len(arrays.sources())
+        return {"engine": self.name, "location": self.location, "documents": documents,
+                "sections": sections, "size_bytes": size}
 
     def close(self) -> None:
         searcher = self._searcher

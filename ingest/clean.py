@@ -1,7 +1,7 @@
 """Cleaning (rensning): reader pages -> paragraphs (:class:`~ingest.model.Block`).
 
 The text is still OCR-damaged here (repair runs after this stage), so every keyword test works on
-a *folded* form (:func:`fold`). The rules, applied in this order:
+a *folded* form (:func:`ingest.folding.fold_ocr_confusions`). The rules, applied in this order:
 
 1. **Pages.** A reader's pages are kept. A single page (a .txt file) is split where the text itself
    shows a page break: a form feed, a page counter ("2 (11)", which also gives the page number),
@@ -38,17 +38,15 @@ a *folded* form (:func:`fold`). The rules, applied in this order:
 from __future__ import annotations
 
 import re
-import tomllib
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import cache
 
+from ingest.folding import fold_ocr_confusions, fold_word_skeleton
+from ingest.labels import label_words, parse_label, starts_with_keyword
 from ingest.model import Block, Page
-
-TABLE_PATH = Path(__file__).with_name("tables") / "headings.toml"
+from ingest.tables import load_table
 
 TERMINAL = ".!?"
 PAGE_BREAK_BLANKS = 3
@@ -93,129 +91,6 @@ class Para:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tables and folding
-
-
-@cache
-def table() -> dict:
-    """The heading and furniture table (``tables/headings.toml``)."""
-    with TABLE_PATH.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-# OCR confusions merged by fold(): å/ä/ö read as a, i, d, 4, o, é, 6, 0; "1" for "i"; j for i;
-# "t" or "{" for "f"; "b" for "h".
-_FOLD_CHARS = str.maketrans({
-    "4": "a", "6": "a", "0": "a", "1": "a", "d": "a", "j": "a", "ø": "o",
-    "e": "a", "i": "a", "o": "a", "u": "a", "y": "a", "t": "f", "{": "f", "b": "h",
-})
-
-
-class _CharFold(dict):
-    """str.translate table: each character's share of :func:`fold` before the vowel runs merge.
-
-    Lower case, NFKD without combining marks, the OCR merges of ``_FOLD_CHARS``, and anything but
-    a-z as a space. All of it works character by character (the marks NFKD reorders are dropped,
-    and a context-dependent lower case, the final sigma, is not a-z either way), so translating a
-    text with this table gives what those steps give on the whole text. Filled on first use.
-    """
-
-    def __missing__(self, code: int) -> str:
-        text = unicodedata.normalize("NFKD", chr(code).lower())
-        text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD_CHARS)
-        folded = self[code] = _NOT_AZ.sub(" ", text)
-        return folded
-
-
-_NOT_AZ = re.compile(r"[^a-z]+")
-_A_RUN = re.compile(r"a+")
-_CHAR_FOLD = _CharFold()
-_FOLD_MEMO_CHARS = 80  # word heads and short lines repeat; long texts are folded afresh
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, OCR-confusable letters merged, repeated vowels collapsed.
-
-    Used only to *compare* words ("Férvaltningens 6verviaganden" ~ "Förvaltningens överväganden"),
-    never to build output text.
-    """
-    if len(text) <= _FOLD_MEMO_CHARS:
-        return _fold_short(text)
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
-    return " ".join(_A_RUN.sub("a", text.translate(_CHAR_FOLD)).split())
-
-
-@lru_cache(maxsize=1 << 16)
-def _fold_short(text: str) -> str:
-    return _fold(text)
-
-
-_WORD = re.compile(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*")
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
-@cache
-def _folded_keywords(names: tuple[str, ...]) -> tuple[tuple[int, frozenset[str], dict[int, tuple[str, ...]]], ...]:
-    """``names`` by word count, longest first: (count, folded forms, forms of 10+ letters by length)."""
-    by_count: dict[int, set[str]] = {}
-    for name in names:
-        by_count.setdefault(len(name.split()), set()).add(fold(name))
-    out = []
-    for n, forms in sorted(by_count.items(), reverse=True):
-        long_: dict[int, list[str]] = {}
-        for form in sorted(f for f in forms if len(f) >= 10):
-            long_.setdefault(len(form), []).append(form)
-        out.append((n, frozenset(forms), {k: tuple(v) for k, v in long_.items()}))
-    return tuple(out)
-
-
-def starts_with_keyword(text: str, names: Sequence[str]) -> int:
-    """How many words of ``text``'s start spell one of ``names`` (folded), else 0.
-
-    Longer keywords win ("Förslag till beslut" before "Förslag"). A keyword of 10+ folded letters
-    also matches with one letter wrong (fresh OCR damage such as "Uppfolining").
-    """
-    words = _words(text)
-    for n, exact, long_ in _folded_keywords(tuple(names)):
-        if len(words) < n:
-            continue
-        head = fold(" ".join(words[:n]))
-        if head in exact:
-            return n
-        if long_ and any(
-            _one_edit(head, folded) for size in (len(head) - 1, len(head), len(head) + 1)
-            for folded in long_.get(size, ())
-        ):
-            return n
-    return 0
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Are ``a`` and ``b`` equal but for one letter changed, added or dropped?
-
-    Past the first difference the rest must be equal: shifted by one when the lengths differ.
-    """
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    for x, y in zip(a, b, strict=False):  # b may be one longer
-        if x != y:
-            break
-        i += 1
-    if len(a) == len(b):
-        return a[i + 1:] == b[i + 1:]
-    return a[i:] == b[i + 1:]
-
-
-# ---------------------------------------------------------------------------------------------
 # Line classes
 
 
@@ -226,8 +101,6 @@ def is_item(text: str) -> bool:
 
 def label_heading(text: str) -> str | None:
     """Which numbered label opens ``text`` ("Rekommendation 1:", "Aktivitet 1.1:"), if any."""
-    from ingest.sections import parse_label  # the label grammar lives with segmentation
-
     parsed = parse_label(_unmarked(text))
     return parsed.kind if parsed else None
 
@@ -242,7 +115,7 @@ def keyword_heading(text: str) -> bool:
     text = _unmarked(text)
     if not text[:1].isupper():
         return False
-    return starts_with_keyword(text, table()["headings"]["keywords"]) > 0 or bool(label_heading(text))
+    return starts_with_keyword(text, load_table("headings")["headings"]["keywords"]) > 0 or bool(label_heading(text))
 
 
 def keyword_only(text: str) -> bool:
@@ -250,13 +123,13 @@ def keyword_only(text: str) -> bool:
     text = _unmarked(text).rstrip("*_")
     if not text[:1].isupper():
         return False
-    words = _words(text.rstrip(":"))
-    return bool(words) and starts_with_keyword(text, table()["headings"]["keywords"]) == len(words)
+    words = label_words(text.rstrip(":"))
+    return bool(words) and starts_with_keyword(text, load_table("headings")["headings"]["keywords"]) == len(words)
 
 
 def inline_label(text: str) -> bool:
     """A keyword that carries its text after a colon: "Beskrivning: Verksamheten ska ..."."""
-    n = starts_with_keyword(text, table()["headings"]["inline"])
+    n = starts_with_keyword(text, load_table("headings")["headings"]["inline"])
     if not n:
         return False
     rest = text.split(None, n)[-1] if len(text.split()) > n else ""
@@ -268,7 +141,7 @@ def ends_sentence(text: str) -> bool:
 
 
 def furniture_patterns(group: str) -> list[re.Pattern]:
-    return [re.compile(p, re.IGNORECASE) for p in table()["furniture"][group]]
+    return [re.compile(p, re.IGNORECASE) for p in load_table("headings")["furniture"][group]]
 
 
 def is_page_counter(text: str) -> bool:
@@ -333,7 +206,7 @@ def _edges(page: list[tuple[int, str]], n: int = 2) -> tuple[list[int], list[int
 
 
 def _header_key(text: str) -> str:
-    return fold(re.sub(r"\d+", " ", text))
+    return fold_ocr_confusions(re.sub(r"\d+", " ", text))
 
 
 def drop_furniture(pages: list[list[tuple[int, str]]]) -> tuple[list[list[tuple[int, str]]], list[str]]:
@@ -380,7 +253,7 @@ def _could_be_header(text: str) -> bool:
 
 
 def _drop_address(pages: list[list[tuple[int, str]]], removed: list[str]) -> list[list[tuple[int, str]]]:
-    spec = table()["address"]
+    spec = load_table("headings")["address"]
     anchors = [re.compile(p) for p in spec["anchors"]]
     prefixes = [re.compile(p, re.IGNORECASE) for p in spec["prefixes"]]
     flat = [(pi, li) for pi, page in enumerate(pages) for li in range(len(page))]
@@ -447,7 +320,7 @@ def paragraphs(lines: list[Line], headings: Sequence[str] = ()) -> list[Para]:
     """Group lines into paragraphs (rule 3 and 4 of the module docstring)."""
     width = page_width(lines)
     short = SHORT_LINE * width
-    known = {fold(h) for h in headings if fold(h)}
+    known = {fold_ocr_confusions(h) for h in headings if fold_ocr_confusions(h)}
     paras: list[Para] = []
     cur: Para | None = None
     ahead: dict[int, bool] = {}  # _heading_ahead's answers by line, shared along the way
@@ -461,7 +334,7 @@ def paragraphs(lines: list[Line], headings: Sequence[str] = ()) -> list[Para]:
 
 
 def _is_heading_line(line: Line, known: set[str]) -> bool:
-    return line.md_heading or (fold(line.text) in known and bool(known))
+    return line.md_heading or (fold_ocr_confusions(line.text) in known and bool(known))
 
 
 def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: set[str],
@@ -531,7 +404,7 @@ def _open_heading(run: Sequence[Line]) -> bool:
     """
     if not run or is_item(run[0].text) or not run[0].text[:1].isupper():
         return False
-    spec = table()["open_end"]
+    spec = load_table("headings")["open_end"]
     limit = spec["label_words"] if label_heading(run[0].text) else spec["max_words"]
     words: list[str] = []
     for line in run:  # stops at the word limit: a long paragraph is never read line by line again
@@ -548,29 +421,14 @@ def _open_heading(run: Sequence[Line]) -> bool:
 def _open_end(text: str) -> bool:
     """Does the line end where a sentence cannot: a comma or hyphen, or a word like "och", "med", "från"?"""
     text = text.rstrip()
-    if not text or text.endswith(tuple(table()["open_end"]["marks"])):
+    if not text or text.endswith(tuple(load_table("headings")["open_end"]["marks"])):
         return True
-    return _vowel_key(text.split()[-1]) in _open_words()
-
-
-_VOWEL_DIGITS = str.maketrans({"0": "a", "1": "a", "4": "a", "6": "a"})
-
-
-def _vowel_key(word: str) -> str:
-    """A short word's consonant skeleton, vowels (and OCR's digits for them) as "a": "fér" ~ "för".
-
-    Lighter than :func:`fold`, which merges d/t with vowels and would make "skede" read as "ska".
-    """
-    word = unicodedata.normalize("NFKD", word.lower())
-    word = "".join(c for c in word if not unicodedata.combining(c))
-    if re.search(r"[^\W\d_]", word):  # digits for vowels only inside a word ("f6r"), not a number ("1")
-        word = word.translate(_VOWEL_DIGITS)
-    return re.sub(r"[aeiouy]", "a", re.sub(r"[^\w]", "", word))
+    return fold_word_skeleton(text.split()[-1]) in _open_words()
 
 
 @cache
 def _open_words() -> frozenset[str]:
-    return frozenset(_vowel_key(w) for w in table()["open_end"]["words"])
+    return frozenset(fold_word_skeleton(w) for w in load_table("headings")["open_end"]["words"])
 
 
 def _body_line(line: Line, short: float) -> bool:
@@ -653,7 +511,7 @@ def _heads_text(prev: Line, line: Line, nxt: Line | None, short: float) -> bool:
 def join_lines(lines: Sequence[str], short: float) -> str:
     """Undo hard wraps: items and short-line runs keep their breaks, hyphenated words are joined."""
     out = ""
-    keep = set(table()["hyphen"]["keep_before"])
+    keep = set(load_table("headings")["hyphen"]["keep_before"])
     for k, raw in enumerate(lines):
         text = BULLET.sub("• ", raw, count=1) if BULLET.match(raw) else raw
         if k == 0:
@@ -713,7 +571,7 @@ def clean_pages_with_removed(pages: list[Page], headings: Sequence[str] = ()) ->
     physical, removed = drop_furniture(split_pages(pages))
     lines = _lines(physical)
     short = SHORT_LINE * page_width(lines)
-    known = {fold(h) for h in headings if fold(h)}
+    known = {fold_ocr_confusions(h) for h in headings if fold_ocr_confusions(h)}
     blocks = []
     for para in paragraphs(lines, headings):
         text = join_lines([line.text for line in para.lines], short)
@@ -721,6 +579,6 @@ def clean_pages_with_removed(pages: list[Page], headings: Sequence[str] = ()) ->
         text = re.sub(r"[ \t]+", " ", text).strip()
         if not text:
             continue
-        heading = any(line.md_heading for line in para.lines) or (bool(known) and fold(text) in known)
+        heading = any(line.md_heading for line in para.lines) or (bool(known) and fold_ocr_confusions(text) in known)
         blocks.append(Block(text=text, page=para.lines[0].page, raw=text, emphasis=emphasis, heading=heading))
     return blocks, removed

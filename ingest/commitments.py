@@ -36,28 +36,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from pathlib import Path
 
-from ingest import deadlines
 from ingest.deadlines import parse_deadline
+from ingest.folding import fold_diacritics
 from ingest.model import Commitment, Document, Section
+from ingest.tables import load_table
 
-TABLE_PATH = Path(__file__).parent / "tables" / "commitments.toml"
 SKIPPED_KINDS = {"proposal", "basis"}
 
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, one character for one (:func:`ingest.deadlines.fold`)."""
-    return deadlines.fold(text)
-
-
-@lru_cache(maxsize=1)
-def table() -> dict:
-    with TABLE_PATH.open("rb") as fh:
-        return tomllib.load(fh)
 
 
 def _words(phrases) -> re.Pattern:
@@ -67,7 +55,7 @@ def _words(phrases) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _rx() -> dict[str, re.Pattern]:
-    t = table()
+    t = load_table("commitments")
     not_after = "|".join(t["cues"]["kommer_not_before"])
     return {
         "strong": _words(t["cues"]["strong"]),
@@ -99,7 +87,7 @@ def _is_abbreviation(text: str, start: int, end: int) -> bool:
     if len(pieces) == 1 and low > start:
         return False  # a word longer than any abbreviation
     word = pieces[-1].lower()
-    abbreviations = table()["sentences"]["abbreviations"]
+    abbreviations = load_table("commitments")["sentences"]["abbreviations"]
     return word in abbreviations or (len(word) == 1 and word.isalpha())
 
 
@@ -179,20 +167,20 @@ def _first_cue(folded: str) -> re.Match | None:
 
 
 def _is_actor(phrase: str) -> bool:
-    t = table()["actors"]
-    words = re.findall(r"[\w-]+", fold(phrase).replace("*", ""))
+    t = load_table("commitments")["actors"]
+    words = re.findall(r"[\w-]+", fold_diacritics(phrase).replace("*", ""))
     return any(_rx()["org"].search(w) or w in t["roles"] for w in words)
 
 
 def find_actor(sentence: str) -> str | None:
     """The organisation or role that is the subject of a promise, where the sentence names one."""
-    folded = fold(sentence)
+    folded = fold_diacritics(sentence)
     cue = _first_cue(folded)
     if cue is None:
         return None
-    fronting = set(table()["actors"]["fronting"])
+    fronting = set(load_table("commitments")["actors"]["fronting"])
     before = sentence[:cue.start()].strip(" ,*")
-    first = fold(before.split(" ")[0]) if before else ""
+    first = fold_diacritics(before.split(" ")[0]) if before else ""
     if before and first not in fronting and len(before.split()) <= 7:
         return _clean_actor(before) if _is_actor(before) else None
     if before and first not in fronting:
@@ -208,7 +196,7 @@ def find_actor(sentence: str) -> str | None:
         return None
     words = [after[0]]
     for w in after[1:3]:
-        fw = fold(w).strip("*,.")
+        fw = fold_diacritics(w).strip("*,.")
         if not w[:1].islower() or fw.endswith("a") or fw in fronting or fw in ("att", "och", "inte"):
             break
         words.append(w)
@@ -221,7 +209,7 @@ def _clean_actor(text: str) -> str:
 
 
 def _is_org(phrase: str) -> bool:
-    words = re.findall(r"[\w-]+", fold(phrase).replace("*", ""))
+    words = re.findall(r"[\w-]+", fold_diacritics(phrase).replace("*", ""))
     return bool(words) and bool(_rx()["org"].search(words[-1]))
 
 
@@ -229,7 +217,7 @@ def _org_subject(sentence: str, cue: re.Match) -> bool:
     """True when an organisation is the subject right at the weak cue ("Förvaltningen ska",
     "I år ska nämnden"): a role ("medarbetare ska") states a norm, not a promise."""
     before = sentence[:cue.start()].split()
-    if 0 < len(before) <= 4 and fold(before[0]) not in table()["actors"]["fronting"]:
+    if 0 < len(before) <= 4 and fold_diacritics(before[0]) not in load_table("commitments")["actors"]["fronting"]:
         return _is_org(" ".join(before))
     after = sentence[cue.end():].split()
     return bool(after) and _is_org(after[0])
@@ -237,12 +225,12 @@ def _org_subject(sentence: str, cue: re.Match) -> bool:
 
 def is_external(sentence: str) -> bool:
     """True when the subject is another body (Regeringen, Socialstyrelsen ...), not the author."""
-    folded = fold(sentence).lstrip("* ")
+    folded = fold_diacritics(sentence).lstrip("* ")
     return bool(_rx()["external"].match(folded))
 
 
 def commitment_status(sentence: str) -> str:
-    folded = fold(sentence)
+    folded = fold_diacritics(sentence)
     if _rx()["done"].search(folded):
         return "done"
     if _rx()["ongoing"].search(folded):
@@ -256,7 +244,7 @@ def is_commitment(sentence: str, has_deadline: bool, future: bool = False) -> bo
     ``future`` says the sentence's deadline lies wholly after the document's date: Swedish uses
     the present tense for planned work ("Redogörelsen uppdateras under första halvåret 2025").
     """
-    folded = fold(sentence)
+    folded = fold_diacritics(sentence)
     rx = _rx()
     if rx["duty"].search(folded) or is_external(sentence):
         return False
@@ -278,13 +266,13 @@ def _doc_date(doc: Document) -> dt.date | None:
 
 def _skipped_section(section: Section) -> bool:
     """Meeting plans, addressees and signatures hold dates but no promises."""
-    heading = fold(section.heading or "").strip(" :")
-    return section.kind in SKIPPED_KINDS or heading in table()["sections"]["skipped_headings"]
+    heading = fold_diacritics(section.heading or "").strip(" :")
+    return section.kind in SKIPPED_KINDS or heading in load_table("commitments")["sections"]["skipped_headings"]
 
 
 def _is_sentence(sentence: str) -> bool:
     """Enough words (numbers and dates aside) to be a sentence, not a name and a date."""
-    return len(re.findall(r"[^\W\d_]{2,}", sentence)) >= table()["sections"]["min_words_without_cue"]
+    return len(re.findall(r"[^\W\d_]{2,}", sentence)) >= load_table("commitments")["sections"]["min_words_without_cue"]
 
 
 def _section_commitments(section: Section, date, year) -> list[tuple[Section, str, object]]:
@@ -305,10 +293,10 @@ def extract_commitments(doc: Document) -> list[Commitment]:
     for section in doc.sections:
         if not _skipped_section(section):
             found.extend(_section_commitments(section, date, year))
-    body = {fold(s) for sec, s, _ in found if sec.kind != "summary"}
+    body = {fold_diacritics(s) for sec, s, _ in found if sec.kind != "summary"}
     out: list[Commitment] = []
     for section, sentence, deadline in found:
-        if section.kind == "summary" and fold(sentence) in body:
+        if section.kind == "summary" and fold_diacritics(sentence) in body:
             continue
         status = commitment_status(sentence)
         if deadline is not None and status != "planned":

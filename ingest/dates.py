@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from ingest.spans import Taken
-
-TABLE = Path(__file__).with_name("tables") / "dates.toml"
+from ingest.tables import load_table
 
 
 @dataclass(frozen=True)
@@ -37,19 +34,14 @@ class DateMatch:
     form: str  # iso | short | written
 
 
-@cache
-def _table() -> dict:
-    with TABLE.open("rb") as fh:
-        return tomllib.load(fh)
-
 
 def months() -> dict[str, int]:
     """Month name or abbreviation (lower case) -> month number."""
-    return dict(_table()["months"])
+    return dict(load_table("dates")["months"])
 
 
 def year_range() -> tuple[int, int]:
-    years = _table()["years"]
+    years = load_table("dates")["years"]
     return int(years["min"]), int(years["max"])
 
 

@@ -40,48 +40,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from ingest.folding import fold_diacritics
 from ingest.model import Deadline
 from ingest.spans import Taken
+from ingest.tables import load_table
 
-TABLE_PATH = Path(__file__).parent / "tables" / "deadlines.toml"
 FLAG_BEFORE_DOCUMENT = "before_document"
 
 
-def fold_char(ch: str) -> str:
-    """One character lower-cased and without diacritics: its first character after each step."""
-    low = ch.lower()[:1] or ch
-    return unicodedata.normalize("NFKD", low)[:1] or low
 
-
-class _FoldTable(dict):
-    """str.translate table holding each character's :func:`fold_char`, worked out on first use."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = fold_char(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, one character for one, so offsets stay valid.
-
-    Each character is folded on its own (:func:`fold_char`), so one ``str.translate`` does it.
-    """
-    return text.translate(_FOLD)
-
-
-@lru_cache(maxsize=1)
-def table() -> dict:
-    with TABLE_PATH.open("rb") as fh:
-        return tomllib.load(fh)
 
 
 def _alt(words) -> str:
@@ -103,7 +73,7 @@ class Phrase:
 
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern]]:
-    t = table()
+    t = load_table("deadlines")
     month = f"(?P<m>{_alt(t['months'])})\\.?"
     prep = f"(?:(?:{_alt(t['words']['prepositions'])})\\s+)?"
     year = r"(?P<y>(?:19|20)\d\d)(?:/(?P<y2>\d{2,4}))?(?![\d:])"
@@ -165,14 +135,14 @@ def _season(m: re.Match) -> str | None:
     form = m.groupdict().get("s")
     if not form:
         return None
-    for name, s in table()["seasons"].items():
+    for name, s in load_table("deadlines")["seasons"].items():
         if form in s["forms"]:
             return name
     return None
 
 
 def _phrase(kind: str, m: re.Match) -> Phrase:
-    t = table()
+    t = load_table("deadlines")
     months = t["months"]
     g = m.groupdict()
     y = _year(m)
@@ -217,7 +187,7 @@ def _phrase(kind: str, m: re.Match) -> Phrase:
 
 def find_deadline_phrases(sentence: str) -> list[Phrase]:
     """Every deadline phrase in ``sentence``, left to right, longest first where they overlap."""
-    folded = fold(sentence)
+    folded = fold_diacritics(sentence)
     found: list[Phrase] = []
     for kind, pattern in _patterns() if _DIGIT.search(folded) else _patterns_without_digits():
         for m in pattern.finditer(folded):
@@ -246,7 +216,7 @@ def _months(y: int, first: int, last: int) -> tuple[dt.date, dt.date]:
 
 def _resolve(p: Phrase, year: int) -> tuple[dt.date, dt.date] | None:
     """The phrase's range, given the year it refers to (its own or one supplied)."""
-    t = table()
+    t = load_table("deadlines")
     k, v = p.kind, p.values
     if k in ("iso", "day"):
         month, day = v
@@ -297,7 +267,7 @@ _ROLLING = {"month_noyear", "season", "bare_season", "before", "month_part", "da
 @lru_cache(maxsize=1)
 def _connector() -> re.Pattern:
     """What may stand between two phrases of one range: a connector, then maybe a preposition."""
-    t = table()
+    t = load_table("deadlines")
     prep = _alt(t["words"]["prepositions"])
     return re.compile(rf"^\s*(?:{_alt(t['words']['connectors'])})\s*(?:(?:{prep})\s+)?$")
 
@@ -351,7 +321,7 @@ def parse_deadline(sentence: str, doc_date: dt.date | None = None, doc_year: int
     phrases = find_deadline_phrases(sentence)
     if not phrases:
         return None
-    folded = fold(sentence)
+    folded = fold_diacritics(sentence)
     if doc_year is None and doc_date is not None:
         doc_year = doc_date.year
     candidates = []

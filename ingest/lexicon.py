@@ -28,12 +28,16 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import zlib
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import platformdirs
+
+from ingest.folding import confusion_class_table, fold_confusion_classes
 
 CACHE_FORMAT = 5
 # A word known only to Hunspell: counted as known, but below almost every wordfreq word.
@@ -141,18 +145,25 @@ class Lexicon:
         for raw in self._keys.tolist():
             yield raw.decode("utf-8", "replace")
 
-    def skeleton_index(self, fold: dict[str, str]) -> SkeletonIndex:
-        """Words grouped by a folded form: ``fold`` maps characters to class characters.
+    def skeleton_index(self, classes: dict[str, str]) -> SkeletonIndex:
+        """Words grouped by their skeleton: ``classes`` maps characters to class characters
+        (:func:`ingest.folding.fold_confusion_classes`).
 
         OCR repair folds every letter an OCR engine confuses into one class, so a damaged
         word and its original share a key. Built once per fold table and cached beside
         the lexicon.
         """
-        digest = hashlib.sha1(repr(sorted(fold.items())).encode("utf-8")).hexdigest()[:12]
+        digest = _classes_digest(classes)
         if digest not in self._skeletons:
-            folder = (self._folder or cache_dir()) / f"skeleton-{digest}"
-            self._skeletons[digest] = SkeletonIndex.load_or_build(folder, fold, self)
+            self._skeletons[digest] = SkeletonIndex.load_or_build(self._skeleton_folder(classes), classes, self)
         return self._skeletons[digest]
+
+    def _skeleton_folder(self, classes: dict[str, str]) -> Path:
+        return (self._folder or cache_dir()) / f"skeleton-{_classes_digest(classes)}"
+
+    def has_skeleton(self, classes: dict[str, str]) -> bool:
+        """True when the skeleton index for ``classes`` is built (in memory or in the cache folder)."""
+        return _classes_digest(classes) in self._skeletons or (self._skeleton_folder(classes) / "ids.npy").is_file()
 
     def _part_ok(self, part: str, last: bool) -> bool:
         if len(part) < MIN_PART:
@@ -201,20 +212,22 @@ class Lexicon:
 
 
 class SkeletonIndex:
-    """Lexicon words by the CRC-32 of their folded form: sorted keys and positions in the lexicon."""
+    """Lexicon words by the CRC-32 of their skeleton (:func:`ingest.folding.fold_confusion_classes`):
+    sorted keys and positions in the lexicon."""
 
-    def __init__(self, fold: dict[str, str], keys: np.ndarray, ids: np.ndarray, words: np.ndarray):
-        self._table = str.maketrans(fold)
+    def __init__(self, classes: dict[str, str], keys: np.ndarray, ids: np.ndarray, words: np.ndarray):
+        self._table = confusion_class_table(classes)
         self._keys = keys
         self._ids = ids
         self._words = words
 
-    def fold(self, word: str) -> str:
-        return word.translate(self._table)
+    def skeleton(self, word: str) -> str:
+        """``word`` with each confusable letter replaced by its class's mark."""
+        return fold_confusion_classes(word, self._table)
 
     def lookup(self, word: str) -> list[str]:
-        """Words whose folded form equals ``word``'s folded form (a rare CRC clash may add others)."""
-        key = np.uint32(zlib.crc32(self.fold(word).encode("utf-8", "surrogatepass")))
+        """Words whose skeleton equals ``word``'s skeleton (a rare CRC clash may add others)."""
+        key = np.uint32(zlib.crc32(self.skeleton(word).encode("utf-8", "surrogatepass")))
         lo = int(self._keys.searchsorted(key, "left"))
         if lo == len(self._keys) or self._keys[lo] != key:
             return []
@@ -222,26 +235,27 @@ class SkeletonIndex:
         return [self._words[i].decode("utf-8", "replace") for i in self._ids[lo:hi].tolist()]
 
     @classmethod
-    def build(cls, fold: dict[str, str], lex: Lexicon) -> SkeletonIndex:
-        table = str.maketrans(fold)
+    def build(cls, classes: dict[str, str], lex: Lexicon) -> SkeletonIndex:
+        table = confusion_class_table(classes)
         keys = np.fromiter(
-            (zlib.crc32(w.translate(table).encode("utf-8", "surrogatepass")) for w in lex.iter_words()),
+            (zlib.crc32(fold_confusion_classes(w, table).encode("utf-8", "surrogatepass"))
+             for w in lex.iter_words()),
             dtype=np.uint32,
             count=len(lex),
         )
         order = np.argsort(keys, kind="stable").astype(np.uint32)
-        return cls(fold, keys[order], order, lex._keys)
+        return cls(classes, keys[order], order, lex._keys)
 
     @classmethod
-    def load_or_build(cls, folder: Path, fold: dict[str, str], lex: Lexicon) -> SkeletonIndex:
+    def load_or_build(cls, folder: Path, classes: dict[str, str], lex: Lexicon) -> SkeletonIndex:
         try:
             keys = np.load(folder / "keys.npy", mmap_mode="r").view(np.ndarray)
             ids = np.load(folder / "ids.npy", mmap_mode="r").view(np.ndarray)
             if len(ids) == len(lex):
-                return cls(fold, keys, ids, lex._keys)
+                return cls(classes, keys, ids, lex._keys)
         except (OSError, ValueError):
             pass
-        index = cls.build(fold, lex)
+        index = cls.build(classes, lex)
         shutil.rmtree(folder, ignore_errors=True)
         tmp = None
         try:
@@ -254,6 +268,10 @@ class SkeletonIndex:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
         return index
+
+
+def _classes_digest(fold: dict[str, str]) -> str:
+    return hashlib.sha1(repr(sorted(fold.items())).encode("utf-8")).hexdigest()[:12]
 
 
 def _split(lex: Lexicon, word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -385,10 +403,12 @@ def _source_key() -> str:
     return "_".join(versions) + f"_f{CACHE_FORMAT}"
 
 
-def build_sources(folder: Path | None = None) -> Lexicon:
+def build_sources(folder: Path | None = None, progress: Callable[[str], None] | None = None) -> Lexicon:
     """Read wordfreq and Hunspell into the compact form (slow: seconds)."""
     import wordfreq
 
+    say = progress or (lambda _message: None)
+    say("reading Swedish word frequencies (wordfreq) …")
     codes: dict[str, int] = {}
     for word, f in wordfreq.get_frequency_dict("sv").items():
         word = word.lower()
@@ -399,6 +419,7 @@ def build_sources(folder: Path | None = None) -> Lexicon:
     files = _hunspell_files()
     if files:
         dic, aff = files
+        say("expanding the Swedish Hunspell dictionary …")
         words, heads = expand_hunspell(
             dic.read_text(encoding="utf-8", errors="replace"), aff.read_text(encoding="utf-8", errors="replace")
         )
@@ -428,7 +449,7 @@ def write_cache(folder: Path, lex: Lexicon) -> None:
             raise
 
 
-def load_lexicon(folder: Path | None = None) -> Lexicon:
+def load_lexicon(folder: Path | None = None, progress: Callable[[str], None] | None = None) -> Lexicon:
     """Open the cached lexicon (memory-mapped), building and caching it first when needed."""
     folder = folder or cache_dir()
     try:
@@ -436,13 +457,44 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         return Lexicon(*arrays, folder)
     except (OSError, ValueError):
         pass
-    lex = build_sources(folder)
+    lex = build_sources(folder, progress)
+    if progress:
+        progress("writing the lexicon cache …")
     if folder.is_dir():  # damaged: complete folders only ever appear by rename
         shutil.rmtree(folder, ignore_errors=True)
     try:
         write_cache(folder, lex)
     except OSError:
         pass  # a read-only cache folder only costs start-up time
+    return lex
+
+
+def is_cached(folder: Path | None = None) -> bool:
+    """True when the compact lexicon is in its cache folder (later runs only memory-map it)."""
+    folder = folder or cache_dir()
+    return all((folder / f"{name}.npy").is_file() for name in _ARRAYS)
+
+
+def ensure_cached(progress: Callable[[str], None] | None = None,
+                  folds: Iterable[dict[str, str]] = ()) -> Lexicon:
+    """The process-wide lexicon, built and cached first when this is the first run, telling
+    ``progress`` what happens (the build takes 10–20 s once); likewise each skeleton index of
+    ``folds`` (OCR repair's) that is not built yet."""
+    global _LEXICON
+    say = progress or (lambda _message: None)
+    started = time.monotonic()
+    if _LEXICON is None and not is_cached():
+        say("first run: building the Swedish lexicon once (10–20 s); later runs start at once")
+        _LEXICON = load_lexicon(progress=say)
+        say(f"lexicon ready: {len(_LEXICON):,} word forms in {time.monotonic() - started:.0f} s "
+            f"({cache_dir()})")
+    lex = get_lexicon()
+    for fold in folds:
+        if not lex.has_skeleton(fold):
+            step = time.monotonic()
+            say("first run: indexing the lexicon for OCR repair (a few seconds) …")
+            lex.skeleton_index(fold)
+            say(f"OCR repair index ready in {time.monotonic() - step:.0f} s")
     return lex
 
 

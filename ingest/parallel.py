@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, file_error
 from ingest.model import Document
 
 #: Fewer files than this are built in-process: starting workers costs more than it saves.
@@ -50,18 +50,14 @@ def error_for(path: Path, exc: BaseException) -> IngestError:
     """An exception raised while building ``path`` as an IngestError with a plain reason."""
     if isinstance(exc, IngestError):
         return IngestError(exc.reason, exc.path or str(path))
-    if isinstance(exc, FileNotFoundError):
-        return IngestError("the file disappeared before it could be read", str(path))
-    if isinstance(exc, PermissionError):
-        return IngestError("permission denied", str(path))
     if isinstance(exc, OSError):
-        return IngestError(exc.strerror or str(exc), str(path))
+        return file_error(exc, path, "build")
     return IngestError(f"internal error while reading: {type(exc).__name__}: {exc}", str(path))
 
 
 def build_one(path: Path, ocr: bool = False) -> Document | IngestError:
     """Build one file's Document, or the IngestError that says why it could not be built."""
-    from ingest.pipeline import ingest_file
+    from ingest.document_builder import ingest_file
 
     try:
         return ingest_file(path, ocr=ocr)

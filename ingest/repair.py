@@ -26,14 +26,11 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
 
 from ingest.lexicon import MIN_PART, MIN_PART_FREQ, Lexicon, SkeletonIndex, get_lexicon
-
-TABLE_PATH = Path(__file__).resolve().parent / "tables" / "ocr.toml"
+from ingest.tables import load_table
 
 _PROTECTED = (
     # Each alternative starts only where its run starts, so a long [\w.+-] run is not retried
@@ -121,10 +118,10 @@ def _tuple_map(table: dict) -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(str(v) for v in values) for k, values in table.items()}
 
 
-@lru_cache(maxsize=4)
-def load_confusions(path: Path = TABLE_PATH) -> Confusions:
+@cache
+def load_confusions() -> Confusions:
     """Read the confusion table (tables/ocr.toml)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = load_table("ocr")
     limits = data.get("limits", {})
     rules = tuple(
         ContextRule(

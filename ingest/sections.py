@@ -36,31 +36,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
-from ingest.clean import (
-    ends_sentence,
-    fold,
-    is_item,
-    starts_with_keyword,
-    table,
-)
+from ingest.clean import ends_sentence, is_item
+from ingest.folding import fold_ocr_confusions
+from ingest.labels import Label, parse_label, starts_with_keyword, word_end
 from ingest.model import Block, Page, Section
+from ingest.tables import load_table
 
 MAX_HEADING_WORDS = 16
 BODY_WORDS = 6
-SEPARATOR = r"\s*[:\-–—]\s*"
 CONTACT = re.compile(r"\S@\S|https?://|www\.", re.IGNORECASE)  # a letterhead's e-mail or web address
-
-
-@dataclass
-class Label:
-    """A numbered label at the start of a paragraph."""
-
-    kind: str  # recommendation | goal | activity
-    word: str  # the label as written ("Rekommendation")
-    number: int | str | None  # None: unnumbered, numbered in order of appearance
-    rest: str  # the statement after the label
 
 
 @dataclass
@@ -73,75 +58,15 @@ class Heading:
     strong: bool = True  # format, label or keyword (not the generic short-line rule)
 
 
-_WORD = re.compile(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*")
-_DOTTED = re.compile(r"\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\b(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)")
-_NUMBER = re.compile(r"\s*(\d{1,2})\b(?![.,]\d)(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)")
-_NUMBER_WORD = re.compile(r"\s*(\w+)(?:" + SEPARATOR + r"|\s*$)")
-_BARE_COLON = re.compile(r"\s*:\s*")
-
-
-def _word_end(text: str, n: int) -> int:
-    """Offset just after the n-th word of ``text``."""
-    for k, m in enumerate(_WORD.finditer(text), 1):
-        if k == n:
-            return m.end()
-    return len(text)
-
-
-@cache
-def _folded_number_words() -> dict[str, int]:
-    """Number words ("två", "tre") by folded form, from ``tables/headings.toml``."""
-    return {fold(w): v for w, v in table()["number_words"].items()}
-
-
-def parse_label(text: str) -> Label | None:
-    """Parse "Rekommendation 1: ...", "Rekommendation: ...", "Aktivitet 1.1: ...", "Inriktningsmål 2 - ..."."""
-    text = text.strip()
-    if not text[:1].isupper():
-        return None
-    parsed = _parse_label(text)
-    return Label(*parsed) if parsed else None
-
-
-@lru_cache(maxsize=1 << 14)
-def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
-    """:func:`parse_label`'s fields for a stripped text (memoized: clean and segmentation ask again
-    for the same lines; a fresh :class:`Label` is built from them on every call)."""
-    folded_words = _folded_number_words()
-    for kind, spec in table()["labels"].items():
-        n = starts_with_keyword(text, spec["words"])
-        if not n:
-            continue
-        end = _word_end(text, n)
-        word, tail = text[:end], text[end:]
-        style = spec["number"]
-        if style == "dotted":
-            m = _DOTTED.match(tail)
-            if m:
-                return kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip()
-            continue
-        m = _NUMBER.match(tail)
-        if m:
-            return kind, word, int(m.group(1)), tail[m.end():].strip()
-        m = _NUMBER_WORD.match(tail)
-        if m and fold(m.group(1)) in folded_words:
-            return kind, word, folded_words[fold(m.group(1))], tail[m.end():].strip()
-        if style == "optional":
-            m = _BARE_COLON.match(tail)
-            if m:
-                return kind, word, None, tail[m.end():].strip()
-    return None
-
-
 def _matches_any(title: str, names: list[str]) -> bool:
-    folded = fold(title)
-    parts = {folded} | {fold(p) for p in title.split("/")}
-    return any(fold(n) in parts for n in names)
+    folded = fold_ocr_confusions(title)
+    parts = {folded} | {fold_ocr_confusions(p) for p in title.split("/")}
+    return any(fold_ocr_confusions(n) in parts for n in names)
 
 
 def kind_of(title: str) -> str:
     """summary / proposal / basis / matter by the kinds table, else "heading"."""
-    for kind, names in table()["kinds"].items():
+    for kind, names in load_table("headings")["kinds"].items():
         if _matches_any(title, names):
             return kind
     return "heading"
@@ -159,20 +84,20 @@ def strong_heading(block: Block) -> Heading | None:
         return Heading(label.kind, "", label=label)
     if block.heading:
         return Heading(kind_of(text), _one_line(text))
-    spec = table()["headings"]
+    spec = load_table("headings")["headings"]
     n = starts_with_keyword(text, spec["inline"])
-    if n and re.match(r"\s*:", text[_word_end(text, n):]):
+    if n and re.match(r"\s*:", text[word_end(text, n):]):
         raw = block.raw or text
         rn = starts_with_keyword(raw, spec["inline"])
-        raw_body = re.sub(r"^\s*:\s*", "", raw[_word_end(raw, rn):]) if rn else raw
-        body = re.sub(r"^\s*:\s*", "", text[_word_end(text, n):])
-        title = text[:_word_end(text, n)]
+        raw_body = re.sub(r"^\s*:\s*", "", raw[word_end(raw, rn):]) if rn else raw
+        body = re.sub(r"^\s*:\s*", "", text[word_end(text, n):])
+        title = text[:word_end(text, n)]
         if body:
             return Heading(kind_of(title), title, body=body, raw_body=raw_body)
         return Heading(kind_of(title), title)
     if "\n" in text or len(text.split()) > MAX_HEADING_WORDS or ends_sentence(text):
         return None
-    keywords = spec["keywords"] + [k for names in table()["kinds"].values() for k in names]
+    keywords = spec["keywords"] + [k for names in load_table("headings")["kinds"].values() for k in names]
     if text[:1].isupper() and (starts_with_keyword(text, keywords) or starts_with_keyword(block.raw or "", keywords)):
         return Heading(kind_of(text), _one_line(text.rstrip(":")))
     return None
@@ -200,7 +125,7 @@ def _body_like(block: Block) -> bool:
 
 def classify(blocks: list[Block]) -> list[Heading | None]:
     """Decide which blocks are headings (rules 1-4)."""
-    values = table()["headings"]["values"]
+    values = load_table("headings")["headings"]["values"]
     found: list[Heading | None] = [strong_heading(b) for b in blocks]
     for i in range(len(blocks) - 1, -1, -1):
         if found[i] is not None or not is_candidate(blocks[i]):
@@ -226,7 +151,7 @@ class _Owner:
 def _update_owner(owner: _Owner, head: Heading) -> None:
     label = head.label
     if label is None:
-        if head.kind != "heading" or _matches_any(head.title, table()["headings"]["top_level"]):
+        if head.kind != "heading" or _matches_any(head.title, load_table("headings")["headings"]["top_level"]):
             owner.recommendation = owner.goal = owner.activity = None
         return
     if label.kind == "recommendation":

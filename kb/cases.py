@@ -29,13 +29,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from index.analysis import SWEDISH_STOPWORDS, stem
-from ingest.deadlines import fold
+from ingest.folding import fold_diacritics
 from ingest.model import Document
 
 LINK_SCORE = 3
 SIMILAR = 0.5  # share of stemmed words two subjects or recommendation texts must have in common
 # Words too common in this domain to say that two subjects are the same.
-GENERIC = frozenset(fold(w) for w in (
+GENERIC = frozenset(fold_diacritics(w) for w in (
     "arbete arbetet granskning granskningen yttrande uppföljande uppföljning avseende gällande "
     "rapport rapporten förslag handlingsplan plan nämnden nämndens säkerställ säkerställa"
 ).split())
@@ -53,8 +53,8 @@ class Case:
 def stems(text: str | None) -> frozenset[str]:
     """Folded Swedish stems of the content words of ``text`` (stop words and generic words out)."""
     words = re.findall(r"\w+", (text or "").lower())
-    return frozenset(fold(stem(w)) for w in words
-                     if w not in SWEDISH_STOPWORDS and fold(w) not in GENERIC and not w.isdigit() and len(w) > 1)
+    return frozenset(fold_diacritics(stem(w)) for w in words
+                     if w not in SWEDISH_STOPWORDS and fold_diacritics(w) not in GENERIC and not w.isdigit() and len(w) > 1)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -65,7 +65,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _case_numbers(doc: Document) -> set[str]:
-    return {re.sub(r"[\W_]+", "", fold(c)) for c in doc.case_numbers or []}
+    return {re.sub(r"[\W_]+", "", fold_diacritics(c)) for c in doc.case_numbers or []}
 
 
 def _recommendations(doc: Document) -> dict[str, frozenset[str]]:
@@ -81,12 +81,12 @@ def _same_recommendations(a: Document, b: Document) -> bool:
 
 
 def _same_body(a: str | None, b: str | None) -> bool:
-    return bool(a and b and fold(a).rstrip("n") == fold(b).rstrip("n"))
+    return bool(a and b and fold_diacritics(a).rstrip("n") == fold_diacritics(b).rstrip("n"))
 
 
 def link_evidence(a: Document, b: Document) -> dict[str, int]:
     """The evidence that ``a`` and ``b`` belong to one case, with its score (see the table)."""
-    if a.municipality and b.municipality and fold(a.municipality) != fold(b.municipality):
+    if a.municipality and b.municipality and fold_diacritics(a.municipality) != fold_diacritics(b.municipality):
         return {}
     evidence: dict[str, int] = {}
     if _case_numbers(a) & _case_numbers(b):
@@ -108,7 +108,7 @@ def linked(a: Document, b: Document) -> bool:
 
 def timeline_key(doc: Document) -> tuple:
     """Year, then originals before follow-ups, then date, then id."""
-    follow_up = "uppfolj" in fold(doc.doc_type or "")
+    follow_up = "uppfolj" in fold_diacritics(doc.doc_type or "")
     year = doc.year or (int(doc.date[:4]) if doc.date and doc.date[:4].isdigit() else 9999)
     return (year, follow_up, doc.date or "", doc.id)
 

@@ -16,29 +16,44 @@ import click
 from kb.config import default_index_dir, examples_dir
 
 INDEX_HELP = "Index directory (default: $KB_INDEX or a per-user data directory)."
+DATABASE_HELP = ("PostgreSQL URL (postgresql://user@host/db); default $KB_DATABASE_URL. "
+                 "When set, the database is the store and --index is not used.")
 
 
 def index_option(f):
+    """--index and --database: every command reads or writes one store, either engine."""
+    f = click.option("--database", "database", default=None, metavar="URL", help=DATABASE_HELP)(f)
     return click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                         default=None, help=INDEX_HELP)(f)
 
 
-def open_kb(index_dir: Path | None, *, must_exist: bool = True, damaged_ok: bool = False):
-    """The service over ``index_dir``. A damaged index stops the command here with one line naming
-    the problem and the way out (unless ``damaged_ok``: `kb reindex --from-sources`)."""
+def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: bool = True,
+            damaged_ok: bool = False):
+    """The service over ``index_dir`` (or a database). A damaged index stops the command here with
+    one line naming the problem and the way out (unless ``damaged_ok``: `kb reindex --from-sources`)."""
+    from index.connect import database_url
     from index.health import IndexDamaged
     from kb.service import KnowledgeBase
 
-    index_dir = index_dir or default_index_dir()
-    if must_exist and not any(index_dir.glob("*.toc")):
+    url = database_url(database)
+    index_dir = None if url else (index_dir or default_index_dir())
+    if must_exist and index_dir is not None and not any(index_dir.glob("*.toc")):
+        # Refuse before opening: opening a folder creates an empty index in it (a mistyped path).
         raise click.ClickException(
             f"no index at {index_dir}: run `kb ingest PATH... --index {index_dir}` first")
-    kb = KnowledgeBase(index_dir)
-    if kb.store.damaged and not damaged_ok:
-        raise IndexDamaged(index_dir, kb.store.damaged)
-    for note in kb.store.notes:  # partial files of a killed write cleaned, a stale writer taken over
+    try:
+        kb = KnowledgeBase(index_dir, database=url)
+    except ConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    if must_exist and not kb.exists():
+        kb.close()
+        where = f"--index {index_dir}" if index_dir else "--database URL"
+        raise click.ClickException(
+            f"no index at {kb.location if url else index_dir}: run `kb ingest PATH... {where}` first")
+    if kb.damaged and not damaged_ok:
+        raise IndexDamaged(kb.location, kb.damaged)
+    for note in kb.take_notes():  # partial files of a killed write cleaned, a stale writer taken over
         click.echo(f"note: {note}", err=True)
-    kb.store.notes.clear()
     return kb
 
 
@@ -60,10 +75,10 @@ def one_line_error(exc: BaseException) -> str | None:
     or None for anything else."""
     import errno
 
+    from index.engine import StoreFull, StoreLocked, StoreReadOnly
     from index.health import IndexDamaged
-    from index.store import StoreFull, StoreLocked
 
-    if isinstance(exc, IndexDamaged | StoreFull | StoreLocked):
+    if isinstance(exc, IndexDamaged | StoreFull | StoreLocked | StoreReadOnly):
         return str(exc)
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         where = f" writing {Path(exc.filename).name}" if exc.filename else ""
@@ -117,15 +132,33 @@ batch_option = click.option(
               help="Processes that build documents while the index is written (default: one per core).")
 @batch_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths, index_dir, ocr, force, prune, wait, workers, batch, as_json):
+def ingest(paths, index_dir, database, ocr, force, prune, wait, workers, batch, as_json):
     """Add files and folders (.txt .md .pdf .docx .html) to the index."""
-    kb = open_kb(index_dir, must_exist=False)
+    kb = open_kb(index_dir, database, must_exist=False)
+    ensure_lexicon()
     report = run_ingest(kb, lambda progress: kb.ingest(
         paths, ocr=ocr, force=force, prune=prune, progress=progress, lock_timeout=wait, workers=workers,
         **({"batch": batch} if batch else {})), wait=wait)
     print_report(report, as_json)
     if not report.ok:
         sys.exit(1)
+
+
+def ensure_lexicon(repair: bool = True) -> None:
+    """Build the Swedish lexicon cache now, with progress on stderr, when this is the first run
+    (it takes 10–20 s once; later runs memory-map it in milliseconds). ``repair``: also the
+    index OCR repair looks words up in (what ingesting needs, searching does not)."""
+    from ingest.lexicon import ensure_cached
+
+    def say(message: str) -> None:
+        click.echo(f"kb: {message}", err=True)
+
+    folds = []
+    if repair:
+        from ingest.repair import load_confusions
+
+        folds.append(load_confusions().fold_map())
+    ensure_cached(progress=say, folds=folds)
 
 
 def run_ingest(kb, run, *, wait=30.0):
@@ -139,7 +172,7 @@ def run_ingest(kb, run, *, wait=30.0):
             name = path.name if path else ""
             click.echo(f"\r\x1b[K[{count[0]}] {name[:70]}", err=True, nl=False)
 
-    holder = writer_holder(kb.index_dir)
+    holder = kb.writer_holder()
     if holder:
         click.echo(f"Another ingest is writing this index (pid {holder.get('pid')}, since "
                    f"{holder.get('since')}); waiting up to {wait:.0f} s for it to finish…", err=True)
@@ -149,18 +182,6 @@ def run_ingest(kb, run, *, wait=30.0):
         if on_tty:
             click.echo("\r\x1b[K", err=True, nl=False)
     return report
-
-
-def writer_holder(index_dir: Path) -> dict | None:
-    """Who holds the index's writer, as the store records it: None when nobody does, or when the
-    record names a process on this machine that is no longer running (the store takes over)."""
-    from index.store import HOLDER_FILE, holder_running
-
-    try:
-        holder = json.loads((index_dir / HOLDER_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return holder if isinstance(holder, dict) and holder_running(holder) else None
 
 
 def shown(path: str) -> str:
@@ -183,6 +204,8 @@ def print_report(report, as_json: bool) -> None:
         say(f"warning: {shown(path)}: {warning}")
     for path, reason in report.failed:
         say(f"failed: {shown(path)}: {reason}")
+    for path, original in report.duplicates:
+        say(f"duplicate: {shown(path)} has the same bytes as {shown(original)}; not indexed twice")
     for path in report.removed:
         say(f"removed: {shown(path)} (its file is gone; --prune)")
     if report.kept:
@@ -196,8 +219,21 @@ def print_report(report, as_json: bool) -> None:
             "or disk not mounted? Mount it and run `kb reindex` to bring them up to date; if the files are "
             "gone for good, `kb reindex --prune --force` removes them")
     say(f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+        + (f", duplicates {len(report.duplicates)}" if report.duplicates else "")
         + (f", removed {len(report.removed)}" if report.removed else "")
         + (f", unreachable {sum(len(s) for s in report.unreachable.values())}" if report.unreachable else ""))
+    if report.skipped:
+        say(skipped_line(report))
+
+
+def skipped_line(report) -> str:
+    """"hoppade över 4 filer: .doc ×2, .odt ×1, (utan filändelse) ×1 (kb läser .docx .html …)"."""
+    from ingest.readers import supported_suffixes
+
+    kinds = ", ".join(f"{suffix or '(utan filändelse)'} ×{n}" for suffix, n in report.skipped_types().items())
+    n = len(report.skipped)
+    readable = " ".join(sorted(supported_suffixes()))
+    return f"hoppade över {n} {'fil' if n == 1 else 'filer'}: {kinds} (kb läser {readable})"
 
 
 @main.command()
@@ -210,17 +246,18 @@ def print_report(report, as_json: bool) -> None:
 @click.option("--from-sources", is_flag=True,
               help="Rebuild from scratch from the index's source list, also when the index cannot be opened.")
 @click.option("--json", "as_json", is_flag=True)
-def reindex(index_dir, batch, prune, force, from_sources, as_json):
+def reindex(index_dir, database, batch, prune, force, from_sources, as_json):
     """Re-read every source file of the index (the index is derived data).
 
     Documents whose folder is missing or empty (a share that is not mounted) are kept and reported,
     with exit status 1; the index remembers their files for the next reindex. Documents whose files
     were deleted are kept unless --prune."""
+    from index.connect import database_url
     from index.sources import has_source_list
 
-    index_dir = index_dir or default_index_dir()
-    must_exist = not (from_sources and has_source_list(index_dir))
-    kb = open_kb(index_dir, must_exist=must_exist, damaged_ok=from_sources)
+    local = index_dir or default_index_dir()
+    must_exist = not (from_sources and not database_url(database) and has_source_list(local))
+    kb = open_kb(index_dir, database, must_exist=must_exist, damaged_ok=from_sources)
     report = run_ingest(kb, lambda progress: kb.reindex(
         prune=prune, force=force, from_sources=from_sources, progress=progress,
         **({"batch": batch} if batch else {})))
@@ -232,13 +269,17 @@ def reindex(index_dir, batch, prune, force, from_sources, as_json):
 @main.command()
 @index_option
 @click.option("--quick", is_flag=True, help="Only open the table of contents and every segment.")
-def check(index_dir, quick):
+def check(index_dir, database, quick):
     """Verify the index: its table of contents, segments, stored records, columns and postings.
 
     Exit status 1 when the index is damaged, with the way out."""
+    from index.connect import database_url
     from index.health import full_check, has_index, quick_check
     from index.sources import read_sources
 
+    if database_url(database):
+        raise click.ClickException("kb check reads a Whoosh index folder; a PostgreSQL database checks its "
+                                   "own pages (pg_amcheck)")
     index_dir = index_dir or default_index_dir()
     if not has_index(index_dir):
         raise click.ClickException(f"no index at {index_dir}")
@@ -254,8 +295,8 @@ def check(index_dir, quick):
                                    f"`kb reindex --from-sources --index {index_dir}`"
                                    + (f" ({listed} files listed)" if listed else ""))
     kb = open_kb(index_dir)
-    documents = len(kb.store.sources())
-    note = " (built by another analyzer: the next ingest rebuilds it)" if kb.store.needs_rebuild else ""
+    documents = kb.stats()["documents"]
+    note = " (built by another analyzer: the next ingest rebuilds it)" if kb.needs_rebuild else ""
     click.echo(f"ok: {documents} documents, source list of {listed} files{note}")
 
 
@@ -265,14 +306,14 @@ def check(index_dir, quick):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per document.")
 @click.option("--schema", is_flag=True,
               help="Print the JSON Schema of one document of --json (a sidecar NAME.meta.json may set its fields).")
-def docs(index_dir, as_json, schema):
+def docs(index_dir, database, as_json, schema):
     """List the documents with their metadata."""
     if schema:
         from ingest.fields import DOCUMENT_SCHEMA
 
         emit_json(DOCUMENT_SCHEMA)
         return
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     items = kb.documents()
     if as_json:
         emit_json(items)
@@ -284,16 +325,18 @@ def docs(index_dir, as_json, schema):
 
 
 @main.command()
-@click.argument("doc_id")
+@click.argument("document")
 @index_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--raw", is_flag=True, help="Show the raw (unrepaired OCR) text.")
-def show(doc_id, index_dir, as_json, raw):
-    """Show one document: metadata and sections."""
-    kb = open_kb(index_dir)
-    doc = kb.document(doc_id)
-    if doc is None:
-        raise click.ClickException(f"no document with id {doc_id!r} (see `kb docs`)")
+def show(document, index_dir, database, as_json, raw):
+    """Show one document: metadata and sections. DOCUMENT is its id, a unique beginning of
+    the id (as `kb docs` prints it) or its file name."""
+    kb = open_kb(index_dir, database)
+    try:
+        doc = kb.find_document(document)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
     if as_json:
         emit_json(doc.to_dict())
         return
@@ -322,11 +365,12 @@ def show(doc_id, index_dir, as_json, raw):
 @click.option("--municipality", help="Only this municipality (kommun).")
 @click.option("--recommendation", type=int, help="Only this recommendation number.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-def search(query, index_dir, as_json, limit, page, year, committee, doc_type, municipality,
+def search(query, index_dir, database, as_json, limit, page, year, committee, doc_type, municipality,
            recommendation, sort):
     """Search sections. QUERY uses the query language: words, "phrases", OR, -word, prefix*,
     år:2024, år:2023..2025, nämnd:, typ:, rekommendation:, kommun:, dnr:."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
+    ensure_lexicon(repair=False)
     result = kb.search(" ".join(query), year=year, committee=committee, doc_type=doc_type,
                        municipality=municipality, recommendation=recommendation, page=page,
                        limit=limit, sort=sort)
@@ -343,7 +387,13 @@ def print_hits(result: dict) -> None:
     if result.get("notice"):
         click.echo(result["notice"], err=True)
     total = result["total"]
-    click.echo(f"{total} träffar" + (f" (sida {result['page']})" if total else ""))
+    documents = result.get("total_documents")
+    click.echo(f"{total} träffar" + (f" i {documents} dokument" if documents is not None else "")
+               + (f" (sida {result['page']})" if total else ""))
+    tiers = result.get("tiers")
+    if tiers and tiers["some_words"]:
+        click.echo(f"{tiers['all_words']} dokument innehåller alla orden; därefter dokument med några av orden.",
+                   err=True)
     if result.get("suggestion"):
         click.echo(f"Menade du: {result['suggestion']}?")
     first = 1 + (result["page"] - 1) * result.get("limit", len(result["hits"]) or 1)
@@ -365,9 +415,9 @@ def print_hits(result: dict) -> None:
 @click.option("--doc", "doc_id", help="Only this document id.")
 @click.option("--status", type=click.Choice(["planned", "ongoing", "done"]))
 @click.option("--due-before", help="Only deadlines ending before this date (YYYY-MM-DD).")
-def commitments(index_dir, as_json, as_csv, doc_id, status, due_before):
+def commitments(index_dir, database, as_json, as_csv, doc_id, status, due_before):
     """List commitments (åtaganden): what was promised, by whom, by when."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     rows = kb.commitments(doc=doc_id, status=status, due_before=parse_date(due_before, "--due-before"))
     if as_csv:
         from kb.export import commitments_csv
@@ -389,9 +439,9 @@ def commitments(index_dir, as_json, as_csv, doc_id, status, due_before):
 @click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets.")
 @click.option("--doc", "doc_id", help="Only commitments of this document id.")
 @click.option("--as-of", help="Judge deadlines as of this date (default: today).")
-def trace(index_dir, as_json, as_csv, doc_id, as_of):
+def trace(index_dir, database, as_json, as_csv, doc_id, as_of):
     """Trace each promise to what later documents of the same case report."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     result = kb.trace(doc=doc_id, as_of=parse_date(as_of, "--as-of"))
     if as_csv:
         from kb.export import trace_csv
@@ -400,22 +450,46 @@ def trace(index_dir, as_json, as_csv, doc_id, as_of):
     elif as_json:
         emit_json(result)
     else:
-        for case in result["cases"]:
-            click.echo(f"\n== {case['subject'] or case['id']}")
-            for d in case["documents"]:
-                click.echo(f"   {d['date'] or '????'}  {d['doc_type']:<24} {d['source']}")
-            for c in case["commitments"]:
-                click.echo(f" - [{c['verdict']}] {c['text'][:160]}")
-                for u in c.get("follow_ups", [])[:1]:
-                    click.echo(f"     -> {u['source']}: {u['heading'] or ''} ({u['score']:.2f})")
+        print_trace(result, {d.id: d for d in kb.all_documents()})
+
+
+# Verdicts whose follow-ups report on the promise; for the others they are only the nearest texts.
+REPORTING_VERDICTS = frozenset({"reported", "delayed", "not_done"})
+
+
+def print_trace(result: dict, docs: dict) -> None:
+    """Each case, then each promise with its document and verdict; under it the follow-ups that
+    report on it, and nothing where no later document does."""
+    def named(doc_id, section=None) -> str:
+        doc = docs.get(doc_id)
+        if doc is None:
+            return doc_id or "?"
+        title = doc.title or doc.source
+        when = doc.date or (str(doc.year) if doc.year else "okänt datum")
+        heading = next((s.heading for s in doc.sections if s.number == section), None) if section else None
+        return f"{title} ({when})" + (f", § {heading}" if heading else "")
+
+    for case in result["cases"]:
+        click.echo(f"\n== {case['subject'] or case['id']}")
+        for d in case["documents"]:
+            doc = docs.get(d["doc_id"])
+            click.echo(f"   {d['date'] or d.get('year') or '????'}  {d['doc_type']:<24} "
+                       f"{(doc.title or doc.source) if doc else d['source']}")
+        for c in case["commitments"]:
+            click.echo(f" - [{c['verdict']}] {c['text'][:160]}")
+            click.echo(f"     i: {named(c['doc_id'], c.get('section'))}")
+            if c["verdict"] in REPORTING_VERDICTS:
+                for u in c.get("follow_ups", [])[:3]:
+                    why = f" ({u['why']})" if u.get("why") else ""
+                    click.echo(f"     -> {named(u['doc_id'], u.get('section'))}{why}")
 
 
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True)
-def cases(index_dir, as_json):
+def cases(index_dir, database, as_json):
     """List cases: documents that answer the same audit, motion or plan."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     items = kb.cases()
     if as_json:
         emit_json(items)
@@ -432,27 +506,60 @@ def cases(index_dir, as_json):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--threads", type=int, default=8, show_default=True)
-def serve(index_dir, host, port, threads):
-    """Serve the web UI and the JSON API with a production WSGI server (waitress)."""
-    serve_index(index_dir or default_index_dir(), host, port, threads)
+def serve(index_dir, database, host, port, threads):
+    """Serve the web UI and the JSON API with a production WSGI server (waitress).
+
+    With a database the server keeps no state of its own besides a connection pool, so any
+    number of instances can serve the same database behind a reverse proxy."""
+    index_dir = index_dir or default_index_dir()
+    open_kb(index_dir, database).close()  # refuse a missing index as `kb docs` does, never create one
+    ensure_lexicon()
+    serve_index(index_dir, host, port, threads, database=database)
 
 
-def serve_index(index_dir: Path, host: str, port: int, threads: int) -> None:
+def serve_index(index_dir: Path, host: str, port: int, threads: int, database: str | None = None) -> None:
+    from index.connect import database_url
     from index.health import IndexDamaged
     from web import create_app  # the one upward import: serving needs the web layer
     from web.security import ConfigError
-    from web.server import serve
+    from web.server import make_server
 
+    url = database_url(database)
     try:
-        app = create_app({"INDEX": str(index_dir)})
+        app = create_app({"INDEX": str(index_dir), **({"DATABASE_URL": url} if url else {})})
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    problem = app.extensions["kb"].store.damage()
+    where = app.extensions["kb"].location
+    problem = app.extensions["kb"].damage()
     if problem:
-        raise IndexDamaged(index_dir, problem)
-    # waitress refuses an over-long request body before reading it, with our security headers.
-    serve(app, host=host, port=port, threads=threads,
-          announce=lambda url: click.echo(f"kb: serving {index_dir} on {url}  (Ctrl+C to stop)", err=True))
+        raise IndexDamaged(where, problem)
+    try:
+        # waitress refuses an over-long request body before reading it (Flask's own 413 comes after
+        # waitress buffered it), and its own error answers carry our security headers (web.server).
+        server = make_server(app, host=host, port=port, threads=threads)
+    except OSError as exc:
+        raise click.ClickException(listen_error(host, port, exc)) from None
+    shown_port = getattr(server, "effective_port", port)
+    click.echo(f"kb: serving {where} on http://{host}:{shown_port}/  (Ctrl+C to stop)", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def listen_error(host: str, port: int, exc: OSError) -> str:
+    """One line on why the server cannot listen, with what to do instead."""
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use (another kb serve?); choose another with --port"
+    if exc.errno == errno.EACCES:
+        return f"no permission to listen on port {port} on {host}; choose a port above 1023 with --port"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: no such address on this machine; try --host 127.0.0.1"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
 @main.command()
@@ -461,21 +568,61 @@ def serve_index(index_dir: Path, host: str, port: int, threads: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Only ingest and show a sample search.")
-def demo(index_dir, host, port, no_serve):
+@click.option("--database", "database", default=None, metavar="URL", help=DATABASE_HELP)
+def demo(index_dir, host, port, no_serve, database):
     """Ingest the bundled example documents and serve them in the browser."""
     source = examples_dir()
     if source is None:
-        raise click.ClickException("the bundled examples/ folder was not found; run from the project folder")
+        raise click.ClickException("the bundled example documents were not found (kb/examples); reinstall kb")
     index_dir = index_dir or default_index_dir().with_name("demo-index")
-    kb = open_kb(index_dir, must_exist=False)
+    kb = open_kb(index_dir, database, must_exist=False)
+    ensure_lexicon()
     report = run_ingest(kb, lambda progress: kb.ingest([source], progress=progress))
     print_report(report, False)
-    click.echo(f"\n{len(kb.documents())} example documents in {index_dir}\n", err=True)
+    click.echo(f"\n{len(kb.documents())} example documents in {kb.location}\n", err=True)
     print_hits(kb.search("nämnden rekommendation", limit=3))
     if not no_serve:
         kb.close()
         click.echo("", err=True)
-        serve_index(index_dir, host, port, 8)
+        serve_index(index_dir, host, port, 8, database=database)
+
+
+@main.command()
+@index_option
+@click.option("--to", "target", type=click.Choice(["postgres"]), required=True,
+              help="The engine to copy into (the database named by --database or $KB_DATABASE_URL).")
+@click.option("--from-sources", is_flag=True,
+              help="Re-read the source files instead of copying the stored documents.")
+def migrate(index_dir, database, target, from_sources):
+    """Copy a Whoosh index (--index) into PostgreSQL (--database): its stored documents, as they
+    are, or with --from-sources its source files read again. Safe to run again: documents
+    already there unchanged are skipped."""
+    from index.connect import database_url
+    from kb.service import KnowledgeBase
+
+    url = database_url(database)
+    if not url:
+        raise click.ClickException("name the database: --database postgresql://… or $KB_DATABASE_URL")
+    index_dir = index_dir or default_index_dir()
+    source = KnowledgeBase(index_dir, database="", create=False) if any(index_dir.glob("*.toc")) else None
+    if source is None or not source.exists():
+        raise click.ClickException(f"no Whoosh index at {index_dir}")
+    try:
+        kb = KnowledgeBase(None, database=url)
+    except ConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    if from_sources:
+        paths = [Path(p) for p in source.sources() if Path(p).is_file()]
+        report = run_ingest(kb, paths, force=True)
+        print_report(report, False)
+        if not report.ok:
+            sys.exit(1)
+    else:
+        docs = source.all_documents()
+        kb.write_documents(docs)
+        click.echo(f"copied {len(docs)} documents from {index_dir} to {kb.location}", err=True)
+    source.close()
+    kb.close()
 
 
 @main.command()
@@ -485,14 +632,24 @@ def demo(index_dir, host, port, no_serve):
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write docs/benchmarks.md and the plot into this folder.")
-def bench(n_docs, queries, seed, as_json, out):
-    """Benchmark the pipeline and search against SQLite FTS5 and tantivy on a synthetic corpus."""
+@click.option("--backend", type=click.Choice(["whoosh", "postgres", "all"]), default="whoosh", show_default=True,
+              help="postgres: also PostgreSQL (ingest with 1, 2 and 4 writers); all: PostgreSQL and tantivy too.")
+@click.option("--database", "database", default=None, metavar="URL",
+              help="PostgreSQL server for --backend postgres/all (default $KB_DATABASE_URL); the bench "
+                   "creates and drops databases of its own there.")
+def bench(n_docs, queries, seed, as_json, out, backend, database):
+    """Benchmark the pipeline and search against SQLite FTS5 and tantivy on a synthetic corpus
+    (and the PostgreSQL engine with --backend postgres or all)."""
+    from index.connect import database_url
     from kb.bench.harness import run
 
     def progress(msg):
         click.echo(msg, err=True)
 
-    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress)
+    server = database_url(database)
+    if backend != "whoosh" and not server:
+        raise click.ClickException("--backend postgres needs a server: --database URL or $KB_DATABASE_URL")
+    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress, backend=backend, server=server)
     if out:
         from kb.bench.report import write_markdown
 

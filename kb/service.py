@@ -1,6 +1,7 @@
 """The service every front end uses: the CLI, the HTML pages and the JSON API.
 
-    kb = KnowledgeBase(index_dir)                # opens or creates the index
+    kb = KnowledgeBase(index_dir)                # opens or creates the Whoosh index there
+    kb = KnowledgeBase(index_dir, database=url)  # or a PostgreSQL database (KB_DATABASE_URL)
     kb.ingest(paths, ocr=False, progress=None, prune=False) -> IngestReport
     kb.reindex(prune=False, force=False, from_sources=False) -> IngestReport
     kb.search(query, *, year=None, year_from=None, year_to=None, committee=None,
@@ -8,23 +9,31 @@
               page=1, limit=10, sort="relevance"|"date") -> dict
         {query, total, page, limit, hits: [{id, doc_id, source, title, heading, kind,
          recommendation, activity, page_number, text, snippet, score, date, year, committee,
-         doc_type, municipality}],
+         doc_type, municipality}], hit_tiers: [0, 0, 1, ...],
+         total_documents, documents: [{doc_id, title, source, date, year, committee, doc_type,
+         municipality, score, tier, sections: [hit ids], matching_sections, section_hits}],
+         tiers: {all_words, some_words}|None,
          facets: {year: {"2024": 3, ...}, committee: {...}, doc_type: {...},
-                  municipality: {...}, recommendation: {"1": 2, ...}},
+                  municipality: {...}, recommendation: {"1": 2, ...}}   # in documents
          suggestion: str|None, notice: str|None, filters: {...the active filters...}}
     kb.documents() -> list[dict]          # Document.summary() for every document
     kb.document(doc_id) -> Document|None  # the whole document (sections, text, raw_text)
-    kb.facets(query="", **filters) -> dict   # the facets part of search
+    kb.find_document(ref) -> Document     # by id, unique id prefix or file name
+    kb.facets(query="", **filters) -> dict   # the facets part of search (documents per value)
+    kb.matching_sections(query, doc_id, **filters) -> [section ids]
+    kb.marks(query) -> index.snippets.Marks  # what the query marks in a text
+    kb.query_filters(query) -> [TypedFilter] # the filters typed in the query, with their place
     kb.commitments(doc=None, status=None, due_before=None, ...) -> list[dict]
     kb.cases() -> list[dict]; kb.case(case_id, as_of=None) -> dict|None
     kb.trace(doc=None, as_of=None) -> {"cases": [...]}
 
-One KnowledgeBase is shared by all threads of a server: the index store keeps one long-lived
-searcher and reopens it only when the index changes. Per index generation it caches the documents'
-metadata (without their texts: memory stays far below the index's size) and their grouping into
-cases; tracing and a case's timeline read the whole documents of one case at a time. The grouping
-is computed by one background thread, so a document page never waits long for it (its "same case"
-panel stays empty until the grouping is ready).
+One KnowledgeBase is shared by all threads of a server. It talks to the store through
+:class:`index.engine.Engine` only and never knows which engine runs (Whoosh keeps one searcher
+for all threads; PostgreSQL a connection pool). Per committed generation of the store it caches
+the documents' metadata (without their texts: memory stays far below the index's size) and their
+grouping into cases; tracing and a case's timeline read the whole documents of one case at a time.
+The grouping is computed by one background thread, so a document page never waits long for it
+(its "same case" panel stays empty until the grouping is ready).
 """
 
 from __future__ import annotations
@@ -36,8 +45,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from index.connect import open_engine
+from index.engine import COMMIT_BATCH
 from index.querytree import Filters
-from index.store import COMMIT_BATCH, Store
 from ingest.model import Document
 
 SEARCH_LIMIT_MAX = 100
@@ -47,9 +57,11 @@ TRACE_CACHE = 8        # traced states kept (each as_of date is one)
 
 
 class KnowledgeBase:
-    def __init__(self, index_dir: Path | str, *, create: bool = True):
-        self.index_dir = Path(index_dir)
-        self.store = Store(self.index_dir, create=create)
+    def __init__(self, index_dir: Path | str | None = None, *, create: bool = True,
+                 database: str | None = None, read_database: str | None = None):
+        self.index_dir = Path(index_dir) if index_dir is not None else None
+        self.store = open_engine(self.index_dir, database=database, read_database=read_database,
+                                 create=create)
         self._docs_lock = threading.Lock()
         self._docs_cache: tuple[Any, list[Document]] | None = None
         self._cases_cache: tuple[Any, list] | None = None
@@ -61,11 +73,11 @@ class KnowledgeBase:
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
                batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None,
                prune: bool = False):
-        """Ingest files and folders; returns a :class:`kb.ingestion.IngestReport`.
+        """Ingest files and folders; returns a :class:`kb.batch_ingest.IngestReport`.
 
         ``prune`` also removes the documents of files under ``paths`` that were deleted (never those
         of a missing or empty folder; never more than half the index unless ``force``)."""
-        from kb.ingestion import IngestReport, ingest_paths  # not needed to search
+        from kb.batch_ingest import IngestReport, ingest_paths  # not needed to search
 
         report = IngestReport()
         remove: list[str] = []
@@ -91,13 +103,13 @@ class KnowledgeBase:
         out-of-reach documents only with ``force``. ``from_sources`` rebuilds the index from
         scratch, also when it cannot be opened (its damaged files are moved aside)."""
         from index.health import IndexDamaged
-        from kb.ingestion import IngestReport, ingest_paths
+        from kb.batch_ingest import IngestReport, ingest_paths
 
         report = IngestReport()
         problem = self.store.damage()
         if problem:
             if not from_sources:
-                raise IndexDamaged(self.index_dir, problem)
+                raise IndexDamaged(self.store.location, problem)
             aside = self.store.reset()
             if aside is not None:
                 report.notes.append(f"the damaged index files were moved to {aside.name}/ in the index "
@@ -129,8 +141,55 @@ class KnowledgeBase:
                 report.unreachable[folder] = kept
         return [listed[s]["id"] for s in plan.remove]
 
+    def write_documents(self, docs, *, lock_timeout: float = 30.0) -> None:
+        """Store finished Documents as they are (``kb migrate``: from another engine's store)."""
+        self.store.write(docs, lock_timeout=lock_timeout)
+
+    # -- the store ---------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: the index folder or the database (no password)."""
+        return self.store.location
+
+    def exists(self) -> bool:
+        """True when something was ever stored here."""
+        return self.store.exists()
+
+    @property
+    def damaged(self) -> str | None:
+        """What is wrong when the store could not be opened at all (see ``index.health``), else None."""
+        return self.store.damaged
+
+    def damage(self) -> str | None:
+        """What a quick check finds wrong with the store (every segment opened), else None."""
+        return self.store.damage()
+
+    @property
+    def needs_rebuild(self) -> bool:
+        return self.store.needs_rebuild
+
+    def take_notes(self) -> list[str]:
+        """What the store did on its own that the user should hear of, once."""
+        return self.store.take_notes()
+
+    def writer_holder(self) -> dict | None:
+        """Who holds the store's single writer (Whoosh), or None."""
+        return self.store.writer_holder()
+
+    def stats(self) -> dict:
+        return self.store.stats()
+
     def sources(self) -> list[str]:
         return sorted(self.store.source_list())
+
+    def remove_sources(self, sources, *, lock_timeout: float = 30.0) -> list[str]:
+        """Remove the documents read from ``sources`` (as :meth:`sources` names them), in one
+        commit; returns the sources removed. A source the index does not hold is skipped."""
+        stored = self.store.sources()
+        found = [s for s in sources if s in stored]
+        if found:
+            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout)
+        return found
 
     # -- searching ---------------------------------------------------------------------------
     def search(self, query: str = "", *, year: int | None = None, year_from: int | None = None,
@@ -152,6 +211,24 @@ class KnowledgeBase:
     def facets(self, query: str = "", **filters) -> dict:
         return self.store.facets(query or "", filters=make_filters(**filters))
 
+    def matching_sections(self, query: str, doc_id: str, **filters) -> list[str]:
+        """Every section of ``doc_id`` the search matches, in the document's order."""
+        return self.store.matching_sections(query or "", doc_id, filters=make_filters(**filters))
+
+    @staticmethod
+    def marks(query: str):
+        """What ``query`` marks in a text (``index.snippets.Marks``): the same rule as the snippets."""
+        from index.search import query_marks
+
+        return query_marks(query or "")
+
+    @staticmethod
+    def query_filters(query: str) -> list:
+        """The field filters typed in ``query`` (``index.querylang.TypedFilter``), in order."""
+        from index.querylang import typed_filters
+
+        return typed_filters(query or "")
+
     # -- documents ---------------------------------------------------------------------------
     def all_documents(self) -> list[Document]:
         """Every stored document's metadata and commitments, cached until the index changes.
@@ -159,10 +236,10 @@ class KnowledgeBase:
         The texts are left out (the document's and its sections', which keep their headings and
         numbers): the cache holds a small part of the index, not all of it. :meth:`whole_documents`
         reads the rest."""
-        key = index_generation(self.index_dir)
+        key = self.store.generation()
         with self._docs_lock:
             if self._docs_cache is None or self._docs_cache[0] != key:
-                docs = self.store.documents(without_texts=True)
+                docs = self.store.documents_without_texts()
                 docs.sort(key=lambda d: (d.date or str(d.year or ""), d.source))
                 self._docs_cache = (key, docs)
             return self._docs_cache[1]
@@ -214,6 +291,30 @@ class KnowledgeBase:
 
     def document(self, doc_id: str) -> Document | None:
         return self.store.document(doc_id)
+
+    def find_document(self, ref: str) -> Document:
+        """The document ``ref`` names: its id, a unique beginning of its id, or its file name
+        (or path). Raises ``LookupError`` with a message that says what to type instead."""
+        ref = (ref or "").strip()
+        doc = self.store.document(ref) if ref else None
+        if doc is not None:
+            return doc
+        summaries = self.documents()
+        paths = {doc_id: path for path, (doc_id, _sha) in self.store.sources().items()}
+        by_name = [d for d in summaries if ref and (d["source"] == ref or Path(d["source"]).name == ref
+                                                    or paths.get(d["id"]) in (ref, str(Path(ref).resolve())))]
+        if len(by_name) == 1:
+            return self.store.document(by_name[0]["id"])
+        by_prefix = [d for d in summaries if len(ref) >= 2 and d["id"].startswith(ref.lower())]
+        if len(by_prefix) == 1:
+            return self.store.document(by_prefix[0]["id"])
+        candidates = by_name or by_prefix
+        if candidates:
+            listed = ", ".join(f"{d['id']} ({d['source']})" for d in candidates[:5])
+            raise LookupError(f"{ref!r} matches {len(candidates)} documents: {listed}; give more of the id")
+        if 0 < len(ref) < 2:
+            raise LookupError(f"{ref!r} is too short: give at least two characters of the id (see `kb docs`)")
+        raise LookupError(f"no document with id, id prefix or file name {ref!r} (see `kb docs`)")
 
     # -- commitments and tracing --------------------------------------------------------------
     def commitments(self, *, doc: str | None = None, status: str | None = None,
@@ -288,14 +389,20 @@ class KnowledgeBase:
             docs = [d for d in docs if d.year == year]
         return docs
 
+    def last_changed(self):
+        """When the index last changed (its newest commit), as an aware datetime; None if never,
+        or when the engine keeps no such time (PostgreSQL)."""
+        from datetime import UTC, datetime
+
+        if self.index_dir is None:
+            return None
+        tocs = list(self.index_dir.glob("*.toc")) if self.index_dir.is_dir() else []
+        if not tocs:
+            return None
+        return datetime.fromtimestamp(max(p.stat().st_mtime for p in tocs), tz=UTC)
+
     def close(self) -> None:
         self.store.close()
-
-
-def index_generation(index_dir: Path) -> tuple:
-    """Identifies the committed state of the index: Whoosh's newest table-of-contents file."""
-    tocs = sorted(p.name for p in index_dir.glob("*.toc")) if index_dir.is_dir() else []
-    return tuple(tocs)
 
 
 def case_summary(case) -> dict:

@@ -25,8 +25,9 @@ from dataclasses import asdict
 
 from index.analysis import SWEDISH_STOPWORDS, stem
 from ingest.commitments import split_sentences
-from ingest.deadlines import fold, table
+from ingest.folding import fold_diacritics, fold_vowels
 from ingest.model import Commitment, Document, Section
+from ingest.tables import load_table
 from kb.cases import Case, group_cases
 
 REC_WEIGHT = 0.5
@@ -39,14 +40,13 @@ MIN_OBJECT_WORDS = 3  # a shorter promise ("Åtgärden återrapporteras ...") bo
 MIN_SHARED = 2
 
 # Words that carry the promise's form, not its object.
-FORM_WORDS = frozenset(fold(w) for w in (
+FORM_WORDS = frozenset(fold_diacritics(w) for w in (
     "kommer kommit ska skall planeras planerar planerad avser beräknas senast återrapporteras "
     "redovisas förvaltningen förvaltningens nämnden nämndens arbetet genomföra genomförs genomförd "
     "fortsätta fortsätter pågår även också samt under innan inom enligt vidare ytterligare år "
     "arbetsmarknads socialnämnden socialförvaltningen"
 ).split())
-_MONTHS = frozenset(table()["months"])
-_VOWELS = re.compile(r"[aeiouyåäöéèæø]")
+_MONTHS = frozenset(load_table("deadlines")["months"])
 
 
 _PARTICIPLE = re.compile(r"(?<=\w{5})(?:at|ad)$")  # "uppdaterat", "planerad": endings Snowball keeps
@@ -54,13 +54,13 @@ _PARTICIPLE = re.compile(r"(?<=\w{5})(?:at|ad)$")  # "uppdaterat", "planerad": e
 
 def key(word: str) -> str:
     """A word's comparison key: Swedish stem, folded, every vowel the same (OCR-proof)."""
-    return _VOWELS.sub("a", fold(_PARTICIPLE.sub("", stem(word.lower()))))
+    return fold_vowels(_PARTICIPLE.sub("", stem(word.lower())))
 
 
 def content_keys(text: str) -> list[str]:
     words = re.findall(r"[^\W\d_]{2,}", text.lower())
     return [key(w) for w in words
-            if w not in SWEDISH_STOPWORDS and fold(w) not in FORM_WORDS and fold(w) not in _MONTHS]
+            if w not in SWEDISH_STOPWORDS and fold_diacritics(w) not in FORM_WORDS and fold_diacritics(w) not in _MONTHS]
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -162,13 +162,29 @@ def rank_follow_ups(c: Commitment, later: list[tuple[Document, Section]], idf: d
         if sim == 0 and not place:
             continue
         score = sim + (REC_WEIGHT if place else 0.0) + (WHEN_WEIGHT if when and sim > 0 else 0.0)
+        words = _words_for(shared, c.text + " " + sec.text)
         ranked.append({
             "doc_id": doc.id, "source": doc.source, "heading": sec.heading, "text": sec.text,
             "score": round(score, 4), "section": sec.number,
-            "_sim": sim, "_place": place, "_shared": _words_for(shared, c.text + " " + sec.text),
+            "why": explain_match(place, words, year if when and sim > 0 else None),
+            "_sim": sim, "_place": place, "_shared": words,
         })
     ranked.sort(key=lambda r: (-r["score"], r["section"]))
     return ranked[:MAX_FOLLOW_UPS]
+
+
+def explain_match(place: str | None, shared: list[str], year: str | None = None) -> str:
+    """Why a passage may report on a promise, in Swedish for auditors:
+    "samma rekommendation (2); gemensamma ord: rutin, klagomål; nämner 2024"."""
+    why = []
+    if place:
+        kind, _, number = place.partition(" ")
+        why.append(f"samma {kind} ({number})")
+    if shared:
+        why.append("gemensamma ord: " + ", ".join(shared[:8]))
+    if year:
+        why.append(f"nämner {year}")
+    return "; ".join(why)
 
 
 def verdict_for(c: Commitment, ups: list[dict], as_of: dt.date) -> tuple[str, str]:

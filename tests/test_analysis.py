@@ -199,12 +199,6 @@ def test_nfc_filter_composes_decomposed_letters():
     assert texts(chain, "na\u0308mnden") == ["nämnden"]
 
 
-def test_fold_keeps_apart_vowels_ocr_does_not_confuse():
-    assert an.fold("stöd") != an.fold("stad")
-    assert an.fold("hus") != an.fold("has")
-    assert an.fold("våld") == an.fold("vald") == an.fold("väld")
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="abdefiklmnorstuvåäöé6- ", max_size=80))
 def test_query_terms_are_always_among_the_index_terms_of_the_same_text(text):

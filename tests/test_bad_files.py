@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from kb.ingestion import display_path
+from kb.batch_ingest import display_path
 from kb.service import KnowledgeBase
 
 DRIVER = r"""
 import os, resource, sys
 from pathlib import Path
 
-import kb.ingestion as ingestion
+import kb.batch_ingest as batch_ingest
 
 VANISH = os.environ.get("KB_TEST_VANISH", "")
-real_ingest_paths = ingestion.ingest_paths
+real_ingest_paths = batch_ingest.ingest_paths
 
 
 def ingest_paths(store, paths, *, progress=None, **kw):
@@ -43,7 +43,7 @@ def ingest_paths(store, paths, *, progress=None, **kw):
     return real_ingest_paths(store, paths, progress=hook, **{**kw, "workers": 1})
 
 
-ingestion.ingest_paths = ingest_paths
+batch_ingest.ingest_paths = ingest_paths
 from kb.cli import main
 
 try:

@@ -96,7 +96,7 @@ def test_stop_words_are_renumbered_or_marked():
 
 
 def test_generated_documents_give_the_chain_tokens(tmp_path):
-    from ingest.pipeline import ingest_file
+    from ingest.document_builder import ingest_file
     from kb.bench.generator import generate
 
     texts = []

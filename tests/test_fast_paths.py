@@ -9,8 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest import clean, commitments, dates, deadlines, metadata, sections
+from ingest import dates, deadlines, folding, labels, metadata
 from ingest.repair import get_repairer
+from ingest.tables import load_table
 
 SWEDISH = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzåäöéüABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖÉ0123456789 .,:-/\n")
@@ -22,7 +23,7 @@ SWEDISH = st.text(
 # --- the slow paths, as they were before the translate tables and lookups ----------------------
 
 
-def slow_deadlines_fold(text: str) -> str:
+def slow_fold_diacritics(text: str) -> str:
     out = []
     for ch in text:
         low = ch.lower()[:1] or ch
@@ -31,10 +32,10 @@ def slow_deadlines_fold(text: str) -> str:
     return "".join(out)
 
 
-def slow_clean_fold(text: str) -> str:
+def slow_fold_ocr_confusions(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.translate(clean._FOLD_CHARS)
+    text = text.translate(folding._CONFUSABLE_CHARS)
     text = re.sub(r"[^a-z]+", " ", text)
     text = re.sub(r"a+", "a", text)
     return " ".join(text.split())
@@ -42,12 +43,12 @@ def slow_clean_fold(text: str) -> str:
 
 def slow_starts_with_keyword(text: str, names) -> int:
     words = re.findall(r"[^\s:–—\-]+(?:-[^\s:–—\-]+)*", text)
-    keywords = sorted({(slow_clean_fold(n), len(n.split())) for n in names}, key=lambda kw: -kw[1])
+    keywords = sorted({(slow_fold_ocr_confusions(n), len(n.split())) for n in names}, key=lambda kw: -kw[1])
     for folded, n in keywords:
         if len(words) < n:
             continue
-        head = slow_clean_fold(" ".join(words[:n]))
-        if head == folded or (len(folded) >= 10 and clean._one_edit(head, folded)):
+        head = slow_fold_ocr_confusions(" ".join(words[:n]))
+        if head == folded or (len(folded) >= 10 and labels._one_edit(head, folded)):
             return n
     return 0
 
@@ -56,9 +57,9 @@ def slow_parse_label(text: str):
     text = text.strip()
     if not text[:1].isupper():
         return None
-    sep = sections.SEPARATOR
-    folded_words = {slow_clean_fold(w): v for w, v in clean.table()["number_words"].items()}
-    for kind, spec in clean.table()["labels"].items():
+    sep = labels.SEPARATOR
+    folded_words = {slow_fold_ocr_confusions(w): v for w, v in load_table("headings")["number_words"].items()}
+    for kind, spec in load_table("headings")["labels"].items():
         n = slow_starts_with_keyword(text, spec["words"])
         if not n:
             continue
@@ -68,18 +69,18 @@ def slow_parse_label(text: str):
         if spec["number"] == "dotted":
             m = re.match(r"\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\b(?:" + sep + r"|\s+(?=[A-ZÅÄÖ])|\s*$)", tail)
             if m:
-                return sections.Label(kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip())
+                return labels.Label(kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip())
             continue
         m = re.match(r"\s*(\d{1,2})\b(?![.,]\d)(?:" + sep + r"|\s+(?=[A-ZÅÄÖ])|\s*$)", tail)
         if m:
-            return sections.Label(kind, word, int(m.group(1)), tail[m.end():].strip())
+            return labels.Label(kind, word, int(m.group(1)), tail[m.end():].strip())
         m = re.match(r"\s*(\w+)(?:" + sep + r"|\s*$)", tail)
-        if m and slow_clean_fold(m.group(1)) in folded_words:
-            return sections.Label(kind, word, folded_words[slow_clean_fold(m.group(1))], tail[m.end():].strip())
+        if m and slow_fold_ocr_confusions(m.group(1)) in folded_words:
+            return labels.Label(kind, word, folded_words[slow_fold_ocr_confusions(m.group(1))], tail[m.end():].strip())
         if spec["number"] == "optional":
             m = re.match(r"\s*:\s*", tail)
             if m:
-                return sections.Label(kind, word, None, tail[m.end():].strip())
+                return labels.Label(kind, word, None, tail[m.end():].strip())
     return None
 
 
@@ -94,7 +95,7 @@ def slow_one_edit(a: str, b: str) -> bool:
 
 def slow_find_deadline_phrases(sentence: str):
     """Every pattern tried, digits or not."""
-    folded = deadlines.fold(sentence)
+    folded = folding.fold_diacritics(sentence)
     found = [deadlines._phrase(kind, m) for kind, pattern in deadlines._patterns() for m in pattern.finditer(folded)]
     chosen = []
     for p in sorted(found, key=lambda p: -(p.end - p.start)):
@@ -106,7 +107,7 @@ def slow_find_deadline_phrases(sentence: str):
 
 
 def keyword_tables() -> list[list[str]]:
-    t = clean.table()
+    t = load_table("headings")
     kinds = [k for names in t["kinds"].values() for k in names]
     return [t["headings"]["keywords"], t["headings"]["inline"], t["headings"]["keywords"] + kinds,
             *(spec["words"] for spec in t["labels"].values())]
@@ -121,17 +122,16 @@ LONG_TEXT = st.text(
 
 @settings(max_examples=300, deadline=None)
 @given(SWEDISH)
-def test_deadlines_fold_is_the_character_by_character_fold(text):
-    assert deadlines.fold(text) == slow_deadlines_fold(text)
-    assert commitments.fold(text) == slow_deadlines_fold(text)
+def test_fold_diacritics_is_the_character_by_character_fold(text):
+    assert folding.fold_diacritics(text) == slow_fold_diacritics(text)
 
 
 @settings(max_examples=400, deadline=None)
 @given(LONG_TEXT)
-def test_clean_fold_is_the_whole_text_fold(text):
+def test_fold_ocr_confusions_is_the_whole_text_fold(text):
     # both sides of the memo: short texts (cached) and long ones (folded afresh), asked twice
-    assert clean.fold(text) == slow_clean_fold(text)
-    assert clean.fold(text) == slow_clean_fold(text)
+    assert folding.fold_ocr_confusions(text) == slow_fold_ocr_confusions(text)
+    assert folding.fold_ocr_confusions(text) == slow_fold_ocr_confusions(text)
 
 
 NEAR_WORDS = st.builds(
@@ -151,8 +151,8 @@ def _edit(word: str, edits) -> str:
 @settings(max_examples=500, deadline=None)
 @given(NEAR_WORDS, NEAR_WORDS)
 def test_one_edit_gives_what_trying_every_edit_gives(a, b):
-    assert clean._one_edit(a, b) == slow_one_edit(a, b)
-    assert clean._one_edit(b, a) == slow_one_edit(b, a)
+    assert labels._one_edit(a, b) == slow_one_edit(a, b)
+    assert labels._one_edit(b, a) == slow_one_edit(b, a)
 
 
 DEADLINE_TEXT = st.builds(
@@ -183,8 +183,8 @@ KEYWORDISH = st.builds(
 @given(KEYWORDISH)
 def test_keyword_lookup_and_labels_give_what_the_keyword_loop_gives(text):
     for names in keyword_tables():
-        assert clean.starts_with_keyword(text, names) == slow_starts_with_keyword(text, names)
-    assert sections.parse_label(text) == slow_parse_label(text)
+        assert labels.starts_with_keyword(text, names) == slow_starts_with_keyword(text, names)
+    assert labels.parse_label(text) == slow_parse_label(text)
 
 
 def _lines_of(paths) -> list[str]:
@@ -200,11 +200,11 @@ def _lines_of(paths) -> list[str]:
 def _check_lines(lines: list[str]) -> None:
     tables = keyword_tables()
     for line in lines:
-        assert clean.fold(line) == slow_clean_fold(line), line
-        assert deadlines.fold(line) == slow_deadlines_fold(line), line
+        assert folding.fold_ocr_confusions(line) == slow_fold_ocr_confusions(line), line
+        assert folding.fold_diacritics(line) == slow_fold_diacritics(line), line
         for names in tables:
-            assert clean.starts_with_keyword(line, names) == slow_starts_with_keyword(line, names), line
-        assert sections.parse_label(line) == slow_parse_label(line), line
+            assert labels.starts_with_keyword(line, names) == slow_starts_with_keyword(line, names), line
+        assert labels.parse_label(line) == slow_parse_label(line), line
         assert deadlines.find_deadline_phrases(line) == slow_find_deadline_phrases(line), line
 
 
@@ -212,7 +212,7 @@ def test_fast_paths_on_generated_documents(tmp_path):
     from kb.bench.generator import generate
 
     lines = _lines_of(generate(20, tmp_path, 5))
-    assert sum(sections.parse_label(line) is not None for line in lines) > 20  # labels are there to check
+    assert sum(labels.parse_label(line) is not None for line in lines) > 20  # labels are there to check
     _check_lines(lines)
 
 
@@ -223,9 +223,9 @@ def test_fast_paths_on_the_corpus(corpus_dir):
 
 
 def test_parse_label_gives_a_fresh_label_each_time():
-    first = sections.parse_label("Rekommendation två: Se över rutinerna")
+    first = labels.parse_label("Rekommendation två: Se över rutinerna")
     first.rest = "ändrad"
-    again = sections.parse_label("Rekommendation två: Se över rutinerna")
+    again = labels.parse_label("Rekommendation två: Se över rutinerna")
     assert again.rest == "Se över rutinerna" and again.number == 2
     assert again is not first
 
@@ -238,19 +238,19 @@ def test_date_shortcuts_give_what_the_date_finder_gives(text):
 
 
 def test_every_doc_type_cue_match_contains_its_literal():
-    for entry in metadata.table("doctypes")["types"]:
+    for entry in load_table("doctypes")["types"]:
         for cue in entry["cues"]:
             literal = metadata.phrase_literal(cue["phrase"])
             pattern = metadata.phrase_pattern(cue["phrase"])
             # A text made of the cue itself must match, and the match must hold the literal.
-            folded = metadata.fold(cue["phrase"].replace("*", "").replace("…", ""))
+            folded = folding.fold_for_matching(cue["phrase"].replace("*", "").replace("…", ""))
             matches = list(pattern.finditer(folded))
             assert matches, cue["phrase"]
             assert all(literal in m.group(0) for m in matches)
 
 
 def test_phrase_literal_comes_from_the_longest_word():
-    assert metadata.phrase_literal("Uppföljning av … handlingsplan*") == metadata.fold("handlingsplan")
+    assert metadata.phrase_literal("Uppföljning av … handlingsplan*") == folding.fold_for_matching("handlingsplan")
     assert metadata.phrase_literal("…") == ""
 
 

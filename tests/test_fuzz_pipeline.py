@@ -24,9 +24,9 @@ from ingest import dates
 from ingest.clean import clean_pages
 from ingest.commitments import extract_commitments
 from ingest.deadlines import parse_deadline
+from ingest.document_builder import build_document
 from ingest.metadata import extract_metadata
 from ingest.model import Block, Page, RawDocument
-from ingest.pipeline import build_document
 from ingest.repair import repair_text
 from ingest.sections import segment
 

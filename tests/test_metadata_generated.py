@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import ingest_file
+from ingest.document_builder import ingest_file
 from kb.bench.generator import document_spec, generate
 
 SEED = 7

@@ -8,9 +8,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from ingest.document_builder import ingest_file
 from ingest.errors import IngestError
 from ingest.parallel import MIN_PARALLEL, WorkerFailure, build_documents, ordered_map
-from ingest.pipeline import ingest_file
 from kb.bench.generator import generate
 
 

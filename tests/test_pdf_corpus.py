@@ -82,7 +82,7 @@ def kb_json(*args: str):
 
 @pytest.fixture(scope="module")
 def ingested(corpus_pdfs, tmp_path_factory):
-    pytest.importorskip("ingest.pipeline", reason="the ingest pipeline's stages have not all landed", exc_type=ImportError)
+    pytest.importorskip("ingest.document_builder", reason="the ingest pipeline's stages have not all landed", exc_type=ImportError)
     out = tmp_path_factory.mktemp("corpus_index")
     first = next(iter(corpus_pdfs.values()))
     txt_dir, pdf_dir = first[0].parent, first[1].parent
@@ -108,7 +108,7 @@ def test_pdf_metadata_equals_txt_metadata(corpus_pdfs, ingested):
         assert pdf == txt, stem
 
 
-def fold(text: str) -> list[str]:
+def match_tokens(text: str) -> list[str]:
     """Tokens folded against OCR damage: no diacritics, every vowel 'a' (as the eval's match.py)."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
@@ -120,7 +120,7 @@ def page_tokens(pages: list[list[str]]) -> tuple[list[str], list[int]]:
     tokens: list[str] = []
     numbers: list[int] = []
     for number, lines in enumerate(pages, start=1):
-        for token in fold("\n".join(lines)):
+        for token in match_tokens("\n".join(lines)):
             tokens.append(token)
             numbers.append(number)
     return tokens, numbers
@@ -136,7 +136,7 @@ def begin_pages(hit_text: str, heading: str, tokens: list[str], numbers: list[in
     pages, and OCR damage to one copy must not decide). The section's heading may end
     the page before its text, so that page is accepted too.
     """
-    head = fold(hit_text)[:WINDOW]
+    head = match_tokens(hit_text)[:WINDOW]
     if len(head) < 4:
         return None
     wanted = set(head)
@@ -152,7 +152,7 @@ def begin_pages(hit_text: str, heading: str, tokens: list[str], numbers: list[in
         return None
     if any(score > best - MARGIN and numbers[i] != numbers[start] for score, i in scored):
         return None
-    before = max(0, start - len(fold(heading or "")))
+    before = max(0, start - len(match_tokens(heading or "")))
     return {numbers[start], numbers[before]}
 
 

@@ -8,7 +8,7 @@ import fixtures_build as fb
 import pytest
 
 pipeline = pytest.importorskip(
-    "ingest.pipeline", reason="the ingest pipeline's stages have not all landed", exc_type=ImportError
+    "ingest.document_builder", reason="the ingest pipeline's stages have not all landed", exc_type=ImportError
 )
 
 HEADINGS = {"Sammanfattning", "Förslag till beslut", "Ärendet", "Rekommendation 1", "Rekommendation 2"}

@@ -132,10 +132,10 @@ def test_sigkill_during_ingest_never_leaves_half_a_document(corpus, tmp_path):
 # a real kill at an exact point of the batch, without timing.
 KILL_AT_DRIVER = r"""
 import os, signal
-import kb.ingestion as ingestion
+import kb.batch_ingest as batch_ingest
 
 AT = int(os.environ["KB_TEST_KILL_AT"])
-real_ingest_paths = ingestion.ingest_paths
+real_ingest_paths = batch_ingest.ingest_paths
 
 
 def ingest_paths(store, paths, *, progress=None, **kw):
@@ -151,7 +151,7 @@ def ingest_paths(store, paths, *, progress=None, **kw):
     return real_ingest_paths(store, paths, progress=hook, **{**kw, "workers": 1})
 
 
-ingestion.ingest_paths = ingest_paths
+batch_ingest.ingest_paths = ingest_paths
 from kb.cli import main
 main()
 """

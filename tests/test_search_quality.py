@@ -17,7 +17,7 @@ import unicodedata
 import pytest
 
 from index.store import Store
-from ingest.pipeline import ingest_file
+from ingest.document_builder import ingest_file
 
 C0 = "000_24dca9941c62331a.txt"
 C1 = "001_c965fb74c77e4691.txt"
@@ -61,7 +61,7 @@ EXAMPLE_QUERIES = [
 ]
 
 
-def fold(text: str) -> str:
+def match_form(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[aeiouy]", "a", text)
@@ -69,7 +69,7 @@ def fold(text: str) -> str:
 
 
 def relevant(hit: dict, source: str, anchor: str) -> bool:
-    return hit["source"] == source and fold(anchor).strip() in fold(hit["text"])
+    return hit["source"] == source and match_form(anchor).strip() in match_form(hit["text"])
 
 
 def score(store: Store, queries) -> tuple[float, float, list[str]]:

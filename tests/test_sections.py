@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from ingest.clean import clean_pages_with_removed
+from ingest.labels import parse_label
 from ingest.model import Block, Page
-from ingest.sections import activity_list, parse_label, recommendation_statements, segment, segment_blocks
+from ingest.sections import activity_list, recommendation_statements, segment, segment_blocks
 
 PARA = "Nämnden har under året arbetat vidare med frågan och redovisar här vad som har gjorts."
 
@@ -213,3 +214,12 @@ def test_corpus_without_blank_lines_gives_the_same_sections(corpus_dir):
         want = [(s.heading, s.kind, s.recommendation, s.activity, s.goal) for s in segment(text)]
         got = [(s.heading, s.kind, s.recommendation, s.activity, s.goal) for s in segment(_without_blank_lines(text))]
         assert got == want, path.name
+
+
+def test_the_label_grammar_examples_hold():
+    import doctest
+
+    from ingest import labels
+
+    result = doctest.testmod(labels)
+    assert result.attempted >= 2 and result.failed == 0

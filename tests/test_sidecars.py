@@ -142,7 +142,7 @@ READ_COMMANDS = {
     "cases": [["cases"], ["cases", "--json"]],
     "check": [["check"]],
 }
-WRITE_OR_SERVE = {"ingest", "reindex", "serve", "demo", "bench"}
+WRITE_OR_SERVE = {"ingest", "reindex", "serve", "demo", "bench", "migrate"}
 
 
 def test_every_command_is_called_by_the_fuzz_tests():

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from index.store import Store
-from ingest.pipeline import ingest_file
+from ingest.document_builder import ingest_file
 from kb.bench.shapes import SHAPES, shape_text
 
 SMALL, LARGE = 16 * 1024, 64 * 1024

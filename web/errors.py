@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from index.engine import StoreFull
 from index.health import IndexDamaged
-from index.store import StoreFull
 from web.params import ParamError
 from web.views import NotFound
 

@@ -15,7 +15,7 @@ from flask import Flask, g, request
 from werkzeug.exceptions import ServiceUnavailable
 
 HEAVY_ENDPOINTS = frozenset({
-    "pages.commitments", "pages.cases", "pages.case",
+    "pages.commitments", "pages.commitments_csv", "pages.cases", "pages.case",
     "api.commitments", "api.cases", "api.case", "api.trace", "api.reindex",
 })
 RETRY_AFTER = 5  # seconds

@@ -9,8 +9,6 @@ is refused from its Content-Length alone, before it is sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask
@@ -40,11 +38,3 @@ def make_server(app, *, host: str, port: int, threads: int):
         if hasattr(dispatcher, "channel_class"):
             dispatcher.channel_class = SecureChannel
     return server
-
-
-def serve(app, *, host: str, port: int, threads: int, announce: Callable[[str], None] | None = None) -> None:
-    server = make_server(app, host=host, port=port, threads=threads)
-    if announce:
-        port = getattr(server, "effective_port", port)
-        announce(f"http://{host}:{port}/")
-    server.run()

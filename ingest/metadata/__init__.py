@@ -3,7 +3,7 @@
 :func:`extract_metadata` wires the field rules together; each rule lives in its own module and
 records in ``evidence`` the rule that decided its field:
 
-- :mod:`~ingest.metadata.text`: tables, folding, table phrases, the document as one text;
+- :mod:`~ingest.metadata.text`: table phrases, the document as one text;
 - :mod:`~ingest.metadata.doc_type`: ``doc_type``;
 - :mod:`~ingest.metadata.municipality`: ``municipality``;
 - :mod:`~ingest.metadata.organs`: where the text names a nämnd, förvaltning or other body;
@@ -15,8 +15,8 @@ records in ``evidence`` the rule that decided its field:
 - :mod:`~ingest.metadata.people`: ``people``;
 - ``recommendations`` / ``activities`` come from segmentation (``ingest.sections``).
 
-Every rule reads tables under ``ingest/tables/`` and matches on folded text (see
-:func:`~ingest.metadata.text.fold`). The names other modules and tests import from
+Every rule reads tables under ``ingest/tables/`` (:func:`ingest.tables.load_table`) and matches on folded text (see
+:func:`ingest.folding.fold_for_matching`). The names other modules and tests import from
 ``ingest.metadata`` are re-exported here.
 """
 
@@ -37,12 +37,10 @@ from ingest.metadata.organs import find_committees
 from ingest.metadata.people import find_people
 from ingest.metadata.recipient import detect_recipient
 from ingest.metadata.text import SEPARATOR as SEPARATOR
-from ingest.metadata.text import TABLES as TABLES
 from ingest.metadata.text import DocText as DocText
-from ingest.metadata.text import doc_text, find_dates, fold, parse_date, phrase_pattern
+from ingest.metadata.text import doc_text, find_dates, parse_date, phrase_pattern
 from ingest.metadata.text import lead_end as lead_end
 from ingest.metadata.text import phrase_literal as phrase_literal
-from ingest.metadata.text import table as table
 from ingest.metadata.title import detect_subject, detect_title
 from ingest.model import Block, Section
 
@@ -109,7 +107,7 @@ def extract_metadata(blocks: list[Block], sections: list[Section], properties: d
 
 
 __all__ = [
-    "extract_metadata", "fold", "phrase_pattern", "doc_text", "detect_doc_type", "detect_municipality",
+    "extract_metadata", "phrase_pattern", "doc_text", "detect_doc_type", "detect_municipality",
     "find_committees", "detect_committee", "detect_recipient", "detect_date", "infer_year",
     "classify_years", "find_case_numbers", "detect_title", "detect_subject", "find_people",
 ]

@@ -10,18 +10,18 @@ import re
 from functools import cache
 
 from ingest import dates
-from ingest.metadata.text import table
 from ingest.spans import Taken
+from ingest.tables import load_table
 
 
 @cache
 def _case_patterns() -> list[re.Pattern[str]]:
-    return [re.compile(p) for p in table("metadata")["case_numbers"]["patterns"]]
+    return [re.compile(p) for p in load_table("metadata")["case_numbers"]["patterns"]]
 
 
 def find_case_numbers(text: str) -> list[str]:
     """Registry numbers in reading order, spacing normalised, without duplicates."""
-    prefix = table("metadata")["case_numbers"]["label_prefix"]
+    prefix = load_table("metadata")["case_numbers"]["label_prefix"]
     found: list[tuple[int, str]] = []
     taken = Taken(len(text))
     for pattern in _case_patterns():

@@ -14,12 +14,13 @@ from collections import defaultdict
 from functools import cache
 
 from ingest.metadata.organs import Mention
-from ingest.metadata.text import DocText, lead_end, phrase_pattern, table
+from ingest.metadata.text import DocText, lead_end, phrase_pattern
+from ingest.tables import load_table
 
 
 @cache
 def _cue_patterns(group: str, anchor: str) -> list[re.Pattern[str]]:
-    return [phrase_pattern(p, anchor) for p in table("committees")["cues"][group]]
+    return [phrase_pattern(p, anchor) for p in load_table("committees")["cues"][group]]
 
 
 _REST_OF_LINE = re.compile(r"[^\w\n]*(?:\n|\Z)")
@@ -44,7 +45,7 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
 def detect_committee(doc: DocText, mentions: list[Mention]) -> tuple[str | None, str]:
     """The authoring nämnd: named alone on a header line of the lead, or deciding ("X föreslås
     besluta"), outweighs any number of mentions, its administration's included."""
-    w = table("committees")["weights"]
+    w = load_table("committees")["weights"]
     scores: dict[str, float] = defaultdict(float)
     counted: dict[tuple[str, str], int] = defaultdict(int)
     reasons: dict[str, tuple[float, str]] = {}

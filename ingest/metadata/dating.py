@@ -19,25 +19,27 @@ from collections import defaultdict
 from functools import cache
 
 from ingest import dates
-from ingest.metadata.text import find_dates, fold, parse_date, table
+from ingest.folding import fold_for_matching
+from ingest.metadata.text import find_dates, parse_date
 from ingest.model import Block
+from ingest.tables import load_table
 
 
 @cache
 def _folded_set(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(" ".join(fold(n).split()) for n in names)
+    return frozenset(" ".join(fold_for_matching(n).split()) for n in names)
 
 
 def _is_heading_of(text: str, names: list[str]) -> bool:
-    return " ".join(fold(text).split()) in _folded_set(tuple(names))
+    return " ".join(fold_for_matching(text).split()) in _folded_set(tuple(names))
 
 
 def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
     """The document's own date (see module docstring), or None."""
-    t = table("metadata")["date"]
-    label_names = {" ".join(fold(x).split()): x.capitalize() for x in t["labels"]}
+    t = load_table("metadata")["date"]
+    label_names = {" ".join(fold_for_matching(x).split()): x.capitalize() for x in t["labels"]}
     labels = list(label_names)
-    all_headings = table("metadata")["title"]["labels"]
+    all_headings = load_table("metadata")["title"]["labels"]
     candidates: list[tuple[int, int, str, str]] = []
     skipping = False
     n = len(blocks)
@@ -50,7 +52,7 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
             skipping = False
         if skipping:
             continue
-        folded = " ".join(fold(text).split())
+        folded = " ".join(fold_for_matching(text).split())
         raw = block.raw or text
         for source in (text,) if raw == text else (text, raw):  # the same text gives the same candidates
             if folded in labels and i + 1 < n:
@@ -60,7 +62,7 @@ def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
             found = find_dates(source)
             # Folded once per text (fold keeps offsets), and each date looks only at the words
             # and the line just before it: folding the text before every date was quadratic.
-            folded_source = fold(source) if found else ""
+            folded_source = fold_for_matching(source) if found else ""
             for d in found:
                 label = _label_before(folded_source, d.start, labels)
                 if label:
@@ -114,14 +116,14 @@ _SENTENCE = re.compile(r"(?<![^.!?\n])[^.!?\n]++(?:[.!?]+|$)")
 
 def classify_years(text: str) -> list[tuple[int, str]]:
     """``(year, tense)`` for each year mention; tense is past, present, future or neutral."""
-    t = table("metadata")["year"]
-    past = {fold(w).strip() for w in t["past"]}
-    future = {fold(w).strip() for w in t["future"]}
-    present = {fold(w).strip() for w in t["present_after_under"]}
+    t = load_table("metadata")["year"]
+    past = {fold_for_matching(w).strip() for w in t["past"]}
+    future = {fold_for_matching(w).strip() for w in t["future"]}
+    present = {fold_for_matching(w).strip() for w in t["present_after_under"]}
     out = []
     for sentence in _SENTENCE.finditer(text.replace("\n\n", ".\n")):
         s = sentence.group(0)
-        words = [(m.start(), fold(m.group(0))) for m in re.finditer(r"[\w:]+", s)]
+        words = [(m.start(), fold_for_matching(m.group(0))) for m in re.finditer(r"[\w:]+", s)]
         offsets = [p for p, _ in words]
         for year, start, _ in dates.find_years(s):
             idx = bisect_left(offsets, start)  # the first word at or after the year

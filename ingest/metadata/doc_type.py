@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ingest.metadata.text import DocText, lead_end, phrase_literal, phrase_pattern, table
+from ingest.metadata.text import DocText, lead_end, phrase_literal, phrase_pattern
+from ingest.tables import load_table
 
 
 def _count_hits(pattern: re.Pattern[str], doc: DocText, weight: float, cap: int, factor: float) -> float:
@@ -22,7 +23,7 @@ def _count_hits(pattern: re.Pattern[str], doc: DocText, weight: float, cap: int,
 def _cue_matches(folded: str) -> list[tuple[int, int, int, float, str]]:
     """Every cue hit in ``folded``: (start, end, type order, weight, phrase)."""
     out = []
-    for order, entry in enumerate(table("doctypes")["types"]):
+    for order, entry in enumerate(load_table("doctypes")["types"]):
         for cue in entry["cues"]:
             if phrase_literal(cue["phrase"]) not in folded:
                 continue  # no hit possible
@@ -39,7 +40,7 @@ def _lead_doc_type(doc: DocText) -> tuple[str, str] | None:
     yttrande avseende …" names an uppföljande yttrande, not a yttrande, and "Uppföljning av
     handlingsplan för …" a follow-up, not a plan.
     """
-    types = table("doctypes")["types"]
+    types = load_table("doctypes")["types"]
     end = lead_end(doc)
     hits = _cue_matches(doc.folded[:end])
     scores: dict[int, float] = defaultdict(float)
@@ -63,7 +64,7 @@ def detect_doc_type(doc: DocText) -> tuple[str, str]:
     named = _lead_doc_type(doc)
     if named:
         return named
-    t = table("doctypes")
+    t = load_table("doctypes")
     scoring = t["scoring"]
     scores: list[tuple[float, int, str, bool, str]] = []
     for order, entry in enumerate(t["types"]):

@@ -14,7 +14,9 @@ import unicodedata
 from collections import defaultdict
 from functools import cache
 
-from ingest.metadata.text import DocText, find_dates, fold, phrase_pattern, table
+from ingest.folding import fold_for_matching
+from ingest.metadata.text import DocText, find_dates, phrase_pattern
+from ingest.tables import load_table
 
 
 def _slug(name: str) -> str:
@@ -25,17 +27,17 @@ def _slug(name: str) -> str:
 @cache
 def _municipalities() -> dict[str, tuple[str, ...]]:
     """Folded name -> the municipalities with that fold (Heby, Håbo and Habo share one)."""
-    t = table("municipalities")
+    t = load_table("municipalities")
     out: dict[str, list[str]] = defaultdict(list)
     for names in t["counties"].values():
         for name in names:
-            out[" ".join(fold(name).split())].append(name)
+            out[" ".join(fold_for_matching(name).split())].append(name)
     return {k: tuple(v) for k, v in out.items()}
 
 
 def municipality_named(surface: str) -> str | None:
     """The municipality a written name stands for; exact spelling decides between folds."""
-    names = _municipalities().get(" ".join(fold(surface).split()), ())
+    names = _municipalities().get(" ".join(fold_for_matching(surface).split()), ())
     if len(names) == 1:
         return names[0]
     plain = _slug(surface)
@@ -46,13 +48,13 @@ def municipality_named(surface: str) -> str | None:
 @cache
 def _municipality_patterns() -> list[tuple[re.Pattern[str], str | None, str]]:
     """(pattern, name or None when group "n" must be resolved from the text, kind)."""
-    t = table("municipalities")
+    t = load_table("municipalities")
     pats: list[tuple[re.Pattern[str], str | None, str]] = []
     names = sorted(_municipalities(), key=len, reverse=True)
     alternation = "|".join(r" +".join(re.escape(w) for w in folded.split()) for folded in names)
     pats.append((re.compile(r"(?<![a-z0-9])(?P<n>" + alternation + r")s? +(?:stad|kamman)[a-z]*(?![a-z0-9])"), None, "body"))
     for region in t["regions"]["prefixed"]:
-        words = r" +".join(re.escape(w) for w in fold(region).split())
+        words = r" +".join(re.escape(w) for w in fold_for_matching(region).split())
         pats.append((re.compile(r"(?<![a-z0-9])ragaan +" + words + r"(?![a-z0-9])"), f"Region {region}", "body"))
     for named in t["regions"]["named"]:
         pats.append((phrase_pattern(named.lower() + "*"), named, "body"))
@@ -83,7 +85,7 @@ def _resolve(pattern_name: str | None, m: re.Match[str], text: str) -> tuple[str
 def _near_miss(word: str) -> str | None:
     """The one municipality whose folded name is a single edit away from an OCR-damaged
     ``word`` ("Vdsteras" for Västerås); None when none or several are."""
-    f = "".join(fold(word).split())
+    f = "".join(fold_for_matching(word).split())
     if len(f) < 5:
         return None
     found = {name for key, names in _municipalities().items() for name in names
@@ -125,7 +127,7 @@ PLACE_WINDOW = 120  # characters before a date read for "Malmö den" / "Upplands
 
 def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tuple[str | None, str]:
     """Weighted evidence for the municipality; ``furniture`` holds running headers cleaning removed."""
-    t = table("municipalities")["weights"]
+    t = load_table("municipalities")["weights"]
     scores: dict[str, float] = defaultdict(float)
     why: dict[str, str] = {}
 
@@ -175,7 +177,7 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None) -> tup
             add(name, "postal", line_start, f"municipality: place and date '{doc.text[line_start:d.end]}'")
     for line in furniture or []:
         for pattern, pname, kind in _municipality_patterns():
-            m = pattern.search(fold(line))
+            m = pattern.search(fold_for_matching(line))
             name, exact = _resolve(pname, m, line) if m else (None, False)
             if name:
                 scores[name] += t[kind if exact else "folded"]

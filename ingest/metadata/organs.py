@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ingest.metadata.text import DocText, fold, table
+from ingest.folding import fold_for_matching
+from ingest.metadata.text import DocText
+from ingest.tables import load_table
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Mention:
 
 def name_pattern(name: str) -> re.Pattern[str]:
     """All forms of an organ's name: nämnd/nämnden/nämndens, styrelsen/styrelsens, -en/-ens."""
-    words = fold(name).split()
+    words = fold_for_matching(name).split()
     last = words[-1]
     if last.endswith("namndan"):
         last_re = re.escape(last[:-2]) + r"(?:an|ans|s)?"
@@ -43,7 +45,7 @@ def name_pattern(name: str) -> re.Pattern[str]:
 
 
 def _administrations(name: str) -> list[str]:
-    t = table("committees")
+    t = load_table("committees")
     out = list(t["offices"].get(name, []))
     if name.endswith("nämnden"):
         out.append(name[: -len("nämnden")] + "förvaltningen")
@@ -52,7 +54,7 @@ def _administrations(name: str) -> list[str]:
 
 def _literal_key(name: str) -> str:
     """A piece of the folded name every form contains, for a quick ``in`` test before the regex."""
-    words = fold(name).split()
+    words = fold_for_matching(name).split()
     return max(words, key=len)[:-2]
 
 
@@ -60,7 +62,7 @@ def _literal_key(name: str) -> str:
 def committee_patterns() -> list[tuple[re.Pattern[str], str, str, str]]:
     """(pattern, nämnd, "committee" or "administration", literal) for every nämnd in the table."""
     pats = []
-    for name in table("committees")["names"]:
+    for name in load_table("committees")["names"]:
         if name == "Stadsdelsnämnden":
             continue
         pats.append((name_pattern(name), name, "committee", _literal_key(name)))
@@ -100,7 +102,7 @@ def find_committees(doc: DocText) -> list[Mention]:
         surface = doc.text[s:e]
         if any(s < k.end and k.start < e for k in known):
             continue
-        if _COMPOUND_BEFORE.search(doc.text[max(0, s - 12): s]) or fold(surface).strip().startswith("stadsdels"):
+        if _COMPOUND_BEFORE.search(doc.text[max(0, s - 12): s]) or fold_for_matching(surface).strip().startswith("stadsdels"):
             continue
         found.append(Mention(_generic_name(surface), s, e, "committee"))
     for m in _DISTRICT.finditer(doc.text):
@@ -119,7 +121,7 @@ def find_committees(doc: DocText) -> list[Mention]:
 @cache
 def body_patterns() -> list[tuple[re.Pattern[str], str]]:
     """(pattern, name) for the other bodies a document speaks to (kommunstyrelsen, revisionen, ...)."""
-    return [(name_pattern(b), b) for b in table("metadata")["recipient"]["bodies"]]
+    return [(name_pattern(b), b) for b in load_table("metadata")["recipient"]["bodies"]]
 
 
 @cache
@@ -130,7 +132,7 @@ def body_keys() -> list[tuple[re.Pattern[str], str, str]]:
 
 def is_organ(text: str) -> bool:
     """A line that only names a nämnd or förvaltning (a letterhead line, not a title)."""
-    f = " ".join(fold(text).split())
+    f = " ".join(fold_for_matching(text).split())
     if len(f.split()) <= 4 and f.endswith(("farvaltnang", "farvaltnangan", "kantar", "kantarat", "namnd", "namndan")):
         return True
     return bool(_GENERIC.fullmatch(f)) or any(p.fullmatch(f) for p, _, _, _ in committee_patterns())

@@ -10,27 +10,29 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ingest.folding import fold_for_matching
 from ingest.metadata.organs import body_patterns
-from ingest.metadata.text import fold, parse_date, table
+from ingest.metadata.text import parse_date
 from ingest.model import Block
+from ingest.tables import load_table
 
 
 @cache
 def _roles() -> tuple[dict[str, str], set[str]]:
-    t = table("metadata")["people"]
-    return ({" ".join(fold(r).split()): r for r in t["roles"]},
-            {" ".join(fold(p).split()) for p in t["prefixes"]})
+    t = load_table("metadata")["people"]
+    return ({" ".join(fold_for_matching(r).split()): r for r in t["roles"]},
+            {" ".join(fold_for_matching(p).split()) for p in t["prefixes"]})
 
 
 @cache
 def _people_labels() -> frozenset[str]:
-    meta = table("metadata")
-    return frozenset(" ".join(fold(x).split()) for x in meta["people"]["labels"] + meta["title"]["labels"])
+    meta = load_table("metadata")
+    return frozenset(" ".join(fold_for_matching(x).split()) for x in meta["people"]["labels"] + meta["title"]["labels"])
 
 
 @cache
 def _role_suffixes() -> tuple[str, ...]:
-    return tuple(fold(x).strip() for x in table("metadata")["people"]["role_suffixes"])
+    return tuple(fold_for_matching(x).strip() for x in load_table("metadata")["people"]["role_suffixes"])
 
 
 _NAME_WORD = re.compile(r"[A-ZÅÄÖÉ][a-zåäöéüè]+(?:-[A-ZÅÄÖ][a-zåäöéüè]+)?")
@@ -46,14 +48,14 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
     i = 0
     while i < len(words):
         w = words[i]
-        f = " ".join(fold(w).split())
-        two = " ".join(fold(" ".join(words[i:i + 2])).split())
+        f = " ".join(fold_for_matching(w).split())
+        two = " ".join(fold_for_matching(" ".join(words[i:i + 2])).split())
         prefix = ""
         if f in prefixes and i + 1 < len(words):
             prefix, i = w, i + 1
             w = words[i]
-            f = " ".join(fold(w).split())
-            two = " ".join(fold(" ".join(words[i:i + 2])).split())
+            f = " ".join(fold_for_matching(w).split())
+            two = " ".join(fold_for_matching(" ".join(words[i:i + 2])).split())
         if two in roles or two in labels:
             role = roles.get(two)
             out.append(("role", _role(prefix, role)) if role else ("label", two))
@@ -80,7 +82,7 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
 def _role(prefix: str, role: str) -> str:
     role = role[:1].upper() + role[1:]
     if prefix:
-        p = prefix if prefix.endswith(".") or fold(prefix).strip() == "vaca" else prefix + "."
+        p = prefix if prefix.endswith(".") or fold_for_matching(prefix).strip() == "vaca" else prefix + "."
         return f"{p[:1].upper()}{p[1:]} {role}"
     return role
 

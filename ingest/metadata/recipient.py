@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from ingest.metadata.organs import Mention, body_keys, name_pattern
-from ingest.metadata.text import DocText, phrase_pattern, table
+from ingest.metadata.text import DocText, phrase_pattern
+from ingest.tables import load_table
 
 
 def _surface_name(surface: str) -> str:
@@ -21,7 +22,7 @@ def _surface_name(surface: str) -> str:
 
 
 def detect_recipient(doc: DocText, mentions: list[Mention]) -> tuple[str | None, str]:
-    t = table("metadata")["recipient"]
+    t = load_table("metadata")["recipient"]
     bodies = [(m.start, m.end, m.name) for m in mentions if m.kind == "committee"]
     bodies += [(m.start, m.end, _surface_name(doc.text[m.start:m.end]))
                for m in mentions if m.kind == "administration"]

@@ -1,85 +1,35 @@
-"""The shared text helpers of metadata extraction: tables, folding, phrases, the document as one text.
+"""The shared text helpers of metadata extraction: table phrases, the document as one text.
 
-Every rule reads tables under ``ingest/tables/`` and matches on *folded* text: lower case,
-diacritics dropped, every vowel ``a``, OCR digits inside words read as letters (``f6r`` =
-``för``) and punctuation a space. Folding keeps the length of the text, so a match on the
-folded text points straight at the words of the repaired text, which is what the fields are
-built from. A table phrase ("Uppföljning av … handlingsplan*") compiles to a pattern over
-folded text; :class:`DocText` is the document's blocks joined into one text with its fold.
+Every rule reads tables under ``ingest/tables/`` (:func:`ingest.tables.load_table`) and matches
+on text folded by :func:`ingest.folding.fold_for_matching`: lower case, diacritics dropped, every
+vowel ``a``, OCR digits inside words read as letters (``f6r`` = ``för``) and punctuation a space.
+That fold keeps the length of the text, so a match on the folded text points straight at the
+words of the repaired text, which is what the fields are built from. A table phrase
+("Uppföljning av … handlingsplan*") compiles to a pattern over folded text; :class:`DocText` is
+the document's blocks joined into one text with its fold.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from ingest import dates
+from ingest.folding import fold_for_matching
 from ingest.model import Block
+from ingest.tables import load_table
 
-TABLES = Path(__file__).parent.parent / "tables"
 SEPARATOR = "\n\n"
 
 
-@cache
-def table(name: str) -> dict:
-    with (TABLES / f"{name}.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
-# ---------------------------------------------------------------- folding and phrases
-
-_VOWELS = set("aeiouyåäöæøéèü")
-
-
-@cache
-def _fold_letters() -> dict[str, str]:
-    return dict(table("metadata")["fold"]["letters"])
-
-
-class _FoldTable(dict):
-    """str.translate table that works out (and remembers) each character's fold on first use."""
-
-    def __missing__(self, code: int) -> str:
-        c = chr(code).lower()[:1] or " "
-        c = _fold_letters().get(c, c) if not c.isdigit() else c
-        base = unicodedata.normalize("NFKD", c)[:1]
-        if c in _VOWELS or base in _VOWELS:
-            out = "a"
-        elif base.isascii() and base.isalnum():
-            out = base
-        elif c.isalpha():
-            out = c
-        else:
-            out = " "
-        self[code] = out
-        return out
-
-
-_FOLD = _FoldTable()
-# A digit stands for a letter when a letter touches it ("f6r", "{6r", "6ver"), not in "2024a".
-_OCR_DIGIT = re.compile(r"(?<=[^\W\d_{£])\d|(?<=[{£])\d|(?<!\d)\d(?=[^\W\d_])")
-
-
-def fold(text: str) -> str:
-    """Length-preserving fold: lower case, no diacritics, vowels ``a``, OCR digits as letters.
-
-    >>> fold("Nimnden f6r Malmö-stad")
-    'namndan far malma stad'
-    """
-    letters = _fold_letters()
-    text = _OCR_DIGIT.sub(lambda m: letters.get(m.group(0), m.group(0)), text)
-    return text.translate(_FOLD)
-
+# ---------------------------------------------------------------- table phrases
 
 @cache
 def phrase_literal(phrase: str) -> str:
     """The longest folded word piece every match of ``phrase_pattern(phrase)`` contains: a quick
     ``in`` test that skips the regex for texts that cannot match."""
-    pieces = [c for word in phrase.split() if word != "…" for c in fold(word.rstrip("*")).split()]
+    pieces = [c for word in phrase.split() if word != "…" for c in fold_for_matching(word.rstrip("*")).split()]
     return max(pieces, key=len, default="")
 
 
@@ -95,7 +45,7 @@ def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
             parts.append(r"(?:[a-z0-9]+ +){0,4}")
             continue
         star = word.endswith("*")
-        core = fold(word.rstrip("*")).split()
+        core = fold_for_matching(word.rstrip("*")).split()
         body = r" +".join(re.escape(c) for c in core)
         parts.append(body + (r"[a-z0-9]*" if star else "") + " +")
     regex = "".join(parts)
@@ -140,11 +90,11 @@ def doc_text(blocks: list[Block]) -> DocText:
         starts.append(pos)
         pos += len(t) + len(SEPARATOR)
     text = SEPARATOR.join(texts)
-    head_words = table("doctypes")["scoring"]["head_words"]
+    head_words = load_table("doctypes")["scoring"]["head_words"]
     words = list(re.finditer(r"\w+", text))
     head_end = words[head_words - 1].end() if len(words) >= head_words else len(text)
     raw = SEPARATOR.join(b.raw or b.text for b in blocks)
-    return DocText(text, fold(text), starts, texts, head_end, raw)
+    return DocText(text, fold_for_matching(text), starts, texts, head_end, raw)
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
@@ -154,7 +104,7 @@ def lead_end(doc: DocText) -> int:
     """Where the document's lead ends: its letterhead, form, title and subtitle lines, up to the
     first block of running prose (a long block, or a sentence of several words), and never
     past the head's first words."""
-    prose_words = table("metadata")["title"]["prose_words"]
+    prose_words = load_table("metadata")["title"]["prose_words"]
     for start, block in zip(doc.starts, doc.blocks, strict=True):
         if start >= doc.head_end:
             return doc.head_end

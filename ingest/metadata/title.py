@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import re
 
+from ingest.folding import fold_for_matching
 from ingest.metadata.organs import is_organ
-from ingest.metadata.text import DocText, find_dates, fold, phrase_pattern, table
+from ingest.metadata.text import DocText, find_dates, phrase_pattern
 from ingest.model import Block
+from ingest.tables import load_table
 
 
 def _looks_like_title(text: str, labels: set[str], max_words: int) -> bool:
     words = text.split()
     if not 2 <= len(words) <= max_words or text.rstrip().endswith((".", ":", ",", ";")):
         return False
-    if " ".join(fold(text).split()) in labels or "@" in text:
+    if " ".join(fold_for_matching(text).split()) in labels or "@" in text:
         return False
     if find_dates(text) or re.fullmatch(r"[\W\d]+", text) or is_organ(text):
         return False
@@ -37,8 +39,8 @@ def _tidy(text: str) -> str:
 
 
 def detect_title(blocks: list[Block], case_numbers: list[str]) -> tuple[str | None, str]:
-    t = table("metadata")["title"]
-    labels = {" ".join(fold(x).split()) for x in t["labels"]}
+    t = load_table("metadata")["title"]
+    labels = {" ".join(fold_for_matching(x).split()) for x in t["labels"]}
     for block in blocks:
         text = block.text.strip()
         for line in text.splitlines() or [text]:  # lines cleaning kept apart are letterhead lines
@@ -50,7 +52,7 @@ def detect_title(blocks: list[Block], case_numbers: list[str]) -> tuple[str | No
         if len(text.split()) > t["prose_words"]:
             break
     for block in blocks:
-        f = fold(block.text)
+        f = fold_for_matching(block.text)
         for ref in t["self_reference"]:
             m = phrase_pattern(ref).search(f)
             if m and m.start() < 4:
@@ -61,14 +63,14 @@ def detect_title(blocks: list[Block], case_numbers: list[str]) -> tuple[str | No
 
 
 def _subject_at(doc_text: str, folded: str) -> str | None:
-    t = table("metadata")["subject"]
+    t = load_table("metadata")["subject"]
     for phrase in t["after"]:
         m = phrase_pattern(phrase).search(folded)
         if not m:
             continue
         rest = doc_text[m.end():]
         rest = re.split(r"[.;:!?\n(]|\s[-–—]\s", rest, maxsplit=1)[0]
-        frest = fold(rest)
+        frest = fold_for_matching(rest)
         cut = len(rest)
         for stop in t["stop_words"]:
             sm = phrase_pattern(stop).search(frest)
@@ -85,7 +87,7 @@ def _subject_at(doc_text: str, folded: str) -> str | None:
 
 def detect_subject(doc: DocText, title: str | None, doc_type: str) -> tuple[str | None, str]:
     if title:
-        s = _subject_at(title, fold(title))
+        s = _subject_at(title, fold_for_matching(title))
         if s:
             return s, "subject: from the title"
         if doc_type in ("handlingsplan", "uppföljning av handlingsplan"):
@@ -94,8 +96,8 @@ def detect_subject(doc: DocText, title: str | None, doc_type: str) -> tuple[str 
     if s:
         return s, "subject: from the text"
     if title:
-        f = fold(title)
-        for prefix in table("metadata")["subject"]["title_prefixes"]:
+        f = fold_for_matching(title)
+        for prefix in load_table("metadata")["subject"]["title_prefixes"]:
             m = phrase_pattern(prefix, "^").search(f)
             if m:
                 return _tidy(title[m.end():]), "subject: the title without its form"

@@ -17,7 +17,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, file_error
 from ingest.model import RawDocument
 from ingest.readers import docx, html, pdf, text
 
@@ -96,12 +96,8 @@ def read_bytes(path: Path) -> bytes:
     where = str(path)
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise IngestError("file not found (missing, or moved/deleted before it was read)", where) from None
-    except PermissionError:
-        raise IngestError("permission denied: the file's folder cannot be read", where) from None
     except OSError as exc:
-        raise IngestError(f"cannot access the file: {exc.strerror or exc}", where) from None
+        raise file_error(exc, where, "stat") from None
     if stat.S_ISDIR(info.st_mode):
         raise IngestError("is a directory, not a file (give it to discover() to expand it)", where)
     if not stat.S_ISREG(info.st_mode):
@@ -113,14 +109,8 @@ def read_bytes(path: Path) -> bytes:
         with open(path, "rb") as handle:
             _check_size(os.fstat(handle.fileno()).st_size, limit, where)
             data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise IngestError("file vanished before it could be read", where) from None
-    except PermissionError:
-        raise IngestError("permission denied: the file cannot be read", where) from None
-    except IsADirectoryError:
-        raise IngestError("is a directory, not a file", where) from None
     except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror or exc}", where) from None
+        raise file_error(exc, where, "read") from None
     # The file may have grown between the check and the read: never hold more than the limit.
     _check_size(len(data), limit, where)
     if not data:

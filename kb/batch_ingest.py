@@ -4,45 +4,44 @@ A file whose bytes are unchanged since the last ingest is skipped; a changed fil
 old version (same document id) in one commit; a file that fails is reported with its reason and
 the batch goes on. Commits happen every ``batch`` documents, so a killed ingest keeps what it had
 committed and re-running the same command completes the batch. A rebuild (new analyzer or
-schema) first records every source it must bring back, so a rebuild killed after its first
-commit, which clears the old records, is completed by the next ingest or reindex. A rebuild never
-loses a document whose file is out of reach (a share not mounted): its stored copy is indexed
-again, and the index's source list (:mod:`index.sources`) keeps its path for a later reindex.
+schema) first records every source it must bring back (in the store), so a rebuild killed after
+its first commit, which clears the old records, is completed by the next ingest or reindex. A
+rebuild never loses a document whose file is out of reach (a share not mounted): its stored copy
+is indexed again, and the index's source list (:mod:`index.sources`) keeps its path for a later
+reindex.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.store import COMMIT_BATCH
+from index.engine import COMMIT_BATCH
 from ingest.discover import discover
-from ingest.errors import IngestError
+from ingest.document_builder import document_id
+from ingest.errors import IngestError, file_error
 from ingest.model import Document
 from ingest.parallel import MIN_PARALLEL, build_documents, build_one
-from ingest.pipeline import document_id
 from ingest.readers import max_file_bytes
 
 Progress = Callable[[str, Path | None], None]
 
-# In the index folder while a rebuild runs: the sources it must bring back. A rebuild's first
-# commit clears the old records; if the rebuild is killed after that, the next ingest finishes it.
-REBUILD_FILE = "kb-rebuild.json"
-
 
 @dataclass
 class IngestReport:
-    """What an ingest did: indexed, unchanged and failed files (with reasons)."""
+    """What an ingest did: indexed, unchanged and failed files (with reasons), files in folders
+    skipped for their type, and files whose bytes were already indexed under another path."""
 
     indexed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     rebuilt: bool = False
+    skipped: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, the path indexed instead)
     removed: list[str] = field(default_factory=list)       # documents removed on purpose (--prune)
     kept: list[str] = field(default_factory=list)          # deleted files whose documents stay (no --prune)
     restored: list[str] = field(default_factory=list)      # re-indexed from their stored copy in a rebuild
@@ -53,6 +52,14 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.failed and not self.unreachable and not self.refused
+
+    def skipped_types(self) -> dict[str, int]:
+        """File endings of the skipped files with their counts, most first: {".doc": 2, "": 1}."""
+        counts: dict[str, int] = {}
+        for path in self.skipped:
+            suffix = Path(path).suffix.lower()
+            counts[suffix] = counts.get(suffix, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0])))
 
     def to_dict(self, *, names_only: bool = False) -> dict:
         """The JSON form; paths are made printable (see :func:`display_path`), or reduced to the
@@ -75,6 +82,8 @@ class IngestReport:
                             for folder, sources in self.unreachable.items()],
             "refused": self.refused,
             "notes": self.notes,
+            "skipped": [show(p) for p in self.skipped],
+            "duplicates": [{"path": show(p), "same_as": show(o)} for p, o in self.duplicates],
         }
 
 
@@ -111,7 +120,7 @@ def ingest_paths(
     rebuild_all: bool = False,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into ``store`` (an :class:`index.store.Store`).
+    """Ingest files and folders into ``store`` (an :class:`index.engine.Engine`).
 
     Documents are built by ``workers`` processes (default: one per core) while this process
     writes the index; ``workers=1`` builds them here, one file at a time, with ``progress``
@@ -120,13 +129,13 @@ def ingest_paths(
     report = report if report is not None else IngestReport()
     known = store.sources()
     targets: list[Path] = []
-    for item in discover(Path(p) for p in paths):
+    for item in discover((Path(p) for p in paths), on_skip=lambda path: report.skipped.append(str(path))):
         if isinstance(item, IngestError):
             report.failed.append((item.path or "?", item.reason))
         else:
             targets.append(item)
     rebuild: list[str] = []
-    pending = read_pending_rebuild(store.path)
+    pending = store.pending_rebuild()
     if store.needs_rebuild or rebuild_all:
         # The analyzer or schema changed: re-read every stored source so old and new tokens never mix.
         report.rebuilt = True
@@ -136,25 +145,30 @@ def ingest_paths(
         # A rebuild was killed after its first commit had cleared the old records: finish it.
         report.rebuilt = True
         rebuild = pending
-    stored: list[str] = []  # doc ids of rebuild sources out of reach: their stored copies go in again
+    restore_ids: list[str] = []  # rebuild sources out of reach: their stored copies go in again
     if rebuild:
         listed = {str(t.resolve()) for t in targets}
         missing = [p for p in rebuild if p not in listed and not Path(p).is_file()]
         targets += [Path(p) for p in rebuild if p not in listed and p not in missing]
         removing = set(remove)
-        stored = [known[p][0] for p in missing if p in known and known[p][0] not in removing]
+        restore_ids = [known[p][0] for p in missing if p in known and known[p][0] not in removing]
+
+    stale: list[str] = []
 
     def documents() -> Iterator[Document]:
         if rebuild:
             # Under the writer lock, before the first commit clears the index: remember what the
             # rebuild must bring back, so a killed rebuild is completed by the next run.
-            write_pending_rebuild(store.path, rebuild)
+            store.set_pending_rebuild(rebuild)
         # First, so that they land in the first commits: the stored copies of documents whose
         # files are out of reach now (the rebuild's first commit clears the index).
-        for doc in store.stored_documents(stored):
+        for doc in store.stored_documents(restore_ids):
             report.restored.append(doc.path)
             yield doc
         todo: list[Path] = []
+        first_with: dict[str, str] = {}  # sha256 -> the path indexed with those bytes
+        for stored in sorted(known):
+            first_with.setdefault(known[stored][1], stored)
         for path in targets:
             try:
                 _check_name(path)
@@ -164,11 +178,17 @@ def ingest_paths(
                     if progress:
                         progress("unchanged", path)
                     continue
+                original = _same_bytes_elsewhere(path, resolved, first_with)
             except IngestError as exc:
                 report.failed.append((str(path), exc.reason))
                 continue
             except OSError as exc:
-                report.failed.append((str(path), _os_reason(exc)))
+                report.failed.append((str(path), file_error(exc, path, "build").reason))
+                continue
+            if original is not None:
+                report.duplicates.append((str(path), original))
+                if resolved in known:  # it was indexed before its twin: keep one of them only
+                    stale.append(known[resolved][0])
                 continue
             todo.append(path)
         for path, doc in _built(todo, ocr=ocr, workers=workers, progress=progress):
@@ -181,12 +201,14 @@ def ingest_paths(
             yield doc
 
     try:
-        store.write(documents(), remove=remove, batch=batch, lock_timeout=lock_timeout, rebuild=rebuild_all)
+        store.write(documents(), remove=remove, batch=batch, lock_timeout=lock_timeout,
+                    **({"rebuild": True} if rebuild_all else {}))
+        if stale:
+            store.write([], remove=stale, lock_timeout=lock_timeout)
     finally:
-        report.notes += store.notes
-        store.notes.clear()
+        report.notes += store.take_notes()
     if rebuild:
-        (Path(store.path) / REBUILD_FILE).unlink(missing_ok=True)
+        store.set_pending_rebuild([])
     return report
 
 
@@ -205,21 +227,20 @@ def _built(todo: list[Path], *, ocr: bool, workers: int | None,
         yield path, result
 
 
-def read_pending_rebuild(index_dir: Path) -> list[str]:
-    """The sources of a rebuild that did not finish (empty when none is pending)."""
-    try:
-        data = json.loads((Path(index_dir) / REBUILD_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [p for p in data.get("sources", []) if isinstance(p, str)] if isinstance(data, dict) else []
-
-
-def write_pending_rebuild(index_dir: Path, sources: list[str]) -> None:
-    """Record, atomically, every source a rebuild must bring back."""
-    target = Path(index_dir) / REBUILD_FILE
-    tmp = target.with_name(REBUILD_FILE + ".tmp")
-    tmp.write_text(json.dumps({"sources": sources}), encoding="utf-8")  # ASCII: any file name fits
-    os.replace(tmp, target)
+def _same_bytes_elsewhere(path: Path, resolved: str, first_with: dict[str, str]) -> str | None:
+    """The other path whose bytes ``path`` repeats (already indexed and still there, or earlier
+    in this batch), or None. The first path with those bytes is the one indexed."""
+    if os.stat(path).st_size > max_file_bytes():
+        return None  # left to the reader, which refuses it by its size
+    digest = file_digest(path)
+    original = first_with.get(digest)
+    if original is None or original == resolved:
+        first_with[digest] = resolved
+        return None
+    if not Path(original).is_file():  # moved: this is its new place
+        first_with[digest] = resolved
+        return None
+    return original
 
 
 def _unchanged(path: Path, stored: tuple[str, str]) -> bool:
@@ -242,11 +263,3 @@ def _check_name(path: Path) -> None:
     except UnicodeEncodeError:
         raise IngestError("the file name is not valid UTF-8 (an old encoding such as latin-1): "
                           "rename it, e.g. with `convmv -f latin1 -t utf8`", str(path)) from None
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "the file disappeared before it could be read"
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    return exc.strerror or str(exc)

@@ -1,0 +1,77 @@
+"""The service is the one door to the index: the CLI and the web app go through KnowledgeBase."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from kb.service import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+
+YTTRANDE = """Yttrande över granskning av {ämne}
+
+Kulturnämnden har tagit del av revisionens granskning av {ämne} och lämnar följande yttrande.
+
+Rekommendation 1: Säkerställ att arbetet med {ämne} följs upp varje år.
+
+Nämnden instämmer och kommer att se över rutinerna under hösten 2025.
+"""
+
+
+def test_remove_sources_removes_those_documents_and_skips_unknown_ones(tmp_path):
+    inbox = tmp_path / "inkorg"
+    inbox.mkdir()
+    (inbox / "bibliotek.txt").write_text(YTTRANDE.format(ämne="biblioteksplanen"), encoding="utf-8")
+    (inbox / "museer.txt").write_text(YTTRANDE.format(ämne="museernas samlingar"), encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "index")
+    try:
+        assert kb.ingest([inbox]).ok
+        sources = kb.sources()
+        assert len(sources) == 2
+        gone = next(s for s in sources if s.endswith("museer.txt"))
+
+        assert kb.remove_sources([gone, "finns-inte.txt"]) == [gone]
+
+        assert kb.sources() == [s for s in sources if s != gone]
+        assert kb.search("samlingar")["total"] == 0
+        assert kb.search("biblioteksplanen")["total"] >= 1
+        assert kb.remove_sources([]) == []
+    finally:
+        kb.close()
+
+
+def test_the_cli_and_the_web_app_never_reach_past_the_service_to_its_store():
+    reaching = []
+    for path in [ROOT / "kb" / "cli.py", *sorted((ROOT / "web").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                reaching.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert reaching == []
+
+
+def test_kb_reindex_removes_a_document_whose_source_file_is_gone_only_with_prune(tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    inbox = tmp_path / "inkorg"
+    inbox.mkdir()
+    (inbox / "parker.txt").write_text(YTTRANDE.format(ämne="parkernas skötsel"), encoding="utf-8")
+    (inbox / "skolor.txt").write_text(YTTRANDE.format(ämne="skolgårdarna"), encoding="utf-8")
+    index_dir = str(tmp_path / "index")
+    assert CliRunner().invoke(main, ["ingest", str(inbox), "--index", index_dir]).exit_code == 0
+    (inbox / "skolor.txt").unlink()
+
+    result = CliRunner().invoke(main, ["reindex", "--index", index_dir])
+    assert result.exit_code == 0, result.output
+    assert "kept: 1 documents whose files were deleted (skolor.txt): run with --prune" in result.output
+
+    result = CliRunner().invoke(main, ["reindex", "--index", index_dir, "--prune"])
+    assert result.exit_code == 0, result.output
+    assert "skolor.txt (its file is gone; --prune)" in result.output
+    kb = KnowledgeBase(index_dir)
+    try:
+        assert [Path(s).name for s in kb.sources()] == ["parker.txt"]
+    finally:
+        kb.close()
