@@ -613,13 +613,13 @@ def migrate(index_dir, database, target, from_sources):
         raise click.ClickException(str(exc)) from None
     if from_sources:
         paths = [Path(p) for p in source.sources() if Path(p).is_file()]
-        report = run_ingest(kb, paths, force=True)
+        report = run_ingest(kb, lambda progress: kb.ingest(paths, force=True, progress=progress))
         print_report(report, False)
         if not report.ok:
             sys.exit(1)
     else:
         docs = source.all_documents()
-        kb.write_documents(docs)
+        kb.write_documents(source.whole_documents_of(docs))  # read whole one at a time, not all at once
         click.echo(f"copied {len(docs)} documents from {index_dir} to {kb.location}", err=True)
     source.close()
     kb.close()

@@ -249,6 +249,10 @@ class KnowledgeBase:
         by_id = {d.id: d for d in self.store.stored_documents([d.id for d in docs])}
         return [by_id.get(d.id, d) for d in docs]
 
+    def whole_documents_of(self, docs: list[Document]):
+        """``docs`` read again whole, one at a time as they are consumed (an export of the index)."""
+        return self.store.stored_documents([d.id for d in docs])
+
     def grouped_cases(self, wait: float | None = None) -> list | None:
         """The documents grouped into cases (kb.cases.Case), cached until the index changes.
 
