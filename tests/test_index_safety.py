@@ -386,19 +386,79 @@ def _in_own_mount_namespace() -> list[str] | None:
     return None
 
 
-def test_a_full_disk_gives_one_line_and_leaves_no_partial_files(tmp_path):
-    """A real file system that fills up: a 3 MB tmpfs, most of it taken by a filler file."""
-    prefix = _in_own_mount_namespace()
-    if prefix is None:
-        pytest.skip("no way to mount a small tmpfs here (needs root or user namespaces)")
+# Where no small file system can be mounted: the index's writes fail with ENOSPC once a budget
+# of bytes is used up, at Whoosh's file layer (every index file goes through create_file).
+ENOSPC_DRIVER = r"""
+import errno, os
+from whoosh.filedb.filestore import FileStorage
+
+budget = [int(os.environ["KB_TEST_DISK_BYTES"])]
+real_create = FileStorage.create_file
+
+
+class Filling:
+    def __init__(self, f):
+        self._f = f
+
+    def write(self, data):
+        budget[0] -= len(data)
+        if budget[0] < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self._f.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+
+def create_file(self, name, *args, **kwargs):
+    f = real_create(self, name, *args, **kwargs)
+    f.file = Filling(f.file)
+    return f
+
+
+FileStorage.create_file = create_file
+from kb.cli import main
+main()
+"""
+
+
+def _full_disk_by_injection(corpus: Path, disk: Path, out: Path) -> None:
+    """The same steps as FULL_DISK, with ENOSPC injected at the write layer instead."""
+    index_dir = disk / "index"
+    first = subprocess.run([sys.executable, "-c", ENOSPC_DRIVER, "ingest", str(corpus), "--index", str(index_dir),
+                            "--batch", "40", "--workers", "1"], capture_output=True, text=True, timeout=600,
+                           env=dict(os.environ, KB_TEST_DISK_BYTES=str(600_000)))
+    (out / "rc1").write_text(str(first.returncode))
+    (out / "err1").write_text(first.stderr)
+    (out / "files1").write_text("\n".join([".", ".."] + [p.name for p in index_dir.iterdir()]))
+    ix = whoosh_index.open_dir(str(index_dir))
+    (out / "segments1").write_text(" ".join(s.segment_id() for s in ix._segments()))
+    ix.close()
+    second = kb_process("ingest", corpus, "--index", index_dir, "--batch", 40, "--workers", 1)
+    (out / "rc2").write_text(str(second.returncode))
+    (out / "err2").write_text(second.stderr)
+    check = kb_process("check", "--index", index_dir)
+    (out / "rc3").write_text(str(check.returncode))
+    (out / "check").write_text(check.stdout + check.stderr)
+
+
+@pytest.mark.parametrize("how", ["tmpfs", "injected"])
+def test_a_full_disk_gives_one_line_and_leaves_no_partial_files(tmp_path, how):
+    """A real file system that fills up: a 3 MB tmpfs, most of it taken by a filler file, in a
+    mount namespace of its own; and ENOSPC injected where Whoosh writes the index files (also
+    the tmpfs case's stand-in where mounting is not allowed)."""
     corpus = tmp_path / "corpus"
     files = write_corpus(corpus, 160)
     disk, out = tmp_path / "disk", tmp_path / "out"
     disk.mkdir()
     out.mkdir()
-    env = dict(os.environ, DISK=str(disk), OUT=str(out), CORPUS=str(corpus), PY=sys.executable,
-               FILL=str(2_200_000))
-    subprocess.run(prefix + ["sh", "-c", FULL_DISK], env=env, check=True, timeout=600)
+    prefix = _in_own_mount_namespace() if how == "tmpfs" else None
+    if prefix is not None:
+        env = dict(os.environ, DISK=str(disk), OUT=str(out), CORPUS=str(corpus), PY=sys.executable,
+                   FILL=str(2_200_000))
+        subprocess.run(prefix + ["sh", "-c", FULL_DISK], env=env, check=True, timeout=600)
+    else:
+        _full_disk_by_injection(corpus, disk, out)
     assert (out / "rc1").read_text().strip() == "1"
     err = (out / "err1").read_text().strip().splitlines()
     assert len(err) == 1 and err[0].startswith("Error: no space left on the disk holding the index"), err

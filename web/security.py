@@ -7,7 +7,7 @@
   Host header; API responses, and every response of a server that requires a token to read,
   carry ``Cache-Control: no-store``.
 - Request bodies above ``MAX_CONTENT_LENGTH`` get 413, more than ``RATE_LIMIT`` requests per
-  minute from one client get 429 (``0`` turns the limit off).
+  minute from one client get 429 (``0`` turns the limit off; see ``web.ratelimit``).
 - Reading and writing have separate credentials. Writing needs ``KB_TOKEN`` as
   ``Authorization: Bearer …`` (never a cookie or a browser's cached Basic login, so a cross-site
   form cannot carry it). Reading is open unless ``KB_READ_TOKEN`` is set; readers then send that
@@ -24,15 +24,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import threading
-import time
-from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, request
-from werkzeug.exceptions import Forbidden, HTTPException, TooManyRequests
+from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web import ratelimit
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -52,7 +51,6 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-RATE_MESSAGE = "För många förfrågningar från samma klient. Vänta en stund och försök igen."
 TRUE_WORDS = {"1", "true", "yes", "on", "ja"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SAME_SITE = {"same-origin", "none"}  # Sec-Fetch-Site values of our own pages and of typed URLs
@@ -61,31 +59,6 @@ CROSS_SITE_MESSAGE = "Förfrågan kom från en annan webbplats och har stoppats.
 
 class ConfigError(ValueError):
     """The server's settings contradict each other; it must not start."""
-
-
-class RateLimiter:
-    """A fixed one-minute window per client: simple, bounded in memory, thread-safe."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
-        self.per_minute = per_minute
-        self.clock = clock
-        self._window = -1
-        self._counts: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, client: str) -> bool:
-        if self.per_minute <= 0:
-            return True
-        window = int(self.clock() // 60)
-        with self._lock:
-            if window != self._window:  # a new minute forgets the old counts
-                self._window, self._counts = window, {}
-            count = self._counts.get(client, 0) + 1
-            self._counts[client] = count
-            return count <= self.per_minute
-
-    def retry_after(self) -> int:
-        return max(1, 60 - int(self.clock() % 60))
 
 
 class Unauthorized(HTTPException):
@@ -204,8 +177,7 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    limiter = RateLimiter(int(app.config.get("RATE_LIMIT") or 0))
-    app.extensions["kb_rate_limiter"] = limiter
+    ratelimit.init_app(app)  # first: every request is counted, also one refused below
 
     @app.before_request
     def guard():
@@ -214,8 +186,6 @@ def init_app(app: Flask) -> None:
         limit = app.config.get("MAX_CONTENT_LENGTH")
         if limit and request.content_length and request.content_length > limit:
             abort(413)
-        if not limiter.allow(request.remote_addr or "unknown"):
-            raise TooManyRequests(RATE_MESSAGE, retry_after=limiter.retry_after())
         if request.method not in SAFE_METHODS and cross_site():
             raise Forbidden(CROSS_SITE_MESSAGE)
         if app.config.get("READ_TOKEN") and not _writes(request.endpoint) and not read_token_ok():
