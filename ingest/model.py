@@ -69,7 +69,13 @@ class Deadline:
 
 @dataclass
 class Commitment:
-    """An åtagande: a sentence that commits to future action, with its context."""
+    """An åtagande: a clause that commits to future action, with its context.
+
+    ``text`` is the clause (one action with its own deadline); ``sentence`` the whole sentence
+    when the clause is a part of it. In ``Document.plans_by_others`` the same record holds a plan
+    of another actor kept as context: ``actor`` names it and ``reason`` says why it is not the
+    author's own (``other_actor``, ``reply_deadline``, ``proposal``, ``motion``, ``auditors``).
+    """
 
     id: str
     doc_id: str
@@ -80,6 +86,8 @@ class Commitment:
     actor: str | None
     status: str  # planned | ongoing | done
     deadline: Deadline | None = None
+    sentence: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -129,6 +137,7 @@ class Document:
     people: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    plans_by_others: list[Commitment] = field(default_factory=list)
     text: str = ""
     raw_text: str = ""
     pages: int = 1
@@ -144,6 +153,7 @@ class Document:
         values = {k: v for k, v in data.items() if k in known}
         values["sections"] = [Section(**s) for s in data.get("sections", [])]
         values["commitments"] = [_commitment_from_dict(c) for c in data.get("commitments", [])]
+        values["plans_by_others"] = [_commitment_from_dict(c) for c in data.get("plans_by_others", [])]
         return cls(**values)
 
     def summary(self) -> dict[str, Any]:
