@@ -374,7 +374,8 @@ def _section_items(section: Section, doc: Document, date, year, author: str | No
 def extract(doc: Document) -> tuple[list[Commitment], list[Commitment]]:
     """The author's commitments and the plans of others kept as context, in reading order, with
     ids ``{doc.id}-c{n}`` and ``{doc.id}-x{n}``."""
-    date, year = _doc_date(doc), doc.year
+    date = _doc_date(doc)
+    year = date.year if date else doc.year
     author = author_context(doc)
     found: list[_Found] = []
     for section in doc.sections:

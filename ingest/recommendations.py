@@ -228,6 +228,17 @@ def _row_item(kind: str, col: int, number_col: int | None, header: list[str], li
     return Item(kind, number, _statement(statement), "\n".join(body))
 
 
+def _starts_row(table, line: str) -> bool:
+    """Does ``line`` start a row of the table (its number in the number column, or leading the
+    statement column)?"""
+    _kind, col, number_col, _header = table
+    cells = _cells(line)
+    if number_col is not None:
+        return bool(cells) and cells[number_col].strip().isdigit()
+    first = cells[0] if cells else ""
+    return bool(_LEADING_NUMBER.match(first)) if col == 0 else len(cells) > col
+
+
 # --- activities --------------------------------------------------------------------------------
 
 def _activity_heading(line: str) -> tuple[str, str, str | None] | None:
@@ -282,8 +293,17 @@ class _Cutter:
                 i += 1
                 continue
             if self.table and "|" in line:
-                self.item(line, _row_item(*self.table[:3], self.table[3], line))
+                row = [line]
                 i += 1
+                # a row wrapped onto lines that do not start a row of their own (OCR, narrow columns)
+                while i < len(lines) and lines[i].strip() and not _starts_row(self.table, lines[i]) and (
+                        "|" in lines[i] or "|" not in row[-1].rstrip()[-1:]):
+                    if _table_header(lines[i]):
+                        break
+                    row.append(lines[i].strip())
+                    i += 1
+                joined = " ".join(r.strip() for r in row)
+                self.item(joined, _row_item(*self.table[:3], self.table[3], joined))
                 continue
             self.table = None
             start = _intro_inline(line)

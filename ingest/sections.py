@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.clean import ends_sentence, is_item
+from ingest.clean import INNER_SENTENCE_END, ends_sentence, is_item
 from ingest.folding import fold_ocr_confusions
 from ingest.labels import Label, parse_label, starts_with_keyword, word_end
 from ingest.model import Block, Page, Section
@@ -126,6 +126,7 @@ def is_candidate(block: Block) -> bool:
         and not is_item(text)
         and sum(c.isalpha() for c in text) >= 3
         and not CONTACT.search(text)
+        and not INNER_SENTENCE_END.search(text)  # "Kursen ges i maj. Ansvarig: HR" is two sentences
     )
 
 

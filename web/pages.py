@@ -27,7 +27,8 @@ from web.params import (
 pages = Blueprint("pages", __name__)
 
 STATUS_LABELS = {"planned": "Planerat", "ongoing": "Pågår", "done": "Genomfört"}
-VERDICT_LABELS = {"reported": "Rapporterat", "no_report": "Ingen rapport", "overdue": "Försenat"}
+VERDICT_LABELS = {"reported": "Rapporterat", "delayed": "Försenat", "not_done": "Ej genomfört",
+                  "overdue": "Förfallet utan rapport", "pending": "Ej förfallet", "no_report": "Ingen rapport"}
 SORT_LABELS = {"relevance": "Relevans", "date": "Datum"}
 # What a browser may show inline from the original file; anything else is downloaded.
 INLINE_TYPES = {"application/pdf", "text/plain"}

@@ -18,7 +18,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 YEAR_RANGE = (1900, 2100)
 SORTS = ("relevance", "date")
 STATUSES = ("planned", "ongoing", "done")
-VERDICTS = ("reported", "no_report", "overdue")
+VERDICTS = ("reported", "delayed", "not_done", "overdue", "pending", "no_report")  # kb.trace.VERDICTS
 TEXT_FILTERS = ("committee", "doc_type", "municipality")
 MAX_FILTER_CHARS = 200
 
