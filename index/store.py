@@ -28,7 +28,7 @@ from index.codec import PackedCodec
 from index.columns import ColumnArrays, generation_key
 from index.querytree import Filters, ParsedQuery
 from index.records import decode_document, document_records
-from index.schema import DOCUMENT, SCHEMA_VERSION, build_schema
+from index.schema import COLUMN_FIELDS, DERIVED, DOCUMENT, SCHEMA_VERSION, build_schema
 from ingest.model import Document
 
 META_FILE = "kb-index.json"
@@ -41,6 +41,15 @@ TIDY_FRACTION = 4          # after a bulk write, segments under 1/4 of the large
 # 2,000 documents ~40 % faster than 50 did; a killed ingest loses at most one batch of work.
 COMMIT_BATCH = 200
 POSTING_BLOCK = 512       # postings per block (W3: 128): fewer blocks to write and to decode
+
+
+# derive(docs, removed, fresh) -> {kind: {key: bytes or None}}: see Store.write.
+Derive = Callable[[list[Document], list[str], bool], dict[str, dict[str, bytes | None]]]
+
+
+def derived_id(kind: str, key: str) -> str:
+    """The record id of one piece of derived data (never a document id: those are hex)."""
+    return f"{DERIVED}:{kind}:{key}"
 
 
 class StoreLocked(RuntimeError):
@@ -173,12 +182,18 @@ class Store:
             return None
 
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
-              lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None) -> None:
+              lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None,
+              derive: Derive | None = None) -> None:
         """Add or replace ``docs`` and remove the document ids in ``remove``.
 
         A document's records always share one commit; a commit happens every ``batch`` documents.
         When ``needs_rebuild``, the first commit clears the old records and the new schema and
         analyzer take over. ``on_commit`` is called with the ids committed each time.
+
+        ``derive(docs, removed, fresh)`` is called before each commit with the documents and the
+        removed ids of that commit (``fresh``: the commit clears the index, so nothing stored
+        before counts); it returns derived data to store in the same commit,
+        ``{kind: {key: bytes, or None to delete}}``, read back with :meth:`derived`.
         """
         batch = max(1, batch)
         lock = self._acquire(lock_timeout)
@@ -195,6 +210,7 @@ class Store:
                 nonlocal clear, removals, commits
                 if not pending and not removals and not clear:
                     return
+                extra = derive(list(pending.values()), list(removals), clear) if derive else {}
                 writer = self._writer()
                 try:
                     writer.schema = self.schema
@@ -205,6 +221,14 @@ class Store:
                             writer.delete_by_term("doc_id", doc.id)
                         for record in document_records(doc):
                             writer.add_document(**record)
+                    for kind, items in extra.items():
+                        for key, payload in items.items():
+                            ident = derived_id(kind, key)
+                            if not clear:
+                                writer.delete_by_term("id", ident)
+                            if payload is not None:  # (every column set, so a segment of these has them all)
+                                writer.add_document(id=ident, record=DERIVED, payload=payload,
+                                                    **{name: "" for name in COLUMN_FIELDS if name != "record"})
                 except BaseException:
                     writer.cancel()
                     raise
@@ -289,6 +313,19 @@ class Store:
             return None
         fields = self.searcher().document(id=doc_id, record=DOCUMENT)
         return decode_document(fields["payload"]) if fields else None
+
+    def derived(self, kind: str, key: str | None = None) -> dict[str, bytes]:
+        """Derived data a write stored (see :meth:`write`): ``{key: bytes}`` of one kind, or of
+        the one ``key`` asked for."""
+        if self._ix is None:
+            return {}
+        searcher = self.searcher()
+        if key is not None:
+            fields = searcher.document(id=derived_id(kind, key), record=DERIVED)
+            return {key: fields["payload"]} if fields else {}
+        prefix = derived_id(kind, "")
+        return {fields["id"][len(prefix):]: fields["payload"]
+                for fields in searcher.documents(record=DERIVED) if fields.get("id", "").startswith(prefix)}
 
     def search(self, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
                limit: int = 10, sort: str = "relevance") -> dict:

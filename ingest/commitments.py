@@ -250,7 +250,8 @@ def author_context(doc: Document) -> str | None:
     committee = fold_diacritics(doc.committee or "").strip()
     if doc_type in t["motion_doc_types"] or (doc_type in ("", "ovrigt") and rx["motion_title"].search(title)):
         return MOTION  # (a statement on a motion may carry the motion's title: its type decides)
-    if doc_type in t["auditor_doc_types"] or rx["auditor_title"].search(title) or (
+    untyped = doc_type in ("", "ovrigt")  # a title is weak evidence: "Granskning av X" may head a reply
+    if doc_type in t["auditor_doc_types"] or (untyped and rx["auditor_title"].search(title)) or (
             committee and rx["auditor_body"].search(committee)):
         return AUDITORS
     text = doc.text or "\n".join(s.text for s in doc.sections)

@@ -86,12 +86,14 @@ def ingest_paths(
     progress: Progress | None = None,
     force: bool = False,
     workers: int | None = None,
+    derive=None,
 ) -> IngestReport:
     """Ingest files and folders into ``store`` (an :class:`index.store.Store`).
 
     Documents are built by ``workers`` processes (default: one per core) while this process
     writes the index; ``workers=1`` builds them here, one file at a time, with ``progress``
-    called just before each file is read."""
+    called just before each file is read. ``derive`` is passed to the store's write (see
+    :meth:`index.store.Store.write`): the service keeps tracing up to date with it."""
     report = IngestReport()
     known = store.sources()
     targets: list[Path] = []
@@ -146,7 +148,7 @@ def ingest_paths(
             report.indexed.append(str(path))
             yield doc
 
-    store.write(documents(), batch=batch, lock_timeout=lock_timeout)
+    store.write(documents(), batch=batch, lock_timeout=lock_timeout, derive=derive)
     if rebuild:
         (Path(store.path) / REBUILD_FILE).unlink(missing_ok=True)
     return report

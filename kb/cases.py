@@ -170,7 +170,7 @@ def linked(a: Document, b: Document) -> bool:
     return is_link(link_evidence(a, b))
 
 
-def _tokens(f: LinkFeatures) -> set[str]:
+def link_tokens(f: LinkFeatures) -> set[str]:
     tokens = {f"c:{c}" for c in f.case_numbers} | {f"s:{w}" for w in f.subject} | {f"t:{w}" for w in f.title}
     tokens |= {f"r:{w}" for _n, words in f.recommendations for w in words}
     tokens |= {f"d:{d}" for d in f.named_dates} | ({f"d:{f.date}"} if f.date else set())
@@ -188,7 +188,7 @@ def candidate_pairs(features: list[LinkFeatures]) -> set[tuple[int, int]]:
         scope = members if key == "" else members + unknown
         postings: dict[str, list[int]] = defaultdict(list)
         for i in scope:
-            for token in _tokens(features[i]):
+            for token in link_tokens(features[i]):
                 postings[token].append(i)
         for ids in postings.values():
             if len(ids) < 2 or len(ids) > MAX_SHARED:

@@ -19,13 +19,13 @@
     kb.trace(doc=None, as_of=None) -> {"cases": [...]}
 
 One KnowledgeBase is shared by all threads of a server: the index store keeps one long-lived
-searcher and reopens it only when the index changes; the list of whole documents (used by
-tracing) is cached per index generation.
+searcher and reopens it only when the index changes. Tracing is computed at ingest and kept in
+the store (:mod:`kb.tracestore`); its case records are read once per index generation, and a
+request only judges them as of its date.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 from datetime import date
 from pathlib import Path
@@ -45,17 +45,18 @@ class KnowledgeBase:
         self.store = Store(self.index_dir, create=create)
         self._docs_lock = threading.Lock()
         self._docs_cache: tuple[Any, list[Document]] | None = None
-        self._cases_cache: tuple[Any, list] | None = None
-        self._trace_cache: dict[tuple, dict] = {}
+        self._records_cache: tuple[Any, list[dict]] | None = None
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
                batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None):
         """Ingest files and folders; returns a :class:`kb.batch_ingest.IngestReport`."""
         from kb.batch_ingest import ingest_paths  # the ingest pipeline is not needed to search
+        from kb.tracestore import deriver
 
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
-                            batch=batch, lock_timeout=lock_timeout, workers=workers)
+                            batch=batch, lock_timeout=lock_timeout, workers=workers,
+                            derive=deriver(self.store))
 
     def sources(self) -> list[str]:
         return sorted(self.store.sources())
@@ -66,7 +67,10 @@ class KnowledgeBase:
         stored = self.store.sources()
         found = [s for s in sources if s in stored]
         if found:
-            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout)
+            from kb.tracestore import deriver
+
+            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout,
+                             derive=deriver(self.store))
         return found
 
     # -- searching ---------------------------------------------------------------------------
@@ -100,15 +104,19 @@ class KnowledgeBase:
                 self._docs_cache = (key, docs)
             return self._docs_cache[1]
 
-    def grouped_cases(self) -> list:
-        """The documents grouped into cases (kb.cases.Case), cached until the index changes."""
-        from kb.cases import group_cases
+    def trace_records(self) -> list[dict]:
+        """Every case's trace record (:mod:`kb.tracestore`), read once per index generation."""
+        from kb.tracestore import load
 
-        docs = self.all_documents()
+        key = index_generation(self.index_dir)
         with self._docs_lock:
-            if self._cases_cache is None or self._cases_cache[0] is not docs:
-                self._cases_cache = (docs, group_cases(docs))
-            return self._cases_cache[1]
+            cached = self._records_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        records = load(self.store)
+        with self._docs_lock:
+            self._records_cache = (key, records)
+        return records
 
     def documents(self) -> list[dict]:
         return [d.summary() for d in self.all_documents()]
@@ -121,63 +129,51 @@ class KnowledgeBase:
                     due_before: date | None = None, committee: str | None = None,
                     year: int | None = None, verdict: str | None = None,
                     as_of: date | None = None) -> list[dict]:
-        from kb.trace import list_commitments
+        """The commitments as rows (with their document's committee, date and title), filtered;
+        each with its verdict and follow-ups as of ``as_of`` (default today)."""
+        from kb.trace import filter_rows, judge_all
 
-        docs = self._filtered_docs(committee=committee, year=year)
-        rows = list_commitments(docs, doc=doc, status=status, due_before=due_before)
-        if verdict:
-            verdicts = {c["id"]: c["verdict"] for case in self.trace(as_of=as_of)["cases"]
-                        for c in case["commitments"]}
-            rows = [r for r in rows if verdicts.get(r["id"]) == verdict]
-        return rows
+        wanted = committee.casefold() if committee else None
+        rows = []
+        for case in judge_all(self.trace_records(), doc=doc, as_of=as_of)["cases"]:
+            for row in case["commitments"]:
+                if wanted and (row.get("committee") or "").casefold() != wanted:
+                    continue
+                if year and row.get("year") != year:
+                    continue
+                if verdict and row["verdict"] != verdict:
+                    continue
+                rows.append(row)
+        return filter_rows(rows, status=status, due_before=due_before)
 
     def trace(self, *, doc: str | None = None, as_of: date | None = None) -> dict:
-        """Promise tracing per case; cached per index state, document and as-of date."""
-        from kb.trace import trace
+        """Promise tracing per case, judged as of ``as_of`` (default today)."""
+        from kb.trace import judge_all
 
-        docs = self.all_documents()
-        key = (self._docs_cache[0], doc, as_of or date.today())
-        with self._docs_lock:
-            cached = self._trace_cache.get(key)
-        if cached is None:
-            cached = trace(docs, doc=doc, as_of=key[2])
-            with self._docs_lock:
-                if len(self._trace_cache) > 64:
-                    self._trace_cache.clear()
-                self._trace_cache[key] = cached
-        return copy.deepcopy(cached)
+        return judge_all(self.trace_records(), doc=doc, as_of=as_of)
 
     def cases(self) -> list[dict]:
-        return [case_summary(c) for c in self.grouped_cases()]
+        return [case_summary(r) for r in self.trace_records()]
 
     def case(self, case_id: str, *, as_of: date | None = None) -> dict | None:
-        from kb.trace import case_matrix
+        from kb.cases import Case
+        from kb.trace import case_matrix, judged
 
-        docs = self.all_documents()
-        for c in self.grouped_cases():
-            if c.id == case_id:
-                traced = next((t for t in self.trace(as_of=as_of)["cases"] if t["id"] == case_id), None)
-                summary = case_summary(c)
-                summary["matrix"] = case_matrix(c, docs)
-                summary["commitments"] = traced["commitments"] if traced else []
-                return summary
-        return None
+        record = next((r for r in self.trace_records() if r["id"] == case_id), None)
+        if record is None:
+            return None
+        docs = [d for d in (self.store.document(x["doc_id"]) for x in record["documents"]) if d is not None]
+        summary = case_summary(record)
+        summary["matrix"] = case_matrix(Case(record["id"], record["subject"], docs), docs)
+        summary["commitments"] = judged(record, as_of or date.today())["commitments"]
+        return summary
 
     def case_of(self, doc_id: str) -> dict | None:
         """The case a document belongs to (for "other documents in the same case")."""
-        for c in self.grouped_cases():
-            if any(d.id == doc_id for d in c.documents):
-                return case_summary(c)
+        for r in self.trace_records():
+            if any(d["doc_id"] == doc_id for d in r["documents"]):
+                return case_summary(r)
         return None
-
-    def _filtered_docs(self, *, committee: str | None, year: int | None) -> list[Document]:
-        docs = self.all_documents()
-        if committee:
-            wanted = committee.casefold()
-            docs = [d for d in docs if (d.committee or "").casefold() == wanted]
-        if year:
-            docs = [d for d in docs if d.year == year]
-        return docs
 
     def close(self) -> None:
         self.store.close()
@@ -189,14 +185,14 @@ def index_generation(index_dir: Path) -> tuple:
     return tuple(tocs)
 
 
-def case_summary(case) -> dict:
+def case_summary(record: dict) -> dict:
     return {
-        "id": case.id,
-        "subject": case.subject,
+        "id": record["id"],
+        "subject": record["subject"],
         "documents": [
-            {"doc_id": d.id, "source": d.source, "date": d.date, "year": d.year, "doc_type": d.doc_type,
-             "title": d.title}
-            for d in case.documents
+            {"doc_id": d["doc_id"], "source": d["source"], "date": d["date"], "year": d["year"],
+             "doc_type": d["doc_type"], "title": d.get("title")}
+            for d in record["documents"]
         ],
     }
 

@@ -193,3 +193,11 @@ def test_a_line_naming_the_auditors_report_as_a_basis_does_not_make_the_author_a
     doc = doc_with("Revisionsrapport Uppföljning av placeringar\n\nSocialtjänsten kommer att införa en "
                    "kvalitetsgranskning under första halvåret 2023.", date="2022-09-21", committee="Socialnämnden")
     assert author_context(doc) is None and len(extract_commitments(doc)) == 1
+
+
+def test_a_statement_titled_like_the_audit_it_answers_is_the_committees_own():
+    doc = doc_with("Under hösten 2025 kommer förvaltningen att införa en e-tjänst.", date="2025-04-10",
+                   title="Granskning av nämndens ärendehantering", doc_type="yttrande")
+    assert author_context(doc) is None and len(extract_commitments(doc)) == 1
+    doc.doc_type = "övrigt"
+    assert author_context(doc) == "auditors"

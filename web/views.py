@@ -76,31 +76,18 @@ def commitments_view(kb, filters: dict) -> dict:
     """Åtaganden with their verdict (bedömning) and follow-ups, filtered as asked."""
     as_of = date.fromisoformat(filters["as_of"]) if filters.get("as_of") else None
     due_before = date.fromisoformat(filters["due_before"]) if filters.get("due_before") else None
+    # One pass gives every row its verdict (judged as of the date asked for).
     rows = kb.commitments(doc=filters.get("doc"), status=filters.get("status"), due_before=due_before,
-                          committee=filters.get("committee"), year=filters.get("year"))
-    # One tracing pass gives every row its verdict; filtering by verdict here saves a second one.
-    traced = {c["id"]: c for case in kb.trace(as_of=as_of)["cases"] for c in case["commitments"]}
+                          committee=filters.get("committee"), year=filters.get("year"), as_of=as_of)
     # How many rows each bedömning would give with the other filters as they are.
-    verdict_counts = Counter(traced.get(r["id"], {}).get("verdict") or "none" for r in rows)
+    verdict_counts = Counter(r.get("verdict") or "none" for r in rows)
     if filters.get("verdict"):
-        rows = [r for r in rows if traced.get(r["id"], {}).get("verdict") == filters["verdict"]]
-    docs = {d["id"]: d for d in kb.documents()}
-    commitments = []
-    for row in rows:
-        doc = docs.get(row["doc_id"], {})
-        trace = traced.get(row["id"], {})
-        commitments.append({
-            **row,
-            "committee": row.get("committee", doc.get("committee")),
-            "date": row.get("date", doc.get("date")),
-            "year": row.get("year", doc.get("year")),
-            "verdict": row.get("verdict", trace.get("verdict")),
-            "follow_ups": row.get("follow_ups", trace.get("follow_ups", [])),
-        })
-    committees = sorted({d["committee"] for d in docs.values() if d.get("committee")})
-    years = sorted({d["year"] for d in docs.values() if d.get("year")})
-    return {"total": len(commitments), "filters": {k: v for k, v in filters.items() if v is not None},
-            "commitments": commitments, "options": {"committee": committees, "year": years},
+        rows = [r for r in rows if r.get("verdict") == filters["verdict"]]
+    documents = [d for record in kb.trace_records() for d in record["documents"]]
+    committees = sorted({d["committee"] for d in documents if d.get("committee")})
+    years = sorted({d["year"] for d in documents if d.get("year")})
+    return {"total": len(rows), "filters": {k: v for k, v in filters.items() if v is not None},
+            "commitments": rows, "options": {"committee": committees, "year": years},
             "verdict_counts": dict(verdict_counts)}
 
 
