@@ -57,6 +57,7 @@ __all__ = ["commitment_status", "extract", "extract_commitments", "find_actor", 
            "split_sentences", "clauses"]
 
 SKIPPED_KINDS = {"proposal", "basis"}
+MAX_SUBJECT_WORDS = 5  # "I år ska nämnden", "Kommunstyrelsens förvaltning ska": the subject stands close
 OTHER_ACTOR, REPLY_DEADLINE, PROPOSAL, MOTION, AUDITORS = (
     "other_actor", "reply_deadline", "proposal", "motion", "auditors")
 
@@ -185,8 +186,10 @@ def is_commitment(clause: str, has_deadline: bool, future: bool = False, own_sub
     if has_deadline and _cues(folded, ("timed",)):
         return True
     past = reports_past(clause)
-    if _cues(folded, ("weak",)):
-        return has_deadline or own_subject
+    if weak := _cues(folded, ("weak",)):
+        # "Förvaltningen ska se över ...": an organisation of ours right before "ska" (not "...
+        # avstyrker förslaget att landstingen ska få ...")
+        return has_deadline or (own_subject and len(folded[:weak[0].start()].split()) <= MAX_SUBJECT_WORDS)
     if future and not past and _enough_words(clause, deadline_text):
         return True
     return future and not past and commitment_status(clause) == "ongoing"
