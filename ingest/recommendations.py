@@ -67,6 +67,7 @@ def _rx() -> dict:
         "single": re.compile(t["single"]["pattern"]),
         "should": re.compile(t["should"]["subject"]),
         "should_context": re.compile(t["should"]["context"]),
+        "body_first": re.compile(t["colon"]["body_first"]),
         "activity": re.compile(t["activities"]["heading"]),
         "status": frozenset(t["activities"]["status"]),
         "responsible": re.compile(t["activities"]["responsible"], re.IGNORECASE),
@@ -410,7 +411,7 @@ def _split_sentences(text: str) -> list[str]:
 def _fallback(out: list[tuple[Block, Item | None]]) -> list[tuple[Block, Item | None]]:
     """Recommendations in running text: one given in a sentence, else bör-sentences."""
     rx = _rx()
-    for finder in (_single, _should):
+    for finder in (_colon_sentences, _single, _should):
         found = False
         result: list[tuple[Block, Item | None]] = []
         for block, item in out:
@@ -426,6 +427,26 @@ def _fallback(out: list[tuple[Block, Item | None]]) -> list[tuple[Block, Item | 
         if found:
             return result
     return out
+
+
+def _colon_sentences(text: str, rx) -> list[tuple[str, Item | None]] | None:
+    """Sentences naming a body after an introduction ending in a colon, without list marks:
+    "… bör följande rekommendationer prioriteras: Kommunstyrelsen utvecklar … Socialnämnden
+    genomför …"."""
+    m = re.search(r":\s+(?=[A-ZÅÄÖ])", text)
+    if not m or not is_intro(text[:m.start()].split(". ")[-1]):
+        return None
+    parts: list[tuple[str, Item | None]] = [(text[:m.start() + 1], None)]
+    rest = _split_sentences(text[m.end():])
+    items = 0
+    for k, sentence in enumerate(rest):
+        if not rx["body_first"].match(fold_diacritics(sentence)):
+            if items:
+                parts.append((" ".join(rest[k:]), None))
+            break
+        parts.append((sentence, Item(RECOMMENDATION, None, sentence.rstrip(" ."), in_list=True)))
+        items += 1
+    return parts if items else None
 
 
 def _single(text: str, rx) -> list[tuple[str, Item | None]] | None:
