@@ -40,8 +40,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from index.analysis import SWEDISH_STOPWORDS, stem
 from ingest.dates import find_dates
@@ -88,6 +89,7 @@ _REPORTING = re.compile(r"\b(?:aterrapport\w*|redovis\w*|rapporter\w*|lagesrappo
 _FOLLOW_UP_TYPES = ("uppfolj", "aterrapport", "lagesrapport", "redovisning")
 
 
+@lru_cache(maxsize=1 << 17)
 def key(word: str) -> str:
     """A word's comparison key: Swedish stem, a noun of action as its verb ("utbildning" =
     "utbilda"), folded so that OCR's vowel damage does not matter."""
@@ -124,8 +126,16 @@ class Unit:
     shown: str
     keys: frozenset[str]
     reading: Reading
-    periods: tuple[tuple[str, str], ...]
+    anchor: tuple = (None, None)  # the document's date and year, to read the times it names
     document: bool = False  # the document's opening: reports a promise to report back
+    _periods: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def periods(self) -> tuple[tuple[str, str], ...]:
+        """The times the unit names, as ISO ranges (read when first asked for)."""
+        if self._periods is None:
+            self._periods = _periods(self.text, *self.anchor)
+        return self._periods
 
 
 @dataclass
@@ -152,8 +162,26 @@ def _periods(text: str, date, year) -> tuple[tuple[str, str], ...]:
     return tuple((f.deadline.start, f.deadline.end) for f in find_deadlines(text, date, year))
 
 
+_UNITS: OrderedDict[tuple[str, str], list[Unit]] = OrderedDict()
+UNIT_CACHE = 4096  # documents whose units are kept between commits of one ingest
+
+
 def report_units(doc: Document) -> list[Unit]:
-    """The units of a document (see the module docstring), in reading order."""
+    """The units of a document (see the module docstring), in reading order; kept for the
+    documents last asked for (a case is traced again whenever one of its documents changes)."""
+    cache_key = (doc.id, doc.sha256 or str(id(doc)))
+    if cache_key in _UNITS:
+        _UNITS.move_to_end(cache_key)
+        return _UNITS[cache_key]
+    units = _report_units(doc)
+    if doc.sha256:
+        _UNITS[cache_key] = units
+        while len(_UNITS) > UNIT_CACHE:
+            _UNITS.popitem(last=False)
+    return units
+
+
+def _report_units(doc: Document) -> list[Unit]:
     date = _doc_date(doc)
     year = date.year if date else doc.year
     skipped = set(load_table("commitments")["sections"]["skipped_headings"])
@@ -209,7 +237,7 @@ def _unit(doc: Document, sec: Section, text: str, shown: str, reading: Reading, 
     return Unit(doc_id=doc.id, source=doc.source, date=doc.date or (str(doc.year) if doc.year else None),
                 section=sec.number, heading=sec.heading, recommendation=sec.recommendation,
                 activity=sec.activity, text=text, shown=shown, keys=frozenset(content_keys(text)),
-                reading=reading, periods=_periods(text, date, year))
+                reading=reading, anchor=(date, year))
 
 
 # --- promises -----------------------------------------------------------------------------------
@@ -388,7 +416,12 @@ def follows(d: Document, e: Document) -> bool:
     if not body(d.committee) or not body(e.committee) or body(d.committee) == body(e.committee):
         return True
     numbers = lambda x: {re.sub(r"[\W_]+", "", fold_diacritics(c)) for c in x.case_numbers or [] if isinstance(c, str)}  # noqa: E731
-    return bool(numbers(d) & numbers(e)) or bool(d.date and d.date in {x.iso for x in find_dates(e.text or "")})
+    return bool(numbers(d) & numbers(e)) or bool(d.date and d.date in _named_dates(e.id, e.sha256, e.text or ""))
+
+
+@lru_cache(maxsize=4096)
+def _named_dates(_doc_id: str, _sha256: str, text: str) -> frozenset[str]:
+    return frozenset(x.iso for x in find_dates(text))
 
 
 def commitment_row(c: Commitment, doc: Document) -> dict:
