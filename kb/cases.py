@@ -15,7 +15,10 @@ the same committee                                      1
 ====================================================  =====
 
 so a shared case number links on its own, and a document without one still joins its case
-through its subject or the date it names plus the committee, or through its recommendations.
+through its subject or the date it names plus the committee, or through its recommendations
+(compared by what they are about, not by the verbs every recommendation uses). Two documents of
+two different committees are not linked by subject, title or alike recommendations (unless one is
+the auditors' report): an audit of every committee on one subject gives one case per committee.
 Documents of two different municipalities are never linked ("Region Uppsala" and "Uppsala" name
 one place and count as one). Links are transitive (union-find).
 
@@ -47,7 +50,11 @@ MAX_SHARED = 400  # a word in more documents of one municipality than this propo
 # Words too common in this domain to say that two subjects are the same.
 GENERIC = frozenset(fold_diacritics(w) for w in (
     "arbete arbetet granskning granskningen yttrande uppföljande uppföljning avseende gällande "
-    "rapport rapporten förslag handlingsplan plan nämnden nämndens säkerställ säkerställa"
+    "rapport rapporten förslag handlingsplan plan nämnden nämndens säkerställ säkerställa "
+    # the verbs every recommendation uses: two recommendations are alike by what they are about
+    "följ följa följs upp ta tas fram se ses över utveckla utvecklas tydliggör tydliggöra stärk stärka "
+    "förbättra förbättras inför införa införs regelbundet regelbunden löpande revisionens revisorernas "
+    "revisionen revisorerna åtgärder åtgärderna anledning"
 ).split())
 _PLACE_WORDS = re.compile(r"\b(?:region|regionen|landstinget|kommun|kommuns|stad|stads|lans)\b")
 
@@ -137,6 +144,16 @@ def _same_recommendations(a: LinkFeatures, b: LinkFeatures) -> bool:
     return alike >= min(2, len(ra), len(rb)) and alike >= 0.5 * min(len(ra), len(rb))
 
 
+_AUDITORS = re.compile(r"revisor|revision")
+
+
+def _may_share_recommendations(a: str, b: str) -> bool:
+    """The same recommendations link a committee's documents, and the auditors' report to its
+    answer; two committees given alike recommendations ("Utveckla den interna kontrollen") by
+    two audits are two cases."""
+    return not a or not b or a == b or bool(_AUDITORS.search(a)) or bool(_AUDITORS.search(b))
+
+
 def evidence(a: LinkFeatures, b: LinkFeatures) -> dict[str, int]:
     """The evidence that two documents belong to one case, with its score (see the table)."""
     if a.place and b.place and a.place != b.place:
@@ -144,16 +161,18 @@ def evidence(a: LinkFeatures, b: LinkFeatures) -> dict[str, int]:
     found: dict[str, int] = {}
     if set(a.case_numbers) & set(b.case_numbers):
         found["case_number"] = 3
-    if _same_recommendations(a, b):
+    if _same_recommendations(a, b) and _may_share_recommendations(a.body, b.body):
         found["recommendations"] = 3
     if (a.date and a.date in b.named_dates) or (b.date and b.date in a.named_dates):
         found["names_date"] = 2
+    if a.body and a.body == b.body:
+        found["committee"] = 1
+    if a.body and b.body and a.body != b.body:
+        return found  # two committees on one subject (an audit of every nämnd) are two cases
     if overlap(frozenset(a.subject), frozenset(b.subject)) >= SIMILAR:
         found["subject"] = 2
     if overlap(frozenset(a.title), frozenset(b.title)) >= SIMILAR:
         found["title"] = 1
-    if a.body and a.body == b.body:
-        found["committee"] = 1
     return found
 
 
