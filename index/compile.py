@@ -17,6 +17,7 @@ from whoosh import query as wq
 from index.analysis import QueryTerm, analyze_query, prefix_key
 from index.querytree import And, Node, Not, Or, Phrase, Prefix, Word
 from index.schema import TEXT_FIELDS
+from index.snippets import Marks
 
 PHRASE_BOOST = 2.0
 PROXIMITY_SLOP = 4
@@ -58,6 +59,12 @@ class Compiled:
     weak: set[str] = field(default_factory=set)        # terms that are only compound parts
     words: list[str] = field(default_factory=list)     # the positive plain words (for suggestions)
     conjunctive: bool = False                          # an AND of two or more words
+    phrases: list[tuple[str, ...]] = field(default_factory=list)  # fold keys of each phrase, in order
+
+    def marks(self) -> Marks:
+        """What a snippet or a document marks for this query."""
+        return Marks(frozenset(self.terms), frozenset(self.weak), tuple(sorted(self.prefixes)),
+                     tuple(dict.fromkeys(self.phrases)))
 
 
 def _term_any_field(term: str, weight: float = 1.0) -> wq.Query:
@@ -105,7 +112,9 @@ class _Compiler:
             return _words_query(terms)
         if isinstance(node, Phrase):
             terms = analyse(" ".join(node.words))
-            if positive:
+            if positive and len(terms) >= 2:  # marked as a phrase, never word by word
+                self.out.phrases.append(tuple(t.key for t in terms))
+            elif positive:
                 self.out.terms |= highlight_terms(terms)
                 self.strong |= word_terms(terms)
             return _phrase_query(terms)
@@ -138,6 +147,8 @@ class _Compiler:
             return None
         if positive:
             self.out.prefixes.add(text)
+        if self.reader is None:  # compiled for its marks only
+            return None
         expanded: set[str] = set()
         for name in FIELD_WEIGHTS:
             for i, btext in enumerate(self.reader.expand_prefix(name, key)):
@@ -155,7 +166,8 @@ def everything_but(query: wq.Query) -> wq.Query:
 
 
 def compile_tree(tree: Node | None, reader, *, lacking_a_word: bool = False) -> Compiled:
-    """Compile ``tree`` against ``reader`` (prefixes expand against its vocabulary).
+    """Compile ``tree`` against ``reader`` (prefixes expand against its vocabulary; with no
+    reader the result is good for its marks only).
 
     ``lacking_a_word``: the caller keeps only sections that lack at least one of the words (the
     some-words tier after the all-words hits), where a phrase or proximity boost over all the

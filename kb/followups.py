@@ -425,10 +425,11 @@ def _named_dates(_doc_id: str, _sha256: str, text: str) -> frozenset[str]:
 
 
 def commitment_row(c: Commitment, doc: Document) -> dict:
-    """A commitment with what the pages show of its document."""
+    """A commitment with what the pages show of its document (and the heading of its section)."""
     row = asdict(c)
+    heading = next((s.heading for s in doc.sections if s.number == c.section), None)
     row.update(source=doc.source, title=doc.title, committee=doc.committee, municipality=doc.municipality,
-               date=doc.date, year=doc.year, doc_type=doc.doc_type)
+               date=doc.date, year=doc.year, doc_type=doc.doc_type, section_heading=heading or None)
     return row
 
 
