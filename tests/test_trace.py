@@ -123,3 +123,15 @@ def test_csv_exports_open_in_a_swedish_spreadsheet(pair):
     listed = list(csv.DictReader(io.StringIO(commitments_csv([{"id": "x", "text": "=SUMMA(A1)"}])[1:]),
                                  delimiter=";"))
     assert listed[0]["text"] == "'=SUMMA(A1)"
+
+
+def test_kb_trace_help_explains_every_verdict():
+    from click.testing import CliRunner
+
+    from kb.cli import main
+    from kb.trace import VERDICTS
+
+    text = CliRunner().invoke(main, ["trace", "--help"]).output
+    for verdict in VERDICTS:
+        assert verdict in text
+    assert "never overdue" in " ".join(text.split())
