@@ -185,6 +185,21 @@ def _genitive_owner(word: str) -> str | None:
     return word[:-1] if len(word) > 4 and word.endswith("s") and word[-2:-1].isalpha() else None
 
 
+def _bare(word: str) -> str:
+    """A word of a name without its definite or genitive ending ("nämndens" = "nämnd")."""
+    return re.sub(r"(?:ens|ets|ns|en|et|n|s)$", "", _long(word))
+
+
+def _names_committee(words, i: int, committee: str | None) -> bool:
+    """Does the phrase at ``words[i]`` name the document's own committee in full ("Kommunstyrelsens
+    arbetsutskott" for the committee "Kommunstyrelsens arbetsutskott")?"""
+    if not committee:
+        return False
+    own = [_bare(w) for w in _TOKEN.findall(committee)]
+    said = [_bare(w[0]) for w in words[i:i + len(own)]]
+    return len(own) > 1 and said == own
+
+
 def _classify_phrase(words, i: int, committee: str | None, municipality: str | None) -> tuple[str | None, int]:
     """Class of the noun phrase starting at ``words[i]`` and the index of its head word."""
     v = _vocabulary()
@@ -192,6 +207,8 @@ def _classify_phrase(words, i: int, committee: str | None, municipality: str | N
         i += 1
     if i >= len(words):
         return None, i
+    if _names_committee(words, i, committee):
+        return OWN, i
     named = _named_body(words, i, municipality, committee)
     if named:
         return named[0], i

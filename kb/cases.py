@@ -5,10 +5,11 @@ Two documents belong to the same case when the evidence adds up to at least ``LI
 ====================================================  =====
 evidence                                              score
 ====================================================  =====
-a shared case number (SR-2023-81, KS 2025/181)          3
+a shared case number (SR-2023-81, "KS-2014/742.912"     3
+  = "KS 2014/742": case, signs and a suffix aside)
 the same recommendations (most texts alike)             3
 one names the other by its date ("I nämndens            2
-yttrande den 14 juni 2023 ...")
+yttrande den 14 juni 2023 ..."; tables/cases.toml)
 the same subject (stemmed words mostly shared)          2
 similar titles                                          1
 the same committee                                      1
@@ -16,7 +17,11 @@ the same committee                                      1
 
 so a shared case number links on its own, and a document without one still joins its case
 through its subject or the date it names plus the committee, or through its recommendations
-(compared by what they are about, not by the verbs every recommendation uses). Two documents of
+(compared by what they are about, not by the verbs every recommendation uses). Subject and title
+count only between documents of one known municipality, and only through words that say what the
+matter is (two or more of them): the words of a committee's or municipality's name, of a document
+form ("protokoll", "sammanträde") and dates do not, so two protocols titled "Barn- och
+utbildningsnämndens protokoll" are not one case. Two documents of
 two different committees are not linked by subject, title or alike recommendations (unless one is
 the auditors' report): an audit of every committee on one subject gives one case per committee.
 Documents of two different municipalities are never linked ("Region Uppsala" and "Uppsala" name
@@ -38,11 +43,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from index.analysis import SWEDISH_STOPWORDS, stem
 from ingest.dates import find_dates
 from ingest.folding import fold_diacritics
+from ingest.metadata.case_numbers import case_number_keys
 from ingest.model import Document
+from ingest.tables import load_table
 
 LINK_SCORE = 3
 SIMILAR = 0.5  # share of stemmed words two subjects or recommendation texts must have in common
@@ -54,8 +62,13 @@ GENERIC = frozenset(fold_diacritics(w) for w in (
     # the verbs every recommendation uses: two recommendations are alike by what they are about
     "följ följa följs upp ta tas fram se ses över utveckla utvecklas tydliggör tydliggöra stärk stärka "
     "förbättra förbättras inför införa införs regelbundet regelbunden löpande revisionens revisorernas "
-    "revisionen revisorerna åtgärder åtgärderna anledning"
+    "revisionen revisorerna åtgärder åtgärderna anledning "
+    # document forms and bodies: "Barn- och utbildningsnämndens protokoll" says no matter
+    "protokoll protokollet protokollsutdrag sammanträde sammanträdesprotokoll sammanträdet utdrag "
+    "tjänsteskrivelse tjänsteutlåtande remissvar remiss svar revisionsrapport granskningsrapport "
+    "kommun kommunen kommunens stad staden region regionen styrelse styrelsen nämnd"
 ).split())
+MIN_SUBJECT_WORDS = 2  # content words two subjects must have before their overlap counts
 _PLACE_WORDS = re.compile(r"\b(?:region|regionen|landstinget|kommun|kommuns|stad|stads|lans)\b")
 
 
@@ -86,6 +99,17 @@ def place(municipality: str | None) -> str:
     """A municipality's place name: "Region Uppsala", "Uppsala kommun" and "Uppsala" are one."""
     folded = fold_diacritics(municipality or "")
     return " ".join(_PLACE_WORDS.sub(" ", folded).split())
+
+
+def _content(doc: Document, text: str | None) -> frozenset[str]:
+    """The stems of ``text`` that say what the matter is: not the document's committee,
+    municipality, form words or dates."""
+    own = stems(" ".join(x for x in (doc.committee, doc.municipality) if isinstance(x, str) and x))
+    return frozenset(s for s in stems(text) if s not in own and not re.fullmatch(r"[\d-]+", s))
+
+
+def _similar(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return min(len(a), len(b)) >= MIN_SUBJECT_WORDS and overlap(frozenset(a), frozenset(b)) >= SIMILAR
 
 
 def body(committee: str | None) -> str:
@@ -120,17 +144,38 @@ class LinkFeatures:
         )
 
 
+@cache
+def _naming() -> tuple[int, re.Pattern, re.Pattern]:
+    t = load_table("cases")["names"]
+    words = lambda ws: re.compile(r"\b(?:" + "|".join(ws) + r")")  # noqa: E731
+    return t["window"], words(t["document_words"]), words(t["meeting_words"])
+
+
+def named_dates(text: str) -> set[str]:
+    """The dates by which ``text`` names other documents (``tables/cases.toml``): a document
+    word near the date, no meeting word."""
+    window, documents, meetings = _naming()
+    out = set()
+    for d in find_dates(text):
+        near = fold_diacritics(text[max(0, d.start - window):d.end + window])
+        if documents.search(near) and not meetings.search(near):
+            out.add(d.iso)
+    return out
+
+
 def link_features(doc: Document) -> LinkFeatures:
     """The evidence of one document, once."""
     own = doc.date or ""
-    named = sorted({d.iso for d in find_dates(doc.text or "")} - {own})
+    named = sorted(named_dates(doc.text or "") - {own})
     recs = tuple((str(r.get("number")), tuple(sorted(stems(r.get("text")))))
                  for r in doc.recommendations or [] if isinstance(r, dict) and r.get("text"))
     return LinkFeatures(
         doc_id=doc.id, place=place(doc.municipality), body=body(doc.committee),
-        case_numbers=tuple(sorted({re.sub(r"[\W_]+", "", fold_diacritics(c)) for c in doc.case_numbers or []
-                                   if isinstance(c, str) and c.strip()})),
-        subject=tuple(sorted(stems(doc.subject))), title=tuple(sorted(stems(doc.title))),
+        # each case number's keys, whole and without its suffix (not without its letter prefix:
+        # KS 2023/12 and BUN 2023/12 are two matters)
+        case_numbers=tuple(sorted({k for c in doc.case_numbers or [] if isinstance(c, str) and c.strip()
+                                   for k in case_number_keys(c, bare=False)})),
+        subject=tuple(sorted(_content(doc, doc.subject))), title=tuple(sorted(_content(doc, doc.title))),
         recommendations=recs, date=doc.date or None, named_dates=tuple(named),
     )
 
@@ -167,11 +212,11 @@ def evidence(a: LinkFeatures, b: LinkFeatures) -> dict[str, int]:
         found["names_date"] = 2
     if a.body and a.body == b.body:
         found["committee"] = 1
-    if a.body and b.body and a.body != b.body:
+    if (a.body and b.body and a.body != b.body) or not (a.place and b.place):
         return found  # two committees on one subject (an audit of every nämnd) are two cases
-    if overlap(frozenset(a.subject), frozenset(b.subject)) >= SIMILAR:
+    if _similar(a.subject, b.subject):
         found["subject"] = 2
-    if overlap(frozenset(a.title), frozenset(b.title)) >= SIMILAR:
+    if _similar(a.title, b.title):
         found["title"] = 1
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -174,7 +175,7 @@ def test_gazetteer_restores_place_names():
 @given(st.text(max_size=200))
 def test_never_raises_and_keeps_text_without_letters(text):
     out = repair_text(text)
-    assert isinstance(out, str)
+    assert re.sub(r"[\w{£&]+", "W", out) == re.sub(r"[\w{£&]+", "W", text)  # only words change
     if not any(c.isalpha() for c in text):
         assert out == text
 
