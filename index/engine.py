@@ -51,6 +51,10 @@ class StoreFull(RuntimeError):
                          "same command again")
 
 
+# derive(docs, removed, fresh) -> {kind: {key: bytes, or None to delete}}: see Engine.write.
+Derive = Callable[[list[Document], list[str], bool], dict[str, dict[str, bytes | None]]]
+
+
 class StoreReadOnly(RuntimeError):
     """The store refuses writes: the database URL names a hot standby, not the primary."""
 
@@ -85,10 +89,18 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
               lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None,
-              rebuild: bool = False) -> None:
+              rebuild: bool = False, derive: Derive | None = None) -> None:
         """Add or replace ``docs`` and remove the document ids in ``remove``. A document's
         records are committed together, never half; ``on_commit`` gets the ids of each commit.
-        ``rebuild``: the store is emptied first (as after a new analyzer), in the first commit."""
+        ``rebuild``: the store is emptied first (as after a new analyzer), in the first commit.
+
+        ``derive(docs, removed, fresh)`` (tracing's :func:`kb.tracestore.deriver`) is given the
+        documents written and the ids removed (``fresh``: everything stored before is being
+        cleared) and returns data derived from them, ``{kind: {key: bytes, or None to delete}}``,
+        for the engine to keep (:meth:`derived` reads it back). Whoosh stores it in the same
+        commit as its documents; PostgreSQL in a transaction of its own right after them, one
+        writer at a time. A derive that fails costs no document: derived data is checked against
+        the documents when read."""
 
     @abc.abstractmethod
     def writer_holder(self) -> dict | None:
@@ -114,6 +126,11 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def document(self, doc_id: str) -> Document | None:
         """One stored document, or None."""
+
+    @abc.abstractmethod
+    def derived(self, kind: str, key: str | None = None) -> dict[str, bytes]:
+        """Derived data a write stored (see :meth:`write`): ``{key: bytes}`` of one kind, or of the
+        one ``key`` asked for."""
 
     @abc.abstractmethod
     def search(self, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,

@@ -30,11 +30,11 @@ from whoosh.writing import CLEAR
 from index.analysis import ANALYZER_VERSION
 from index.codec import PackedCodec
 from index.columns import ColumnArrays, generation_key
-from index.engine import COMMIT_BATCH, Engine, StoreFull, StoreLocked  # noqa: F401 (re-exported)
+from index.engine import COMMIT_BATCH, Derive, Engine, StoreFull, StoreLocked  # noqa: F401 (re-exported)
 from index.health import INDEX_NAME, IndexDamaged, has_index, open_index, quick_check, tidy
 from index.querytree import Filters, ParsedQuery
 from index.records import decode_document, document_records
-from index.schema import DOCUMENT, SCHEMA_VERSION, build_schema
+from index.schema import COLUMN_FIELDS, DERIVED, DOCUMENT, SCHEMA_VERSION, build_schema
 from index.sharedfile import install as _read_index_files_in_place
 from index.sources import has_source_list, read_sources, updated, write_sources
 from ingest.model import Document
@@ -54,6 +54,11 @@ POSTING_BLOCK = 512       # postings per block (W3: 128): fewer blocks to write 
 
 
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def derived_id(kind: str, key: str) -> str:
+    """The record id of one piece of derived data (never a document id: those are hex)."""
+    return f"{DERIVED}:{kind}:{key}"
 
 
 def bounded_merge(writer, segments):
@@ -312,12 +317,17 @@ class Store(Engine):
 
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
               lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None,
-              rebuild: bool = False) -> None:
+              rebuild: bool = False, derive: Derive | None = None) -> None:
         """Add or replace ``docs`` and remove the document ids in ``remove``.
 
         A document's records always share one commit; a commit happens every ``batch`` documents.
         When ``needs_rebuild`` (or ``rebuild``), the first commit clears the old records and the new
         schema and analyzer take over. ``on_commit`` is called with the ids committed each time.
+
+        ``derive(docs, removed, fresh)`` is called before each commit with the documents and the
+        removed ids of that commit (``fresh``: the commit clears the index, so nothing stored
+        before counts); it returns derived data to store in the same commit,
+        ``{kind: {key: bytes, or None to delete}}``, read back with :meth:`derived`.
 
         The source list (:mod:`index.sources`) is updated before each commit. A damaged index
         raises :class:`IndexDamaged` (see :meth:`reset`); a full disk raises :class:`StoreFull`
@@ -343,6 +353,7 @@ class Store(Engine):
                 nonlocal clear, removals, commits, listed, listed_on_disk
                 if not pending and not removals and not clear:
                     return
+                extra = derive(list(pending.values()), list(removals), clear) if derive else {}
                 writer = self._writer()
                 try:
                     writer.schema = self.schema
@@ -353,6 +364,14 @@ class Store(Engine):
                             writer.delete_by_term("doc_id", doc.id)
                         for record in document_records(doc):
                             writer.add_document(**record)
+                    for kind, items in extra.items():
+                        for key, payload in items.items():
+                            ident = derived_id(kind, key)
+                            if not clear:
+                                writer.delete_by_term("id", ident)
+                            if payload is not None:  # (every column set, so a segment of these has them all)
+                                writer.add_document(id=ident, record=DERIVED, payload=payload,
+                                                    **{name: "" for name in COLUMN_FIELDS if name != "record"})
                     fresh = updated(listed, {d.path: {"id": d.id, "sha256": d.sha256}
                                              for d in pending.values() if d.path}, set(removals))
                     if fresh != listed or not listed_on_disk:
@@ -523,6 +542,20 @@ class Store(Engine):
     def take_notes(self) -> list[str]:
         notes, self.notes = self.notes, []
         return notes
+
+    @_reading
+    def derived(self, kind: str, key: str | None = None) -> dict[str, bytes]:
+        """Derived data a write stored (see :meth:`write`): ``{key: bytes}`` of one kind, or of
+        the one ``key`` asked for."""
+        if self._ix is None:
+            return {}
+        searcher = self.searcher()
+        if key is not None:
+            fields = searcher.document(id=derived_id(kind, key), record=DERIVED)
+            return {key: fields["payload"]} if fields else {}
+        prefix = derived_id(kind, "")
+        return {fields["id"][len(prefix):]: fields["payload"]
+                for fields in searcher.documents(record=DERIVED) if fields.get("id", "").startswith(prefix)}
 
     @_reading
     def search(self, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,

@@ -56,8 +56,9 @@ FIT = 0.85  # a line plus the next word under this share of the width was broken
 MIN_WIDTH = 40
 HEADING_LINES = 3  # a heading wraps onto at most this many lines
 
-BULLET = re.compile(r"^(?:[•·▪■◦●○¢»*]|[-–—](?=\s+\S)|[eo](?=\s+[A-ZÅÄÖ0-9\"”]))\s+")
-NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-ZÅÄÖ0-9\"”])")
+BULLET = re.compile(r"^(?:[•·▪■◦●○¢»*+]|[-–—](?=\s+\S)|[eo](?=\s+[A-ZÅÄÖ0-9\"”]))\s+")
+# "1. Säkerställ ...", and after an introducing "att": "1. säkerställa ...", "a) ta fram ..."
+NUMBERED = re.compile(r"^(?:\d{1,2}[.)]|[a-h]\))\s+(?=[A-ZÅÄÖa-zåäö0-9\"”])")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
 NUMBER_LINE = re.compile(r"^\d[\d\s\-–./:]*$")
 INNER_SENTENCE_END = re.compile(r"\w\w[.!?]\s+[A-ZÅÄÖ]")
@@ -518,8 +519,8 @@ def join_lines(lines: Sequence[str], short: float) -> str:
             out = text
             continue
         prev = lines[k - 1]
-        if is_item(raw) or (len(prev) < short and not text[:1].islower() and not prev.endswith("-")):
-            out += "\n" + text
+        if is_item(raw) or "|" in raw or (len(prev) < short and not text[:1].islower() and not prev.endswith("-")):
+            out += "\n" + text  # (a text table's rows keep their lines)
             continue
         tail = out[-3:]  # only the end matters: searching all of `out` made this quadratic
         m = re.search(r"(\w)-$", tail)

@@ -65,7 +65,7 @@ def build_document(path: Path, raw) -> Document:
     for key, value in meta.items():
         setattr(doc, key, value)
     apply_sidecar(doc, path)
-    doc.commitments = commitments.extract_commitments(doc)
+    doc.commitments, doc.plans_by_others = commitments.extract(doc)
     return doc
 
 

@@ -148,6 +148,9 @@ def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
             m = _DOTTED.match(tail)
             if m:
                 return kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip()
+            m = _NUMBER.match(tail)  # "Aktivitet 4 Lägesrapport": a plan numbered 1, 2, 3
+            if m:
+                return kind, word, m.group(1), tail[m.end():].strip()
             continue
         m = _NUMBER.match(tail)
         if m:

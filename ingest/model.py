@@ -69,7 +69,13 @@ class Deadline:
 
 @dataclass
 class Commitment:
-    """An åtagande: a sentence that commits to future action, with its context."""
+    """An åtagande: a clause that commits to future action, with its context.
+
+    ``text`` is the clause (one action with its own deadline); ``sentence`` the whole sentence
+    when the clause is a part of it. In ``Document.plans_by_others`` the same record holds a plan
+    of another actor kept as context: ``actor`` names it and ``reason`` says why it is not the
+    author's own (``other_actor``, ``reply_deadline``, ``proposal``, ``motion``, ``auditors``).
+    """
 
     id: str
     doc_id: str
@@ -80,6 +86,8 @@ class Commitment:
     actor: str | None
     status: str  # planned | ongoing | done
     deadline: Deadline | None = None
+    sentence: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -129,6 +137,7 @@ class Document:
     people: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    plans_by_others: list[Commitment] = field(default_factory=list)
     text: str = ""
     raw_text: str = ""
     pages: int = 1
@@ -150,6 +159,7 @@ class Document:
         values = repair_fields({k: v for k, v in data.items() if k in known})
         values["sections"] = _readable(data.get("sections"), lambda s: Section(**s))
         values["commitments"] = _readable(data.get("commitments"), _commitment_from_dict)
+        values["plans_by_others"] = _readable(data.get("plans_by_others"), _commitment_from_dict)
         for name, kind in (("text", str), ("raw_text", str), ("evidence", dict), ("warnings", list)):
             if name in values and not isinstance(values[name], kind):
                 values[name] = kind()

@@ -119,13 +119,16 @@ def ingest_paths(
     remove: Iterable[str] = (),
     rebuild_all: bool = False,
     report: IngestReport | None = None,
+    derive=None,
 ) -> IngestReport:
     """Ingest files and folders into ``store`` (an :class:`index.engine.Engine`).
 
     Documents are built by ``workers`` processes (default: one per core) while this process
     writes the index; ``workers=1`` builds them here, one file at a time, with ``progress``
     called just before each file is read. ``remove`` lists document ids to remove in the same
-    write; ``rebuild_all`` rebuilds the whole index from its sources (as a new analyzer does)."""
+    write; ``rebuild_all`` rebuilds the whole index from its sources (as a new analyzer does).
+    ``derive`` is passed to the store's write (see :meth:`index.store.Store.write`): the service
+    keeps tracing up to date with it."""
     report = report if report is not None else IngestReport()
     known = store.sources()
     targets: list[Path] = []
@@ -202,9 +205,9 @@ def ingest_paths(
 
     try:
         store.write(documents(), remove=remove, batch=batch, lock_timeout=lock_timeout,
-                    **({"rebuild": True} if rebuild_all else {}))
+                    derive=derive, **({"rebuild": True} if rebuild_all else {}))
         if stale:
-            store.write([], remove=stale, lock_timeout=lock_timeout)
+            store.write([], remove=stale, lock_timeout=lock_timeout, derive=derive)
     finally:
         report.notes += store.take_notes()
     if rebuild:

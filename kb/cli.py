@@ -410,17 +410,38 @@ def print_hits(result: dict) -> None:
 
 
 # -- commitments and tracing ------------------------------------------------------------------
-@main.command()
+VERDICTS_HELP = """Verdicts (bedömningar), judged as of --as-of (default: today):
+
+\b
+  reported   a later document reports it done, or under way as promised
+  delayed    a later document reports it late or moved (with the new deadline where stated)
+  not_done   a later document reports it dropped or not done
+  overdue    the deadline has passed and no later document reports on it
+  pending    the deadline has not passed and no later document reports on it yet
+  no_report  it names no deadline and no later document reports on it
+
+A later document counts when it is of the same case (a shared case number, the earlier
+document's date named in it, the same recommendations, or a similar subject and title), of the
+same municipality and, unless it shares the case number or names the earlier document's date,
+of the same committee. Only documents dated on or
+before --as-of count. Work a follow-up reports done is never overdue."""
+VERDICT_CHOICE = click.Choice(["reported", "delayed", "not_done", "overdue", "pending", "no_report"])
+
+
+@main.command(epilog=VERDICTS_HELP)
 @index_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets.")
 @click.option("--doc", "doc_id", help="Only this document id.")
 @click.option("--status", type=click.Choice(["planned", "ongoing", "done"]))
+@click.option("--verdict", type=VERDICT_CHOICE, help="Only commitments with this verdict.")
 @click.option("--due-before", help="Only deadlines ending before this date (YYYY-MM-DD).")
-def commitments(index_dir, database, as_json, as_csv, doc_id, status, due_before):
-    """List commitments (åtaganden): what was promised, by whom, by when."""
+@click.option("--as-of", help="Judge verdicts as of this date (default: today).")
+def commitments(index_dir, database, as_json, as_csv, doc_id, status, verdict, due_before, as_of):
+    """List commitments (åtaganden): what was promised, by whom, by when, and the verdict."""
     kb = open_kb(index_dir, database)
-    rows = kb.commitments(doc=doc_id, status=status, due_before=parse_date(due_before, "--due-before"))
+    rows = kb.commitments(doc=doc_id, status=status, verdict=verdict,
+                          due_before=parse_date(due_before, "--due-before"), as_of=parse_date(as_of, "--as-of"))
     if as_csv:
         from kb.export import commitments_csv
 
@@ -431,18 +452,22 @@ def commitments(index_dir, database, as_json, as_csv, doc_id, status, due_before
         for r in rows:
             d = r.get("deadline")
             when = f"{d['start']}..{d['end']}" if d else "ingen tidpunkt"
-            click.echo(f"[{r['status']}] {when}  {r['source']}  rek. {r.get('recommendation') or '-'}")
+            click.echo(f"[{r['verdict']}] {when}  {r['source']}  rek. {r.get('recommendation') or '-'}"
+                       + (f"  ({r['actor']})" if r.get("actor") else ""))
             click.echo(f"    {r['text']}")
 
 
-@main.command()
+@main.command(epilog=VERDICTS_HELP)
 @index_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets.")
 @click.option("--doc", "doc_id", help="Only commitments of this document id.")
 @click.option("--as-of", help="Judge deadlines as of this date (default: today).")
 def trace(index_dir, database, as_json, as_csv, doc_id, as_of):
-    """Trace each promise to what later documents of the same case report."""
+    """Trace each promise to what later documents of the same case report, with a verdict.
+
+    Plans of other actors (the state, an agency, a supplier, a proposal voted on, the reply a body
+    is asked for) are shown as context, never as the body's commitments."""
     kb = open_kb(index_dir, database)
     result = kb.trace(doc=doc_id, as_of=parse_date(as_of, "--as-of"))
     if as_csv:
@@ -452,38 +477,40 @@ def trace(index_dir, database, as_json, as_csv, doc_id, as_of):
     elif as_json:
         emit_json(result)
     else:
-        print_trace(result, {d.id: d for d in kb.all_documents()})
+        print_trace(result)
 
 
 # Verdicts whose follow-ups report on the promise; for the others they are only the nearest texts.
 REPORTING_VERDICTS = frozenset({"reported", "delayed", "not_done"})
 
 
-def print_trace(result: dict, docs: dict) -> None:
+def print_trace(result: dict) -> None:
     """Each case, then each promise with its document and verdict; under it the follow-ups that
-    report on it, and nothing where no later document does."""
-    def named(doc_id, section=None) -> str:
+    report on it, and nothing where no later document does; then the plans of others kept as
+    context. Documents are named from the trace itself (no document is opened)."""
+    docs = {d["doc_id"]: d for case in result["cases"] for d in case["documents"]}
+
+    def named(doc_id, heading=None) -> str:
         doc = docs.get(doc_id)
         if doc is None:
             return doc_id or "?"
-        title = doc.title or doc.source
-        when = doc.date or (str(doc.year) if doc.year else "okänt datum")
-        heading = next((s.heading for s in doc.sections if s.number == section), None) if section else None
+        title = doc.get("title") or doc.get("source")
+        when = doc.get("date") or (str(doc["year"]) if doc.get("year") else "okänt datum")
         return f"{title} ({when})" + (f", § {heading}" if heading else "")
 
     for case in result["cases"]:
         click.echo(f"\n== {case['subject'] or case['id']}")
         for d in case["documents"]:
-            doc = docs.get(d["doc_id"])
-            click.echo(f"   {d['date'] or d.get('year') or '????'}  {d['doc_type']:<24} "
-                       f"{(doc.title or doc.source) if doc else d['source']}")
+            click.echo(f"   {d['date'] or d.get('year') or '????'}  {d['doc_type']:<24} {d.get('title') or d['source']}")
         for c in case["commitments"]:
             click.echo(f" - [{c['verdict']}] {c['text'][:160]}")
-            click.echo(f"     i: {named(c['doc_id'], c.get('section'))}")
+            click.echo(f"     i: {named(c['doc_id'], c.get('section_heading'))}")
             if c["verdict"] in REPORTING_VERDICTS:
-                for u in c.get("follow_ups", [])[:3]:
+                for u in [u for u in c.get("follow_ups", []) if u.get("reports")][:3]:
                     why = f" ({u['why']})" if u.get("why") else ""
-                    click.echo(f"     -> {named(u['doc_id'], u.get('section'))}{why}")
+                    click.echo(f"     -> {named(u['doc_id'], u.get('heading'))}{why}")
+        for c in case.get("context", []):
+            click.echo(f" · ({c.get('actor') or c.get('reason')}) {c['text'][:160]}")
 
 
 @main.command()

@@ -28,19 +28,15 @@
     kb.trace(doc=None, as_of=None) -> {"cases": [...]}
 
 One KnowledgeBase is shared by all threads of a server. It talks to the store through
-:class:`index.engine.Engine` only and never knows which engine runs (Whoosh keeps one searcher
-for all threads; PostgreSQL a connection pool). Per committed generation of the store it caches
-the documents' metadata (without their texts: memory stays far below the index's size) and their
-grouping into cases; tracing and a case's timeline read the whole documents of one case at a time.
-The grouping is computed by one background thread, so a document page never waits long for it
-(its "same case" panel stays empty until the grouping is ready).
+:class:`index.engine.Engine` only and never knows which engine runs (Whoosh keeps one long-lived
+searcher per thread; PostgreSQL a connection pool). Tracing is computed at ingest and kept in the
+store as derived data (:mod:`kb.tracestore`); its case records are read once per committed
+generation of the store, and a request only judges them as of its date.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
-import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,8 +48,6 @@ from ingest.model import Document
 
 SEARCH_LIMIT_MAX = 100
 SORTS = ("relevance", "date")
-CASE_WAIT = 2.0        # seconds a document page waits for the grouping into cases
-TRACE_CACHE = 8        # traced states kept (each as_of date is one)
 
 
 class KnowledgeBase:
@@ -64,10 +58,7 @@ class KnowledgeBase:
                                  create=create)
         self._docs_lock = threading.Lock()
         self._docs_cache: tuple[Any, list[Document]] | None = None
-        self._cases_cache: tuple[Any, list] | None = None
-        self._cases_lock = threading.Lock()
-        self._cases_job: tuple[Any, threading.Event] | None = None
-        self._trace_cache: dict[tuple, dict] = {}
+        self._records_cache: tuple[Any, list[dict]] | None = None
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
@@ -78,6 +69,7 @@ class KnowledgeBase:
         ``prune`` also removes the documents of files under ``paths`` that were deleted (never those
         of a missing or empty folder; never more than half the index unless ``force``)."""
         from kb.batch_ingest import IngestReport, ingest_paths  # not needed to search
+        from kb.tracestore import deriver
 
         report = IngestReport()
         remove: list[str] = []
@@ -90,7 +82,7 @@ class KnowledgeBase:
                 return report
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
                             batch=batch, lock_timeout=lock_timeout, workers=workers,
-                            remove=remove, report=report)
+                            remove=remove, report=report, derive=deriver(self.store))
 
     def reindex(self, *, prune: bool = False, force: bool = False, from_sources: bool = False,
                 batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None,
@@ -104,6 +96,7 @@ class KnowledgeBase:
         scratch, also when it cannot be opened (its damaged files are moved aside)."""
         from index.health import IndexDamaged
         from kb.batch_ingest import IngestReport, ingest_paths
+        from kb.tracestore import deriver
 
         report = IngestReport()
         problem = self.store.damage()
@@ -121,7 +114,7 @@ class KnowledgeBase:
         present = [Path(p) for p in sorted(listed) if Path(p).is_file()]
         return ingest_paths(self.store, present, force=True, batch=batch, lock_timeout=lock_timeout,
                             workers=workers, progress=progress, remove=remove,
-                            rebuild_all=from_sources, report=report)
+                            rebuild_all=from_sources, report=report, derive=deriver(self.store))
 
     def _plan_removal(self, report, listed: dict, sources: list[str], *, prune: bool, force: bool) -> list[str]:
         """Sort ``sources`` by where they stand, note it in ``report``; the ids to remove."""
@@ -143,7 +136,9 @@ class KnowledgeBase:
 
     def write_documents(self, docs, *, lock_timeout: float = 30.0) -> None:
         """Store finished Documents as they are (``kb migrate``: from another engine's store)."""
-        self.store.write(docs, lock_timeout=lock_timeout)
+        from kb.tracestore import deriver
+
+        self.store.write(docs, lock_timeout=lock_timeout, derive=deriver(self.store))
 
     # -- the store ---------------------------------------------------------------------------
     @property
@@ -188,7 +183,10 @@ class KnowledgeBase:
         stored = self.store.sources()
         found = [s for s in sources if s in stored]
         if found:
-            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout)
+            from kb.tracestore import deriver
+
+            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout,
+                             derive=deriver(self.store))
         return found
 
     # -- searching ---------------------------------------------------------------------------
@@ -253,42 +251,19 @@ class KnowledgeBase:
         """``docs`` read again whole, one at a time as they are consumed (an export of the index)."""
         return self.store.stored_documents([d.id for d in docs])
 
-    def grouped_cases(self, wait: float | None = None) -> list | None:
-        """The documents grouped into cases (kb.cases.Case), cached until the index changes.
+    def trace_records(self) -> list[dict]:
+        """Every case's trace record (:mod:`kb.tracestore`), read once per index generation."""
+        from kb.tracestore import load
 
-        The grouping runs in one background thread per index state; this waits for it until
-        ``wait`` seconds after it started (None: as long as it takes), so on a large index only the
-        first callers wait, and gives None when it is not ready by then."""
-        docs = self.all_documents()
-        with self._cases_lock:
-            if self._cases_cache is not None and self._cases_cache[0] is docs:
-                return self._cases_cache[1]
-            if self._cases_job is None or self._cases_job[0] is not docs:
-                job = (docs, threading.Event(), {"started": time.monotonic()})
-                self._cases_job = job
-                threading.Thread(target=self._group, args=job, daemon=True, name="kb-group-cases").start()
-            _, done, outcome = self._cases_job
-        left = None if wait is None else max(0.0, outcome["started"] + wait - time.monotonic())
-        if not done.wait(left):
-            return None
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["cases"]
-
-    def _group(self, docs: list[Document], done: threading.Event, outcome: dict) -> None:
-        from kb.cases import group_cases
-
-        try:
-            outcome["cases"] = group_cases(docs)
-            with self._cases_lock:
-                self._cases_cache = (docs, outcome["cases"])
-        except Exception as exc:  # noqa: BLE001 - handed to the callers waiting for it
-            outcome["error"] = exc
-            with self._cases_lock:
-                if self._cases_job is not None and self._cases_job[0] is docs:
-                    self._cases_job = None  # the next caller tries again
-        finally:
-            done.set()
+        key = self.store.generation()
+        with self._docs_lock:
+            cached = self._records_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        records = load(self.store)
+        with self._docs_lock:
+            self._records_cache = (key, records)
+        return records
 
     def documents(self) -> list[dict]:
         return [d.summary() for d in self.all_documents()]
@@ -325,73 +300,51 @@ class KnowledgeBase:
                     due_before: date | None = None, committee: str | None = None,
                     year: int | None = None, verdict: str | None = None,
                     as_of: date | None = None) -> list[dict]:
-        from kb.trace import list_commitments
+        """The commitments as rows (with their document's committee, date and title), filtered;
+        each with its verdict and follow-ups as of ``as_of`` (default today)."""
+        from kb.trace import filter_rows, judge_all
 
-        docs = self._filtered_docs(committee=committee, year=year)
-        rows = list_commitments(docs, doc=doc, status=status, due_before=due_before)
-        if verdict:
-            verdicts = {c["id"]: c["verdict"] for case in self.trace(as_of=as_of)["cases"]
-                        for c in case["commitments"]}
-            rows = [r for r in rows if verdicts.get(r["id"]) == verdict]
-        return rows
+        wanted = committee.casefold() if committee else None
+        rows = []
+        for case in judge_all(self.trace_records(), doc=doc, as_of=as_of)["cases"]:
+            for row in case["commitments"]:
+                if wanted and (row.get("committee") or "").casefold() != wanted:
+                    continue
+                if year and row.get("year") != year:
+                    continue
+                if verdict and row["verdict"] != verdict:
+                    continue
+                rows.append(row)
+        return filter_rows(rows, status=status, due_before=due_before)
 
     def trace(self, *, doc: str | None = None, as_of: date | None = None) -> dict:
-        """Promise tracing per case; cached per index state, document and as-of date. The whole
-        documents of one case at a time are read (a case without commitments needs none)."""
-        from kb.cases import Case
-        from kb.trace import trace_case
+        """Promise tracing per case, judged as of ``as_of`` (default today)."""
+        from kb.trace import judge_all
 
-        docs = self.all_documents()
-        key = (self._docs_cache[0], doc, as_of or date.today())
-        with self._docs_lock:
-            cached = self._trace_cache.get(key)
-        if cached is None:
-            traced = []
-            for case in self.grouped_cases():
-                if doc and not any(d.id == doc for d in case.documents):
-                    continue
-                if any(d.commitments for d in case.documents):
-                    case = Case(case.id, case.subject, self.whole_documents(case.documents))
-                traced.append(trace_case(case, doc=doc, as_of=key[2]))
-            cached = {"cases": traced}
-            with self._docs_lock:
-                if self._docs_cache and self._docs_cache[1] is docs:
-                    while len(self._trace_cache) >= TRACE_CACHE:
-                        self._trace_cache.pop(next(iter(self._trace_cache)))
-                    self._trace_cache[key] = cached
-        return copy.deepcopy(cached)
+        return judge_all(self.trace_records(), doc=doc, as_of=as_of)
 
     def cases(self) -> list[dict]:
-        return [case_summary(c) for c in self.grouped_cases()]
+        return [case_summary(r) for r in self.trace_records()]
 
     def case(self, case_id: str, *, as_of: date | None = None) -> dict | None:
-        from kb.trace import case_matrix
+        from kb.cases import Case
+        from kb.trace import case_matrix, judged
 
-        for c in self.grouped_cases():
-            if c.id == case_id:
-                traced = next((t for t in self.trace(as_of=as_of)["cases"] if t["id"] == case_id), None)
-                summary = case_summary(c)
-                summary["matrix"] = case_matrix(c, self.whole_documents(c.documents))
-                summary["commitments"] = traced["commitments"] if traced else []
-                return summary
+        record = next((r for r in self.trace_records() if r["id"] == case_id), None)
+        if record is None:
+            return None
+        docs = [d for d in (self.store.document(x["doc_id"]) for x in record["documents"]) if d is not None]
+        summary = case_summary(record)
+        summary["matrix"] = case_matrix(Case(record["id"], record["subject"], docs), docs)
+        summary["commitments"] = judged(record, as_of or date.today())["commitments"]
+        return summary
+
+    def case_of(self, doc_id: str) -> dict | None:
+        """The case a document belongs to (for "other documents in the same case")."""
+        for r in self.trace_records():
+            if any(d["doc_id"] == doc_id for d in r["documents"]):
+                return case_summary(r)
         return None
-
-    def case_of(self, doc_id: str, wait: float = CASE_WAIT) -> dict | None:
-        """The case a document belongs to (for "other documents in the same case"); None also
-        while the grouping into cases is not ready after ``wait`` seconds."""
-        for c in self.grouped_cases(wait) or []:
-            if any(d.id == doc_id for d in c.documents):
-                return case_summary(c)
-        return None
-
-    def _filtered_docs(self, *, committee: str | None, year: int | None) -> list[Document]:
-        docs = self.all_documents()
-        if committee:
-            wanted = committee.casefold()
-            docs = [d for d in docs if (d.committee or "").casefold() == wanted]
-        if year:
-            docs = [d for d in docs if d.year == year]
-        return docs
 
     def last_changed(self):
         """When the index last changed (its newest commit), as an aware datetime; None if never,
@@ -409,14 +362,14 @@ class KnowledgeBase:
         self.store.close()
 
 
-def case_summary(case) -> dict:
+def case_summary(record: dict) -> dict:
     return {
-        "id": case.id,
-        "subject": case.subject,
+        "id": record["id"],
+        "subject": record["subject"],
         "documents": [
-            {"doc_id": d.id, "source": d.source, "date": d.date, "year": d.year, "doc_type": d.doc_type,
-             "title": d.title}
-            for d in case.documents
+            {"doc_id": d["doc_id"], "source": d["source"], "date": d["date"], "year": d["year"],
+             "doc_type": d["doc_type"], "title": d.get("title")}
+            for d in record["documents"]
         ],
     }
 

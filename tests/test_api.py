@@ -168,7 +168,8 @@ def test_cases_case_and_trace(client, spec):
     validate(spec, "/api/v1/cases/{case_id}", response)
     body = response.get_json()
     assert body["matrix"]["documents"][0]["doc_id"] == case["documents"][0]["doc_id"]
-    assert {c["verdict"] for c in body["commitments"]} <= {"reported", "no_report", "overdue"}
+    assert {c["verdict"] for c in body["commitments"]} <= {"reported", "delayed", "not_done", "overdue",
+                                                           "pending", "no_report"}
     response = client.get("/api/v1/trace")
     validate(spec, "/api/v1/trace", response)
     assert any(c["id"] == case["id"] for c in response.get_json()["cases"])

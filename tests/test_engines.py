@@ -42,6 +42,29 @@ def test_a_document_comes_back_whole_and_unchanged(new_store):
     assert store.exists() and not store.needs_rebuild
 
 
+def test_derived_data_is_kept_with_the_documents_and_read_back(new_store):
+    """What a write derives from its documents (tracing's cases) is stored by the engine: given,
+    replaced, deleted (None), and cleared with everything else when the store is rebuilt."""
+    store = new_store()
+    seen = []
+
+    def derive(docs, removed, fresh):
+        seen.append(([d.id for d in docs], list(removed), fresh))
+        if removed:
+            return {"cases": {"c1": None, "c2": b"only k2"}}
+        return {"cases": {"c1": b"k1 and k2", "c2": b"\x00binary"}, "dir": {"lund": b"entries"}}
+
+    store.write([doc("k1", ["Kulturnämnden stöder föreningar."]), doc("k2", ["Föreningar får bidrag."])],
+                derive=derive)
+    assert store.derived("cases") == {"c1": b"k1 and k2", "c2": b"\x00binary"}
+    assert store.derived("cases", "c2") == {"c2": b"\x00binary"} and store.derived("cases", "c9") == {}
+    assert store.derived("dir") == {"lund": b"entries"}
+    store.write([], remove=["k1"], derive=derive)
+    assert store.derived("cases") == {"c2": b"only k2"}
+    assert {d for call in seen for d in call[0]} == {"k1", "k2"} and seen[-1][1] == ["k1"]
+    assert store.search("bidrag")["total"] == 1 and store.stats()["documents"] == 1  # no trace of it in search
+
+
 def test_replacing_a_document_replaces_all_its_sections(new_store):
     store = new_store()
     store.write([doc("r1", ["Gammal text om skolskjutsar.", "Mer om skolskjutsar.", "Och mer."])])

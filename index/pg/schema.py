@@ -3,7 +3,8 @@
 ``kb_sections.tsv`` is stored out of line (``STORAGE EXTERNAL`` and a small tuple target), so a
 section's heap row stays narrow: counting and faceting a large match set reads the GIN index and
 the narrow rows, and only the ranked candidates' tsvectors are read. ``kb_vocabulary`` carries a
-pg_trgm index for "menade du". ``kb_meta`` holds the analyzer and schema versions (a mismatch asks
+pg_trgm index for "menade du". ``kb_derived`` holds data a write derives from the documents (tracing, see ``kb.tracestore``).
+``kb_meta`` holds the analyzer and schema versions (a mismatch asks
 for a rebuild, as the Whoosh index's kb-index.json does) and a rebuild's pending sources.
 """
 
@@ -18,8 +19,9 @@ SCHEMA_VERSION = f"pg-1+{WHOOSH_SCHEMA_VERSION}"
 #: creating the tables holds the setup key. Document locks hash the document id.
 STORE_LOCK = 0x6B62_0001
 SETUP_LOCK = 0x6B62_0002
+DERIVED_LOCK = 0x6B62_0003  # one writer at a time updates the derived data (tracing)
 
-TABLES = ("kb_sections", "kb_documents", "kb_vocabulary", "kb_meta")
+TABLES = ("kb_sections", "kb_documents", "kb_vocabulary", "kb_derived", "kb_meta")
 
 DDL = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -83,6 +85,16 @@ CREATE TABLE IF NOT EXISTS kb_vocabulary (
     word text PRIMARY KEY
 );
 CREATE INDEX IF NOT EXISTS kb_vocabulary_trgm ON kb_vocabulary USING gin (word gin_trgm_ops);
+""" + "\n"  # (kb_derived: see DERIVED_DDL, run on every open so that older databases get it)
+
+# Data derived from the documents (tracing's cases and follow-ups), by kind and key.
+DERIVED_DDL = """
+CREATE TABLE IF NOT EXISTS kb_derived (
+    kind    text NOT NULL,
+    key     text NOT NULL,
+    payload bytea NOT NULL,
+    PRIMARY KEY (kind, key)
+);
 """
 
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
-from index.engine import COMMIT_BATCH, Engine, StoreLocked, StoreReadOnly
+from index.engine import COMMIT_BATCH, Derive, Engine, StoreLocked, StoreReadOnly
 from index.pg import schema
 from index.pg.rows import SECTION_COLUMNS, document_row, section_rows
 from index.querytree import Filters, ParsedQuery
@@ -73,6 +74,7 @@ class PgStore(Engine):
                  pool_size: int = POOL_SIZE):
         self.url = url
         self.read_url = read_url or None
+        self._local = threading.local()
         self._pool = _open_pool(url, pool_size)
         self._read_pool = _open_pool(read_url, pool_size) if self.read_url else self._pool
         if create:
@@ -81,8 +83,10 @@ class PgStore(Engine):
     # -- connections --------------------------------------------------------------------------
     @contextmanager
     def connection(self, *, read: bool = False):
-        """A pooled connection (autocommit) to the primary, or to the replica for ``read``."""
-        with (self._read_pool if read else self._pool).connection() as conn:
+        """A pooled connection (autocommit) to the primary, or to the replica for ``read`` (not
+        while this thread derives data from what it just wrote)."""
+        replica = read and not getattr(self._local, "primary", False)
+        with (self._read_pool if replica else self._pool).connection() as conn:
             yield conn
 
     @contextmanager
@@ -100,12 +104,14 @@ class PgStore(Engine):
     def _setup(self) -> None:
         with self.connection() as conn:
             if self._tables_exist(conn):
+                conn.execute(schema.DERIVED_DDL)
                 return
             conn.execute("SELECT pg_advisory_lock(%s)", (schema.SETUP_LOCK,))
             try:
                 if not self._tables_exist(conn):
                     with conn.transaction():
                         conn.execute(schema.DDL)
+                        conn.execute(schema.DERIVED_DDL)
                         self._write_versions(conn)
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (schema.SETUP_LOCK,))
@@ -143,10 +149,12 @@ class PgStore(Engine):
     # -- writing ------------------------------------------------------------------------------
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
               lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None,
-              rebuild: bool = False) -> None:
+              rebuild: bool = False, derive: Derive | None = None) -> None:
         """Add or replace ``docs`` (one transaction each) and remove the ids in ``remove``.
 
-        ``batch`` is Whoosh's commit size and means nothing here: every document commits alone.
+        Every document commits alone. ``derive`` (see :meth:`Engine.write`) is given the
+        documents written every ``batch`` documents and at the end, and its data is written in a
+        transaction of its own under a lock of its own, so writers update it one at a time.
         Waiting longer than ``lock_timeout`` for a lock (a rebuild elsewhere, or another writer
         on the same document) raises StoreLocked."""
         import psycopg
@@ -156,7 +164,8 @@ class PgStore(Engine):
         with self.connection() as conn:
             conn.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
             try:
-                if self.needs_rebuild or rebuild:
+                fresh = self.needs_rebuild or rebuild
+                if fresh:
                     self._clear(conn)
                 removals = list(dict.fromkeys(remove))
                 if removals:
@@ -168,10 +177,17 @@ class PgStore(Engine):
                     if on_commit:
                         on_commit([])
                 written = 0
+                done: list[Document] = []
                 for doc in docs:
                     written += self._write_one(conn, doc)
+                    done.append(doc)
                     if on_commit:
                         on_commit([doc.id])
+                    if derive and len(done) >= max(1, batch):
+                        self._derive(conn, derive, done, removals, fresh)
+                        done, removals, fresh = [], [], False
+                if derive and (done or removals or fresh):
+                    self._derive(conn, derive, done, removals, fresh)
                 if written:
                     # Fresh lexeme statistics: ranking reads its idf from them (index.pg.search).
                     conn.execute("ANALYZE kb_sections")
@@ -213,13 +229,41 @@ class PgStore(Engine):
                              "ORDER BY w ON CONFLICT DO NOTHING", (row["words"],))
         return True
 
+    def _derive(self, conn, derive: Derive, docs: list[Document], removed: list[str], fresh: bool) -> None:
+        """Update the derived data for ``docs`` and ``removed``, one writer at a time."""
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.DERIVED_LOCK,))
+            self._local.primary = True  # derive reads what was just written: from the primary
+            try:
+                extra = derive(docs, removed, fresh)
+            finally:
+                self._local.primary = False
+            for kind, items in extra.items():
+                for key, payload in items.items():
+                    if payload is None:
+                        conn.execute("DELETE FROM kb_derived WHERE kind = %s AND key = %s", (kind, key))
+                    else:
+                        conn.execute("INSERT INTO kb_derived (kind, key, payload) VALUES (%s, %s, %s) "
+                                     "ON CONFLICT (kind, key) DO UPDATE SET payload = excluded.payload",
+                                     (kind, key, payload))
+
+    def derived(self, kind: str, key: str | None = None) -> dict[str, bytes]:
+        with self.connection(read=True) as conn:
+            if key is not None:
+                rows = conn.execute("SELECT key, payload FROM kb_derived WHERE kind = %s AND key = %s",
+                                    (kind, key)).fetchall()
+            else:
+                rows = conn.execute("SELECT key, payload FROM kb_derived WHERE kind = %s", (kind,)).fetchall()
+        return {k: bytes(p) for k, p in rows}
+
     def _clear(self, conn) -> None:
         """Another analyzer or schema: drop every stored record (the caller rewrites them) and
         record this code's versions, in one transaction that waits for other writers."""
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.STORE_LOCK,))
-            conn.execute("DROP TABLE IF EXISTS kb_sections, kb_documents, kb_vocabulary CASCADE")
+            conn.execute("DROP TABLE IF EXISTS kb_sections, kb_documents, kb_vocabulary, kb_derived CASCADE")
             conn.execute(schema.DDL)
+            conn.execute(schema.DERIVED_DDL)
             self._write_versions(conn)
 
     def writer_holder(self) -> dict | None:
