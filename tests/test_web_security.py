@@ -150,7 +150,7 @@ def test_every_error_carries_the_security_headers(index_dir):
     answers = [client.get("/finns-inte"), client.get("/api/v1/search?limit=abc"),
                client.post("/api/v1/reindex", data=b"x" * (70 * 1024)), client.delete("/api/v1/search"),
                client.post("/api/v1/reindex", headers={"Origin": "https://angripare.example"}),
-               client.get("/api/v1/documents"), client.get("/api/v1/documents")]
+               *(client.get("/api/v1/documents") for _ in range(6))]  # past RATE_LIMIT: 429
     assert {a.status_code for a in answers} >= {404, 400, 413, 405, 403, 429}
     for answer in answers:
         for name, value in HEADERS.items():
