@@ -252,7 +252,8 @@ def test_sigkill_during_a_multi_writer_ingest_never_leaves_half_a_document(datab
     rng = random.Random(16)
     store = PgStore(database)
     kills, counts = 0, []
-    for round_no in range(10):
+    full_run = None  # seconds an unkilled round takes on this machine now (round 0 measures it)
+    for round_no in range(11):
         for half in halves:   # changed files: every round writes replacements, not only new documents
             for path in rng.sample(sorted(half.glob("*.txt")), 4):
                 with open(path, "a", encoding="utf-8") as fh:
@@ -261,7 +262,13 @@ def test_sigkill_during_a_multi_writer_ingest_never_leaves_half_a_document(datab
         # found unchanged by content hash), so the writers are busy when the kill comes.
         procs = [subprocess.Popen(KB + ["ingest", str(half), "--database", database, "--workers", "1", "--force"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for half in halves]
-        time.sleep(rng.uniform(1.0, 3.0))
+        started = time.monotonic()
+        if full_run is None:
+            for proc in procs:
+                proc.wait()
+            full_run = time.monotonic() - started
+        else:  # a kill somewhere in the middle, however fast or busy the machine is
+            time.sleep(rng.uniform(0.2, 0.8) * full_run)
         for proc in procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
