@@ -103,7 +103,7 @@ def extract_metadata(blocks: list[Block], sections: list[Section], properties: d
         year, date_inferred = int(date[:4]), False
         evidence["year"] = "year: from the document's date"
     else:
-        year, evidence["year"] = infer_year(doc.text, case_numbers, properties, doc)
+        year, evidence["year"] = infer_year(doc.text[doc.body_start:], case_numbers, properties, doc)
         date_inferred = True
 
     if doc_type == "protokoll":

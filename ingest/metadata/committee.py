@@ -31,7 +31,7 @@ from functools import cache
 from ingest.folding import fold_diacritics, fold_for_matching
 from ingest.metadata.lead import lead_end, line_span
 from ingest.metadata.letterhead import Letterhead
-from ingest.metadata.organs import Mention, organ_key
+from ingest.metadata.organs import Mention, organ_key, resolve_auditors
 from ingest.metadata.text import DocText, phrase_pattern
 from ingest.tables import load_table
 
@@ -114,21 +114,21 @@ def detect_committee(doc: DocText, mentions: list[Mention], letterhead: Letterhe
         return motion_assembly(mentions, regional=False)
     author = letterhead.author
     if doc_type == "revisionsrapport":
-        return _auditors(mentions, letterhead)
+        return _auditors(doc, mentions, letterhead)
     if author and author.mention.kind in ("committee", "auditors", "assembly"):
         return author.mention.name, f"committee: letterhead line '{author.line}'"
     return _scored(doc, mentions, letterhead, case_numbers or [])
 
 
-def _auditors(mentions: list[Mention], letterhead: Letterhead) -> tuple[str | None, str]:
+def _auditors(doc: DocText, mentions: list[Mention], letterhead: Letterhead) -> tuple[str | None, str]:
     """An audit report's author: the auditors of its letterhead or running header, else the
     auditors it names first."""
     author = letterhead.author
     if author and author.mention.kind == "auditors":
-        return author.mention.name, f"committee: letterhead line '{author.line}'"
+        return resolve_auditors(author.mention.name, doc), f"committee: letterhead line '{author.line}'"
     for o in letterhead.running_headers:
         if o.mention.kind == "auditors":
-            return o.mention.name, f"committee: running header '{o.line}' of an audit report"
+            return resolve_auditors(o.mention.name, doc), f"committee: running header '{o.line}' of an audit report"
     named = [m for m in mentions if m.kind == "auditors" and m.name != "Revisionen"] or \
         [m for m in mentions if m.kind == "auditors"]
     if named:

@@ -6,6 +6,10 @@ lines (:func:`relineate`) where a letterhead would break them: before labels ("D
 "Diarienummer"), forms ("Tjänsteskrivelse"), section headings ("Förslag till beslut"), organs
 and municipalities, and around dates, case numbers, page, phone and e-mail. A cut turns one
 space into a line break, so every offset stays valid (the fold is one character for one).
+
+A web page copied as text may open with its frame (a document-sharing site's widgets, a cookie
+banner, a skip link: metadata.toml ``[frame]``). The document's own text, where its lead is
+read, starts after it (:func:`frame_end`).
 """
 
 from __future__ import annotations
@@ -75,16 +79,44 @@ _PAGE = re.compile(r"(?<![\w(])(?:[Ss]ida |[Ss]id\. )?\d{1,3} \(\d{1,3}\)")
 _MUNICIPALITY = re.compile(r"(?<![\w-])(?:[A-ZÅÄÖ][\w-]+s? (?:[Kk]ommun|KOMMUN|[Ss]tad|STAD)|(?:Region|REGION) [A-ZÅÄÖ][\w]+)(?![\w-])")
 
 
-def relineate(text: str) -> tuple[str, frozenset[int]]:
-    """``text`` with its flattened first words cut into letterhead lines (see the module
-    docstring), and the offsets of the cuts. Text whose first line is short is returned as is."""
+@cache
+def _frame_lines() -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(load_table("metadata")["frame"]["lines"]) + ")")
+
+
+def frame_end(text: str) -> int:
+    """Where a copied web page's frame ends (0 when there is none): after the last frame line
+    (metadata.toml ``[frame]``) among the first lines.
+
+    >>> frame_end("Kakor (cookies)\\nVi använder kakor för statistik.\\nRapport om skolskjuts")
+    49
+    """
+    t = load_table("metadata")["frame"]
+    pattern = _frame_lines()
+    end = 0
+    for n, m in enumerate(re.finditer(r"[^\n]*(?:\n|$)", text[:t["max_chars"]])):
+        if n >= t["max_lines"] or not m.group(0):
+            break
+        line = " ".join(m.group(0).split()).lower()
+        if line and pattern.fullmatch(line):
+            end = m.end()
+    return end
+
+
+_LEADING_PAGE = re.compile(r"\d{1,3}(?= [A-ZÅÄÖ])")
+
+
+def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
+    """``text`` with its flattened first words (from ``start``, where a web page's frame ends)
+    cut into letterhead lines (see the module docstring), and the offsets of the cuts. Text
+    whose first line is short is returned as is."""
     t = load_table("metadata")["lead"]
-    first_end = text.find("\n", 0, 200_000)
-    first_end = min(len(text), 200_000) if first_end < 0 else first_end
-    words = list(re.finditer(r"\S+", text[:first_end]))
+    first_end = text.find("\n", start, start + 200_000)
+    first_end = min(len(text), start + 200_000) if first_end < 0 else first_end
+    words = list(re.finditer(r"\S+", text[start:first_end]))
     if len(words) <= t["flat_words"]:
         return text, frozenset()
-    end = words[min(len(words), t["flat_head_words"]) - 1].end()
+    end = start + words[min(len(words), t["flat_head_words"]) - 1].end()
     window = text[:end]
     folded = fold_for_matching(window)
     before: set[int] = set()  # cut before this offset
@@ -94,41 +126,75 @@ def relineate(text: str) -> tuple[str, frozenset[int]]:
         before.add(s)
         after.add(e)
 
-    for d in find_dates(window):
-        around(d.start, d.end)
+    for d in find_dates(window, start):
+        if not _inside_phrase(window, d.start, d.end):
+            around(d.start, d.end)
+    for m in _month_year().finditer(window, start):
+        if not _inside_phrase(window, m.start(), m.end()):
+            around(m.start(), m.end())
     from ingest.metadata.case_numbers import case_number_spans
 
     for s, e, _ in case_number_spans(window):
         around(s, e)
     for pattern in (_EMAIL, _PHONE, _PAGE):
-        for m in pattern.finditer(window):
+        for m in pattern.finditer(window, start):
             around(m.start(), m.end())
+    page = _LEADING_PAGE.match(window, start)
+    if page:
+        after.add(page.end())  # "1 Revisionsrapport ...": the page number a transcript opens with
     labels, forms, sections = _keyword_patterns()
     for pattern, cut_after in ((labels, False), (forms, True), (sections, False)):
-        for m in pattern.finditer(folded):
+        for m in pattern.finditer(folded, start):
             if window[m.start()].isupper():
                 before.add(m.start())
                 if cut_after and m.end() < len(window) - 1 and window[m.end() + 1:m.end() + 2].isupper():
                     after.add(m.end())
-    for m in _MUNICIPALITY.finditer(window):
-        around(m.start(), m.end())
+    for m in _MUNICIPALITY.finditer(window, start):
+        # "... och Göteborgs Stads räkenskaper": a name inside a phrase stays in its line
+        if not _lower_word_before(window, m.start()):
+            before.add(m.start())
+        nxt = window[m.end() + 1:m.end() + 2]
+        if nxt.isupper() or nxt.isdigit():
+            after.add(m.end())
     from ingest.metadata.lead import doc_text_of
     from ingest.metadata.organs import find_committees
 
     for mention in find_committees(doc_text_of(window)):
-        if window[mention.start].isupper():
+        if mention.start >= start and window[mention.start].isupper():
             before.add(mention.start)
             nxt = window[mention.end + 1:mention.end + 2]
             if nxt.isupper() or nxt.isdigit():
                 after.add(mention.end)
-    cuts = {s - 1 for s in before if s > 0 and window[s - 1] == " "}
-    cuts |= {e for e in after if e < len(window) and window[e] == " "}
+    cuts = {s - 1 for s in before if s > start and window[s - 1] == " "}
+    cuts |= {e for e in after if start <= e < len(window) and window[e] == " "}
     if not cuts:
         return text, frozenset()
     chars = list(text)
     for c in cuts:
         chars[c] = "\n"
     return "".join(chars), frozenset(c + 1 for c in cuts)
+
+
+def _inside_phrase(text: str, start: int, end: int) -> bool:
+    """A date written inside a phrase, between commas ("Revisionsrapport, september 2004, efter
+    granskning av ..."): not a letterhead value of its own."""
+    return text[max(0, start - 2):start] == ", " and text[end:end + 1] == ","
+
+
+def _lower_word_before(text: str, start: int) -> bool:
+    """Whether the word before ``start`` is written in lower case ("och Göteborgs Stad")."""
+    m = re.search(r"(\S+)\s+$", text[max(0, start - 40):start])
+    return bool(m) and m.group(1)[:1].islower()
+
+
+@cache
+def _month_year() -> re.Pattern[str]:
+    """A capitalised month and a year ("Mars 2021"): a report's date on its cover, never in
+    running prose, where months are written in lower case."""
+    from ingest import dates
+
+    names = sorted({n.capitalize() for n in dates.months() if len(n) > 3 or n == "maj"}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r") (?:19|20)\d{2}(?![\w-])")
 
 
 # ---------------------------------------------------------------- the document as one text
@@ -141,9 +207,11 @@ def doc_text(blocks: list[Block]) -> DocText:
     for t in texts:
         starts.append(pos)
         pos += len(t) + len(SEPARATOR)
-    text, cuts = relineate(SEPARATOR.join(texts))
+    joined = SEPARATOR.join(texts)
+    body = frame_end(joined)
+    text, cuts = relineate(joined, body)
     raw = SEPARATOR.join(b.raw or b.text for b in blocks)
-    return _doc(text, starts, texts, raw, cuts)
+    return _doc(text, starts, texts, raw, cuts, body)
 
 
 def doc_text_of(text: str) -> DocText:
@@ -151,11 +219,11 @@ def doc_text_of(text: str) -> DocText:
     return _doc(text, [0], [text], text, frozenset())
 
 
-def _doc(text: str, starts: list[int], texts: list[str], raw: str, cuts: frozenset[int]) -> DocText:
+def _doc(text: str, starts: list[int], texts: list[str], raw: str, cuts: frozenset[int], body: int = 0) -> DocText:
     head_words = load_table("doctypes")["scoring"]["head_words"]
-    words = list(re.finditer(r"\w+", text[: 40 * head_words]))
-    head_end = words[head_words - 1].end() if len(words) >= head_words else min(len(text), 40 * head_words)
-    return DocText(text, fold_for_matching(text), starts, texts, head_end, raw, cuts)
+    words = list(re.finditer(r"\w+", text[body: body + 40 * head_words]))
+    head_end = body + (words[head_words - 1].end() if len(words) >= head_words else min(len(text) - body, 40 * head_words))
+    return DocText(text, fold_for_matching(text), starts, texts, head_end, raw, cuts, body_start=body)
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
@@ -181,7 +249,7 @@ def lead_end(doc: DocText) -> int:
         return doc.lead_end_cache
     prose_words = load_table("metadata")["title"]["prose_words"]
     end = doc.head_end
-    for line in lines(doc, 0, doc.head_end):
+    for line in lines(doc, doc.body_start, doc.head_end):
         n = len(line.text.split())
         prose = (n >= 6 and _SENTENCE_END.search(line.text)) or (n > prose_words and _INNER_SENTENCE.search(line.text)) \
             or n > 3 * prose_words
@@ -193,4 +261,4 @@ def lead_end(doc: DocText) -> int:
 
 
 def lead_lines(doc: DocText) -> list[Line]:
-    return lines(doc, 0, lead_end(doc))
+    return lines(doc, doc.body_start, lead_end(doc))

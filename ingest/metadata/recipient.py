@@ -23,7 +23,7 @@ from collections import Counter
 
 from ingest.metadata.lead import lead_end
 from ingest.metadata.letterhead import Letterhead
-from ingest.metadata.organs import Mention, find_bodies, name_pattern, organ_key
+from ingest.metadata.organs import Mention, find_bodies, organ_key, resolve_auditors
 from ingest.metadata.text import DocText, phrase_pattern
 from ingest.tables import load_table
 
@@ -38,14 +38,7 @@ def _surface_name(surface: str) -> str:
 
 
 def _resolve_generic(name: str, doc: DocText) -> str:
-    """A bare "Revisionen" as the audit office the text names, else "Revisorerna"."""
-    t = load_table("committees")["auditors"]
-    if name != t["generic"]:
-        return name
-    for form in t["forms"]:
-        if form["name"] != t["generic"] and form["name"] != "Revisorerna" and name_pattern(form["phrase"]).search(doc.folded):
-            return form["name"]
-    return "Revisorerna"
+    return resolve_auditors(name, doc)
 
 
 def detect_recipient(doc: DocText, mentions: list[Mention], letterhead: Letterhead | None = None,

@@ -225,7 +225,7 @@ def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, 
                     if line.start <= o.mention.start < line.end + 1:
                         organ_lines.add(line.start)
     end = lead_end(doc)
-    candidates = lines(doc, 0, end) or []
+    candidates = lines(doc, doc.body_start, end) or []
     # The line right before the first section heading ("Förslag till beslut") names the matter.
     before_section = candidates[-1].start if candidates and end < doc.head_end and _section_at(doc, end) else -1
     best = _best_line(doc, blocks, candidates, organ_lines, before_section)

@@ -1,0 +1,104 @@
+"""Metadata on the shapes real case documents take when they are copied out of PDFs and web
+pages (issue 12, measured on public copies): a document-sharing site's frame before the text,
+flattened cover pages, page numbers, later pages' running headers, reports "från" the auditors.
+Every text here is our own Swedish with invented names and numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ingest import metadata as md
+from ingest.metadata.lead import frame_end
+from ingest.model import Block
+from ingest.tables import load_table
+
+
+def meta(text: str, title: str | None = None) -> dict:
+    blocks = [Block(text=t.strip(), raw=t.strip()) for t in re.split(r"\n\s*\n", text) if t.strip()]
+    return md.extract_metadata(blocks, [], {"furniture": [], "title": title})
+
+
+# ------------------------------------------------------------------ a web page's frame
+
+
+@pytest.mark.parametrize("example", load_table("metadata")["frame"]["examples"], ids=lambda e: e["text"][:30])
+def test_frame_examples(example):
+    end = frame_end(example["text"])
+    if example["body"]:
+        assert example["text"][end:].lstrip().startswith(example["body"])
+    else:
+        assert end == 0
+
+
+SHARING_SITE = (
+    "• No results found\n\nKils kommun Granskning av färdtjänsten. Revisionsrapport 2031\n\nN/A\nN/A\nProtected\n\n"
+    "Academic year: 2032\n\nShare \"Granskning av färdtjänsten\"\n\nCopied!\n14\n0\n0\n\n"
+    "Loading.... (view fulltext now)\n\nFull text\n\n(1)\n\nRevisionsrapport\n\nGranskning av färdtjänsten\n\n"
+    "Kils kommun\n\nMaj 2031\n\n(2)\n\nPå uppdrag av de förtroendevalda revisorerna i Kils kommun har vi granskat "
+    "färdtjänsten. Vår samlade revisionella bedömning är att nämnden delvis har en tillräcklig styrning.")
+
+
+def test_a_sharing_sites_frame_is_not_the_documents_lead():
+    m = meta(SHARING_SITE)
+    assert m["title"] == "Granskning av färdtjänsten"
+    assert (m["doc_type"], m["committee"], m["municipality"]) == ("revisionsrapport", "Revisorerna", "Kil")
+    assert (m["date"], m["year"]) == (None, 2031)  # "Academic year" is the site's, not the report's
+
+
+def test_a_cookie_banner_is_not_the_title():
+    m = meta("Kakor (cookies)\n\nKakor på kil.se\n\nVi använder nödvändiga kakor för att webbplatsen ska fungera.\n\n"
+             "Du kan när du vill ändra dina inställningar.\n\nRapport\n\nGranskning av skolskjutsarna\n\n"
+             "KPMG har på uppdrag av Kils kommuns förtroendevalda revisorer granskat skolskjutsarna under 2031.")
+    assert m["title"] == "Granskning av skolskjutsarna"
+    assert (m["doc_type"], m["committee"]) == ("revisionsrapport", "Revisorerna")
+
+
+# ------------------------------------------------------------------ document type
+
+
+@pytest.mark.parametrize("example", load_table("doctypes")["forms"]["examples"], ids=lambda e: e["text"][:30])
+def test_a_form_only_one_type_has_decides(example):
+    doc = md.doc_text([Block(text=t, raw=t) for t in example["text"].split("\n")])
+    assert md.detect_doc_type(doc, md.read_letterhead(doc, md.find_committees(doc)))[0] == example["type"]
+
+
+def test_a_bare_mention_in_the_first_lines_does_not_name_the_type():
+    m = meta("Rapport\n\nGranskning av bygglovshanteringen\n\nPå uppdrag av de förtroendevalda revisorerna i Kils "
+             "kommun har vi granskat bygglovshanteringen. Vår samlade revisionella bedömning är att nämnden brister.")
+    assert m["doc_type"] == "revisionsrapport"
+
+
+def test_a_protocol_named_as_a_matter_is_no_protocol():
+    m = meta("Revisionsrapport\n\nGranskning av nämndernas protokoll\n\nKils kommun\n\nApril 2031")
+    assert m["doc_type"] == "revisionsrapport"
+
+
+def test_another_documents_protocol_in_the_body_does_not_make_a_protocol():
+    body = " ".join(["Förvaltningen har sett över reglerna för bidrag till studieförbunden och föreslår några ändringar."] * 6)
+    m = meta(f"Tjänsteskrivelse\n\nKulturnämnden\n\nNya regler för bidrag till studieförbund\n\n{body}\n\n"
+             "Beslutsunderlag\nKulturnämndens protokoll den 4 april 2031, § 12\nJusterat protokoll från arbetsutskottet")
+    assert m["doc_type"] == "tjänsteskrivelse"
+
+
+# ------------------------------------------------------------------ letterhead
+
+
+def test_a_report_from_the_auditors_names_whom_it_is_for_first():
+    m = meta("(1)\n\nGatunämnden\n\nRapport från stadsrevisionen\n\nNr 7, 2031 Dnr: REV 2031/77\n\n"
+             "Den kommunala revisionen granskar nämndernas verksamhet på fullmäktiges uppdrag varje år.")
+    assert (m["doc_type"], m["committee"], m["recipient"]) == ("revisionsrapport", "Stadsrevisionen", "Gatunämnden")
+
+
+def test_a_page_number_is_no_letterhead_value():
+    m = meta("1\n\nKils kommun 2031-03-02\n\nRevisorerna\n\nKommunfullmäktige i Kils kommun\n\n"
+             "Revisorernas redogörelse för 2030\n\nVi har granskat nämndernas verksamhet enligt god revisionssed.")
+    assert (m["doc_type"], m["committee"], m["recipient"]) == ("revisionsrapport", "Revisorerna", "Kommunfullmäktige")
+
+
+def test_a_later_pages_header_names_the_author():
+    m = meta("kil.se/revisionen\n\nGatunämnden – granskning av verksamhetsåret 2031\n\n2032-03-10\n\n"
+             "Revisionen 2 (12) 2032-03-10\n\nMars 2032\n\nDiarienummer: 0311/31\n\n"
+             "Revisorernas uppdrag är att pröva om nämnden sköter verksamheten på ett ändamålsenligt sätt.")
+    assert (m["doc_type"], m["committee"]) == ("revisionsrapport", "Revisorerna")
