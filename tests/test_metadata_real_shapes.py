@@ -102,3 +102,52 @@ def test_a_later_pages_header_names_the_author():
              "Revisionen 2 (12) 2032-03-10\n\nMars 2032\n\nDiarienummer: 0311/31\n\n"
              "Revisorernas uppdrag är att pröva om nämnden sköter verksamheten på ett ändamålsenligt sätt.")
     assert (m["doc_type"], m["committee"]) == ("revisionsrapport", "Revisorerna")
+
+
+# ------------------------------------------------------------------ titles
+
+
+def test_a_flattened_report_cover_is_cut_into_its_lines():
+    m = meta("1 Revisionsrapport Granskning av vinterväghållningen Kils kommun Eva Ek Nils Berg April 2031\n\n"
+             "2 Innehållsförteckning 1 Sammanfattning 2 Inledning 3 Iakttagelser")
+    assert (m["title"], m["doc_type"], m["municipality"], m["year"]) == (
+        "Granskning av vinterväghållningen", "revisionsrapport", "Kil", 2031)
+
+
+def test_a_municipality_inside_a_phrase_stays_in_its_title():
+    words = " ".join(["Förvaltningen lämnar här sitt förslag till svar på granskningen till kommunstyrelsen."] * 5)
+    m = meta("1 Stadsledningskontoret Tjänsteutlåtande Utfärdat Diarienummer 0412/31 Handläggare Eva Ek "
+             "Kommunstyrelsens yttrande över revisorernas granskning av parkförvaltningen och Kils kommuns lokaler "
+             f"Förslag till beslut {words}")
+    assert m["title"] == "Kommunstyrelsens yttrande över revisorernas granskning av parkförvaltningen och Kils kommuns lokaler"
+
+
+@pytest.mark.parametrize("line", [
+    "Kanslichef, Eva Ek eva.ek",
+    "4.6 Förändringar i taxor och avgifter",
+    "HÅI -Kllfl, V :'.li, I- \\'!ll4u-\"1 UL Jmrm -.,ll ljl-1q{jc'",
+])
+def test_signatures_report_headings_and_ocr_debris_are_no_titles(line):
+    m = meta(f"Kils kommun\n\n{line}\n\nNya regler för parkering vid skolorna\n\nFörslag till beslut\n\n"
+             "Nämnden antar de nya reglerna.")
+    assert m["title"] == "Nya regler för parkering vid skolorna"
+
+
+def test_a_label_whose_value_was_lost_is_dropped_from_the_title_line():
+    m = meta("TJÄNSTESKRIVELSE\n\nDatum Promemorian Nya regler för kollektivtrafik (Ds 2031:7)\n\n"
+             "Kils kommun lämnar följande yttrande på remiss av promemorian om kollektivtrafiken.")
+    assert (m["title"], m["doc_type"]) == ("Promemorian Nya regler för kollektivtrafik (Ds 2031:7)", "remissvar")
+
+
+def test_a_title_going_on_with_a_dash_takes_the_line_before_it():
+    m = meta("kil.se/revisionen\n\nGatunämnden\n\n– granskning av verksamhetsåret 2031\n\n2032-03-10\n\n"
+             "Revisorernas uppdrag är att pröva om nämnden sköter verksamheten på ett ändamålsenligt sätt.")
+    assert m["title"] == "Gatunämnden – granskning av verksamhetsåret 2031"
+
+
+def test_the_copied_pages_own_title_completes_the_title_the_text_cut_short():
+    m = meta("Kommunstyrelsens yttrande över revisorernas granskning av bokslutet 2031.\n\nSave this PDF as:\n\n"
+             "Download \"Kommunstyrelsens yttrande över revisorernas granskning av bokslutet 2031.\"\n\nTranskript\n\n"
+             "1 Stadsledningskontoret\n\nKommunstyrelsens yttrande över revisorernas granskning av bokslutet\n\n"
+             "Förslag till beslut\n\nKommunstyrelsen antar yttrandet.")
+    assert m["title"] == "Kommunstyrelsens yttrande över revisorernas granskning av bokslutet 2031"

@@ -153,6 +153,8 @@ def candidates(doc: DocText) -> list[Candidate]:
         if any(a <= d.start < b for a, b in skipped):
             continue
         prefix, line_start = _line_before(doc.text, d.start)
+        if d.form == "written" and _SERIAL_BEFORE.search(prefix):
+            continue  # "Nr 4 Mars 2013": a report's number and month, not a day
         prev = _previous_line(doc.text, line_start)
         fprefix = _words(prefix)
         fprev = _words(prev)
@@ -224,6 +226,7 @@ def _only_furniture(text: str, organs: bool = False) -> bool:
     return True
 
 
+_SERIAL_BEFORE = re.compile(r"(?i)(?<![\w])(?:nr|nummer|no)\.?\s*$")
 _TIME_AFTER = re.compile(r"\s*,?\s*(?:kl\.?|klockan)\s*\d.*", re.IGNORECASE)
 
 
@@ -285,12 +288,14 @@ def classify_years(text: str) -> list[tuple[int, str]]:
 @cache
 def _month_year() -> re.Pattern[str]:
     names = sorted(dates.months(), key=len, reverse=True)
-    return re.compile(r"^(?:[A-ZÅÄÖ][\w-]+,?\s+(?:i\s+)?)?(?:" + "|".join(re.escape(n) for n in names) + r")\.?\s+((?:19|20)\d{2})\s*$",
+    place = r"(?:[A-ZÅÄÖ][\w-]+(?:\s+(?:[Kk]ommun|[Ss]tad|[A-ZÅÄÖ][\w-]+))?,?\s+(?:i\s+)?)?"
+    return re.compile(r"^" + place + r"(?:" + "|".join(re.escape(n) for n in names) + r")\.?\s+((?:19|20)\d{2})\s*$",
                       re.IGNORECASE)
 
 
 def month_year_line(line: str) -> bool:
-    """"Lund, april 2024", "Mars 2023": a month and year (and a place) on a line of their own."""
+    """"Lund, april 2024", "Mars 2023", "Kils kommun Maj 2031": a month and year (and a place)
+    on a line of their own."""
     return bool(_month_year().match(line.strip()))
 
 

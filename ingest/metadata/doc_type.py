@@ -57,6 +57,8 @@ def _cue_matches(folded: str, skeletal: bool = False) -> list[tuple[int, int, in
         for cue in entry["cues"]:
             if not skeletal and phrase_literal(cue["phrase"]) not in folded:
                 continue  # no hit possible
+            if skeletal and len(skeleton(phrase_literal(cue["phrase"]))) < 4:
+                continue  # without vowels "sou" is "s": too short to name anything
             out += [(m.start(), m.end(), order, cue["weight"], cue["phrase"])
                     for m in phrase_pattern(cue["phrase"], skeletal=skeletal).finditer(folded)
                     if not (not_after and not_after.search(folded[max(0, m.start() - 30):m.start()]))]

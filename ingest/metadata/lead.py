@@ -103,7 +103,19 @@ def frame_end(text: str) -> int:
     return end
 
 
-_LEADING_PAGE = re.compile(r"\d{1,3}(?= [A-ZÅÄÖ])")
+# The page number a PDF transcript opens with ("1 Revisionsrapport ..."; repair may have read
+# the "1" as "i").
+_LEADING_PAGE = re.compile(r"(?:\d{1,3}|i)(?= [A-ZÅÄÖ])")
+_INNER_STOP = re.compile(r"[.!?] +[A-ZÅÄÖ]")
+
+
+def _flat_cover(line: str) -> bool:
+    """A report's cover page flattened into one line ("Revisionsrapport Granskning av
+    ekonomistyrning Kils kommun Jan Ek Maj 2031"): a dozen words or more, no sentence in them, and
+    a municipality or a capitalised month and year among them."""
+    n = len(line.split())
+    return n >= load_table("metadata")["lead"]["flat_cover_words"] and not _INNER_STOP.search(line) \
+        and bool(_MUNICIPALITY.search(line) or _month_year().search(line))
 
 
 def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
@@ -114,7 +126,7 @@ def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
     first_end = text.find("\n", start, start + 200_000)
     first_end = min(len(text), start + 200_000) if first_end < 0 else first_end
     words = list(re.finditer(r"\S+", text[start:first_end]))
-    if len(words) <= t["flat_words"]:
+    if len(words) <= t["flat_words"] and not _flat_cover(text[start:first_end]):
         return text, frozenset()
     end = start + words[min(len(words), t["flat_head_words"]) - 1].end()
     window = text[:end]
@@ -150,12 +162,12 @@ def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
                 if cut_after and m.end() < len(window) - 1 and window[m.end() + 1:m.end() + 2].isupper():
                     after.add(m.end())
     for m in _MUNICIPALITY.finditer(window, start):
-        # "... och Göteborgs Stads räkenskaper": a name inside a phrase stays in its line
-        if not _lower_word_before(window, m.start()):
-            before.add(m.start())
         nxt = window[m.end() + 1:m.end() + 2]
         if nxt.isupper() or nxt.isdigit():
             after.add(m.end())
+            before.add(m.start())
+        elif not _lower_word_before(window, m.start()):
+            before.add(m.start())  # "... och Göteborgs Stads räkenskaper": a name inside a phrase stays in it
     from ingest.metadata.lead import doc_text_of
     from ingest.metadata.organs import find_committees
 
