@@ -188,9 +188,13 @@ def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
 
 
 def _inside_phrase(text: str, start: int, end: int) -> bool:
-    """A date written inside a phrase, between commas ("Revisionsrapport, september 2004, efter
-    granskning av ..."): not a letterhead value of its own."""
-    return text[max(0, start - 2):start] == ", " and text[end:end + 1] == ","
+    """A date written inside a phrase, between commas ("Revisionsrapport, september 2031, efter
+    granskning av ...") or between words in lower case ("som överlämnades den 30 juni 2031 till
+    regeringen"): not a letterhead value of its own."""
+    if text[max(0, start - 2):start] == ", " and text[end:end + 1] == ",":
+        return True
+    nxt = re.match(r",?\s+(\S+)", text[end:end + 40])
+    return _lower_word_before(text, start) and bool(nxt) and nxt.group(1)[:1].islower()
 
 
 def _lower_word_before(text: str, start: int) -> bool:
