@@ -151,3 +151,25 @@ def test_the_copied_pages_own_title_completes_the_title_the_text_cut_short():
              "1 Stadsledningskontoret\n\nKommunstyrelsens yttrande över revisorernas granskning av bokslutet\n\n"
              "Förslag till beslut\n\nKommunstyrelsen antar yttrandet.")
     assert m["title"] == "Kommunstyrelsens yttrande över revisorernas granskning av bokslutet 2031"
+
+
+# ------------------------------------------------------------------ municipality
+
+
+def test_a_regions_name_holds_a_municipalitys_name():
+    m = meta("Möte 2031-04-21\n\nHälso- och sjukvårdsnämnden\n\nRegion Jämtland Härjedalens revisorer har granskat "
+             "nämnden och lämnat sin revisionsberättelse till regionfullmäktige.")
+    assert m["municipality"] == "Region Jämtland Härjedalen"
+
+
+def test_a_regional_organ_counts_its_region_above_the_municipalities_it_serves():
+    m = meta("Regionstyrelsen\n\nAnmälningar för kännedom\n\nKommersiell service – Ockelbo kommun RS2031/138\n\n"
+             "Styrelsen har uppsikt över Region Gävleborgs verksamheter i bolagen.")
+    assert m["municipality"] == "Region Gävleborg"
+
+
+def test_the_meetings_place_and_a_municipal_company_name_the_municipality():
+    assert meta("PROTOKOLL Kommunstyrelsen\n\nPlats och tid Konferensrum 12, Ale Kulturhus, kl. 09.00-11.30\n\n"
+                "Beslutande Eva Ek (S), ordförande")["municipality"] == "Ale"
+    assert meta("Protokollet är justerat.\n\nÖvriga närvarande Nils Berg, fastighetschef, Kils kommunfastighet AB, "
+                "Eva Ek, ekonomichef")["municipality"] == "Kil"
