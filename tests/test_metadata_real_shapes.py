@@ -173,3 +173,20 @@ def test_the_meetings_place_and_a_municipal_company_name_the_municipality():
                 "Beslutande Eva Ek (S), ordförande")["municipality"] == "Ale"
     assert meta("Protokollet är justerat.\n\nÖvriga närvarande Nils Berg, fastighetschef, Kils kommunfastighet AB, "
                 "Eva Ek, ekonomichef")["municipality"] == "Kil"
+
+
+# ------------------------------------------------------------------ year and case numbers
+
+
+@pytest.mark.parametrize(("number", "year"), [("0256/31", 2031), ("SN 31/0098", 2031), ("N152-0412/31", 2031),
+                                              ("31KFN112", 2031), ("KS 2031/12", 2031)])
+def test_a_registry_numbers_two_digit_year_is_a_lower_bound(number, year):
+    from ingest.metadata.dating import case_number_years
+
+    assert case_number_years(number) == [year]
+
+
+def test_the_year_of_a_cover_flattened_into_one_line():
+    m = meta("1 Revisionsrapport Verkställighet av beslut Kils kommun April 2031 Eva Ek\n\n"
+             "2 Sammanfattande bedömning Vi har granskat beslut från 2029 och 2030 som verkställdes under 2030.")
+    assert (m["year"], m["date"], m["date_inferred"]) == (2031, None, True)

@@ -371,13 +371,42 @@ def stated_year(doc: DocText) -> tuple[int | None, str]:
     n = len(doc.starts)
     picks = list(range(min(t["head_blocks"], n))) + list(range(max(0, n - t["tail_blocks"]), n))
     for i in dict.fromkeys(picks):
-        for line in doc.blocks[i].splitlines()[:8]:
+        start = doc.starts[i]  # the block as relineated ("... Kils kommun" / "Maj 2031" / ...)
+        for line in doc.text[start:start + len(doc.blocks[i])].splitlines()[:8]:
             m = _month_year().match(line.strip())
             if m:
                 low, high = dates.year_range()
                 if low <= int(m.group(1)) <= high:
                     return int(m.group(1)), f"year: stated with its month '{line.strip()}'"
     return None, ""
+
+
+# Registry numbers with a two-digit year: "0256/31" (serial/year), "SN 31/0098", "N152-0412/31",
+# "31KFN112".
+_TWO_DIGIT_YEAR = (
+    re.compile(r"^\d{1,6}/(\d{2})$"),
+    re.compile(r"^[A-ZÅÄÖ]{2,6} (\d{2})/\d{3,6}$"),
+    re.compile(r"^[A-ZÅÄÖ]{1,3}\d{2,4}-\d{2,6}/(\d{2})$"),
+    re.compile(r"^(\d{2})[A-ZÅÄÖ]{2,5}\d{1,5}$"),
+)
+
+
+def case_number_years(number: str) -> list[int]:
+    """The years a registry number carries: four digits anywhere, or two in a form that puts
+    the year there ("0256/31" -> 2031).
+
+    >>> case_number_years("KS 2024/181"), case_number_years("0256/20"), case_number_years("SN 18/0098")
+    ([2024], [2020], [2018])
+    """
+    years = [int(m.group(0)) for m in re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", number)]
+    if years:
+        return years
+    low, high = dates.year_range()
+    for pattern in _TWO_DIGIT_YEAR:
+        m = pattern.match(number.strip())
+        if m and low <= 2000 + int(m.group(1)) <= high:
+            return [2000 + int(m.group(1))]
+    return []
 
 
 def infer_year(text: str, case_numbers: list[str], properties: dict, doc: DocText | None = None) -> tuple[int | None, str]:
@@ -405,7 +434,7 @@ def infer_year(text: str, case_numbers: list[str], properties: dict, doc: DocTex
             counts[y] += 1
         year = max(counts, key=lambda y: (counts[y], y))
         note = f"year: inferred as the year most spoken of ({year})"
-    case_years = [int(m.group(0)) for c in case_numbers for m in re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", c)]
+    case_years = [y for c in case_numbers for y in case_number_years(c)]
     if case_years and (year is None or max(case_years) > year):
         year, note = max(case_years), f"year: inferred from registry number year {max(case_years)}"
     if year is None and properties.get("created"):
