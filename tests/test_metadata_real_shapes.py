@@ -190,3 +190,22 @@ def test_the_year_of_a_cover_flattened_into_one_line():
     m = meta("1 Revisionsrapport Verkställighet av beslut Kils kommun April 2031 Eva Ek\n\n"
              "2 Sammanfattande bedömning Vi har granskat beslut från 2029 och 2030 som verkställdes under 2030.")
     assert (m["year"], m["date"], m["date_inferred"]) == (2031, None, True)
+
+
+# ------------------------------------------------------------------ long letterheads
+
+
+def test_a_letterhead_of_many_short_lines_keeps_its_title_in_the_lead():
+    m = meta("3 Ekonomi\n\n3.2 Avgifter och taxor\n\nTJÄNSTESKRIVELSE 1 (2)\n\nDatum Vår beteckning Er beteckning\n\n"
+             "Eva Ek\n\nGatukontoret\n\neva.ek@kil.se\n\n2031-08-28 GN 31/0098 Gatunämnden\n\n"
+             "Postadress: Kils kommun, 665 80 Kil Besöksadress: Torget 1 Telefon: 0554-191 00 E-post: kommun@kil.se "
+             "Webb: kil.se Nya regler för parkering vid skolorna\n\nFörslag till beslut\n\nGatunämnden antar reglerna.")
+    assert (m["title"], m["date"], m["committee"]) == ("Nya regler för parkering vid skolorna", "2031-08-28", "Gatunämnden")
+
+
+def test_a_capitalised_form_word_at_the_head_is_no_section_heading():
+    m = meta("Landstinget Kil Central förvaltning BESLUTSUNDERLAG Landstingsfullmäktige Datum Sida 1 (3) Dnr LK31/0336 "
+             "Landstingsstyrelsens arbetsutskott Landstingsstyrelsen Landstingsfullmäktige Nya regler för arvoden "
+             "Ordförandens förslag 1. Arvodena räknas om varje år. Sammanfattning Det har uppkommit behov av att se över "
+             "reglerna för arvoden till förtroendevalda, och förslaget gör dem enklare att tillämpa för alla nämnder.")
+    assert m["title"] == "Nya regler för arvoden"

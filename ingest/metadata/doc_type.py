@@ -170,7 +170,10 @@ def _detect(doc: DocText) -> tuple[str, str]:
             if s > best_score:
                 best, best_score = cue["phrase"], s
         scores.append((total, -order, entry["name"], bool(entry.get("carrier")), best))
-    matters = [s for s in scores if not s[3] and s[0] > 0]
+    carried = any(s[3] and s[0] > 0 for s in scores)
+    # over a carrier the text names (a tjänsteskrivelse, a beslutsunderlag), a bare mention of a
+    # matter ("särskilt yttrande") does not make the document that matter
+    matters = [s for s in scores if not s[3] and s[0] >= (scoring["lead_min_weight"] if carried else 1e-9)]
     pool = matters or [s for s in scores if s[0] > 0]
     if not pool:
         return scoring["fallback"], "doc_type: no cue found"

@@ -173,7 +173,8 @@ def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
 
     for mention in find_committees(doc_text_of(window)):
         if mention.start >= start and window[mention.start].isupper():
-            before.add(mention.start)
+            if not _FUNCTION_WORD_BEFORE.search(window, max(0, mention.start - 12), mention.start):
+                before.add(mention.start)  # not in "granskning av Kommunstyrelsens ansvarsutövande"
             nxt = window[mention.end + 1:mention.end + 2]
             if nxt.isupper() or nxt.isdigit():
                 after.add(mention.end)
@@ -197,6 +198,9 @@ def _inside_phrase(text: str, start: int, end: int) -> bool:
     return _lower_word_before(text, start) and bool(nxt) and nxt.group(1)[:1].islower()
 
 
+_FUNCTION_WORD_BEFORE = re.compile(r"(?<![\w-])(?:av|och|för|i|om|till|med|på|från|över|inom|hos|samt|eller) $")
+
+
 def _lower_word_before(text: str, start: int) -> bool:
     """Whether the word before ``start`` is written in lower case ("och Göteborgs Stad")."""
     m = re.search(r"(\S+)\s+$", text[max(0, start - 40):start])
@@ -213,6 +217,24 @@ def _month_year() -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r") (?:19|20)\d{2}(?![\w-])")
 
 
+_CONTACT_THEN_WORDS = re.compile(r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|(?<![\w@.-])[\w-]+\.se\b(?:/\S*)?)"
+                                 r"(?= [A-ZÅÄÖ][\w-]* [\w-])")
+
+
+def _cut_after_contacts(text: str, start: int) -> tuple[str, frozenset[int]]:
+    """A letterhead's contact line that ends in an e-mail or web address runs on into the next
+    line when a copy joined them ("... Webb: kil.se Nya regler för parkering"): cut after the
+    address, in the document's first characters."""
+    limit = min(len(text), start + 3000)
+    cuts = [m.end() for m in _CONTACT_THEN_WORDS.finditer(text, start, limit) if text[m.end()] == " "]
+    if not cuts:
+        return text, frozenset()
+    chars = list(text)
+    for c in cuts:
+        chars[c] = "\n"
+    return "".join(chars), frozenset(c + 1 for c in cuts)
+
+
 # ---------------------------------------------------------------- the document as one text
 
 
@@ -226,6 +248,8 @@ def doc_text(blocks: list[Block]) -> DocText:
     joined = SEPARATOR.join(texts)
     body = frame_end(joined)
     text, cuts = relineate(joined, body)
+    text, more = _cut_after_contacts(text, body)
+    cuts |= more
     raw = SEPARATOR.join(b.raw or b.text for b in blocks)
     return _doc(text, starts, texts, raw, cuts, body)
 
@@ -248,11 +272,17 @@ _INNER_SENTENCE = re.compile(r"[.!?] +[A-ZÅÄÖ]")
 
 def _is_section_start(line: Line, doc: DocText) -> bool:
     """A line that is a section heading ("Förslag till beslut", "Sammanfattning:"), or starts
-    with one where flattened text was cut."""
-    _, _, sections = _keyword_patterns()
+    with one where flattened text was cut; a page's number may stand before it ("2
+    Innehållsförteckning"). A form word written in capitals at a letterhead's head
+    ("BESLUTSUNDERLAG Landstingsfullmäktige Datum") is the document's form, not a heading."""
+    _, forms, sections = _keyword_patterns()
     f = fold_for_matching(line.text)
-    m = sections.match(f)
+    page = re.match(r"\d{1,3} +(?=[a-z])", f)
+    m = sections.match(f, page.end() if page else 0)
     if not m:
+        return False
+    word = line.text[m.start():m.end()]
+    if word.isupper() and forms.fullmatch(f[m.start():m.end()]) and f[m.end():].strip():
         return False
     return not f[m.end():].strip() or line.text[m.end():].lstrip().startswith(":") or line.start in doc.cuts
 
@@ -264,14 +294,19 @@ def lead_end(doc: DocText) -> int:
     if doc.lead_end_cache is not None:
         return doc.lead_end_cache
     prose_words = load_table("metadata")["title"]["prose_words"]
+    # Past the head's words the lead goes on while its lines stay short (a letterhead of many
+    # lines: labels, people, units, addresses), up to `lead.max_chars`; then the head ends it.
+    reach = min(len(doc.text), doc.head_end + load_table("metadata")["lead"]["max_chars"])
     end = doc.head_end
-    for line in lines(doc, doc.body_start, doc.head_end):
+    for line in lines(doc, doc.body_start, reach):
         n = len(line.text.split())
         prose = (n >= 6 and _SENTENCE_END.search(line.text)) or (n > prose_words and _INNER_SENTENCE.search(line.text)) \
             or n > 3 * prose_words
         if _is_section_start(line, doc) or prose:
             end = line.start
             break
+        if line.end > doc.head_end and n > prose_words and not (_EMAIL.search(line.text) or _PHONE.search(line.text)):
+            break  # past the head only short lines, or an address and contact line, go on
     doc.lead_end_cache = end
     return end
 

@@ -193,7 +193,7 @@ def read_letterhead(doc: DocText, mentions: list[Mention], furniture: list[str] 
         if not out.form:  # the form a letterhead names ("YTTRANDE", "Socialnämnden PROTOKOLL"), not a title's words
             out.form = next((w for w in folded_words(form_text).split() if w in _form_words()), "")
         if organ is None or not _rest_is_furniture(_without_place(doc.text[organ.end:line.end])):
-            if not author_seen:
+            if not author_seen and line.start < doc.head_end:  # a long lead's later lines are no sender's
                 out.sender_lines.append(line)
             # a municipality's own line ("Malmö stad 2023-05-16") is the sender's, not a value block
             value_seen = value_seen or (_is_value_line(text) and not _strip_municipality(text + " "))

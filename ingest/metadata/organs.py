@@ -419,6 +419,6 @@ def is_organ(text: str) -> bool:
     """A line that only names a nämnd or förvaltning (a letterhead line, not a title)."""
     f = folded_words(text)
     if len(f.split()) <= 4 and f.endswith(("farvaltnang", "farvaltnangan", "kantar", "kantarat", "namnd", "namndan",
-                                             "styralsan", "ravasararna", "ravasanan")):
+                                             "styralsan", "ravasararna", "ravasanan", "atskatt", "atskattat")):
         return True
     return bool(_GENERIC.fullmatch(f)) or any(p.fullmatch(f) for p, _, _, _ in committee_patterns())

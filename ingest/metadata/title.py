@@ -84,7 +84,9 @@ def _is_addressee(folded: str) -> bool:
 
 _SIGNATURE = re.compile(r"(?:^|\s)[A-ZÅÄÖ]?[a-zåäö]+(?:chef|direktör|sekreterare|handläggare|ordförande|strateg),\s+"
                         r"[A-ZÅÄÖ][\w-]+\s+[A-ZÅÄÖ][\w-]+")
-_REPORT_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s")  # "4.6 Förändringar i taxor"
+# A report's numbered heading: "4.6 Förändringar i taxor", "1 Sammanfattning" (OCR repair may have
+# read the "1" as "i").
+_REPORT_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}|[il])\s+(?=[A-ZÅÄÖ])")
 
 
 def _debris(text: str) -> bool:
@@ -118,6 +120,8 @@ def _excluded(line: Line, organ_lines: set[int], doc: DocText) -> bool:
 
     if any(e - s >= len(text.rstrip(" ,")) - 2 for s, e, _, _ in bodies_in(text)):
         return True  # "Västerås stad", "Region Skåne"
+    if any(len(text[:s].split()) <= 2 and re.match(r"\s+[A-ZÅÄÖ]", text[e:]) for s, e, _, _ in bodies_in(text)):
+        return True  # "Landstinget KIL Central förvaltning Ledningsenhet": the sender's letterhead line
     return bool(re.fullmatch(r"[\W\d]+", text))
 
 
