@@ -209,3 +209,29 @@ def test_a_capitalised_form_word_at_the_head_is_no_section_heading():
              "Ordförandens förslag 1. Arvodena räknas om varje år. Sammanfattning Det har uppkommit behov av att se över "
              "reglerna för arvoden till förtroendevalda, och förslaget gör dem enklare att tillämpa för alla nämnder.")
     assert m["title"] == "Nya regler för arvoden"
+
+
+# ------------------------------------------------------------------ protocols
+
+
+def test_an_extract_whose_items_carry_the_organs_initials():
+    m = meta("GN § 41\n\nUtskrivet från: http://www.kil.se/4100\n\nSAMMANTRÄDESPROTOKOLL\nGatunämnden\n2031-11-10\n\n"
+             "GN § 41\nSvar på revisorernas rapport om vinterväghållningen\n\nAu § 77\nDnr 2031/241-00\n\n"
+             "Revisorerna har granskat vinterväghållningen och lämnat rekommendationer till nämnden.")
+    assert (m["doc_type"], m["title"], m["date"]) == (
+        "protokoll", "§ 41 Svar på revisorernas rapport om vinterväghållningen", "2031-11-10")
+
+
+def test_a_meeting_page_with_an_agenda_is_titled_by_its_body_and_date():
+    m = meta("Din position: Hem > Kils kommun > Gatunämnden > Sammanträde 2031-11-24\n\nSammanträde 2031-11-24\n\n"
+             "Datum\nKlockan\n15:30\n\n1 Sammanträdets öppnande\n\n2 Val av protokolljusterare\n\n3 Vinterväghållning 2032\n\n"
+             "Dnr 1.6-0463/2031\n\n§1 Sammanträdets öppnande\n\nOrdföranden öppnade sammanträdet.")
+    assert (m["doc_type"], m["title"]) == ("protokoll", "Gatunämnden, sammanträde 2031-11-24")
+
+
+def test_a_protocol_labelled_with_a_bare_utskott_is_that_utskotts():
+    m = meta("Anslag\n\nDet justerade protokollet offentliggörs genom detta anslag.\n\n"
+             "Beslutsinstans: Arbetsutskottet 2030-2033 Sammanträdesdatum: 2031-08-18\n\n"
+             "Förvaringsplats för protokollet: Gatukontoret\n\nPlats och tid\n\nKommunhuset, 2031-08-18 kl. 09.00-10.05\n\n"
+             "§ 63/31 Fastställande av dagordning\n\nGatunämndens arbetsutskott fastställer dagordningen.")
+    assert (m["doc_type"], m["committee"], m["date"]) == ("protokoll", "Gatunämndens arbetsutskott", "2031-08-18")

@@ -74,9 +74,32 @@ def _organ_label() -> re.Pattern[str]:
     return re.compile(r"(?:^|\n)[ \t]*(?:" + labels + r")[ \t:]*$")
 
 
+@cache
+def _organ_label_in_line() -> re.Pattern[str]:
+    """The label written with its capital inside a flattened line ("... genom anslag. Organ
+    Kommunstyrelsens arbetsutskott Datum ...")."""
+    labels = "|".join(re.escape(x[:1].upper() + x[1:]).replace(r"\ ", r"\s+") for x in load_table("committees")["organ_labels"])
+    return re.compile(r"(?:^|\s)(?:" + labels + r")\s*:?\s+$")
+
+
 def _after_organ_label(doc: DocText, start: int) -> bool:
     """"Organ Kommunstyrelsen", "Nämnd/Styrelse Kommunfullmäktige": a protocol's own label."""
-    return bool(_organ_label().search(_folded_lines(doc.text[max(0, start - 40):start])))
+    before = doc.text[max(0, start - 40):start]
+    return bool(_organ_label().search(_folded_lines(before)) or _organ_label_in_line().search(before))
+
+
+_BARE_UTSKOTT = re.compile(r"\s*:?\s+(?:[Aa]rbetsutskott(?:et)?|AU|[Uu]tskott(?:et)?)(?![\w-])")
+
+
+def _labelled_bare_utskott(doc: DocText) -> str | None:
+    """The label's value when it is a bare utskott ("Beslutsinstans: Arbetsutskottet 2029-2032"):
+    the text around it names whose."""
+    label = _organ_label_in_line().pattern.removesuffix(r"\s*:?\s+$")
+    for m in re.finditer(label, doc.text[:doc.head_end + 2000]):
+        value = _BARE_UTSKOTT.match(doc.text, m.end())
+        if value:
+            return value.group(0)
+    return None
 
 
 def _folded_lines(text: str) -> str:
@@ -165,6 +188,12 @@ def _scored(doc: DocText, mentions: list[Mention], letterhead: Letterhead, case_
     for m in mentions:
         if m.kind in ("committee", "assembly", "auditors") and _after_organ_label(doc, m.start):
             add(m.key, m.name, w["organ_label"], f"the protocol's organ label '{_line_of(doc, m)}'")
+    bare = _labelled_bare_utskott(doc)
+    if bare:  # "Beslutsinstans: Arbetsutskottet": the one utskott the text names in full
+        utskott = {m.key: m for m in mentions if m.kind == "committee" and "utskott" in m.key}
+        if len(utskott) == 1:
+            m = next(iter(utskott.values()))
+            add(m.key, m.name, w["organ_label"], f"the protocol's organ label '{bare.strip()}' and '{m.surface}'")
     lead = lead_end(doc)
     for m in mentions:
         if m.kind not in ("committee", "administration"):

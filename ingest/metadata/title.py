@@ -224,13 +224,25 @@ def protocol_items(doc: DocText) -> list[tuple[str, str]]:
     Dnr KS 2023/00412" with its title on the next line (:func:`ingest.labels.parse_item`)."""
     out: dict[str, str] = {}
     all_lines = lines(doc)
+    first_prefix: str | None = None
     for i, line in enumerate(all_lines):
-        item = parse_item(line.text)
-        if not item or item[0] in out:
+        prefix = _ITEM_PREFIX.match(line.text)
+        text = line.text[prefix.end():] if prefix else line.text
+        item = parse_item(text)
+        if not item or out.get(item[0]):
+            continue  # a later line may give the title an earlier one lacked (a page's header "BUN § 83")
+        # "BUN § 83": an organ's initials before the §; a § of another organ under the item
+        # ("Au § 170", the arbetsutskott's) is a reference, not an item of this protocol
+        tag = prefix.group(1) if prefix else ""
+        if first_prefix is None:
+            first_prefix = tag
+        elif tag != first_prefix:
             continue
         number, rest = item
         if not re.search(r"[^\W\d_]{3}", rest) and i + 1 < len(all_lines):
             rest = (parse_item("§ 0 " + all_lines[i + 1].text) or ("", ""))[1]
+            if _PHONE_OR_MAIL.search(rest) or re.match(r"^[\w ]{2,25}:", rest):
+                rest = ""  # "Utskrivet från: http://...", a label: the page's furniture, not the item's title
         out[number] = rest
     return list(out.items())
 
@@ -246,9 +258,19 @@ def _protocol_word(doc: DocText) -> str:
     return min(found)[1] if found else words[0]
 
 
+_ITEM_PREFIX = re.compile(r"^([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]{0,5})\s+(?=§)")
+_AGENDA_ITEM = re.compile(r"(?m)^[ \t]*(\d{1,3})\.?[ \t]+[A-ZÅÄÖ]")
+
+
+def _agenda_items(doc: DocText) -> int:
+    """How many numbered matters the text lists ("1 Val av justerare", "2 Budget 2031", ...): a
+    meeting's agenda, not a one-matter extract."""
+    return len({m.group(1) for m in _AGENDA_ITEM.finditer(doc.text, doc.body_start)})
+
+
 def protocol_title(doc: DocText, committee: str | None, date: str | None) -> tuple[str | None, str]:
     items = protocol_items(doc)
-    if len(items) == 1 and items[0][1]:
+    if len(items) == 1 and items[0][1] and _agenda_items(doc) < 3:
         number, text = items[0]
         return _clean(f"§ {number} {text}", load_table("metadata")["title"]["max_chars"]), "title: the protocol's one § item"
     if committee:
