@@ -235,3 +235,26 @@ def test_a_protocol_labelled_with_a_bare_utskott_is_that_utskotts():
              "Förvaringsplats för protokollet: Gatukontoret\n\nPlats och tid\n\nKommunhuset, 2031-08-18 kl. 09.00-10.05\n\n"
              "§ 63/31 Fastställande av dagordning\n\nGatunämndens arbetsutskott fastställer dagordningen.")
     assert (m["doc_type"], m["committee"], m["date"]) == ("protokoll", "Gatunämndens arbetsutskott", "2031-08-18")
+
+
+# ------------------------------------------------------------------ recipient, a page's own title
+
+
+def test_an_address_till_inside_a_flattened_line_names_the_recipient():
+    m = meta("REVISIONEN SID 1 (1) DNR 313-24/2031 2031-03-13 Till Gatunämnden Revisorerna för gatunämnden har avslutat "
+             "revisionen av nämndens verksamhet. Kopia på den revisionsberättelse som överlämnas till kommunfullmäktige "
+             "bifogas. Revisorerna emotser ett yttrande över årsrapporten från nämnden senast 2031-06-30.")
+    assert (m["recipient"], m["doc_type"]) == ("Gatunämnden", "revisionsrapport")
+
+
+def test_beretts_tillfalle_att_till_names_the_ministry():
+    m = meta("Kils kommun har beretts tillfälle att till Infrastrukturdepartementet yttra sig över betänkandet "
+             "Nya vägar (SOU 2031:4) som överlämnades till regeringen i våras.")
+    assert (m["recipient"], m["doc_type"]) == ("Infrastrukturdepartementet", "remissvar")
+
+
+def test_the_copied_pages_title_wins_over_ocr_debris_when_the_text_repeats_it():
+    m = meta("Nya vägar i länet (SOU 2031:4)\n\nDownload \"Nya vägar i länet (SOU 2031:4)\"\n\nTranskript\n\n"
+             "1 HÅI -Kllf, KL. fint Bilaga KS 2031/155/1 Nya vägar i länet (SOU 2031:4) Kils kommun har beretts "
+             "tillfälle att till Infrastrukturdepartementet yttra sig över betänkandet.")
+    assert (m["title"], m["case_numbers"]) == ("Nya vägar i länet (SOU 2031:4)", ["KS 2031/155/1"])

@@ -7,7 +7,8 @@ In order:
    Kommunstyrelsen"), else one standing in the lead's address block ("Socialdepartementet" after
    the date) — never the author itself;
 3. cues in the text (metadata.toml ``[recipient]``): a body right after "Beslutet skickas till",
-   "överlämnar det till", "svar på remiss från"; the sender of the remiss the document answers
+   "överlämnar det till", "svar på remiss från", "beretts tillfälle att till", or after an
+   address's "Till" (with its capital) inside a flattened line; the sender of the remiss the document answers
    ("Region Norrbotten har i remiss ..."); the auditors whose report it answers ("svar på
    revisorernas granskning");
 4. a yttrande or follow-up that names no addressee answers the auditors it names.
@@ -39,6 +40,11 @@ def _surface_name(surface: str) -> str:
 
 def _resolve_generic(name: str, doc: DocText) -> str:
     return resolve_auditors(name, doc)
+
+
+# "Till" with its capital, not opening a sentence: a letter's address written inside a flattened
+# line ("DNR 313-24/2031 2031-03-13 Till Servicenämnden Revisorerna för ..."), or on a line of its own.
+_ADDRESS_TILL = re.compile(r"(?:^|\n|[\d)]\s+|[a-zåäö]\s+)Till\s*:?\s+$")
 
 
 def detect_recipient(doc: DocText, mentions: list[Mention], letterhead: Letterhead | None = None,
@@ -91,6 +97,8 @@ def _from_cues(doc: DocText, mentions: list[Mention], author_key: str, committee
             continue  # the letterhead's förvaltning writes, it does not receive
         before = doc.folded[max(0, m.start - 60): m.start]
         after = doc.folded[m.end: m.end + 80]
+        if _ADDRESS_TILL.search(doc.text, max(0, m.start - 40), m.start):
+            consider(t["address_till_weight"], m.start, m.name, f"an address line's 'Till {m.surface}'")
         for cue in t["cues"]:
             if phrase_pattern(cue["phrase"], "$").search(before):
                 consider(cue["weight"], m.start, m.name, f"after '{cue['phrase']}'")

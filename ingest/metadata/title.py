@@ -199,6 +199,17 @@ def _page_title(doc: DocText) -> str:
     return ""
 
 
+def _page_title_in_body(doc: DocText, page: str, organ_lines: set[int]) -> bool:
+    """Whether a copied page's own title reads as a title (a few words, one in lower case, no
+    sentence, no letterhead or form line) and the document's first lines repeat it."""
+    words = page.split()
+    if len(words) < 3 or not any(w[:1].islower() and len(w) >= 3 for w in words[1:]) or re.search(r"[.!?] +[A-ZÅÄÖ]", page):
+        return False
+    if _excluded(Line(-1, -1, page), organ_lines, doc):
+        return False
+    return folded_words(page) in " ".join(fold_for_matching(doc.text[doc.body_start:doc.body_start + 3000]).split())
+
+
 def _completed_by_page_title(doc: DocText, title: str, max_chars: int) -> str:
     """The page's own title when it starts with the title the text gives and goes on a little
     ("... räkenskaper och bokslut" / "... räkenskaper och bokslut 2031.")."""
@@ -337,6 +348,9 @@ def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, 
     where = "of the lead"
     if best is None:  # a lead that is only a heading ("Bakgrund"): the lines before the running prose
         best, where = _best_line(doc, blocks, _after_headings(doc, end), organ_lines, -1), "before the running prose"
+    page = _page_title(doc)
+    if page and (best is None or best[0] < 10) and _page_title_in_body(doc, page, organ_lines):
+        return _clean(page, t["max_chars"]), "title: the copied web page's own title, which the text repeats"
     if best is not None:
         title = _clean(_continued(doc, best[2], t["max_chars"]), t["max_chars"])
         title = _after_dash(doc, best[2], title, organ_lines, t["max_chars"])
