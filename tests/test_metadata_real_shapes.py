@@ -258,3 +258,29 @@ def test_the_copied_pages_title_wins_over_ocr_debris_when_the_text_repeats_it():
              "1 HÅI -Kllf, KL. fint Bilaga KS 2031/155/1 Nya vägar i länet (SOU 2031:4) Kils kommun har beretts "
              "tillfälle att till Infrastrukturdepartementet yttra sig över betänkandet.")
     assert (m["title"], m["case_numbers"]) == ("Nya vägar i länet (SOU 2031:4)", ["KS 2031/155/1"])
+
+
+# ------------------------------------------------------------------ found on a second batch of real copies
+
+
+def test_an_agency_before_the_title_in_a_flattened_letterhead_is_the_addressee():
+    words = " ".join(["Nämnden har sett över rutinerna och redovisar här hur bristerna ska rättas till under året."] * 4)
+    m = meta("GATUKONTORET Handläggare Datum Diarienummer Ek Eva 2031-05-26 GN-2031-0180 Gatunämnden "
+             f"Trafikverket Tillsyn av vinterväghållningen, Dnr 8.5-29206/2031 Förslag till beslut {words}")
+    assert (m["recipient"], m["title"], m["date"]) == ("Trafikverket", "Tillsyn av vinterväghållningen", "2031-05-26")
+
+
+def test_an_audit_letters_address_block_names_its_recipient():
+    m = meta("1 Revisorerna Gatunämnden Kommunstyrelsen För kännedom: Kommunfullmäktiges presidium Revisionsrapport: "
+             "Revisionen har genom KPMG genomfört en granskning av vinterväghållningen, se bifogad rapport. Vi önskar få "
+             "gatunämndens yttrande senast den 23 februari. FÖR KILS KOMMUNS REVISORER Eva Ek Ordförande Nils Berg "
+             "Vice ordförande och några ord till så att texten blir lång nog.")
+    assert (m["doc_type"], m["committee"], m["recipient"]) == ("revisionsrapport", "Revisorerna", "Gatunämnden")
+    assert m["title"] != "Kommunfullmäktiges presidium"
+
+
+def test_a_consultants_byline_is_not_part_of_the_title():
+    m = meta("1 Granskning av skolskjutsarna KPMG AB 8 december 2031 Antal sidor: 12 KPMG AB, a Swedish limited "
+             "liability partnership\n\n2 Innehåll 1. Sammanfattning 2. Bakgrund\n\n3 1. Sammanfattning Vår granskning "
+             "visar att nämnden inte följer upp skolskjutsarna.")
+    assert (m["doc_type"], m["title"], m["date"]) == ("revisionsrapport", "Granskning av skolskjutsarna", "2031-12-08")

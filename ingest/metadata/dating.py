@@ -265,12 +265,13 @@ def _foreign(foreign: re.Pattern[str], labels: re.Pattern[str], cue_text: str) -
     return not any(m.start() >= last[-1] for m in labels.finditer(cue_text))
 
 
-_TRAILING_NAME = re.compile(r"(?:\s+[A-ZÅÄÖ][\w-]+(?:s)?(?:\s+(?:och\s+)?[a-zåäö]*(?:nämnd|styrelse|utskott|fullmäktige)\w*)?){1,3}\s*$")
+_TRAILING_NAME = re.compile(r"\s+((?:[A-ZÅÄÖ][\w-]*\s+)?(?:(?:och\s+)?[\w-]*(?:[Nn]ämnd|[Ss]tyrelse|[Uu]tskott|[Ff]ullmäktige|NÄMND|STYRELSE)\w*\s*){1,2})$")
 
 
 def _without_trailing_name(prefix: str) -> str:
-    """The text before the date without the organ's or place's name that ends it ("Organ och
-    sammanträdesdatum Kommunstyrelsen " -> "Organ och sammanträdesdatum"), or "" when none does."""
+    """The text before the date without the organ's name that ends it ("Organ och
+    sammanträdesdatum Kommunstyrelsen " -> "Organ och sammanträdesdatum"), or "" when none does
+    (a person's name there belongs to a label row's handläggare)."""
     m = _TRAILING_NAME.search(prefix)
     return prefix[:m.start()] if m and m.start() > 0 else ""
 

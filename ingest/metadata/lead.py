@@ -112,10 +112,10 @@ _INNER_STOP = re.compile(r"[.!?] +[A-ZÅÄÖ]")
 def _flat_cover(line: str) -> bool:
     """A report's cover page flattened into one line ("Revisionsrapport Granskning av
     ekonomistyrning Kils kommun Jan Ek Maj 2031"): a dozen words or more, no sentence in them, and
-    a municipality or a capitalised month and year among them."""
+    a municipality, a capitalised month and year or a date among them."""
     n = len(line.split())
     return n >= load_table("metadata")["lead"]["flat_cover_words"] and not _INNER_STOP.search(line) \
-        and bool(_MUNICIPALITY.search(line) or _month_year().search(line))
+        and bool(_MUNICIPALITY.search(line) or _month_year().search(line) or find_dates(line))
 
 
 def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
@@ -169,9 +169,10 @@ def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
         elif not _lower_word_before(window, m.start()):
             before.add(m.start())  # "... och Göteborgs Stads räkenskaper": a name inside a phrase stays in it
     from ingest.metadata.lead import doc_text_of
-    from ingest.metadata.organs import find_committees
+    from ingest.metadata.organs import find_bodies, find_committees
 
-    for mention in find_committees(doc_text_of(window)):
+    window_doc = doc_text_of(window)
+    for mention in find_committees(window_doc) + find_bodies(window_doc):
         if mention.start >= start and window[mention.start].isupper():
             if not _FUNCTION_WORD_BEFORE.search(window, max(0, mention.start - 12), mention.start):
                 before.add(mention.start)  # not in "granskning av Kommunstyrelsens ansvarsutövande"

@@ -63,8 +63,8 @@ def detect_recipient(doc: DocText, mentions: list[Mention], letterhead: Letterhe
             m = o.mention
             if m.kind not in _NAMED_KINDS or m.key == author_key or (committee and m.name == committee):
                 continue
-            if role == "address" and m.kind == "committee" and not letterhead.letter:
-                continue  # a tjänsteskrivelse's or a plan's own nämnd, not an addressee
+            if role == "address" and m.kind == "committee" and not letterhead.letter and doc_type != "revisionsrapport":
+                continue  # a tjänsteskrivelse's or a plan's own nämnd, not an addressee (an audit letter's is)
             label = "after 'Till'" if role == "addressed" else "in the address block"
             return _resolve_generic(m.name, doc), f"recipient: letterhead, {label} '{o.line}'"
     name, why = _from_cues(doc, mentions, author_key, committee)

@@ -85,7 +85,7 @@ def furniture_vocabulary() -> frozenset[str]:
     """Folded words that may stand beside an organ on its letterhead line."""
     t = load_table("metadata")["lead"]
     words = set()
-    for phrase in t["forms"] + t["labels"] + t["section_starts"]:
+    for phrase in t["forms"] + t["labels"] + t["section_starts"] + t["organ_parts"]:
         words.update(_folded_words(phrase).split())
     months = load_table("dates")["months"]
     words.update(_folded_words(m) for m in months)

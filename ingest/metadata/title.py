@@ -89,6 +89,9 @@ _SIGNATURE = re.compile(r"(?:^|\s)[A-ZÅÄÖ]?[a-zåäö]+(?:chef|direktör|sekr
 _REPORT_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}|[il])\s+(?=[A-ZÅÄÖ])")
 
 
+_UNIT_WORD = re.compile(r"(?i)\w*(?:förvaltning|enhet|kansli|kontor|avdelning|sektion)(?:en|et)?\b")
+
+
 def _debris(text: str) -> bool:
     """OCR debris: most of the line's tokens are not words ("HÅI -Klllfifl, V :'.li, I- ...")."""
     tokens = text.split()
@@ -103,6 +106,8 @@ def _excluded(line: Line, organ_lines: set[int], doc: DocText) -> bool:
         return True
     if _SIGNATURE.search(text) or _REPORT_HEADING.match(text) or _debris(text):
         return True
+    if len(text.split()) <= 4 and _UNIT_WORD.search(text):
+        return True  # "Central förvaltning Ledningsenhet": a unit of the sender
     if f in _folded_set("labels") or f in _folded_set("web_furniture") or any(f.startswith(w + " ") for w in _folded_set("web_furniture")):
         return True
     first = f.split()[0] if f else ""
@@ -195,7 +200,9 @@ def _page_title(doc: DocText) -> str:
 
     for line in lines(doc, 0, doc.body_start):
         if not _frame_lines().fullmatch(" ".join(line.text.split()).lower()):
-            return _tidy(line.text)
+            title = _tidy(line.text)
+            form = _form_prefix().match(title)  # "Revisionsrapport: Personalförsörjning ..."
+            return title[form.end():] if form and len(title[form.end():].split()) >= 2 else title
     return ""
 
 
@@ -222,8 +229,18 @@ def _completed_by_page_title(doc: DocText, title: str, max_chars: int) -> str:
     return title
 
 
+_TRAILING_COMPANY = re.compile(r"\s+[A-ZÅÄÖ][\w&-]*(?: [A-ZÅÄÖ&][\w&-]*)? AB$")  # "... KPMG AB": a byline
+
+
+@cache
+def _form_prefix() -> re.Pattern[str]:
+    forms = sorted(load_table("metadata")["lead"]["forms"], key=len, reverse=True)
+    return re.compile(r"(?i)^(?:" + "|".join(re.escape(f) for f in forms) + r")\b\s*:?\s+(?=[A-ZÅÄÖ])")
+
+
 def _clean(title: str, max_chars: int) -> str:
     title = _TRAILING_DNR.sub("", title)
+    title = _TRAILING_COMPANY.sub("", title)
     title = _tidy(title)
     if len(title) > max_chars:
         title = title[:max_chars].rsplit(" ", 1)[0]
