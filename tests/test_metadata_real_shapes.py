@@ -104,6 +104,23 @@ def test_a_later_pages_header_names_the_author():
     assert (m["doc_type"], m["committee"]) == ("revisionsrapport", "Revisorerna")
 
 
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("Yttrande över revisionens granskning av bygglovshanteringen", "yttrande"),
+    ("Uppföljande yttrande avseende granskning av bygglovshanteringen", "uppföljande yttrande"),
+    ("Svar på revisionsrapport om bygglovshanteringen", "yttrande"),
+])
+def test_a_reply_carrying_the_auditors_running_header_stays_the_committees_reply(title, doc_type):
+    # the reply names itself in its first lines; the auditors' header is that of the report it quotes
+    words = " ".join(["Förvaltningen har gått igenom rapporten och redovisar vilka åtgärder som vidtas."] * 4)
+    text = (f"Kils kommun\n\nTjänsteskrivelse\n\nDatum\n\n2031-02-20\n\nDiarienummer\n\nBN-2031-12\n\n"
+            f"Byggnadsnämnden\n\n{title}\n\nFörslag till beslut\n\nByggnadsnämnden godkänner yttrandet och "
+            f"skickar det till stadsrevisionen.\n\n{words}")
+    blocks = [Block(text=t, raw=t) for t in text.split("\n\n")]
+    for header in ("Stadsrevisionen", "Revisorerna"):
+        m = md.extract_metadata(blocks, [], {"furniture": [header], "title": None})
+        assert (m["doc_type"], m["committee"]) == (doc_type, "Byggnadsnämnden"), header
+
+
 # ------------------------------------------------------------------ titles
 
 

@@ -7,8 +7,10 @@ lead (the first lines) decides when it names a matter type through a cue of some
 protocol's words, but not "Analys av protokoll" (a matter's words). A protocol names itself at
 its head, so over the body only its first words count. A form the letterhead names that is
 only ever one type's ("REVISIONSRAPPORT", "MOTION") decides, and a letter under the auditors'
-letterhead is a revisionsrapport. A carrier form (tjänsteskrivelse, tjänsteutlåtande) only wins
-when no matter type scores, so a tjänsteskrivelse carrying a yttrande is a "yttrande".
+letterhead is a revisionsrapport; their running page header only counts when the first lines
+name no type, since a reply that names itself ("Yttrande över ...") may carry the report it
+answers. A carrier form (tjänsteskrivelse, tjänsteutlåtande) only wins when no matter type
+scores, so a tjänsteskrivelse carrying a yttrande is a "yttrande".
 """
 
 from __future__ import annotations
@@ -135,26 +137,29 @@ def detect_doc_type(doc: DocText, letterhead: Letterhead | None = None) -> tuple
     """The type the first lines name, else the controlled-vocabulary type with the highest cue
     score over the whole text (see doctypes.toml); a form the letterhead names that is only ever
     one type's decides, and a letter the auditors' letterhead signs is a revisionsrapport
-    (unless it is their protocol)."""
-    doc_type, why = _detect(doc)
+    (unless it is their protocol; their running header only when the first lines name no type)."""
+    doc_type, why, named_in_lead = _detect(doc)
     form_type = _form_types().get(letterhead.form) if letterhead else None
     if form_type and doc_type != form_type:
         return form_type, f"doc_type: the letterhead names its form '{letterhead.form}'"
     author = letterhead.author if letterhead else None
-    if author is None and letterhead:  # no author line in the lead: a running page header's organ
+    if author is None and letterhead and not named_in_lead:
+        # no author line in the lead and no type its first lines name: a running page header's
+        # organ (a reply that names itself "Yttrande över ..." may carry the report it answers)
         author = next((o for o in letterhead.running_headers if o.mention.kind in ("committee", "auditors")), None)
     if author and author.mention.kind == "auditors" and doc_type not in ("protokoll", "revisionsrapport"):
         return "revisionsrapport", f"doc_type: the auditors wrote it (letterhead '{author.line}')"
     return doc_type, why
 
 
-def _detect(doc: DocText) -> tuple[str, str]:
+def _detect(doc: DocText) -> tuple[str, str, bool]:
+    """The type, its evidence, and whether the first lines named it."""
     named = lead_doc_type(doc.folded[doc.body_start:lead_end(doc)])
     if named:
-        return named
+        return named[0], named[1], True
     items = _protocol_items_with_cue(doc)
     if items:
-        return "protokoll", f"doc_type: § items ('{items}') under a protocol's words"
+        return "protokoll", f"doc_type: § items ('{items}') under a protocol's words", False
     t = load_table("doctypes")
     scoring = t["scoring"]
     scores: list[tuple[float, int, str, bool, str]] = []
@@ -176,6 +181,6 @@ def _detect(doc: DocText) -> tuple[str, str]:
     matters = [s for s in scores if not s[3] and s[0] >= (scoring["lead_min_weight"] if carried else 1e-9)]
     pool = matters or [s for s in scores if s[0] > 0]
     if not pool:
-        return scoring["fallback"], "doc_type: no cue found"
+        return scoring["fallback"], "doc_type: no cue found", False
     total, _, name, _, best = max(pool)
-    return name, f"doc_type: cues score {total:g}, strongest '{best}'"
+    return name, f"doc_type: cues score {total:g}, strongest '{best}'", False
