@@ -54,7 +54,7 @@ from ingest.folding import fold_ocr_vowels
 # Bump CHAIN_VERSION whenever the chain's output changes. The index stores ANALYZER_VERSION and
 # rebuilds on a mismatch; it also names the word lists and the stemmer, since stems and compound
 # splits change with them.
-CHAIN_VERSION = "sv-4"
+CHAIN_VERSION = "sv-5"  # sv-5: words over MAX_COMPOUND_LETTERS letters are not split
 VERSIONED_SOURCES = ("snowballstemmer", "wordfreq", "hunspell-sv")
 
 
@@ -103,6 +103,9 @@ FOLD_MARK = "~"
 MIN_PART = 4
 #: At most this many parts per compound; the rest stays joined in the last one.
 MAX_PARTS = 3
+#: Longer "words" are not split: no Swedish compound is this long, and trying every cut of a run of
+#: letters without spaces (a 256 KB one) took quadratic time and gigabytes.
+MAX_COMPOUND_LETTERS = 64
 #: How frequent (wordfreq) a head must be; a four-letter head (kurs, våld) much more so.
 MIN_HEAD_FREQ = 1e-7
 MIN_SHORT_HEAD_FREQ = 1e-5
@@ -220,8 +223,10 @@ def split_compound(word: str) -> tuple[str, ...] | None:
     indexing wants *socionomer* inside *förskolesocionomer* either way. None when no
     split into parts of at least MIN_PART letters exists.
     """
+    if not word.isalpha() or not 2 * MIN_PART <= len(word) <= MAX_COMPOUND_LETTERS:
+        return None
     lex = _lexicon()
-    if lex is None or not word.isalpha() or len(word) < 2 * MIN_PART:
+    if lex is None:
         return None
     # A word the lexicon lists whole needs common parts to be split (rapport is not rapp|ort);
     # an unlisted word (feminitetsnormer) is split whenever its parts are known at all.

@@ -417,6 +417,7 @@ def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
 def make_hit(section_id: str, shown: dict, raw: str, score: float, compiled) -> dict:
     """One hit of the search JSON from a section's stored payload (``index.records``), its OCR
     reading and its score; ``compiled`` says what the snippet highlights. Every engine uses it."""
+    shown = _readable_payload(shown)  # an older index may hold anything
     return {
         "id": section_id,
         "doc_id": shown["doc_id"],
@@ -438,3 +439,25 @@ def make_hit(section_id: str, shown: dict, raw: str, score: float, compiled) -> 
         "doc_type": shown["doc_type"],
         "municipality": shown["municipality"],
     }
+
+
+_PAYLOAD_TEXT = ("doc_id", "source", "title", "heading", "kind", "activity", "date", "committee",
+                 "doc_type", "municipality")
+
+
+def _readable_payload(shown: dict) -> dict:
+    """A hit's stored payload with every value of its kind: an index written before metadata was
+    checked may hold a list for a committee or a 20-digit year (shown as nothing instead)."""
+    out = dict(shown)
+    for key in _PAYLOAD_TEXT:
+        if not isinstance(out.get(key), str):
+            out[key] = "" if key in ("doc_id", "source") else None
+    for key, high in (("recommendation", 9999), ("page_number", 10**6), ("year", 2100)):
+        value = out.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            out[key] = None
+    if out["year"] is not None and out["year"] < 1900:
+        out["year"] = None
+    if not isinstance(out.get("text"), str):
+        out["text"] = ""
+    return out

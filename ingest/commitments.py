@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from ingest.deadlines import parse_deadline
@@ -72,11 +73,20 @@ def _rx() -> dict[str, re.Pattern]:
 
 # --- sentences ---------------------------------------------------------------------------------
 
-_END = re.compile(r"[.!?]+[\"”’)]*\s+")
+# From the start of a run of stops only, and possessive: on a long run of dots without a space
+# the plain form retried from every dot (quadratic).
+_END = re.compile(r"(?<![.!?])[.!?]++[\"”’)]*+\s+")
+LONGEST_ABBREVIATION = 40  # characters read back for the word before a full stop
 
 
-def _is_abbreviation(before: str) -> bool:
-    word = re.split(r"[\s(]", before.rstrip("."))[-1].lower()
+def _is_abbreviation(text: str, start: int, end: int) -> bool:
+    """Whether the word ending at ``end`` (the sentence began at ``start``) is an abbreviation
+    ("t.ex", "bl.a", a single letter). Only the last few characters are read."""
+    low = max(start, end - LONGEST_ABBREVIATION)
+    pieces = re.split(r"[\s(]", text[low:end].rstrip("."))
+    if len(pieces) == 1 and low > start:
+        return False  # a word longer than any abbreviation
+    word = pieces[-1].lower()
     abbreviations = load_table("commitments")["sentences"]["abbreviations"]
     return word in abbreviations or (len(word) == 1 and word.isalpha())
 
@@ -87,7 +97,7 @@ def _split_item(text: str) -> list[str]:
         nxt = text[m.end():m.end() + 1]
         if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "*\"”(§"):
             continue
-        if text[m.start()] == "." and _is_abbreviation(text[start:m.start() + 1].rstrip(".")):
+        if text[m.start()] == "." and _is_abbreviation(text, start, m.start()):
             continue
         out.append(text[start:m.end()].strip())
         start = m.end()
@@ -123,15 +133,31 @@ def split_sentences(text: str) -> list[str]:
 
 # --- classification ------------------------------------------------------------------------------
 
-def _main_clause(folded: str, m: re.Match) -> bool:
-    """True when the cue is not inside a subordinate clause (since the last comma)."""
-    clause = re.split(r"[,;:(]", folded[:m.start()])[-1]
-    return not _rx()["subordinate"].search(clause)
+_CLAUSE_BREAK = re.compile(r"[,;:(]")
+
+
+def _main_clause_test(folded: str):
+    """A test ``m -> bool``: True when the cue ``m`` is not inside a subordinate clause (a
+    subordinator since the last comma). Breaks and subordinators are found once per sentence,
+    so a long sentence with many cues stays linear (splitting the text before each cue was not).
+    """
+    breaks = [b.start() for b in _CLAUSE_BREAK.finditer(folded)]
+    subordinators = [(s.start(), s.end()) for s in _rx()["subordinate"].finditer(folded)]
+    starts = [start for start, _ in subordinators]
+
+    def main_clause(m: re.Match) -> bool:
+        k = bisect_left(breaks, m.start())
+        clause_start = breaks[k - 1] if k else -1
+        j = bisect_right(starts, clause_start)  # the first subordinator after the break
+        return not (j < len(subordinators) and subordinators[j][1] <= m.start())
+
+    return main_clause
 
 
 def _cues(folded: str, keys) -> list[re.Match]:
     rx = _rx()
-    found = [m for key in keys for m in rx[key].finditer(folded) if _main_clause(folded, m)]
+    main_clause = _main_clause_test(folded)
+    found = [m for key in keys for m in rx[key].finditer(folded) if main_clause(m)]
     return sorted(found, key=lambda m: m.start())
 
 

@@ -45,6 +45,7 @@ from functools import lru_cache
 
 from ingest.folding import fold_diacritics
 from ingest.model import Deadline
+from ingest.spans import Taken
 from ingest.tables import load_table
 
 FLAG_BEFORE_DOCUMENT = "before_document"
@@ -193,11 +194,13 @@ def find_deadline_phrases(sentence: str) -> list[Phrase]:
             found.append(_phrase(kind, m))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     chosen: list[Phrase] = []
+    taken = Taken(len(folded))
     for p in sorted(found, key=lambda p: -(p.end - p.start)):
-        if all(p.end <= c.start or p.start >= c.end for c in chosen):
+        if taken.free(p.start, p.end):
             if p.kind == "year_range" and p.values[1] <= p.values[0]:
                 continue
             chosen.append(p)
+            taken.take(p.start, p.end)
     return sorted(chosen, key=lambda p: p.start)
 
 

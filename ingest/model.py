@@ -140,10 +140,19 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
+        """A Document from its JSON form. Metadata fields that do not fit their schema (an index
+        written before sidecars were checked may hold ``"year": "abc"``) get their empty value,
+        and a section or commitment that cannot be read is left out, so a stored document
+        always reads (see :mod:`ingest.fields`)."""
+        from ingest.fields import repair_fields
+
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["sections"] = [Section(**s) for s in data.get("sections", [])]
-        values["commitments"] = [_commitment_from_dict(c) for c in data.get("commitments", [])]
+        values = repair_fields({k: v for k, v in data.items() if k in known})
+        values["sections"] = _readable(data.get("sections"), lambda s: Section(**s))
+        values["commitments"] = _readable(data.get("commitments"), _commitment_from_dict)
+        for name, kind in (("text", str), ("raw_text", str), ("evidence", dict), ("warnings", list)):
+            if name in values and not isinstance(values[name], kind):
+                values[name] = kind()
         return cls(**values)
 
     def summary(self) -> dict[str, Any]:
@@ -166,6 +175,17 @@ class Document:
             "sections": len(self.sections),
             "pages": self.pages,
         }
+
+
+def _readable(items, build) -> list:
+    """``build(item)`` for each item that builds; a list of anything else gives what can be read."""
+    out = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            out.append(build(item))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            continue
+    return out
 
 
 def _commitment_from_dict(data: dict[str, Any]) -> Commitment:

@@ -2,7 +2,8 @@
 
 The text starts with a byte-order mark (U+FEFF) and uses ``;`` as the separator, which is what
 Excel with Swedish settings expects; cells that a spreadsheet would run as a formula
-(starting with ``=``, ``+``, ``-``, ``@``) are prefixed with an apostrophe.
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, as OWASP lists them) are
+prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ TRACE_COLUMNS = ["case_id", "case_subject"] + COMMITMENT_COLUMNS + [
     "verdict", "evidence", "follow_up_source", "follow_up_heading", "follow_up_score", "follow_up_text"]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _commitment_cells(row: dict) -> dict:

@@ -2,7 +2,8 @@
 
     kb = KnowledgeBase(index_dir)                # opens or creates the Whoosh index there
     kb = KnowledgeBase(index_dir, database=url)  # or a PostgreSQL database (KB_DATABASE_URL)
-    kb.ingest(paths, ocr=False, progress=None) -> IngestReport
+    kb.ingest(paths, ocr=False, progress=None, prune=False) -> IngestReport
+    kb.reindex(prune=False, force=False, from_sources=False) -> IngestReport
     kb.search(query, *, year=None, year_from=None, year_to=None, committee=None,
               doc_type=None, municipality=None, recommendation=None, case_number=None,
               page=1, limit=10, sort="relevance"|"date") -> dict
@@ -27,15 +28,19 @@
     kb.trace(doc=None, as_of=None) -> {"cases": [...]}
 
 One KnowledgeBase is shared by all threads of a server. It talks to the store through
-:class:`index.engine.Engine` only and never knows which engine runs (Whoosh keeps one long-lived
-searcher per thread; PostgreSQL a connection pool). The list of whole documents (used by
-tracing) is cached per committed generation of the store.
+:class:`index.engine.Engine` only and never knows which engine runs (Whoosh keeps one searcher
+for all threads; PostgreSQL a connection pool). Per committed generation of the store it caches
+the documents' metadata (without their texts: memory stays far below the index's size) and their
+grouping into cases; tracing and a case's timeline read the whole documents of one case at a time.
+The grouping is computed by one background thread, so a document page never waits long for it
+(its "same case" panel stays empty until the grouping is ready).
 """
 
 from __future__ import annotations
 
 import copy
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,6 +52,8 @@ from ingest.model import Document
 
 SEARCH_LIMIT_MAX = 100
 SORTS = ("relevance", "date")
+CASE_WAIT = 2.0        # seconds a document page waits for the grouping into cases
+TRACE_CACHE = 8        # traced states kept (each as_of date is one)
 
 
 class KnowledgeBase:
@@ -58,16 +65,81 @@ class KnowledgeBase:
         self._docs_lock = threading.Lock()
         self._docs_cache: tuple[Any, list[Document]] | None = None
         self._cases_cache: tuple[Any, list] | None = None
+        self._cases_lock = threading.Lock()
+        self._cases_job: tuple[Any, threading.Event] | None = None
         self._trace_cache: dict[tuple, dict] = {}
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
-               batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None):
-        """Ingest files and folders; returns a :class:`kb.batch_ingest.IngestReport`."""
-        from kb.batch_ingest import ingest_paths  # the ingest pipeline is not needed to search
+               batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None,
+               prune: bool = False):
+        """Ingest files and folders; returns a :class:`kb.batch_ingest.IngestReport`.
 
+        ``prune`` also removes the documents of files under ``paths`` that were deleted (never those
+        of a missing or empty folder; never more than half the index unless ``force``)."""
+        from kb.batch_ingest import IngestReport, ingest_paths  # not needed to search
+
+        report = IngestReport()
+        remove: list[str] = []
+        if prune:
+            roots = [Path(p).resolve() for p in paths]
+            listed = self.store.source_list()
+            under = [s for s in listed if any(Path(s).is_relative_to(r) for r in roots)]
+            remove = self._plan_removal(report, listed, under, prune=True, force=force)
+            if report.refused:
+                return report
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
-                            batch=batch, lock_timeout=lock_timeout, workers=workers)
+                            batch=batch, lock_timeout=lock_timeout, workers=workers,
+                            remove=remove, report=report)
+
+    def reindex(self, *, prune: bool = False, force: bool = False, from_sources: bool = False,
+                batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None,
+                progress=None):
+        """Re-read every source file of the index (its source list) and report what stands where.
+
+        A document whose file is out of reach (its folder missing or empty: a share not mounted) is
+        kept and reported, and ``report.ok`` is false. A document whose file was deleted is kept
+        too unless ``prune``; ``prune`` removes no more than half the index unless ``force``, and
+        out-of-reach documents only with ``force``. ``from_sources`` rebuilds the index from
+        scratch, also when it cannot be opened (its damaged files are moved aside)."""
+        from index.health import IndexDamaged
+        from kb.batch_ingest import IngestReport, ingest_paths
+
+        report = IngestReport()
+        problem = self.store.damage()
+        if problem:
+            if not from_sources:
+                raise IndexDamaged(self.store.location, problem)
+            aside = self.store.reset()
+            if aside is not None:
+                report.notes.append(f"the damaged index files were moved to {aside.name}/ in the index "
+                                    "folder: delete it once the rebuild is good")
+        listed = self.store.source_list()
+        remove = self._plan_removal(report, listed, list(listed), prune=prune, force=force)
+        if report.refused:
+            return report
+        present = [Path(p) for p in sorted(listed) if Path(p).is_file()]
+        return ingest_paths(self.store, present, force=True, batch=batch, lock_timeout=lock_timeout,
+                            workers=workers, progress=progress, remove=remove,
+                            rebuild_all=from_sources, report=report)
+
+    def _plan_removal(self, report, listed: dict, sources: list[str], *, prune: bool, force: bool) -> list[str]:
+        """Sort ``sources`` by where they stand, note it in ``report``; the ids to remove."""
+        from kb.sources import classify, prune_plan
+
+        states = classify(sources)
+        plan = prune_plan(states, len(self.store.sources()), prune=prune, force=force)
+        if plan.refused:
+            report.refused = plan.refused
+            return []
+        removing = set(plan.remove)
+        report.removed = sorted(removing)
+        report.kept = [s for s in states.deleted if s not in removing]
+        for folder, in_folder in states.unreachable.items():
+            kept = [s for s in in_folder if s not in removing]
+            if kept:
+                report.unreachable[folder] = kept
+        return [listed[s]["id"] for s in plan.remove]
 
     def write_documents(self, docs, *, lock_timeout: float = 30.0) -> None:
         """Store finished Documents as they are (``kb migrate``: from another engine's store)."""
@@ -83,6 +155,23 @@ class KnowledgeBase:
         """True when something was ever stored here."""
         return self.store.exists()
 
+    @property
+    def damaged(self) -> str | None:
+        """What is wrong when the store could not be opened at all (see ``index.health``), else None."""
+        return self.store.damaged
+
+    def damage(self) -> str | None:
+        """What a quick check finds wrong with the store (every segment opened), else None."""
+        return self.store.damage()
+
+    @property
+    def needs_rebuild(self) -> bool:
+        return self.store.needs_rebuild
+
+    def take_notes(self) -> list[str]:
+        """What the store did on its own that the user should hear of, once."""
+        return self.store.take_notes()
+
     def writer_holder(self) -> dict | None:
         """Who holds the store's single writer (Whoosh), or None."""
         return self.store.writer_holder()
@@ -91,7 +180,7 @@ class KnowledgeBase:
         return self.store.stats()
 
     def sources(self) -> list[str]:
-        return sorted(self.store.sources())
+        return sorted(self.store.source_list())
 
     def remove_sources(self, sources, *, lock_timeout: float = 30.0) -> list[str]:
         """Remove the documents read from ``sources`` (as :meth:`sources` names them), in one
@@ -142,24 +231,64 @@ class KnowledgeBase:
 
     # -- documents ---------------------------------------------------------------------------
     def all_documents(self) -> list[Document]:
-        """Every stored document, cached until the index changes."""
+        """Every stored document's metadata and commitments, cached until the index changes.
+
+        The texts are left out (the document's and its sections', which keep their headings and
+        numbers): the cache holds a small part of the index, not all of it. :meth:`whole_documents`
+        reads the rest."""
         key = self.store.generation()
         with self._docs_lock:
             if self._docs_cache is None or self._docs_cache[0] != key:
-                docs = self.store.documents()
+                docs = self.store.documents_without_texts()
                 docs.sort(key=lambda d: (d.date or str(d.year or ""), d.source))
                 self._docs_cache = (key, docs)
             return self._docs_cache[1]
 
-    def grouped_cases(self) -> list:
-        """The documents grouped into cases (kb.cases.Case), cached until the index changes."""
+    def whole_documents(self, docs: list[Document]) -> list[Document]:
+        """``docs`` read again whole (texts and sections), in the same order."""
+        by_id = {d.id: d for d in self.store.stored_documents([d.id for d in docs])}
+        return [by_id.get(d.id, d) for d in docs]
+
+    def whole_documents_of(self, docs: list[Document]):
+        """``docs`` read again whole, one at a time as they are consumed (an export of the index)."""
+        return self.store.stored_documents([d.id for d in docs])
+
+    def grouped_cases(self, wait: float | None = None) -> list | None:
+        """The documents grouped into cases (kb.cases.Case), cached until the index changes.
+
+        The grouping runs in one background thread per index state; this waits for it until
+        ``wait`` seconds after it started (None: as long as it takes), so on a large index only the
+        first callers wait, and gives None when it is not ready by then."""
+        docs = self.all_documents()
+        with self._cases_lock:
+            if self._cases_cache is not None and self._cases_cache[0] is docs:
+                return self._cases_cache[1]
+            if self._cases_job is None or self._cases_job[0] is not docs:
+                job = (docs, threading.Event(), {"started": time.monotonic()})
+                self._cases_job = job
+                threading.Thread(target=self._group, args=job, daemon=True, name="kb-group-cases").start()
+            _, done, outcome = self._cases_job
+        left = None if wait is None else max(0.0, outcome["started"] + wait - time.monotonic())
+        if not done.wait(left):
+            return None
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["cases"]
+
+    def _group(self, docs: list[Document], done: threading.Event, outcome: dict) -> None:
         from kb.cases import group_cases
 
-        docs = self.all_documents()
-        with self._docs_lock:
-            if self._cases_cache is None or self._cases_cache[0] is not docs:
-                self._cases_cache = (docs, group_cases(docs))
-            return self._cases_cache[1]
+        try:
+            outcome["cases"] = group_cases(docs)
+            with self._cases_lock:
+                self._cases_cache = (docs, outcome["cases"])
+        except Exception as exc:  # noqa: BLE001 - handed to the callers waiting for it
+            outcome["error"] = exc
+            with self._cases_lock:
+                if self._cases_job is not None and self._cases_job[0] is docs:
+                    self._cases_job = None  # the next caller tries again
+        finally:
+            done.set()
 
     def documents(self) -> list[dict]:
         return [d.summary() for d in self.all_documents()]
@@ -207,19 +336,29 @@ class KnowledgeBase:
         return rows
 
     def trace(self, *, doc: str | None = None, as_of: date | None = None) -> dict:
-        """Promise tracing per case; cached per index state, document and as-of date."""
-        from kb.trace import trace
+        """Promise tracing per case; cached per index state, document and as-of date. The whole
+        documents of one case at a time are read (a case without commitments needs none)."""
+        from kb.cases import Case
+        from kb.trace import trace_case
 
         docs = self.all_documents()
         key = (self._docs_cache[0], doc, as_of or date.today())
         with self._docs_lock:
             cached = self._trace_cache.get(key)
         if cached is None:
-            cached = trace(docs, doc=doc, as_of=key[2])
+            traced = []
+            for case in self.grouped_cases():
+                if doc and not any(d.id == doc for d in case.documents):
+                    continue
+                if any(d.commitments for d in case.documents):
+                    case = Case(case.id, case.subject, self.whole_documents(case.documents))
+                traced.append(trace_case(case, doc=doc, as_of=key[2]))
+            cached = {"cases": traced}
             with self._docs_lock:
-                if len(self._trace_cache) > 64:
-                    self._trace_cache.clear()
-                self._trace_cache[key] = cached
+                if self._docs_cache and self._docs_cache[1] is docs:
+                    while len(self._trace_cache) >= TRACE_CACHE:
+                        self._trace_cache.pop(next(iter(self._trace_cache)))
+                    self._trace_cache[key] = cached
         return copy.deepcopy(cached)
 
     def cases(self) -> list[dict]:
@@ -228,19 +367,19 @@ class KnowledgeBase:
     def case(self, case_id: str, *, as_of: date | None = None) -> dict | None:
         from kb.trace import case_matrix
 
-        docs = self.all_documents()
         for c in self.grouped_cases():
             if c.id == case_id:
                 traced = next((t for t in self.trace(as_of=as_of)["cases"] if t["id"] == case_id), None)
                 summary = case_summary(c)
-                summary["matrix"] = case_matrix(c, docs)
+                summary["matrix"] = case_matrix(c, self.whole_documents(c.documents))
                 summary["commitments"] = traced["commitments"] if traced else []
                 return summary
         return None
 
-    def case_of(self, doc_id: str) -> dict | None:
-        """The case a document belongs to (for "other documents in the same case")."""
-        for c in self.grouped_cases():
+    def case_of(self, doc_id: str, wait: float = CASE_WAIT) -> dict | None:
+        """The case a document belongs to (for "other documents in the same case"); None also
+        while the grouping into cases is not ready after ``wait`` seconds."""
+        for c in self.grouped_cases(wait) or []:
             if any(d.id == doc_id for d in c.documents):
                 return case_summary(c)
         return None

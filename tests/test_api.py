@@ -279,8 +279,8 @@ def test_reindex_needs_the_right_token(tmp_path_factory):
     assert client.get("/api/v1/documents").get_json()["total"] == 4
 
 
-def test_reading_can_require_the_token(index_dir):
-    app = create_app({"INDEX": str(index_dir), "TOKEN": "lasnyckel", "READ_TOKEN_REQUIRED": "1"})
+def test_reading_can_require_the_read_token(index_dir):
+    app = create_app({"INDEX": str(index_dir), "TOKEN": "skrivnyckel", "READ_TOKEN": "lasnyckel"})
     client = app.test_client()
     problem(client.get("/api/v1/documents"), 401)
     assert client.get("/").status_code == 401

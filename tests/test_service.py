@@ -50,7 +50,7 @@ def test_the_cli_and_the_web_app_never_reach_past_the_service_to_its_store():
     assert reaching == []
 
 
-def test_kb_reindex_removes_a_document_whose_source_file_is_gone(tmp_path):
+def test_kb_reindex_removes_a_document_whose_source_file_is_gone_only_with_prune(tmp_path):
     from click.testing import CliRunner
 
     from kb.cli import main
@@ -64,9 +64,12 @@ def test_kb_reindex_removes_a_document_whose_source_file_is_gone(tmp_path):
     (inbox / "skolor.txt").unlink()
 
     result = CliRunner().invoke(main, ["reindex", "--index", index_dir])
-
     assert result.exit_code == 0, result.output
-    assert "skolor.txt (source file is gone)" in result.output
+    assert "kept: 1 documents whose files were deleted (skolor.txt): run with --prune" in result.output
+
+    result = CliRunner().invoke(main, ["reindex", "--index", index_dir, "--prune"])
+    assert result.exit_code == 0, result.output
+    assert "skolor.txt (its file is gone; --prune)" in result.output
     kb = KnowledgeBase(index_dir)
     try:
         assert [Path(s).name for s in kb.sources()] == ["parker.txt"]

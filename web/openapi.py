@@ -181,6 +181,10 @@ SCHEMAS: dict = {
         "indexed": {"type": "array", "items": STR}, "unchanged": {"type": "array", "items": STR},
         "failed": {"type": "array", "items": {"type": "object"}},
         "warnings": {"type": "array", "items": {"type": "object"}}, "rebuilt": BOOL,
+        "removed": {"type": "array", "items": STR}, "kept": {"type": "array", "items": STR},
+        "restored": {"type": "array", "items": STR},
+        "unreachable": {"type": "array", "items": _obj({"folder": STR, "sources": INT})},
+        "refused": NSTR, "notes": {"type": "array", "items": STR},
     }),
 }
 

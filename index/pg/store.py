@@ -142,7 +142,8 @@ class PgStore(Engine):
 
     # -- writing ------------------------------------------------------------------------------
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
-              lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None) -> None:
+              lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None,
+              rebuild: bool = False) -> None:
         """Add or replace ``docs`` (one transaction each) and remove the ids in ``remove``.
 
         ``batch`` is Whoosh's commit size and means nothing here: every document commits alone.
@@ -155,7 +156,7 @@ class PgStore(Engine):
         with self.connection() as conn:
             conn.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
             try:
-                if self.needs_rebuild:
+                if self.needs_rebuild or rebuild:
                     self._clear(conn)
                 removals = list(dict.fromkeys(remove))
                 if removals:

@@ -41,10 +41,23 @@ def _cue_patterns(group: str, anchor: str) -> list[re.Pattern[str]]:
     return [phrase_pattern(p, anchor) for p in load_table("committees")["cues"][group]]
 
 
+_REST_OF_LINE = re.compile(r"[^\w\n]*(?:\n|\Z)")
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _alone_on_line(text: str, start: int, end: int) -> bool:
-    """Whether the span is all its line says (punctuation aside): a letterhead line."""
-    line_start, line_end = line_span(text, start)
-    return not re.search(r"\w", text[line_start:start] + text[end:line_end])
+    """Whether the span is all its line says (punctuation aside): a letterhead line.
+
+    Reads only up to the first word character on each side, so many mentions on one long line
+    stay linear."""
+    if not _REST_OF_LINE.match(text, end):
+        return False
+    i = start
+    while i > 0 and text[i - 1] != "\n":
+        if _WORD_CHAR.match(text, i - 1):
+            return False
+        i -= 1
+    return True
 
 
 def _initials(name: str) -> set[str]:

@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -329,8 +330,9 @@ def classify_years(text: str) -> list[tuple[int, str]]:
     for sentence in _SENTENCE.finditer(text.replace("\n\n", ".\n")):
         s = sentence.group(0)
         words = [(m.start(), fold_for_matching(m.group(0))) for m in re.finditer(r"[\w:]+", s)]
+        offsets = [p for p, _ in words]
         for year, start, _ in dates.find_years(s):
-            idx = next((i for i, (p, _) in enumerate(words) if p >= start), len(words))
+            idx = bisect_left(offsets, start)  # the first word at or after the year
             lo, hi = max(0, idx - t["window"]), min(len(words), idx + t["window"] + 1)
             window = {w for _, w in words[lo:hi]}
             prev = words[idx - 1][1] if idx > 0 else ""
