@@ -216,12 +216,9 @@ def drop_furniture(pages: list[list[tuple[int, str]]]) -> tuple[list[list[tuple[
     stray = furniture_patterns("stray")
     running = furniture_patterns("running")
     edge_keys: Counter[str] = Counter()
-    for page in pages:
+    for page in pages:  # a running header recurs on two pages: one page's repeated line counts once
         top, bottom = _edges(page)
-        for i in set(top + bottom):
-            text = page[i][1].strip()
-            if _could_be_header(text):
-                edge_keys[_header_key(text)] += 1
+        edge_keys.update({_header_key(t) for t in (page[i][1].strip() for i in set(top + bottom)) if _could_be_header(t)})
     repeated = {k for k, c in edge_keys.items() if c >= 2 and k}
     out = []
     for page in pages:

@@ -45,7 +45,7 @@ def test_text_before_the_first_heading_is_the_preamble():
 
 
 def test_unnumbered_recommendations_are_numbered_in_order():
-    secs = segment("Rekommendation: Säkerställ A\n\ntext\n\nRekommendation: Se över B\n\ntext")
+    secs = segment("Rekommendation: Säkerställ A\n\nNämnden instämmer.\n\nRekommendation: Se över B\n\nNämnden instämmer.")
     assert [s.recommendation for s in secs] == [1, 2]
     assert recommendation_statements(secs) == [{"number": 1, "text": "Säkerställ A"}, {"number": 2, "text": "Se över B"}]
 
