@@ -54,7 +54,7 @@ from ingest.folding import fold_ocr_vowels
 # Bump CHAIN_VERSION whenever the chain's output changes. The index stores ANALYZER_VERSION and
 # rebuilds on a mismatch; it also names the word lists and the stemmer, since stems and compound
 # splits change with them.
-CHAIN_VERSION = "sv-4"
+CHAIN_VERSION = "sv-5"
 VERSIONED_SOURCES = ("snowballstemmer", "wordfreq", "hunspell-sv")
 
 
@@ -142,11 +142,19 @@ _stemmer = snowballstemmer.stemmer("swedish")  # module state: never referenced 
 _SEPARATORS = re.compile(r"[-./:]")
 
 
+_HYPHENATED = re.compile(r"(?P<head>(?:[^\W\d_]+-)+)(?P<last>[^\W\d_]+)")
+
+
 @lru_cache(maxsize=500_000)
 def stem(word: str) -> str:
-    """Snowball Swedish stem of a lower-case word; words with digits or signs stay as they are."""
+    """Snowball Swedish stem of a lower-case word. A hyphenated word is stemmed on its last
+    part (e-arkivet -> e-arkiv, it-stödet -> it-stöd); other words with digits or signs stay
+    as they are (sr-2023-81)."""
     if not word.isalpha():
-        return word
+        hyphenated = _HYPHENATED.fullmatch(word)
+        if hyphenated is None:
+            return word
+        return hyphenated["head"] + stem(hyphenated["last"])
     stemmed = _stemmer.stemWord(word)
     if stemmed.endswith("an") and len(stemmed) >= 5:
         return _definite_an(stemmed)
@@ -240,16 +248,44 @@ def compound_parts(word: str) -> tuple[str, ...]:
     """The parts (sammansättningsled) of a compound or hyphenated word, or () for a simple word.
 
     IT-stöd -> (stöd,); förskolesocionomer -> (förskole, socionomer) when the lexicon
-    splits it. Parts shorter than MIN_PART letters and stop words are left out.
+    splits it. A hyphenated word's last part is split too, and its first part kept with the
+    hyphenated head, so that the shorter hyphenated compound finds the longer one:
+    e-arkivsystemet -> (arkivsystemet, arkiv, systemet, e-arkiv). Parts shorter than MIN_PART
+    letters and stop words are left out.
     """
     if _SEPARATORS.search(word):
         parts = [p for p in _SEPARATORS.split(word) if p]
+        hyphenated = _HYPHENATED.fullmatch(word)
+        inner = split_compound(hyphenated["last"]) if hyphenated else None
+        if inner:
+            parts += [*inner, hyphenated["head"] + inner[0]]
     elif word.isalpha() and len(word) >= 2 * MIN_PART:
         parts = list(split_compound(word) or ())
     else:
         parts = []
-    keep = tuple(p for p in parts if len(p) >= MIN_PART and p not in SWEDISH_STOPWORDS and p != word)
+    keep = tuple(dict.fromkeys(
+        p for p in parts if len(p) >= MIN_PART and p not in SWEDISH_STOPWORDS and p != word))
     return keep if len(keep) >= 1 and len(parts) >= 2 else ()
+
+
+@lru_cache(maxsize=100_000)
+def compound_first_part(word: str) -> str | None:
+    """The first part (förled) of a compound query word, which other compounds may share:
+    trappstegsmodell -> trappstegs, e-arkivplanen -> e-arkiv; None for a simple word.
+
+    The search falls back on it when nothing matches the whole word (trappstegsmodell ->
+    documents about a trappstegsrutin, ranked after any whole match).
+    """
+    hyphenated = _HYPHENATED.fullmatch(word)
+    if hyphenated:
+        inner = split_compound(hyphenated["last"])
+        return hyphenated["head"] + inner[0] if inner else None
+    if not word.isalpha():
+        return None
+    parts = split_compound(word)
+    if not parts or len(parts) < 2 or len(parts[0]) < MIN_PART or parts[0] in SWEDISH_STOPWORDS:
+        return None
+    return parts[0]
 
 
 @lru_cache(maxsize=100_000)

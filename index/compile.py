@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from whoosh import query as wq
 
-from index.analysis import QueryTerm, analyze_query, prefix_key
+from index.analysis import QueryTerm, analyze_query, compound_first_part, prefix_key
 from index.querytree import And, Node, Not, Or, Phrase, Prefix, Word
 from index.schema import TEXT_FIELDS
 
@@ -190,6 +190,24 @@ def loosen(tree: Node) -> Node:
     if isinstance(tree, And) and all(isinstance(c, Word | Phrase | Prefix) for c in tree.children):
         return Or(tree.children)
     return tree
+
+
+def by_first_parts(tree: Node | None) -> Node | None:
+    """The query with each compound word replaced by its first part (förled): trappstegsmodell
+    -> trappstegs, e-arkivplan -> e-arkiv; None when no word is a compound.
+
+    The search's last resort when few sections match: other compounds with the same first
+    part (a trappstegsrutin) rank after every whole match.
+    """
+    if isinstance(tree, Word):
+        first = compound_first_part(tree.text.casefold())
+        return Word(first) if first else None
+    if isinstance(tree, And | Or) and all(isinstance(c, Word | Phrase | Prefix) for c in tree.children):
+        children = [by_first_parts(c) if isinstance(c, Word) else None for c in tree.children]
+        if all(c is None for c in children):
+            return None
+        return type(tree)(tuple(new or old for new, old in zip(children, tree.children, strict=True)))
+    return None
 
 
 def _plain_words(tree: Node) -> list[str]:

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.compile import Compiled, compile_tree, loosen
+from index.compile import Compiled, by_first_parts, compile_tree, loosen
 from index.facets import facet_counts
 from index.filters import filter_mask, merge_filters
 from index.lru import LRUCache
@@ -40,6 +40,8 @@ LOOSENED = "Inga avsnitt innehöll alla orden; visar avsnitt med något av orden
 FILLED = "{n} avsnitt innehöll alla orden; därefter visas avsnitt med några av orden."
 PARTIAL = "Sökningen tog för lång tid; resultatet är ofullständigt."
 STOPWORDS_ONLY = "Frågan innehöll bara vanliga småord; inget att söka på."
+FIRST_PART = ("Få avsnitt innehöll sammansättningen; därefter visas avsnitt med andra sammansättningar "
+              "med samma förled ({words}).")
 
 
 @lru_cache(maxsize=4096)
@@ -163,6 +165,22 @@ def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray, 
     return docnums, scores, tiers, partial
 
 
+def _shared_first_part(searcher, arrays, tree, filters: Filters, exclude: np.ndarray,
+                       scope: np.ndarray | None):
+    """Sections matching the query with each compound word cut to its first part (förled), not
+    in ``exclude``: trappstegsmodell -> the sections about a trappstegsrutin."""
+    first = by_first_parts(tree)
+    if first is None:
+        return None
+    compiled = compile_tree(first, searcher.reader())
+    if compiled.query is None:
+        return None
+    docnums, scores, partial = collect(searcher, compiled.query, scope=scope)
+    docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
+    keep = ~np.isin(docnums, exclude)
+    return docnums[keep], scores[keep], partial, compiled
+
+
 def _tiered_order(docnums: np.ndarray, scores: np.ndarray, tiers: np.ndarray,
                   doc_code: np.ndarray) -> np.ndarray:
     """Positions in ranked order: tier by tier (all words first), each tier collapsed."""
@@ -202,6 +220,16 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
             scores = np.r_[scores, more[1]]
             tiers = np.r_[tiers, more[2]]
             partial = partial or more[3]
+    if parsed.tree is not None and compiled.query is not None and len(docnums) < FILL_BELOW:
+        more = _shared_first_part(searcher, arrays, parsed.tree, filters, docnums, scope)
+        if more is not None and len(more[0]):
+            notices.append(FIRST_PART.format(words=", ".join(more[3].words)))
+            last_tier = int(tiers.max()) if len(tiers) else 0
+            docnums = np.r_[docnums, more[0]]
+            scores = np.r_[scores, more[1]]
+            tiers = np.r_[tiers, np.full(len(more[0]), last_tier + 1, dtype=np.int64)]
+            partial = partial or more[2]
+            compiled.terms |= more[3].terms
     if partial:
         notices.append(PARTIAL)
     facets, timed_out = facet_counts(arrays, docnums)

@@ -205,3 +205,26 @@ def test_query_terms_are_always_among_the_index_terms_of_the_same_text(text):
     indexed = index_terms(text)
     for t in an.analyze_query(text):
         assert t.stem in indexed and t.key in indexed
+
+
+# --- hyphenated compounds and first parts -------------------------------------------------
+
+
+def test_a_hyphenated_word_is_stemmed_on_its_last_part():
+    assert an.stem("e-arkivet") == an.stem("e-arkiv") == "e-arkiv"
+    assert an.stem("it-stödet") == "it-stöd"
+    assert an.stem("sr-2023-81") == "sr-2023-81"  # a case number stays as it is
+
+
+def test_a_hyphenated_compound_is_found_by_its_shorter_hyphenated_form():
+    assert an.compound_parts("e-arkivsystemet") == ("arkivsystemet", "arkiv", "systemet", "e-arkiv")
+    assert query_matches("e-arkiv", "kommunen upphandlar ett e-arkivsystem")
+    assert query_matches("e-arkivet", "leveranser till e-arkivsystemet")
+    assert query_matches("arkivsystem", "leveranser till e-arkivsystemet")
+
+
+def test_the_first_part_of_a_compound_query():
+    assert an.compound_first_part("trappstegsmodell") == "trappstegs"
+    assert an.compound_first_part("e-arkivplanen") == "e-arkiv"
+    assert an.compound_first_part("nämnden") is None
+    assert an.compound_first_part("sr-2023-81") is None

@@ -325,3 +325,33 @@ def test_pages_beyond_the_eager_head_follow_the_full_order(tmp_path, monkeypatch
     whole = [h["id"] for p in range(1, 9) for h in store.search("stöd", page=p, limit=10)["hits"]]
     assert paged == whole and len(set(whole)) == 80
     assert store.search("stöd")["total"] == 360
+
+
+@pytest.fixture(scope="module")
+def compounds(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("compounds"))
+    store.write([
+        make_doc("arkiv", [("E-arkiv", "Kommunen inför ett gemensamt e-arkivsystemet med grannkommunerna.", None)]),
+        make_doc("rutin", [("Arbetssätt", "Skolan följer en trappstegsrutin vid frånvaro.", None)]),
+        make_doc("modell", [("Modell", "Förvaltningen använder trappstegsmodellen i alla ärenden.", None)]),
+        make_doc("annat", [("Övrigt", "Nämnden beslutar om lokaler för förskolan.", None)]),
+    ])
+    return store
+
+
+def test_a_hyphenated_compound_query_finds_its_longer_compounds(compounds):
+    assert ids(compounds.search("e-arkiv")) == ["arkiv#1"]
+    assert ids(compounds.search("e-arkivet")) == ["arkiv#1"]
+
+
+def test_compounds_sharing_the_first_part_rank_after_whole_matches(compounds):
+    result = compounds.search("trappstegsmodell")
+    assert ids(result)[:2] == ["modell#1", "rutin#1"]
+    assert "samma förled" in result["notice"]
+    assert "annat#1" not in ids(result)
+
+
+def test_the_first_part_is_the_fallback_when_nothing_matches_whole(compounds):
+    result = compounds.search("trappstegsplan")
+    assert ids(result) and set(ids(result)) == {"modell#1", "rutin#1"}
+    assert ids(compounds.search("e-arkivplan")) == ["arkiv#1"]
