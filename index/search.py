@@ -347,9 +347,14 @@ def _raw_text(searcher, shown: dict, section_id: str) -> str:
 def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
     stored = searcher.stored_fields(docnum)
     shown = json.loads(stored["payload"])
-    raw = _raw_text(searcher, shown, stored["id"])
+    return make_hit(stored["id"], shown, _raw_text(searcher, shown, stored["id"]), score, compiled)
+
+
+def make_hit(section_id: str, shown: dict, raw: str, score: float, compiled) -> dict:
+    """One hit of the search JSON from a section's stored payload (``index.records``), its OCR
+    reading and its score; ``compiled`` says what the snippet highlights. Every engine uses it."""
     return {
-        "id": stored["id"],
+        "id": section_id,
         "doc_id": shown["doc_id"],
         "source": shown["source"],
         "title": shown["title"],

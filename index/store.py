@@ -26,6 +26,7 @@ from whoosh.writing import CLEAR
 from index.analysis import ANALYZER_VERSION
 from index.codec import PackedCodec
 from index.columns import ColumnArrays, generation_key
+from index.engine import COMMIT_BATCH, Engine, StoreLocked  # noqa: F401 (StoreLocked: re-exported)
 from index.querytree import Filters, ParsedQuery
 from index.records import decode_document, document_records
 from index.schema import DOCUMENT, SCHEMA_VERSION, build_schema
@@ -33,28 +34,14 @@ from ingest.model import Document
 
 META_FILE = "kb-index.json"
 HOLDER_FILE = "kb-writer.json"
+# While a rebuild runs: the sources it must bring back. A rebuild's first commit clears the old
+# records; if the rebuild is killed after that, the next ingest finishes it.
+REBUILD_FILE = "kb-rebuild.json"
 WRITER_LIMIT_MB = 96
 MAX_SEGMENTS = 12
 MERGE_FACTOR = 8           # segments merged at once (see bounded_merge)
 TIDY_FRACTION = 4          # after a bulk write, segments under 1/4 of the largest are merged
-# Documents per commit. Bigger batches write fewer, larger segments (less merging): 200 ingests
-# 2,000 documents ~40 % faster than 50 did; a killed ingest loses at most one batch of work.
-COMMIT_BATCH = 200
 POSTING_BLOCK = 512       # postings per block (W3: 128): fewer blocks to write and to decode
-
-
-class StoreLocked(RuntimeError):
-    """Another writer holds the index (another `kb ingest`, say) past the wait we allow."""
-
-    def __init__(self, path: Path, holder: dict | None, waited: float):
-        self.path = path
-        self.holder = holder
-        who = ""
-        if holder:
-            who = f" by pid {holder.get('pid')} on {holder.get('host')} since {holder.get('since')}"
-            if holder.get("command"):
-                who += f" ({holder['command']})"
-        super().__init__(f"the index at {path} is being written{who}; gave up after {waited:.0f} s")
 
 
 def bounded_merge(writer, segments):
@@ -101,7 +88,11 @@ def tidy_merge(writer, segments):
     return [s for s in segments if not any(s is t for t in small)]
 
 
-class Store:
+class Store(Engine):
+    """The embedded engine: a Whoosh index in one folder (see the module docstring)."""
+
+    name = "whoosh"
+
     def __init__(self, path: Path | str, *, create: bool = True):
         self.path = Path(path)
         self.schema = build_schema()
@@ -171,6 +162,34 @@ class Store:
             return json.loads((self.path / HOLDER_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+
+    def writer_holder(self) -> dict | None:
+        return self._holder()
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
+        return any(self.path.glob("*.toc"))
+
+    def pending_rebuild(self) -> list[str]:
+        try:
+            data = json.loads((self.path / REBUILD_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        if not isinstance(data, dict):
+            return []
+        return [p for p in data.get("sources", []) if isinstance(p, str)]
+
+    def set_pending_rebuild(self, sources: list[str]) -> None:
+        target = self.path / REBUILD_FILE
+        if not sources:
+            target.unlink(missing_ok=True)
+            return
+        tmp = target.with_name(REBUILD_FILE + ".tmp")
+        tmp.write_text(json.dumps({"sources": sources}), encoding="utf-8")  # ASCII: any file name fits
+        os.replace(tmp, target)
 
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
               lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None) -> None:
@@ -300,6 +319,20 @@ class Store:
         from index.search import run_search
 
         return run_search(self, query, filters=filters, page=1, limit=0)["facets"]
+
+    def generation(self) -> tuple:
+        """Whoosh's newest table-of-contents file names the committed state."""
+        return tuple(sorted(p.name for p in self.path.glob("*.toc"))) if self.path.is_dir() else ()
+
+    def stats(self) -> dict:
+        size = sum(p.stat().st_size for p in self.path.glob("*") if p.is_file()) if self.path.is_dir() else 0
+        documents = sections = 0
+        if self._ix is not None:
+            arrays = self.arrays(self.searcher())
+            sections = int(arrays.live_sections.sum())
+            documents = len(arrays.sources())
+        return {"engine": self.name, "location": self.location, "documents": documents,
+                "sections": sections, "size_bytes": size}
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)

@@ -4,20 +4,19 @@ A file whose bytes are unchanged since the last ingest is skipped; a changed fil
 old version (same document id) in one commit; a file that fails is reported with its reason and
 the batch goes on. Commits happen every ``batch`` documents, so a killed ingest keeps what it had
 committed and re-running the same command completes the batch. A rebuild (new analyzer or
-schema) first records every source it must bring back, so a rebuild killed after its first
-commit, which clears the old records, is completed by the next ingest or reindex.
+schema) first records every source it must bring back (in the store), so a rebuild killed after
+its first commit, which clears the old records, is completed by the next ingest or reindex.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.store import COMMIT_BATCH
+from index.engine import COMMIT_BATCH
 from ingest.discover import discover
 from ingest.document_builder import document_id
 from ingest.errors import IngestError, file_error
@@ -26,10 +25,6 @@ from ingest.parallel import MIN_PARALLEL, build_documents, build_one
 from ingest.readers import max_file_bytes
 
 Progress = Callable[[str, Path | None], None]
-
-# In the index folder while a rebuild runs: the sources it must bring back. A rebuild's first
-# commit clears the old records; if the rebuild is killed after that, the next ingest finishes it.
-REBUILD_FILE = "kb-rebuild.json"
 
 
 @dataclass
@@ -87,7 +82,7 @@ def ingest_paths(
     force: bool = False,
     workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into ``store`` (an :class:`index.store.Store`).
+    """Ingest files and folders into ``store`` (an :class:`index.engine.Engine`).
 
     Documents are built by ``workers`` processes (default: one per core) while this process
     writes the index; ``workers=1`` builds them here, one file at a time, with ``progress``
@@ -101,7 +96,7 @@ def ingest_paths(
         else:
             targets.append(item)
     rebuild: list[str] = []
-    pending = read_pending_rebuild(store.path)
+    pending = store.pending_rebuild()
     if store.needs_rebuild:
         # The analyzer or schema changed: re-read every stored source so old and new tokens never mix.
         report.rebuilt = True
@@ -119,7 +114,7 @@ def ingest_paths(
         if rebuild:
             # Under the writer lock, before the first commit clears the index: remember what the
             # rebuild must bring back, so a killed rebuild is completed by the next run.
-            write_pending_rebuild(store.path, rebuild)
+            store.set_pending_rebuild(rebuild)
         todo: list[Path] = []
         for path in targets:
             try:
@@ -148,7 +143,7 @@ def ingest_paths(
 
     store.write(documents(), batch=batch, lock_timeout=lock_timeout)
     if rebuild:
-        (Path(store.path) / REBUILD_FILE).unlink(missing_ok=True)
+        store.set_pending_rebuild([])
     return report
 
 
@@ -165,23 +160,6 @@ def _built(todo: list[Path], *, ocr: bool, workers: int | None,
         if progress:
             progress("file", path)
         yield path, result
-
-
-def read_pending_rebuild(index_dir: Path) -> list[str]:
-    """The sources of a rebuild that did not finish (empty when none is pending)."""
-    try:
-        data = json.loads((Path(index_dir) / REBUILD_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [p for p in data.get("sources", []) if isinstance(p, str)] if isinstance(data, dict) else []
-
-
-def write_pending_rebuild(index_dir: Path, sources: list[str]) -> None:
-    """Record, atomically, every source a rebuild must bring back."""
-    target = Path(index_dir) / REBUILD_FILE
-    tmp = target.with_name(REBUILD_FILE + ".tmp")
-    tmp.write_text(json.dumps({"sources": sources}), encoding="utf-8")  # ASCII: any file name fits
-    os.replace(tmp, target)
 
 
 def _unchanged(path: Path, stored: tuple[str, str]) -> bool:

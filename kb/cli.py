@@ -16,21 +16,33 @@ import click
 from kb.config import default_index_dir, examples_dir
 
 INDEX_HELP = "Index directory (default: $KB_INDEX or a per-user data directory)."
+DATABASE_HELP = ("PostgreSQL URL (postgresql://user@host/db); default $KB_DATABASE_URL. "
+                 "When set, the database is the store and --index is not used.")
 
 
 def index_option(f):
+    """--index and --database: every command reads or writes one store, either engine."""
+    f = click.option("--database", "database", default=None, metavar="URL", help=DATABASE_HELP)(f)
     return click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                         default=None, help=INDEX_HELP)(f)
 
 
-def open_kb(index_dir: Path | None, *, must_exist: bool = True):
+def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: bool = True):
+    from index.connect import database_url
     from kb.service import KnowledgeBase
 
-    index_dir = index_dir or default_index_dir()
-    if must_exist and not any(index_dir.glob("*.toc")):
+    url = database_url(database)
+    index_dir = None if url else (index_dir or default_index_dir())
+    try:
+        kb = KnowledgeBase(index_dir, database=url)
+    except ConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    if must_exist and not kb.exists():
+        kb.close()
+        where = f"--index {index_dir}" if index_dir else "--database URL"
         raise click.ClickException(
-            f"no index at {index_dir}: run `kb ingest PATH... --index {index_dir}` first")
-    return KnowledgeBase(index_dir)
+            f"no index at {kb.location if url else index_dir}: run `kb ingest PATH... {where}` first")
+    return kb
 
 
 def emit_json(data) -> None:
@@ -72,9 +84,9 @@ batch_option = click.option(
               help="Processes that build documents while the index is written (default: one per core).")
 @batch_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths, index_dir, ocr, force, wait, workers, batch, as_json):
+def ingest(paths, index_dir, database, ocr, force, wait, workers, batch, as_json):
     """Add files and folders (.txt .md .pdf .docx .html) to the index."""
-    kb = open_kb(index_dir, must_exist=False)
+    kb = open_kb(index_dir, database, must_exist=False)
     report = run_ingest(kb, paths, ocr=ocr, force=force, wait=wait, workers=workers, batch=batch)
     print_report(report, as_json)
     if not report.ok:
@@ -82,7 +94,7 @@ def ingest(paths, index_dir, ocr, force, wait, workers, batch, as_json):
 
 
 def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, batch=None):
-    from index.store import StoreLocked
+    from index.engine import StoreLocked, StoreReadOnly
 
     on_tty = sys.stderr.isatty()
     count = [0]
@@ -93,28 +105,18 @@ def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, ba
             name = path.name if path else ""
             click.echo(f"\r\x1b[K[{count[0]}] {name[:70]}", err=True, nl=False)
 
-    holder = writer_holder(kb.index_dir)
+    holder = kb.writer_holder()
     if holder:
         click.echo(f"Another ingest is writing this index (pid {holder.get('pid')}, since "
                    f"{holder.get('since')}); waiting up to {wait:.0f} s for it to finish…", err=True)
     try:
         report = kb.ingest(paths, ocr=ocr, force=force, progress=progress, lock_timeout=wait,
                            workers=workers, **({"batch": batch} if batch else {}))
-    except StoreLocked as exc:
+    except (StoreLocked, StoreReadOnly) as exc:
         raise click.ClickException(str(exc)) from None
     if on_tty:
         click.echo("\r\x1b[K", err=True, nl=False)
     return report
-
-
-def writer_holder(index_dir: Path) -> dict | None:
-    """Who holds the index's writer, as the store records it (None when nobody does)."""
-    from index.store import HOLDER_FILE
-
-    try:
-        return json.loads((index_dir / HOLDER_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def shown(path: str) -> str:
@@ -140,9 +142,9 @@ def print_report(report, as_json: bool) -> None:
 @index_option
 @batch_option
 @click.option("--json", "as_json", is_flag=True)
-def reindex(index_dir, batch, as_json):
+def reindex(index_dir, database, batch, as_json):
     """Rebuild the index from its source files (the index is derived data)."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     sources = kb.sources()
     missing = [s for s in sources if not Path(s).is_file()]
     report = run_ingest(kb, [Path(s) for s in sources if Path(s).is_file()], force=True, batch=batch)
@@ -157,9 +159,9 @@ def reindex(index_dir, batch, as_json):
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per document.")
-def docs(index_dir, as_json):
+def docs(index_dir, database, as_json):
     """List the documents with their metadata."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     items = kb.documents()
     if as_json:
         emit_json(items)
@@ -175,9 +177,9 @@ def docs(index_dir, as_json):
 @index_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--raw", is_flag=True, help="Show the raw (unrepaired OCR) text.")
-def show(doc_id, index_dir, as_json, raw):
+def show(doc_id, index_dir, database, as_json, raw):
     """Show one document: metadata and sections."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     doc = kb.document(doc_id)
     if doc is None:
         raise click.ClickException(f"no document with id {doc_id!r} (see `kb docs`)")
@@ -209,11 +211,11 @@ def show(doc_id, index_dir, as_json, raw):
 @click.option("--municipality", help="Only this municipality (kommun).")
 @click.option("--recommendation", type=int, help="Only this recommendation number.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-def search(query, index_dir, as_json, limit, page, year, committee, doc_type, municipality,
+def search(query, index_dir, database, as_json, limit, page, year, committee, doc_type, municipality,
            recommendation, sort):
     """Search sections. QUERY uses the query language: words, "phrases", OR, -word, prefix*,
     år:2024, år:2023..2025, nämnd:, typ:, rekommendation:, kommun:, dnr:."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     result = kb.search(" ".join(query), year=year, committee=committee, doc_type=doc_type,
                        municipality=municipality, recommendation=recommendation, page=page,
                        limit=limit, sort=sort)
@@ -252,9 +254,9 @@ def print_hits(result: dict) -> None:
 @click.option("--doc", "doc_id", help="Only this document id.")
 @click.option("--status", type=click.Choice(["planned", "ongoing", "done"]))
 @click.option("--due-before", help="Only deadlines ending before this date (YYYY-MM-DD).")
-def commitments(index_dir, as_json, as_csv, doc_id, status, due_before):
+def commitments(index_dir, database, as_json, as_csv, doc_id, status, due_before):
     """List commitments (åtaganden): what was promised, by whom, by when."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     rows = kb.commitments(doc=doc_id, status=status, due_before=parse_date(due_before, "--due-before"))
     if as_csv:
         from kb.export import commitments_csv
@@ -276,9 +278,9 @@ def commitments(index_dir, as_json, as_csv, doc_id, status, due_before):
 @click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets.")
 @click.option("--doc", "doc_id", help="Only commitments of this document id.")
 @click.option("--as-of", help="Judge deadlines as of this date (default: today).")
-def trace(index_dir, as_json, as_csv, doc_id, as_of):
+def trace(index_dir, database, as_json, as_csv, doc_id, as_of):
     """Trace each promise to what later documents of the same case report."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     result = kb.trace(doc=doc_id, as_of=parse_date(as_of, "--as-of"))
     if as_csv:
         from kb.export import trace_csv
@@ -300,9 +302,9 @@ def trace(index_dir, as_json, as_csv, doc_id, as_of):
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True)
-def cases(index_dir, as_json):
+def cases(index_dir, database, as_json):
     """List cases: documents that answer the same audit, motion or plan."""
-    kb = open_kb(index_dir)
+    kb = open_kb(index_dir, database)
     items = kb.cases()
     if as_json:
         emit_json(items)
@@ -319,18 +321,24 @@ def cases(index_dir, as_json):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--threads", type=int, default=8, show_default=True)
-def serve(index_dir, host, port, threads):
-    """Serve the web UI and the JSON API with a production WSGI server (waitress)."""
-    serve_index(index_dir or default_index_dir(), host, port, threads)
+def serve(index_dir, database, host, port, threads):
+    """Serve the web UI and the JSON API with a production WSGI server (waitress).
+
+    With a database the server keeps no state of its own besides a connection pool, so any
+    number of instances can serve the same database behind a reverse proxy."""
+    serve_index(index_dir or default_index_dir(), host, port, threads, database=database)
 
 
-def serve_index(index_dir: Path, host: str, port: int, threads: int) -> None:
+def serve_index(index_dir: Path, host: str, port: int, threads: int, database: str | None = None) -> None:
     from waitress import serve as waitress_serve
 
+    from index.connect import database_url
     from web import create_app  # the one upward import: serving needs the web layer
 
-    app = create_app({"INDEX": str(index_dir)})
-    click.echo(f"kb: serving {index_dir} on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
+    url = database_url(database)
+    app = create_app({"INDEX": str(index_dir), **({"DATABASE_URL": url} if url else {})})
+    where = app.extensions["kb"].location
+    click.echo(f"kb: serving {where} on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
     # Refuse an over-long request body before reading it (Flask's own 413 comes after waitress buffered it).
     waitress_serve(app, host=host, port=port, threads=threads, ident="kb",
                    max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
@@ -342,21 +350,60 @@ def serve_index(index_dir: Path, host: str, port: int, threads: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--no-serve", is_flag=True, help="Only ingest and show a sample search.")
-def demo(index_dir, host, port, no_serve):
+@click.option("--database", "database", default=None, metavar="URL", help=DATABASE_HELP)
+def demo(index_dir, host, port, no_serve, database):
     """Ingest the bundled example documents and serve them in the browser."""
     source = examples_dir()
     if source is None:
         raise click.ClickException("the bundled examples/ folder was not found; run from the project folder")
     index_dir = index_dir or default_index_dir().with_name("demo-index")
-    kb = open_kb(index_dir, must_exist=False)
+    kb = open_kb(index_dir, database, must_exist=False)
     report = run_ingest(kb, [source])
     print_report(report, False)
-    click.echo(f"\n{len(kb.documents())} example documents in {index_dir}\n", err=True)
+    click.echo(f"\n{len(kb.documents())} example documents in {kb.location}\n", err=True)
     print_hits(kb.search("nämnden rekommendation", limit=3))
     if not no_serve:
         kb.close()
         click.echo("", err=True)
-        serve_index(index_dir, host, port, 8)
+        serve_index(index_dir, host, port, 8, database=database)
+
+
+@main.command()
+@index_option
+@click.option("--to", "target", type=click.Choice(["postgres"]), required=True,
+              help="The engine to copy into (the database named by --database or $KB_DATABASE_URL).")
+@click.option("--from-sources", is_flag=True,
+              help="Re-read the source files instead of copying the stored documents.")
+def migrate(index_dir, database, target, from_sources):
+    """Copy a Whoosh index (--index) into PostgreSQL (--database): its stored documents, as they
+    are, or with --from-sources its source files read again. Safe to run again: documents
+    already there unchanged are skipped."""
+    from index.connect import database_url
+    from kb.service import KnowledgeBase
+
+    url = database_url(database)
+    if not url:
+        raise click.ClickException("name the database: --database postgresql://… or $KB_DATABASE_URL")
+    index_dir = index_dir or default_index_dir()
+    source = KnowledgeBase(index_dir, database="", create=False) if any(index_dir.glob("*.toc")) else None
+    if source is None or not source.exists():
+        raise click.ClickException(f"no Whoosh index at {index_dir}")
+    try:
+        kb = KnowledgeBase(None, database=url)
+    except ConnectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    if from_sources:
+        paths = [Path(p) for p in source.sources() if Path(p).is_file()]
+        report = run_ingest(kb, paths, force=True)
+        print_report(report, False)
+        if not report.ok:
+            sys.exit(1)
+    else:
+        docs = source.all_documents()
+        kb.write_documents(docs)
+        click.echo(f"copied {len(docs)} documents from {index_dir} to {kb.location}", err=True)
+    source.close()
+    kb.close()
 
 
 @main.command()
@@ -366,14 +413,24 @@ def demo(index_dir, host, port, no_serve):
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write docs/benchmarks.md and the plot into this folder.")
-def bench(n_docs, queries, seed, as_json, out):
-    """Benchmark the pipeline and search against SQLite FTS5 and tantivy on a synthetic corpus."""
+@click.option("--backend", type=click.Choice(["whoosh", "postgres", "all"]), default="whoosh", show_default=True,
+              help="postgres: also PostgreSQL (ingest with 1, 2 and 4 writers); all: PostgreSQL and tantivy too.")
+@click.option("--database", "database", default=None, metavar="URL",
+              help="PostgreSQL server for --backend postgres/all (default $KB_DATABASE_URL); the bench "
+                   "creates and drops databases of its own there.")
+def bench(n_docs, queries, seed, as_json, out, backend, database):
+    """Benchmark the pipeline and search against SQLite FTS5 and tantivy on a synthetic corpus
+    (and the PostgreSQL engine with --backend postgres or all)."""
+    from index.connect import database_url
     from kb.bench.harness import run
 
     def progress(msg):
         click.echo(msg, err=True)
 
-    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress)
+    server = database_url(database)
+    if backend != "whoosh" and not server:
+        raise click.ClickException("--backend postgres needs a server: --database URL or $KB_DATABASE_URL")
+    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress, backend=backend, server=server)
     if out:
         from kb.bench.report import write_markdown
 

@@ -1,6 +1,7 @@
 """The service every front end uses: the CLI, the HTML pages and the JSON API.
 
-    kb = KnowledgeBase(index_dir)                # opens or creates the index
+    kb = KnowledgeBase(index_dir)                # opens or creates the Whoosh index there
+    kb = KnowledgeBase(index_dir, database=url)  # or a PostgreSQL database (KB_DATABASE_URL)
     kb.ingest(paths, ocr=False, progress=None) -> IngestReport
     kb.search(query, *, year=None, year_from=None, year_to=None, committee=None,
               doc_type=None, municipality=None, recommendation=None, case_number=None,
@@ -18,9 +19,10 @@
     kb.cases() -> list[dict]; kb.case(case_id, as_of=None) -> dict|None
     kb.trace(doc=None, as_of=None) -> {"cases": [...]}
 
-One KnowledgeBase is shared by all threads of a server: the index store keeps one long-lived
-searcher and reopens it only when the index changes; the list of whole documents (used by
-tracing) is cached per index generation.
+One KnowledgeBase is shared by all threads of a server. It talks to the store through
+:class:`index.engine.Engine` only and never knows which engine runs (Whoosh keeps one long-lived
+searcher per thread; PostgreSQL a connection pool). The list of whole documents (used by
+tracing) is cached per committed generation of the store.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from index.connect import open_engine
+from index.engine import COMMIT_BATCH
 from index.querytree import Filters
-from index.store import COMMIT_BATCH, Store
 from ingest.model import Document
 
 SEARCH_LIMIT_MAX = 100
@@ -40,9 +43,11 @@ SORTS = ("relevance", "date")
 
 
 class KnowledgeBase:
-    def __init__(self, index_dir: Path | str, *, create: bool = True):
-        self.index_dir = Path(index_dir)
-        self.store = Store(self.index_dir, create=create)
+    def __init__(self, index_dir: Path | str | None = None, *, create: bool = True,
+                 database: str | None = None, read_database: str | None = None):
+        self.index_dir = Path(index_dir) if index_dir is not None else None
+        self.store = open_engine(self.index_dir, database=database, read_database=read_database,
+                                 create=create)
         self._docs_lock = threading.Lock()
         self._docs_cache: tuple[Any, list[Document]] | None = None
         self._cases_cache: tuple[Any, list] | None = None
@@ -56,6 +61,27 @@ class KnowledgeBase:
 
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
                             batch=batch, lock_timeout=lock_timeout, workers=workers)
+
+    def write_documents(self, docs, *, lock_timeout: float = 30.0) -> None:
+        """Store finished Documents as they are (``kb migrate``: from another engine's store)."""
+        self.store.write(docs, lock_timeout=lock_timeout)
+
+    # -- the store ---------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: the index folder or the database (no password)."""
+        return self.store.location
+
+    def exists(self) -> bool:
+        """True when something was ever stored here."""
+        return self.store.exists()
+
+    def writer_holder(self) -> dict | None:
+        """Who holds the store's single writer (Whoosh), or None."""
+        return self.store.writer_holder()
+
+    def stats(self) -> dict:
+        return self.store.stats()
 
     def sources(self) -> list[str]:
         return sorted(self.store.sources())
@@ -92,7 +118,7 @@ class KnowledgeBase:
     # -- documents ---------------------------------------------------------------------------
     def all_documents(self) -> list[Document]:
         """Every stored document, cached until the index changes."""
-        key = index_generation(self.index_dir)
+        key = self.store.generation()
         with self._docs_lock:
             if self._docs_cache is None or self._docs_cache[0] != key:
                 docs = self.store.documents()
@@ -181,12 +207,6 @@ class KnowledgeBase:
 
     def close(self) -> None:
         self.store.close()
-
-
-def index_generation(index_dir: Path) -> tuple:
-    """Identifies the committed state of the index: Whoosh's newest table-of-contents file."""
-    tocs = sorted(p.name for p in index_dir.glob("*.toc")) if index_dir.is_dir() else []
-    return tuple(tocs)
 
 
 def case_summary(case) -> dict:

@@ -1,4 +1,7 @@
-"""Searching sections: ranking basics, filters, AND-then-OR, collapsing, suggestions, the JSON shape."""
+"""Searching sections: ranking basics, filters, AND-then-OR, collapsing, suggestions, the JSON shape.
+
+The search contract: every test that takes ``store`` or ``new_store`` runs against both engines
+(Whoosh and a real PostgreSQL server, see tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -29,8 +32,8 @@ def q(tree, **filters):
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("ix"))
+def store(module_store_factory):
+    store = module_store_factory()
     store.write([
         make_doc("soc21", [("Sammanfattning", "Socialnämnden har inrättat ett skyddat boende för pojkar.", None),
                            ("Rekommendation 1", "Nämnden ska se över rutinerna för orosanmälningar.", 1)],
@@ -149,16 +152,16 @@ def test_pages_split_the_ranked_list(store):
         ids(store.search(q(tree), limit=2, page=3)) == full
 
 
-def test_newer_documents_win_ties(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_newer_documents_win_ties(new_store):
+    store = new_store()
     same = [("Rubrik", "Samma text om cykelbanor.", None)]
     store.write([make_doc("old", same, year=2015), make_doc("new", same, year=2025),
                  make_doc("mid", same, year=2020)])
     assert [h["doc_id"] for h in store.search("cykelbanor")["hits"]] == ["new", "mid", "old"]
 
 
-def test_one_document_does_not_fill_the_page(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_one_document_does_not_fill_the_page(new_store):
+    store = new_store()
     many = [(f"Del {i}", "Badplatser badplatser badplatser och mer om badplatser.", None) for i in range(8)]
     store.write([make_doc("big", many), make_doc("small", [("Rubrik", "En rad om badplatser bland mycket annat "
                                                                      "som handlar om helt andra saker.", None)])])
@@ -184,8 +187,8 @@ def test_a_query_of_only_small_words_says_so(store):
     assert result["total"] == 0 and result["notice"]
 
 
-def test_proper_swedish_finds_the_ocr_reading(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_proper_swedish_finds_the_ocr_reading(new_store):
+    store = new_store()
     store.write([make_doc("ocr", [("Rubrik", "Beslutet fattades av nimnden efter beredning.", None)])])
     assert [h["doc_id"] for h in store.search("nämnden")["hits"]] == ["ocr"]
 
@@ -210,8 +213,8 @@ def test_hit_text_ends_with_the_ocr_reading_when_repair_changed_it():
     assert hit_text("Bakgrund", "heading", repaired, "") == repaired
 
 
-def test_a_hit_shows_the_heading_statement_and_the_scanned_reading(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_a_hit_shows_the_heading_statement_and_the_scanned_reading(new_store):
+    store = new_store()
     sections = [
         Section(number=1, heading="Aktivitet 1.2: Förvaltningen ska starta en samtalsgrupp", kind="activity",
                 text="Gruppen för tonåringar har träffats fyra gånger.", raw_text="Gruppen fér tonaringar har "
@@ -230,8 +233,8 @@ def test_a_hit_shows_the_heading_statement_and_the_scanned_reading(tmp_path):
     assert hits["akt#2"]["text"] == "Inget att rapportera om tonåringar."
 
 
-def test_few_all_words_hits_are_followed_by_most_words_hits(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_few_all_words_hits_are_followed_by_most_words_hits(new_store):
+    store = new_store()
     store.write([
         make_doc("alla", [("Rubrik", "Kommunen ordnar läxhjälp och simskola för nyanlända barn.", None)], year=2020),
         make_doc("tva", [("Rubrik", "Läxhjälp för nyanlända elever erbjuds på biblioteket.", None)], year=2020),
@@ -244,8 +247,8 @@ def test_few_all_words_hits_are_followed_by_most_words_hits(tmp_path):
     assert store.search("läxhjälp nyanlända")["notice"] is None
 
 
-def test_a_section_that_is_only_a_heading_gets_its_heading_as_snippet(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_a_section_that_is_only_a_heading_gets_its_heading_as_snippet(new_store):
+    store = new_store()
     sections = [Section(number=1, heading="Aktivitet 4.1: Förvaltningen ska erbjuda simskola", kind="activity",
                         text="", activity="4.1")]
     store.write([Document(id="rub", source="rub.txt", path="/arkiv/rub.txt", sha256="z", sections=sections)])
@@ -260,8 +263,8 @@ def test_fewer_words_hits_respect_the_filters(store):
     assert result["facets"]["municipality"] == {"Göteborg": 1}
 
 
-def test_no_suggestion_of_an_inflection_of_the_same_word(tmp_path):
-    store = Store(tmp_path / "ix")
+def test_no_suggestion_of_an_inflection_of_the_same_word(new_store):
+    store = new_store()
     store.write([make_doc("jour", [("Rubrik", "Samverkan med kvinnojourerna i staden.", None)])])
     result = store.search("kvinnojourer")
     assert [h["doc_id"] for h in result["hits"]] == ["jour"]
@@ -311,7 +314,7 @@ def test_the_eager_head_is_decided_for_a_large_match_set():
 def test_pages_beyond_the_eager_head_follow_the_full_order(tmp_path, monkeypatch):
     import index.search as search_module
 
-    store = Store(tmp_path / "ix")
+    store = Store(tmp_path / "ix")  # Whoosh's eager head (PostgreSQL: test_engines.py)
     docs = [make_doc(f"d{i}", [(f"Rubrik {k}", f"Nämnden beslutar om stöd nummer {i} och stöd igen." if k % 2
                                 else f"Uppföljning av stöd {k} i dokument {i}.", None) for k in range(6)],
                      year=2015 + i % 8)

@@ -1,7 +1,8 @@
 """The web front end: server-rendered Swedish pages and a JSON API under ``/api/v1``.
 
 ``create_app(config=None)`` builds the Flask application. Configuration comes from the
-environment with the ``KB_`` prefix (``KB_INDEX``, ``KB_TOKEN``, ``KB_READ_TOKEN_REQUIRED``,
+environment with the ``KB_`` prefix (``KB_INDEX`` or ``KB_DATABASE_URL`` and
+``KB_DATABASE_READ_URL``, ``KB_TOKEN``, ``KB_READ_TOKEN_REQUIRED``,
 ``KB_MAX_QUERY_CHARS``, ``KB_MAX_PAGE_SIZE``, ``KB_RATE_LIMIT``, ``KB_PROXY_COUNT``), then
 from ``config``. The app holds ONE :class:`kb.service.KnowledgeBase`, shared by every
 request; the service keeps a long-lived searcher and reopens it when the index changes.
@@ -15,6 +16,8 @@ from flask import Flask
 
 DEFAULTS: dict[str, Any] = {
     "INDEX": None,  # index directory; None lets the service pick its default location
+    "DATABASE_URL": None,  # a PostgreSQL URL: the database is the store instead of INDEX
+    "DATABASE_READ_URL": None,  # a replica for reads (searches, documents) with DATABASE_URL
     "TOKEN": None,  # shared secret for write endpoints (and reading, when required)
     "READ_TOKEN_REQUIRED": False,
     "MAX_QUERY_CHARS": 500,
@@ -56,4 +59,6 @@ def _open_service(config):
     from kb.config import default_index_dir
     from kb.service import KnowledgeBase
 
-    return KnowledgeBase(config.get("INDEX") or default_index_dir())
+    database = config.get("DATABASE_URL") or None
+    index_dir = None if database else (config.get("INDEX") or default_index_dir())
+    return KnowledgeBase(index_dir, database=database, read_database=config.get("DATABASE_READ_URL") or None)

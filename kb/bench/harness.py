@@ -58,8 +58,57 @@ def _rates(docs: int, sections: int, seconds: float) -> dict:
             "ingest_sections_per_s": round(sections / seconds, 1)}
 
 
+WRITERS = (1, 2, 4)      # concurrent `kb ingest` processes measured on PostgreSQL
+
+
+def _start_workers(tasks: list[dict], work: Path) -> list[tuple[subprocess.Popen, Path]]:
+    procs = []
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    for task in tasks:
+        task_file = work / f"task-{task['task']}-{task['n']}.json"
+        task_file.write_text(json.dumps(task), encoding="utf-8")
+        out = work / f"result-{task['task']}-{task['n']}.json"
+        procs.append((subprocess.Popen([sys.executable, "-m", "kb.bench.worker", str(task_file), str(out)],
+                                       env=env), out))
+    return procs
+
+
+def measure_postgres(paths: list[Path], server: str, work: Path, progress: Callable[[str], None],
+                     sections: int) -> tuple[dict, str]:
+    """Ingest the corpus into fresh databases with 1, 2 and 4 writer processes at once; returns
+    the figures and the URL of the 1-writer database (for the queries; the caller drops it)."""
+    from kb.bench.pgserver import create_database, database_mb, drop_database
+
+    figures: dict = {"writers": {}}
+    keep = ""
+    for writers in WRITERS:
+        url = create_database(server, f"w{writers}")
+        progress(f"[{len(paths)} docs] PostgreSQL: ingest with {writers} writer process(es)")
+        shares = [paths[i::writers] for i in range(writers)]
+        started = time.perf_counter()
+        procs = _start_workers([{"task": "postgres", "n": i, "database": url, "paths": [str(p) for p in share]}
+                                for i, share in enumerate(shares)], work)
+        results = []
+        for proc, out in procs:
+            if proc.wait() != 0:
+                raise RuntimeError(f"a PostgreSQL writer failed (exit {proc.returncode})")
+            results.append(json.loads(out.read_text(encoding="utf-8")))
+        seconds = time.perf_counter() - started
+        rates = _rates(len(paths), sections, seconds)
+        figures["writers"][str(writers)] = {**rates, "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results), 1),
+                                            "failed": sum(r["failed"] for r in results)}
+        if writers == 1:
+            keep = url
+            figures.update(rates)
+            figures["index_mb"] = round(database_mb(url), 2)
+            figures["peak_rss_mb"] = figures["writers"]["1"]["peak_rss_mb"]
+        else:
+            drop_database(server, url)
+    return figures, keep
+
+
 def measure(paths: list[Path], queries: int, seed: int, work: Path,
-            progress: Callable[[str], None]) -> dict:
+            progress: Callable[[str], None], backend: str = "whoosh", server: str | None = None) -> dict:
     """Every engine's figures for one corpus size."""
     from kb.bench.baselines import tantivy_missing
 
@@ -79,7 +128,12 @@ def measure(paths: list[Path], queries: int, seed: int, work: Path,
     engines["fts5"] = {"docs": docs, "sections": sections, **_rates(docs, sections, fts["ingest_s"]),
                        "index_mb": round(fts["index_mb"], 2), "peak_rss_mb": round(fts["peak_rss_mb"], 1)}
     paths_of["fts5"] = str(work / "fts5.db")
-    skipped = tantivy_missing()
+    pg_url = ""
+    if backend in ("postgres", "all"):
+        figures, pg_url = measure_postgres(paths, server, work, progress, sections)
+        engines["postgres"] = {"docs": docs, "sections": sections, **figures}
+        paths_of["postgres"] = pg_url
+    skipped = tantivy_missing() if backend != "postgres" else "not asked for (--backend postgres)"
     if skipped:
         engines["tantivy"] = {"skipped": skipped}
     else:
@@ -96,6 +150,10 @@ def measure(paths: list[Path], queries: int, seed: int, work: Path,
             engines[name][LATENCIES[kind]] = percentiles(values)
         totals = timed["totals"][name]
         engines[name]["mean_hits"] = round(sum(totals) / max(1, len(totals)), 1)
+    if pg_url:
+        from kb.bench.pgserver import drop_database
+
+        drop_database(server, pg_url)
     return engines
 
 
@@ -148,7 +206,8 @@ def _cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def run(docs: int, queries: int = 200, seed: int = 1, progress: Callable[[str], None] | None = None) -> dict:
+def run(docs: int, queries: int = 200, seed: int = 1, progress: Callable[[str], None] | None = None,
+        backend: str = "whoosh", server: str | None = None) -> dict:
     """The whole benchmark at N/10 and N documents; see the module docstring for the JSON."""
     from kb.bench.generator import generate
 
@@ -159,11 +218,19 @@ def run(docs: int, queries: int = 200, seed: int = 1, progress: Callable[[str], 
         work = Path(tmp)
         say(f"generating {docs} documents (seed {seed})")
         paths = generate(docs, work / "corpus", seed)
-        small = measure(paths[:small_n], queries, seed, work / f"n{small_n}", say)
-        large = measure(paths, queries, seed, work / f"n{docs}", say)
+        small = measure(paths[:small_n], queries, seed, work / f"n{small_n}", say, backend, server)
+        large = measure(paths, queries, seed, work / f"n{docs}", say, backend, server)
     ours, fts = large["ours"], large["fts5"]
     result = {key: ours[key] for key in ("docs", "sections", *FIGURES, *LATENCIES.values())}
     result["baselines"] = {"fts5": fts, "tantivy": large["tantivy"]}
+    if "postgres" in large:
+        pg = large["postgres"]
+        result["baselines"]["postgres"] = pg
+        result["postgres"] = {
+            "query_p95_ratio_vs_fts5": _factor(fts["query_ms"]["p95"], pg["query_ms"]["p95"]),
+            "ingest_2_writers_vs_whoosh": round(pg["writers"]["2"]["ingest_docs_per_s"]
+                                                / max(ours["ingest_docs_per_s"], 1e-9), 2),
+        }
     result["query_p95_ratio_vs_fts5"] = _factor(fts["query_ms"]["p95"], ours["query_ms"]["p95"])
     result["ingest_rate_ratio_vs_fts5"] = round(ours["ingest_docs_per_s"] / fts["ingest_docs_per_s"], 4)
     result["growth"] = growth(small, large)

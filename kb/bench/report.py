@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ENGINES = ("ours", "fts5", "tantivy")
-LABELS = {"ours": "ours (kb: Whoosh, full pipeline)", "fts5": "SQLite FTS5", "tantivy": "tantivy"}
+ENGINES = ("ours", "postgres", "fts5", "tantivy")
+LABELS = {"ours": "ours (kb: Whoosh, full pipeline)", "postgres": "kb on PostgreSQL (1 writer, full pipeline)",
+          "fts5": "SQLite FTS5", "tantivy": "tantivy"}
 TARGET_P95_RATIO = 2.0
 TARGET_INGEST_RATIO = 1 / 20
 TARGET_DOCS, TARGET_MINUTES = 20_000, 30
@@ -78,7 +79,25 @@ def summary_lines(result: dict) -> list[str]:
     lines.append("")
     for target, stand, met in targets(result):
         lines.append(f"[{'ok' if met else 'MISSED'}] {target}: {stand}")
+    lines += postgres_lines(result)
     return lines
+
+
+def postgres_lines(result: dict) -> list[str]:
+    """PostgreSQL's ingest by number of writer processes, and its two bars (issue 16)."""
+    pg = result.get("baselines", {}).get("postgres")
+    if not pg or "writers" not in pg:
+        return []
+    out = ["", "PostgreSQL ingest, documents/s by concurrent `kb ingest` processes: "
+           + ", ".join(f"{n} writer(s) {w['ingest_docs_per_s']:,.1f} (peak RSS {w['peak_rss_mb']:.0f} MB)"
+                       for n, w in pg["writers"].items())]
+    ratios = result.get("postgres", {})
+    p95, ingest = ratios.get("query_p95_ratio_vs_fts5"), ratios.get("ingest_2_writers_vs_whoosh")
+    out.append(f"[{'ok' if p95 is not None and p95 <= TARGET_P95_RATIO else 'MISSED'}] PostgreSQL query p95 "
+               f"with facets ≤ {TARGET_P95_RATIO:g}× FTS5: {p95}× FTS5")
+    out.append(f"[{'ok' if ingest is not None and ingest >= 1.5 else 'MISSED'}] PostgreSQL ingest with 2 writers "
+               f"≥ 1.5× Whoosh: {ingest}×")
+    return out
 
 
 def _growth_table(result: dict) -> list[str]:
@@ -176,6 +195,8 @@ def write_markdown(result: dict, path: Path | str) -> None:
               "(Snowball stemming, ASCII folding)."]
     lines += ["", "## Targets (issue 7)", "", "| target | where we stand | met |", "|---|---|---|"]
     lines += [f"| {t} | {s} | {'yes' if m else 'no'} |" for t, s, m in targets(result)]
+    if postgres_lines(result):
+        lines += ["", "## PostgreSQL (issue 16)", "", *[line for line in postgres_lines(result) if line]]
     lines += ["", "## Growth from N/10 to N", "", *_growth_table(result), "",
               figure, "",
               "How the time splits inside our ingest and search: see [profile.md](profile.md).", ""]

@@ -28,14 +28,18 @@ def peak_rss_mb() -> float:
 
 
 class Ours:
-    """Our search, through the same service call the CLI and the web use."""
+    """Our search, through the same service call the CLI and the web use (the Whoosh index in
+    ``where``, or with ``database`` the PostgreSQL database ``where`` names)."""
 
     name = "ours"
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, where, database: bool = False):
         from kb.service import KnowledgeBase
 
-        self.kb = KnowledgeBase(index_dir, create=False)
+        if database:
+            self.kb = KnowledgeBase(None, database=str(where), create=False)
+        else:
+            self.kb = KnowledgeBase(where, database="", create=False)
 
     def search(self, query: Query) -> dict:
         result = self.kb.search(query.to_kb(), limit=10)
@@ -47,8 +51,8 @@ class Ours:
 
 
 def open_engine(name: str, path: Path):
-    if name == "ours":
-        return Ours(path)
+    if name in ("ours", "postgres"):
+        return Ours(path, database=name == "postgres")
     from kb.bench.baselines import Fts5, Tantivy
 
     return {"fts5": Fts5, "tantivy": Tantivy}[name](path)
@@ -72,11 +76,24 @@ def warm(engine, seed: int) -> None:
         engine.search(query)
 
 
+def ingest_postgres(task: dict) -> dict:
+    """One of N writer processes: ingest its share of the files into the database."""
+    from kb.service import KnowledgeBase
+
+    kb = KnowledgeBase(None, database=task["database"])
+    start = time.perf_counter()
+    report = kb.ingest([Path(p) for p in task["paths"]])
+    seconds = time.perf_counter() - start
+    kb.close()
+    return {"ingest_s": seconds, "failed": len(report.failed), "peak_rss_mb": peak_rss_mb(),
+            "started": start, "ended": start + seconds}
+
+
 def build_ours(task: dict) -> dict:
     from kb.service import KnowledgeBase
 
     paths = [Path(p) for p in task["paths"]]
-    kb = KnowledgeBase(task["index"])
+    kb = KnowledgeBase(task["index"], database="")
     start = time.perf_counter()
     report = kb.ingest(paths)
     seconds = time.perf_counter() - start
@@ -127,7 +144,8 @@ def time_queries(task: dict) -> dict:
     return {"timings_ms": timings, "totals": totals}
 
 
-TASKS = {"ours": build_ours, "fts5": build_baseline, "tantivy": build_baseline, "query": time_queries}
+TASKS = {"ours": build_ours, "fts5": build_baseline, "tantivy": build_baseline, "query": time_queries,
+         "postgres": ingest_postgres}
 
 
 def main(argv: list[str]) -> int:

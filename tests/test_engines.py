@@ -1,0 +1,274 @@
+"""The storage interface (index.engine.Engine): the same contract from Whoosh and PostgreSQL.
+
+Tests taking ``new_store`` run once per engine against a real server; the PostgreSQL-only tests
+at the end cover what Whoosh does not have: several writers at once, a writer SIGKILLed while
+others write, the service and API over a database, and `kb migrate --to postgres`.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from index.querytree import Filters
+from ingest.model import Document, Section
+
+KB = [sys.executable, "-m", "kb.cli"]
+
+
+def doc(doc_id: str, texts: list[str], *, year: int = 2023, committee: str = "Socialnämnden", **meta) -> Document:
+    sections = [Section(number=i + 1, heading=f"Avsnitt {i + 1}", kind="heading", text=t, page=1)
+                for i, t in enumerate(texts)]
+    return Document(id=doc_id, source=f"{doc_id}.txt", path=f"/arkiv/{doc_id}.txt", sha256=f"sha-{doc_id}",
+                    title=f"Yttrande {doc_id}", year=year, date=f"{year}-05-01", committee=committee,
+                    doc_type="yttrande", municipality="Lund", sections=sections, **meta)
+
+
+def test_a_document_comes_back_whole_and_unchanged(new_store):
+    store = new_store()
+    original = doc("a1", ["Nämnden har beslutat om matsvinn.", "Uppföljning sker årligen."],
+                   case_numbers=["KS 2023/12"])
+    store.write([original])
+    assert store.document("a1").to_dict() == original.to_dict()
+    assert [d.id for d in store.documents()] == ["a1"]
+    assert store.sources() == {"/arkiv/a1.txt": ("a1", "sha-a1")}
+    assert store.exists() and not store.needs_rebuild
+
+
+def test_replacing_a_document_replaces_all_its_sections(new_store):
+    store = new_store()
+    store.write([doc("r1", ["Gammal text om skolskjutsar.", "Mer om skolskjutsar.", "Och mer."])])
+    store.write([doc("r1", ["Ny text om bibliotek."])])
+    assert store.search("skolskjutsar")["total"] == 0
+    assert [h["id"] for h in store.search("bibliotek")["hits"]] == ["r1#1"]
+    assert store.stats()["sections"] == 1 and store.stats()["documents"] == 1
+
+
+def test_removed_documents_are_gone_and_the_generation_moves(new_store):
+    store = new_store()
+    store.write([doc("k1", ["Kulturnämnden stöder föreningar."]), doc("k2", ["Föreningar får bidrag."])])
+    before = store.generation()
+    store.write([], remove=["k1"])
+    assert store.generation() != before
+    assert [d.id for d in store.documents()] == ["k2"]
+    assert {h["doc_id"] for h in store.search("föreningar")["hits"]} == {"k2"}
+
+
+def test_writing_the_same_document_again_changes_nothing(new_store):
+    store = new_store()
+    store.write([doc("s1", ["Samma innehåll om hemtjänst."])])
+    first = store.search("hemtjänst")
+    store.write([doc("s1", ["Samma innehåll om hemtjänst."])])
+    assert [h["id"] for h in store.search("hemtjänst")["hits"]] == [h["id"] for h in first["hits"]]
+    assert store.stats()["documents"] == 1
+
+
+def test_facets_filters_and_the_json_shape_agree_between_engines(new_store):
+    store = new_store()
+    store.write([doc("f1", ["Bygglov handläggs snabbare."], year=2021, committee="Byggnadsnämnden"),
+                 doc("f2", ["Bygglov och tillsyn."], year=2023),
+                 doc("f3", ["Tillsyn av bygglov i Lund."], year=2023, committee="Byggnadsnämnden")])
+    result = store.search("bygglov")
+    assert result["total"] == 3
+    assert result["facets"]["year"] == {"2021": 1, "2023": 2}
+    assert result["facets"]["committee"] == {"Byggnadsnämnden": 2, "Socialnämnden": 1}
+    narrowed = store.search("bygglov nämnd:byggnadsnamnden år:2023")
+    assert [h["doc_id"] for h in narrowed["hits"]] == ["f3"]
+    assert narrowed["filters"] == {"year_from": 2023, "year_to": 2023, "committee": "byggnadsnamnden"}
+    assert store.facets("bygglov", Filters(year_from=2022))["year"] == {"2023": 2}
+    assert store.search("", filters=Filters(case_number="x"))["total"] == 0
+
+
+def test_the_query_language_means_the_same_in_both_engines(new_store):
+    store = new_store()
+    store.write([doc("q1", ["Förskolan erbjuder modersmålsstöd.", "Skyddat boende för unga."]),
+                 doc("q2", ["Förskoleklassen har läxhjälp.", "Boende som är skyddat."])])
+    def found(text):
+        return sorted(h["id"] for h in store.search(text, limit=20)["hits"])
+    assert found('"skyddat boende"') == ["q1#2"]
+    assert found("boende -skyddat") == []
+    assert found("förskol*") == ["q1#1", "q2#1"]
+    assert found("läxhjälp OR modersmålsstöd") == ["q1#1", "q2#1"]
+    assert found("(läxhjälp OR modersmålsstöd) erbjuder") == ["q1#1"]
+
+
+# -- PostgreSQL only --------------------------------------------------------------------------
+@pytest.fixture()
+def database(postgres_server):
+    import pg_server
+
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+def test_many_writers_at_once_each_document_whole(database):
+    """Four threads (each its own connection) write overlapping documents at once: no global
+    lock, each document lands whole, the last write of a document wins."""
+    from index.pg.store import PgStore
+
+    stores = [PgStore(database) for _ in range(4)]
+    errors = []
+
+    def writer(n: int) -> None:
+        try:
+            stores[n].write([doc(f"d{i}", [f"Version {n} av handling {i} om matsvinn."] * (1 + i % 3))
+                             for i in range(n, 40, 2)])
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    check_whole(stores[0], 40)
+    for s in stores:
+        s.close()
+
+
+def check_whole(store, expected: int | None = None) -> int:
+    """Every document has exactly its sections, no section is without its document."""
+    with store.connection() as conn:
+        rows = conn.execute(
+            "SELECT d.doc_id, d.payload, (SELECT count(*) FROM kb_sections s WHERE s.doc_id = d.doc_id) "
+            "FROM kb_documents d").fetchall()
+        orphans = conn.execute("SELECT count(*) FROM kb_sections s WHERE NOT EXISTS "
+                               "(SELECT 1 FROM kb_documents d WHERE d.doc_id = s.doc_id)").fetchone()[0]
+    from index.records import decode_document
+
+    for doc_id, payload, count in rows:
+        assert count == len(decode_document(bytes(payload)).sections), f"{doc_id}: {count} sections stored"
+    assert orphans == 0
+    if expected is not None:
+        assert len(rows) == expected
+    return len(rows)
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_multi_writer_ingest_never_leaves_half_a_document(database, tmp_path):
+    """Two `kb ingest` processes write two halves of a corpus into one database; both are
+    SIGKILLed at random points, ten times over, and every document stored is whole each time."""
+    from reliability_corpus import write_corpus
+
+    from index.pg.store import PgStore
+
+    files = write_corpus(tmp_path / "corpus", 160)
+    halves = [tmp_path / "a", tmp_path / "b"]
+    for half in halves:
+        half.mkdir()
+    for i, path in enumerate(sorted(files)):
+        target = halves[i % 2] / path.name
+        target.write_bytes(path.read_bytes())
+    rng = random.Random(16)
+    store = PgStore(database)
+    kills, counts = 0, []
+    for round_no in range(10):
+        for half in halves:   # changed files: every round writes replacements, not only new documents
+            for path in rng.sample(sorted(half.glob("*.txt")), 4):
+                with open(path, "a", encoding="utf-8") as fh:
+                    fh.write(f"\nTillägg {round_no}: nämnden följer upp ärendet.\n")
+        # --force: every document is built and written again (changed ones replaced, the rest
+        # found unchanged by content hash), so the writers are busy when the kill comes.
+        procs = [subprocess.Popen(KB + ["ingest", str(half), "--database", database, "--workers", "1", "--force"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for half in halves]
+        time.sleep(rng.uniform(1.0, 3.0))
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            proc.wait()
+        counts.append(check_whole(store))
+        assert counts == sorted(counts), f"documents went missing after a kill: {counts}"
+    assert kills >= 10, f"only {kills} writers were killed mid-ingest"
+    for half in halves:
+        done = subprocess.run(KB + ["ingest", str(half), "--database", database], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert check_whole(store) == len(files)
+    again = subprocess.run(KB + ["ingest", str(halves[0]), "--database", database], capture_output=True, text=True)
+    assert f"unchanged {len(files) // 2}" in again.stderr
+    store.close()
+    print(f"\npg kill loop: {kills} writers SIGKILLed over 10 rounds; documents after each: {counts}")
+
+
+def test_the_service_cli_and_api_run_on_the_database(database, examples_dir, tmp_path):
+    from kb.service import KnowledgeBase
+    from web import create_app
+
+    out = subprocess.run(KB + ["ingest", str(examples_dir), "--database", database, "--json"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    listed = subprocess.run(KB + ["docs", "--json", "--database", database], capture_output=True, text=True)
+    assert listed.returncode == 0 and len(__import__("json").loads(listed.stdout)) >= 2
+    kb = KnowledgeBase(None, database=database)
+    result = kb.search("nämnden rekommendation")
+    assert result["total"] > 0 and kb.trace()["cases"]
+    app = create_app({"DATABASE_URL": database})
+    client = app.test_client()
+    api = client.get("/api/v1/search?q=nämnden").get_json()
+    assert api["total"] == kb.search("nämnden")["total"]
+    assert client.get("/sok?q=nämnden").status_code == 200
+    kb.close()
+
+
+def test_migrate_copies_a_whoosh_index_into_the_database(database, examples_dir, tmp_path):
+    index_dir = tmp_path / "ix"
+    assert subprocess.run(KB + ["ingest", str(examples_dir), "--index", str(index_dir)],
+                          capture_output=True, env=_without_database()).returncode == 0
+    moved = subprocess.run(KB + ["migrate", "--to", "postgres", "--index", str(index_dir), "--database", database],
+                           capture_output=True, text=True, env=_without_database())
+    assert moved.returncode == 0, moved.stderr
+    from kb.service import KnowledgeBase
+
+    whoosh = KnowledgeBase(index_dir, database="")
+    pg = KnowledgeBase(None, database=database)
+    assert [d["id"] for d in pg.documents()] == [d["id"] for d in whoosh.documents()]
+    assert pg.document(whoosh.documents()[0]["id"]).to_dict() == whoosh.document(whoosh.documents()[0]["id"]).to_dict()
+    assert {h["id"] for h in pg.search("nämnden", limit=50)["hits"]} == \
+        {h["id"] for h in whoosh.search("nämnden", limit=50)["hits"]}
+    whoosh.close()
+    pg.close()
+
+
+def _without_database() -> dict:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "KB_DATABASE_URL"}
+
+
+def test_an_unreachable_database_is_a_clear_error():
+    out = subprocess.run(KB + ["search", "x", "--database", "postgresql://nobody@127.0.0.1:1/none"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0
+    assert "cannot reach the database at postgresql://nobody@127.0.0.1:1/none" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_rows_keep_fields_apart_and_weighted():
+    from index.pg.rows import FIELD_GAP, section_tsvector
+
+    text, length = section_tsvector({"title": "Yttrande", "heading": "Skyddat boende", "body": "Boende för unga"})
+    assert "'boend':" in text and "A" in text.split("'boend':")[1].split(" ")[0]
+    assert "'^boend':" in text and "'^yttrand'" not in text
+    positions = [int(p.rstrip("ABCD")) for p in text.split("'skydd':")[1].split(" ")[0].split(",")]
+    body = [int(p.rstrip("ABCD")) for p in text.split("'ung':")[1].split(" ")[0].split(",")]
+    assert body[0] - positions[0] > FIELD_GAP and length == 4
+
+
+def test_path_helpers_do_not_leak_passwords():
+    from index.pg.store import shown_url
+
+    assert shown_url("postgresql://kb:hemligt@db.example:5433/arkiv") == "postgresql://kb@db.example:5433/arkiv"
+    assert "hemligt" not in shown_url("host=db password=hemligt dbname=arkiv")
+
+
+def test_each_tests_database_is_its_own(database):
+    assert Path  # noqa: B018 (the fixture made and will drop the database)
