@@ -99,6 +99,20 @@ def test_the_query_language_means_the_same_in_both_engines(new_store):
     assert found("(läxhjälp OR modersmålsstöd) erbjuder") == ["q1#1"]
 
 
+def test_compound_search_means_the_same_in_both_engines(new_store):
+    store = new_store()
+    store.write([doc("c1", ["Kommunen inför ett gemensamt e-arkivsystemet."]),
+                 doc("c2", ["Skolan följer en trappstegsrutin vid frånvaro."]),
+                 doc("c3", ["Förvaltningen använder trappstegsmodellen."]),
+                 doc("c4", ["Nämnden beslutar om lokaler."])])
+    assert [h["id"] for h in store.search("e-arkiv")["hits"]] == ["c1#1"]
+    result = store.search("trappstegsmodell")
+    assert [h["id"] for h in result["hits"]] == ["c3#1", "c2#1"]  # the whole match first
+    assert result["total"] == 2 and "samma förled" in result["notice"]
+    assert store.search("trappstegsmodell år:2023")["total"] == 2
+    assert store.search("trappstegsmodell", sort="date")["total"] == 2
+
+
 # -- PostgreSQL only --------------------------------------------------------------------------
 @pytest.fixture()
 def database(postgres_server):

@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from index.compile import by_first_parts
 from index.filters import merge_filters
 from index.pg.rows import RANK_WEIGHTS, quote_lexeme
 from index.pg.tsquery import TsCompiled, compile_tree, loosened
@@ -32,6 +33,7 @@ from index.querytree import Filters, ParsedQuery
 from index.search import (
     FILL_BELOW,
     FILLED,
+    FIRST_PART,
     LOOSENED,
     RECENCY_WEIGHT,
     STOPWORDS_ONLY,
@@ -258,21 +260,34 @@ def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = Non
             if fill is not None:
                 notices.append(FILLED.format(n=total) if total else LOOSENED)
                 total, facets = fill["total"], fill["facets"]
+        first = None
+        if parsed.tree is not None and total < FILL_BELOW:
+            first = _first_part(conn, parsed, params, conditions, fill["where"] if fill else where)
+            if first is not None:
+                notices.append(FIRST_PART.format(words=", ".join(first["compiled"].words)))
+                compiled.terms |= first["compiled"].terms
+                total, facets = first["total"], first["facets"]
         if not ranked_all:
-            rows = _ranked(conn, where, params, compiled, total if fill is None else fill["strict"])
+            rows = _ranked(conn, where, params, compiled, total if fill is None and first is None
+                           else fill["strict"] if fill is not None else first["before"])
             tiers = np.zeros(len(rows), dtype=np.int64)
             if fill is not None:
                 rows += fill["rows"]
                 tiers = np.r_[tiers, fill["tiers"]]
+            if first is not None:
+                rows += first["rows"]
+                tiers = np.r_[tiers, np.full(len(first["rows"]), int(tiers.max(initial=0)) + 1, dtype=np.int64)]
             order = _order(rows, tiers, _year_span(conn))
-        elif fill is not None:   # by date: the all-words hits first, then the rest, newest first
-            order = _by_date(conn, where, params, 0, fill["strict"])
-            params["seen"] = [sid for sid, _ in order]
-            order += _by_date(conn, fill["where"] + " AND sid <> ALL(%(seen)s)", params, 0, total)
+        elif fill is not None or first is not None:   # by date: all-words hits, then the rest, newest first
+            order = _by_date(conn, where, params, 0, fill["strict"] if fill else first["before"])
+            for later in (fill, first):
+                if later is not None:
+                    params["seen"] = [sid for sid, _ in order]
+                    order += _by_date(conn, later["where"] + " AND sid <> ALL(%(seen)s)", params, 0, total)
         window = order[start:start + limit] if limit > 0 else []
         if limit > 0 and start + limit > len(order) and total > len(order):
             params["ranked"] = [sid for sid, _ in order]
-            rest_where = (fill["where"] if fill else where) + " AND sid <> ALL(%(ranked)s)"
+            rest_where = (first["where"] if first else fill["where"] if fill else where) + " AND sid <> ALL(%(ranked)s)"
             skip = max(0, start - len(order))
             window += _by_date(conn, rest_where, params, skip, limit - len(window))
         hits = _hits(conn, window, compiled)
@@ -316,6 +331,27 @@ def _fill(conn, parsed: ParsedQuery, params: dict, conditions: list[str], strict
     tiers = np.maximum(1, len(words) - present) if len(words) >= 3 else np.ones(len(rows), dtype=np.int64)
     return {"total": total, "facets": facets, "rows": rows, "tiers": tiers, "strict": strict,
             "where": loose_where}
+
+
+def _first_part(conn, parsed: ParsedQuery, params: dict, conditions: list[str], seen_where: str) -> dict | None:
+    """After few hits: the sections matching the query with each compound word cut to its first
+    part (förled), minus those already found, as ``index.search._shared_first_part`` does."""
+    first = by_first_parts(parsed.tree)
+    if first is None:
+        return None
+    compiled = compile_tree(first)
+    if compiled.query is None:
+        return None
+    before, _ = _facets(conn, seen_where, params)
+    params["first"] = compiled.query
+    where = " AND ".join([f"(({seen_where}) OR tsv @@ %(first)s::tsquery)", *conditions[1:]])
+    total, facets = _facets(conn, where, params)
+    if total <= before:
+        return None
+    only_first = " AND ".join([f"tsv @@ %(first)s::tsquery AND NOT ({seen_where})", *conditions[1:]])
+    rows = _ranked(conn, only_first, params, compiled, total - before)
+    return {"total": total, "facets": facets, "rows": rows, "before": before, "where": where,
+            "compiled": compiled}
 
 
 def _hits(conn, window: list[tuple[int, float]], compiled: TsCompiled) -> list[dict]:
