@@ -236,10 +236,19 @@ def split_compound(word: str) -> tuple[str, ...] | None:
     floor = MIN_MODIFIER_FREQ_KNOWN if word in lex else MIN_MODIFIER_FREQ
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         head = word[cut:]
-        if _known_head(lex, head) and _known_modifier(lex, word[:cut], floor):
-            rest = split_compound(head) if len(head) >= 2 * MIN_PART else None
-            parts = (word[:cut],) + (rest or (head,))
-            return parts[:MAX_PARTS - 1] + ("".join(parts[MAX_PARTS - 1:]),) if len(parts) > MAX_PARTS else parts
+        if not _known_head(lex, head):
+            continue
+        modifier = word[:cut]
+        # Three equal consonants are written as two (process + stöd -> processtöd): the first
+        # part keeps its letter when it is a known word that way.
+        tripled = modifier + head[0]
+        if head[0] == modifier[-1] and head[0] not in "aeiouyåäö" and _known_modifier(lex, tripled, floor):
+            modifier = tripled
+        elif not _known_modifier(lex, modifier, floor):
+            continue
+        rest = split_compound(head) if len(head) >= 2 * MIN_PART else None
+        parts = (modifier,) + (rest or (head,))
+        return parts[:MAX_PARTS - 1] + ("".join(parts[MAX_PARTS - 1:]),) if len(parts) > MAX_PARTS else parts
     return None
 
 

@@ -228,3 +228,8 @@ def test_the_first_part_of_a_compound_query():
     assert an.compound_first_part("e-arkivplanen") == "e-arkiv"
     assert an.compound_first_part("nämnden") is None
     assert an.compound_first_part("sr-2023-81") is None
+
+
+def test_a_first_part_keeps_the_consonant_three_in_a_row_lost():
+    assert an.split_compound("processtöd") == ("process", "stöd")
+    assert an.compound_parts("it-processtödet")[-1] == "it-process"
