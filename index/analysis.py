@@ -15,11 +15,11 @@ that can be tested alone:
   | Snowball Swedish stem    memoized; the stemmer object lives in this module, never in a filter
   | OCR fold                 beside every stem, at the same position, a folded key
                              ("~" + ingest.folding.fold_ocr_vowels of the stem): nämnd and
-                             nimnd meet, stöd and stad do not.
+                             namnd meet, stöd and stad do not.
 
 Why both the stem and a folded key: the exact stem keeps "våld" apart from "vald" in
 clean text and ranks exact spellings first; the folded key lets "nämnden" find the OCR
-reading "nimnden" and "förskolesocionomer" find "forskolesocionomer". A phrase query
+reading "namnden" and "förskolesocionomer" find "forskolesocionomer". A phrase query
 uses the folded keys (every position carries exactly one at query time).
 
 Stop words are removed with renumbered positions at index and at query time alike, so

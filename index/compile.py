@@ -2,7 +2,7 @@
 
 Words are analysed by the analyzer's query side (``index.analysis.analyze_query``): each word
 matches its Snowball stem or its OCR-folded key ("nämnden" finds "nämndens" and the OCR reading
-"nimnden"), or, more weakly, all of its compound parts. Successive words must all occur (AND).
+"namnden"), or, more weakly, all of its compound parts. Successive words must all occur (AND).
 Phrases match the folded keys in order. Multi-word queries get an optional, boosted phrase
 clause so passages where the words stand together rank first.
 """

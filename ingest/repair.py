@@ -222,7 +222,7 @@ class Reading:
     known: bool  # the scanned word is a word: listed, or a compound of listed words
     curated: bool  # Hunspell lists the scanned word as a common word
     name: bool  # Hunspell lists the scanned word as a proper noun
-    used_initial: bool  # best undoes an initial-capital confusion (Gver -> över)
+    used_initial: bool  # best undoes an initial-capital confusion (Sterstar -> återstår)
     hard: bool  # characters no Swedish word has (f6r, p&)
 
     @property
@@ -448,7 +448,7 @@ class WordRepairer:
                 continue
             score = max(self.lex.freq(cand), 1e-9) * weight
             if not changed and not self.lex.in_hunspell(cand):
-                score *= _WEB_PART_WEIGHT  # a web-only part as scanned is often itself damaged (stid)
+                score *= _WEB_PART_WEIGHT  # a web-only part as scanned is often itself damaged
             head = not last and self.lex.is_compound_head(cand)
             if head:
                 score *= _HEAD_BONUS

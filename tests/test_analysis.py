@@ -101,8 +101,8 @@ def test_fold_filter_puts_a_folded_key_beside_each_term():
 
 @pytest.mark.parametrize(
     "clean, damaged",
-    [("nämnden", "nimnden"), ("för", "fér"), ("över", "6ver"), ("förskolesocionomer", "forskolesocionomer"),
-     ("säkerställa", "séikerstilla"), ("åtgärder", "atgarder")],
+    [("nämnden", "namnden"), ("för", "fér"), ("över", "6ver"), ("förskolelärare", "forskolelarare"),
+     ("säkerställer", "sakerstiiller"), ("åtgärderna", "atgarderna")],
 )
 def test_ocr_readings_share_the_folded_key_of_the_real_word(clean, damaged):
     chain = an.SwedishTokenizer() | LowercaseFilter() | an.OcrDigitFilter() | an.SwedishStemFilter()
@@ -135,7 +135,7 @@ def test_a_part_finds_the_compound():
 
 
 def test_ocr_damaged_text_is_found_by_proper_swedish():
-    assert query_matches("nämnden förskolesocionomer", "nimnden beslutade om forskolesocionomer")
+    assert query_matches("nämnden förskolesocionomer", "namnden beslutade om forskolesocionomer")
 
 
 def test_a_compound_query_does_not_match_one_of_its_parts_alone():

@@ -189,7 +189,7 @@ def test_a_query_of_only_small_words_says_so(store):
 
 def test_proper_swedish_finds_the_ocr_reading(new_store):
     store = new_store()
-    store.write([make_doc("ocr", [("Rubrik", "Beslutet fattades av nimnden efter beredning.", None)])])
+    store.write([make_doc("ocr", [("Rubrik", "Beslutet fattades av namnden efter beredning.", None)])])
     assert [h["doc_id"] for h in store.search("nämnden")["hits"]] == ["ocr"]
 
 
@@ -207,8 +207,8 @@ def test_hit_text_ends_with_the_ocr_reading_when_repair_changed_it():
     from index.search import hit_text
 
     repaired = "Nämnden har beslutat om stöd."
-    assert hit_text("Bakgrund", "heading", repaired, "Nimnden har beslutat om stid.") == \
-        repaired + "\n\n[OCR]\nNimnden har beslutat om stid."
+    assert hit_text("Bakgrund", "heading", repaired, "Namnden har beslutat om stéd.") == \
+        repaired + "\n\n[OCR]\nNamnden har beslutat om stéd."
     assert hit_text("Bakgrund", "heading", repaired, " Nämnden  har beslutat\nom stöd. ") == repaired
     assert hit_text("Bakgrund", "heading", repaired, "") == repaired
 
