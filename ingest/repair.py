@@ -224,6 +224,7 @@ class Reading:
     name: bool  # Hunspell lists the scanned word as a proper noun
     used_initial: bool  # best undoes an initial-capital confusion (Sterstar -> återstår)
     hard: bool  # characters no Swedish word has (f6r, p&)
+    settled: bool = True  # False: a quick reading (WordRepairer.read) that a repair must read in full
 
     @property
     def changed(self) -> bool:
@@ -237,8 +238,9 @@ class WordRepairer:
         self.lex = lexicon
         self.conf = confusions
         self.skeleton: SkeletonIndex = lexicon.skeleton_index(confusions.fold_map())
-        self._memo: dict[tuple[str, bool], Reading] = {}
+        self._memo: dict[tuple[str, bool, bool], Reading] = {}
         self._known_memo: dict[str, bool] = {}
+        self._candidates_memo: dict[tuple[str, bool], dict[str, float]] = {}
         self._suspects = frozenset(confusions.single) | frozenset(confusions.rare) | {k[0] for k in confusions.multi}
 
     # --- what counts as a word ----------------------------------------------------------------------
@@ -276,6 +278,8 @@ class WordRepairer:
         if initial_upper and word[:1] in self.conf.initial:
             out += [(o + word[1:], 1) for o in self.conf.initial[word[:1]]]
         for key, originals in self.conf.multi.items():
+            if key not in word:
+                continue  # undoing one damage never makes another (the keys share no letters)
             grown = []
             for variant, changes in out:
                 if changes >= _MAX_MULTI or len(out) + len(grown) >= _MAX_VARIANTS:
@@ -325,9 +329,15 @@ class WordRepairer:
         The weight is change_penalty per common change, rare_penalty per rare one and
         multi_penalty per undone multi-letter (or initial-capital) damage.
         """
-        found: dict[str, float] = {}
-        self._lookup(self.variants(word, initial_upper), found)
-        return found
+        key = (word, initial_upper)
+        found = self._candidates_memo.get(key)
+        if found is None:
+            found = {}
+            self._lookup(self.variants(word, initial_upper), found)
+            if len(self._candidates_memo) > _MEMO_LIMIT:
+                self._candidates_memo.clear()
+            self._candidates_memo[key] = found
+        return dict(found)
 
     def dropped_candidates(self, word: str) -> dict[str, float]:
         """Words ``word`` may be with one dropped letter put back (*tgärder* -> *åtgärder*)."""
@@ -338,12 +348,17 @@ class WordRepairer:
 
     # --- reading a word -------------------------------------------------------------------------------
 
-    def read(self, word: str, initial_upper: bool = False) -> Reading:
-        """The :class:`Reading` of a lower-case scanned word (memoized)."""
-        key = (word, initial_upper)
+    def read(self, word: str, initial_upper: bool = False, quick: bool = False) -> Reading:
+        """The :class:`Reading` of a lower-case scanned word (memoized).
+
+        ``quick``: a word that is a compound of Hunspell words as written is taken as that
+        compound without weighing repaired readings of its parts (enough to tell damage from
+        health; :class:`TextRepairer` reads such words in full where it repairs).
+        """
+        key = (word, initial_upper, quick)
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._read(word, initial_upper)
+            hit = self._read(word, initial_upper, quick)
             if len(self._memo) > _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[key] = hit
@@ -370,33 +385,43 @@ class WordRepairer:
             ratio = self.conf.ratio_web_only_damaged if full else self.conf.ratio_web_only
         return reading.score >= ratio * reading.own
 
-    def _read(self, word: str, initial_upper: bool) -> Reading:
+    def _read(self, word: str, initial_upper: bool, quick: bool = False) -> Reading:
         lex = self.lex
         hard = any(c in _HARD for c in word) and any(c.isalpha() for c in word)
         curated = lex.in_hunspell(word)
         name = lex.is_name(word)
         listed = self.listed(word)
         suspicious = any(c in self._suspects for c in word) or (initial_upper and word[:1] in self.conf.initial)
-        # Unlisted: the compound reading decides (fewest parts, unchanged parts preferred), so a
-        # compound of known words as written (feminitets|normer) is a word and stays one.
+        if not suspicious and listed and len(word) > _DROPPED_KNOWN_LETTERS:
+            return Reading(word, word, 0.0, lex.freq(word), True, True, curated, name, False, hard)
+        short = len(word) <= _DROPPED_KNOWN_LETTERS
+        cands = self.candidates(word, initial_upper) if suspicious else {}
+        cands.pop(word, None)
+        plausible = {w: c for w, c in cands.items() if self.listed(w)}
+        # Unlisted and no listed word within the confusions: the compound reading decides (fewest
+        # parts, unchanged parts preferred), so a compound of known words as written
+        # (feminitets|normer) is a word and stays one.
         split = None
-        if not listed and len(word) >= 2 * MIN_PART and word.isalnum():
+        if not listed and not plausible and len(word) >= 2 * MIN_PART and word.isalnum():
+            if quick and self._compound(word, False, changes=False, curated=True) == word:
+                return Reading(word, word, 0.0, lex.compound_freq(word) or 1e-12, False, True, curated, name,
+                               False, hard, settled=False)
             split = self._compound(word, initial_upper)
         known = listed or split == word
         own = lex.freq(word) if listed else (lex.compound_freq(word) or 1e-12 if known else 0.0)
 
-        def result(best: str = word, score: float = 0.0, used_initial: bool = False) -> Reading:
-            return Reading(word, best, score, own, listed, known, curated, name, used_initial, hard)
+        # A short word may be a longer one with a dropped letter (ver: över); only a repair needs
+        # to know, so a quick reading leaves that to the full one.
+        deferred = quick and listed and short
 
-        short = len(word) <= _DROPPED_KNOWN_LETTERS
-        if not suspicious and known and not short:
-            return result()
-        cands = self.candidates(word, initial_upper) if suspicious else {}
-        cands.pop(word, None)
-        if split is None and not name and (short or not known):
+        def result(best: str = word, score: float = 0.0, used_initial: bool = False) -> Reading:
+            return Reading(word, best, score, own, listed, known, curated, name, used_initial, hard,
+                           settled=not deferred)
+
+        if not name and not deferred and (short or (not listed and split is None)):
             for w, c in self.dropped_candidates(word).items():
-                cands[w] = max(c, cands.get(w, 0.0))
-        plausible = {w: c for w, c in cands.items() if self.listed(w)}
+                if self.listed(w) and c > plausible.get(w, 0.0):
+                    plausible[w] = c
         if plausible:
             gazetteer = [w for w in plausible if w in self.conf.gazetteer]
             pool = gazetteer if gazetteer and not curated else plausible
@@ -411,7 +436,7 @@ class WordRepairer:
 
     # --- compounds ------------------------------------------------------------------------------------
 
-    def _part_ok(self, part: str, last: bool, changed: bool) -> bool:
+    def _part_ok(self, part: str, last: bool, changed: bool, curated: bool = False) -> bool:
         """A compound part repair may build on.
 
         A changed part must be a curated word or compound form (web junk such as *femö* glues
@@ -428,12 +453,13 @@ class WordRepairer:
             return True
         if n == MIN_PART:  # a changed one only as a first part (nöd-, not -nås for -nas)
             return lex.in_hunspell(part) and (not last or not changed)
-        if changed:
+        if changed or curated:
             return lex.in_hunspell(part)
         freq = lex.freq(part)
         return lex.in_hunspell(part) or freq >= MIN_PART_FREQ or (freq > 0.0 and n >= _RARE_PART_LETTERS)
 
-    def _best_part(self, segment: str, last: bool, initial_upper: bool, changes: bool) -> tuple[str, float] | None:
+    def _best_part(self, segment: str, last: bool, initial_upper: bool, changes: bool,
+                   curated: bool = False) -> tuple[str, float] | None:
         """The likeliest repair of one compound part: (part, log score) or None.
 
         The score is frequency times the change weight; a non-final part that Hunspell marks
@@ -444,7 +470,7 @@ class WordRepairer:
         options.setdefault(segment, 1.0)
         for cand, weight in options.items():
             changed = cand != segment
-            if not self._part_ok(cand, last, changed):
+            if not self._part_ok(cand, last, changed, curated):
                 continue
             score = max(self.lex.freq(cand), 1e-9) * weight
             if not changed and not self.lex.in_hunspell(cand):
@@ -456,9 +482,10 @@ class WordRepairer:
                 best = (cand, score)
         return None if best is None else (best[0], math.log(best[1]))
 
-    def _compound(self, word: str, initial_upper: bool, changes: bool = True) -> str | None:
+    def _compound(self, word: str, initial_upper: bool, changes: bool = True, curated: bool = False) -> str | None:
         """The likeliest reading of ``word`` as a compound of known parts, each repaired or not
-        (``changes=False``: as written only); None when it does not split.
+        (``changes=False``: as written only; ``curated``: of Hunspell words and compound forms
+        only); None when it does not split.
 
         Fewest parts first, then the likeliest parts (frequency times change weight, with a
         bonus for Hunspell compound forms: stod- -> stöd-). The result may be ``word`` itself.
@@ -477,11 +504,11 @@ class WordRepairer:
                     continue  # a compound has two parts at least
                 segment = word[i:j]
                 options = []
-                part = self._best_part(segment, last, initial_upper and i == 0, changes)
+                part = self._best_part(segment, last, initial_upper and i == 0, changes, curated)
                 if part is not None:
                     options.append(part)
                 if not last and segment.endswith("s") and len(segment) > MIN_PART:
-                    linked = self._best_part(segment[:-1], False, initial_upper and i == 0, changes)
+                    linked = self._best_part(segment[:-1], False, initial_upper and i == 0, changes, curated)
                     if linked is not None:
                         options.append((linked[0] + "s", linked[1]))
                 for text, log_score in options:
@@ -552,7 +579,7 @@ class TextRepairer:
         if info is None:
             reading = None
             if _repairable(token, self.conf):
-                reading = self.words.read(token.lower(), token[:1].isupper())
+                reading = self.words.read(token.lower(), token[:1].isupper(), quick=True)
             info = (reading, self._sign(token, reading))
             if len(self._memo) > _MEMO_LIMIT:
                 self._memo.clear()
@@ -618,6 +645,9 @@ class TextRepairer:
         return self.repair_blocks([text])[0]
 
     def _repair(self, text: str, tokens: list[_Token], rate: float) -> str:
+        for tok in tokens:
+            if tok.reading is not None and not tok.reading.settled:
+                tok.reading = self.words.read(tok.reading.word, tok.text[:1].isupper())
         for i, tok in enumerate(tokens):
             if tok.reading is not None and tok.reading.changed:
                 self._decide(text, tokens, i, rate)
