@@ -61,6 +61,7 @@ _MEMO_LIMIT = 300_000
 _HEAD_BONUS = 10.0  # a Hunspell compound form is the likelier reading of a first part
 _RARE_PART_LETTERS = 6
 _WEB_PART_WEIGHT = 0.05
+_MIN_PART_WEIGHT = 1e-4  # a compound part needing more damage than two rare confusions is no reading
 _DROPPED_KNOWN_LETTERS = 4  # a word this short may be a word with a dropped letter (ver: över)  # an unchanged compound part this long may be a rare web-text word
 _SENTENCE_END = ".!?:\n"
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -418,7 +419,8 @@ class WordRepairer:
             return Reading(word, best, score, own, listed, known, curated, name, used_initial, hard,
                            settled=not deferred)
 
-        if not name and not deferred and (short or (not listed and split is None)):
+        if not name and not deferred and (short or not known):
+            # a dropped letter put back gives a whole word: likelier than a repaired compound
             for w, c in self.dropped_candidates(word).items():
                 if self.listed(w) and c > plausible.get(w, 0.0):
                     plausible[w] = c
@@ -470,7 +472,7 @@ class WordRepairer:
         options.setdefault(segment, 1.0)
         for cand, weight in options.items():
             changed = cand != segment
-            if not self._part_ok(cand, last, changed, curated):
+            if weight < _MIN_PART_WEIGHT or not self._part_ok(cand, last, changed, curated):
                 continue
             score = max(self.lex.freq(cand), 1e-9) * weight
             if not changed and not self.lex.in_hunspell(cand):

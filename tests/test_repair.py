@@ -346,3 +346,16 @@ def test_pathological_tokens_are_bounded():
     for token in ("ii" * 19, "i" * 39, "éi" * 19, "a1" * 19, "x" * 5000):
         out = repair_text(f"ord {token} ord")
         assert out.startswith("ord ") and out.endswith(" ord")
+
+
+def test_more_words_valid_both_ways_are_decided_by_their_neighbours():
+    assert repair_text("Namnden har tv veckor pa sig.") == "Nämnden har två veckor på sig."
+    assert repair_text("Enligt var bedomning ar malet nara.") == "Enligt vår bedömning är målet nära."
+    assert repair_text("Var tredje elev ar nojd med namnden.") == "Var tredje elev är nöjd med nämnden."
+    assert repair_text("Namnden har natt malet och har fat medel.") == "Nämnden har nått målet och har fått medel."
+    assert repair_text("Han har satt upp en rutin for namnden.") == "Han har satt upp en rutin för nämnden."
+
+
+def test_letters_no_swedish_word_has_are_undone():
+    assert repair_text("Rutinen galller for namnden.") == "Rutinen gäller för nämnden."
+    assert repair_text("Kommunens hagsta ledning traffar namnden.") == "Kommunens högsta ledning träffar nämnden."
