@@ -52,7 +52,7 @@ _PROTECTED = (
     r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?<![\w.-])\b(?:[\w-]+\.)+(?:se|nu|com|org|net|eu|info|io)\b"  # bare domains: kommun.se
 )
-_WORD = r"[{£&@]?[^\W_]+(?:[&{£@][^\W_]*)*"
+_WORD = r"[{£&@]?[^\W_]+(?:[&{£@’][^\W_]*)*"
 _TOKENS = re.compile(f"(?P<skip>{_PROTECTED})|(?P<word>{_WORD})")
 _MAX_MULTI = 2  # multi-letter damages undone per word
 _MAX_VARIANTS = 64  # bounds the work on pathological tokens ("iiiiiiii...")
@@ -66,7 +66,7 @@ _DROPPED_KNOWN_LETTERS = 4  # a word this short may be a word with a dropped let
 _SENTENCE_END = ".!?:\n"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SWEDISH = frozenset("åäöÅÄÖ")
-_HARD = frozenset("0123456789{£&@")  # damage no Swedish word has: f6r, {6r, p&, m@jlighet
+_HARD = frozenset("0123456789{£&@’")  # damage no Swedish word has: f6r, {6r, p&, m@jlighet, ing’r
 # What may stand between a lone "1" and its neighbours when it is the preposition "i".
 _GAP_BEFORE_ONE = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*")
 _GAP_AFTER_ONE = re.compile(r"[ \t]*\n?[ \t]*[*\"“”'(]*")
@@ -722,11 +722,13 @@ class TextRepairer:
         if capital and not self._sentence_start(text, tok.start):
             # "Atgarder" in mid sentence is "åtgärder": the capital was the damaged letter, unless
             # the words around are capitalised too (a name: Ostra Goinge) or it is a name.
-            before = tokens[i - 1].out if i else ""
-            title_case = before[:1].isupper() or self._capitalised_next(text, tokens, i)
+            # a capital that only starts the sentence says nothing about this word ("Den Svergripande")
+            before_capital = i > 0 and tokens[i - 1].out[:1].isupper() and not self._sentence_start(
+                text, tokens[i - 1].start)
+            title_case = before_capital or self._capitalised_next(text, tokens, i)
             lowered = (not title_case and best[:1] != reading.word[:1] and self.words.lex.in_hunspell(best)
                        and not self.words.lex.is_name(best))
-            lowered = lowered or (reading.used_initial and not before[:1].isupper())
+            lowered = lowered or (reading.used_initial and not before_capital)
         tok.out = _case_like(tok.text, best, lowered)
         tok.lower = best
 

@@ -359,3 +359,10 @@ def test_more_words_valid_both_ways_are_decided_by_their_neighbours():
 def test_letters_no_swedish_word_has_are_undone():
     assert repair_text("Rutinen galller for namnden.") == "Rutinen gäller för nämnden."
     assert repair_text("Kommunens hagsta ledning traffar namnden.") == "Kommunens högsta ledning träffar nämnden."
+
+
+def test_tesseract_marks_for_a_ring_and_a_capital_s_for_o_umlaut():
+    assert repair_text("Arbetet ing’r i planen och namnden foreg’s av beslutet.") == (
+        "Arbetet ingår i planen och nämnden föregås av beslutet."
+    )
+    assert repair_text("Den Svergripande planen for namnden.") == "Den övergripande planen för nämnden."
