@@ -438,7 +438,7 @@ class WordRepairer:
 
     # --- compounds ------------------------------------------------------------------------------------
 
-    def _part_ok(self, part: str, last: bool, changed: bool, curated: bool = False) -> bool:
+    def _part_ok(self, part: str, last: bool, changed: bool, curated: bool = False, first: bool = True) -> bool:
         """A compound part repair may build on.
 
         A changed part must be a curated word or compound form (web junk such as *femö* glues
@@ -453,15 +453,15 @@ class WordRepairer:
             return False
         if not last and lex.is_compound_head(part) and (not changed or n > MIN_PART):
             return True
-        if n == MIN_PART:  # a changed one only as a first part (nöd-, not -nås for -nas)
-            return lex.in_hunspell(part) and (not last or not changed)
+        if n == MIN_PART:  # a changed one only as the first part (nöd-, not -nås for -nas)
+            return lex.in_hunspell(part) and (not changed or (first and not last))
         if changed or curated:
             return lex.in_hunspell(part)
         freq = lex.freq(part)
         return lex.in_hunspell(part) or freq >= MIN_PART_FREQ or (freq > 0.0 and n >= _RARE_PART_LETTERS)
 
     def _best_part(self, segment: str, last: bool, initial_upper: bool, changes: bool,
-                   curated: bool = False) -> tuple[str, float] | None:
+                   curated: bool = False, first: bool = True) -> tuple[str, float] | None:
         """The likeliest repair of one compound part: (part, log score) or None.
 
         The score is frequency times the change weight; a non-final part that Hunspell marks
@@ -472,7 +472,7 @@ class WordRepairer:
         options.setdefault(segment, 1.0)
         for cand, weight in options.items():
             changed = cand != segment
-            if weight < _MIN_PART_WEIGHT or not self._part_ok(cand, last, changed, curated):
+            if weight < _MIN_PART_WEIGHT or not self._part_ok(cand, last, changed, curated, first):
                 continue
             score = max(self.lex.freq(cand), 1e-9) * weight
             if not changed and not self.lex.in_hunspell(cand):
@@ -506,11 +506,11 @@ class WordRepairer:
                     continue  # a compound has two parts at least
                 segment = word[i:j]
                 options = []
-                part = self._best_part(segment, last, initial_upper and i == 0, changes, curated)
+                part = self._best_part(segment, last, initial_upper and i == 0, changes, curated, i == 0)
                 if part is not None:
                     options.append(part)
                 if not last and segment.endswith("s") and len(segment) > MIN_PART:
-                    linked = self._best_part(segment[:-1], False, initial_upper and i == 0, changes, curated)
+                    linked = self._best_part(segment[:-1], False, initial_upper and i == 0, changes, curated, i == 0)
                     if linked is not None:
                         options.append((linked[0] + "s", linked[1]))
                 for text, log_score in options:
