@@ -257,13 +257,18 @@ def run(only: set[str], devset: Path, corpus: Path, cache: Path) -> dict:
 
     if "own" in only:
         damaged, clean = Tally(), Tally()
+        by_level = {level: Tally() for level in LEVELS}
         for path in own_texts():
             text = path.read_text(encoding="utf-8")
             for level in LEVELS:
                 for seed in SEEDS:
-                    measure_damaged(text, damaged_copy(text, level, seed, cache), damaged)
+                    copy = damaged_copy(text, level, seed, cache)
+                    measure_damaged(text, copy, damaged)
+                    measure_damaged(text, copy, by_level[level])
             measure_clean(blocks_of_file(path), clean)
         results["own texts, Tesseract damage"] = damaged
+        for level, tally in by_level.items():
+            results[f"own texts, Tesseract damage ({level})"] = tally
         results["own texts, born-digital"] = clean
 
     if "dev" in only and devset.is_dir():
