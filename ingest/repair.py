@@ -59,10 +59,12 @@ _MAX_VARIANTS = 64  # bounds the work on pathological tokens ("iiiiiiii...")
 _MAX_WORD = 40  # longer tokens are not Swedish words (or are beyond repair): left alone
 _MEMO_LIMIT = 300_000
 _HEAD_BONUS = 10.0  # a Hunspell compound form is the likelier reading of a first part
-_RARE_PART_LETTERS = 6
-_WEB_PART_WEIGHT = 0.05
+_RARE_PART_LETTERS = 6  # an unchanged compound part this long may be a rare web-text word
+_WEB_PART_WEIGHT = 0.05  # a web-only part as scanned is often itself damaged
 _MIN_PART_WEIGHT = 1e-4  # a compound part needing more damage than two rare confusions is no reading
-_DROPPED_KNOWN_LETTERS = 4  # a word this short may be a word with a dropped letter (ver: över)  # an unchanged compound part this long may be a rare web-text word
+_SHORT_PART_FREQ = 5e-6  # a three-letter part of a valid compound: a common word (tid, hus, nöd)
+_VALID_HUNSPELL_FREQ = 1e-7  # a Hunspell form web text hardly uses may be a junk entry (femö)
+_DROPPED_KNOWN_LETTERS = 4  # a word this short may be a word with a dropped letter (ver: över)
 _SENTENCE_END = ".!?:\n"
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SWEDISH = frozenset("åäöÅÄÖ")
@@ -252,8 +254,45 @@ class WordRepairer:
         return lex.in_hunspell(word) or lex.is_name(word) or lex.freq(word) >= self.conf.min_freq
 
     def is_compound(self, word: str) -> bool:
-        """``word`` splits into at most ``max_compound_parts`` lexicon words as it is written."""
-        return len(word) >= 2 * MIN_PART and word.isalpha() and self._compound(word, False, changes=False) == word
+        """``word`` is a compound of at most ``max_compound_parts`` words the lexicon vouches for.
+
+        Stricter than the parts repair may keep as scanned: each part is a Hunspell compound
+        form, a Hunspell word that web text also uses (junk entries such as *femö* do not count),
+        a common three-letter word (-tid, -hus) or a web-text word of at least
+        :data:`ingest.lexicon.MIN_PART_FREQ`; a linking *s* may follow a non-final part.
+        """
+        n = len(word)
+        if n < 2 * MIN_PART or not word.isalpha():
+            return False
+        reach = [0] * (n + 1)  # fewest parts reaching each position (0: not reached)
+        reach[0] = 0
+        ok = [False] * (n + 1)
+        ok[0] = True
+        for i in range(n):
+            if not ok[i] or reach[i] >= self.conf.max_compound_parts:
+                continue
+            for j in range(i + MIN_PART, n + 1):
+                last = j == n
+                if last and i == 0:
+                    continue
+                piece = word[i:j]
+                valid = self._valid_part(piece, last) or (
+                    not last and piece.endswith("s") and self._valid_part(piece[:-1], False))
+                if valid and (not ok[j] or reach[i] + 1 < reach[j]):
+                    ok[j], reach[j] = True, reach[i] + 1
+        return ok[n]
+
+    def _valid_part(self, part: str, last: bool) -> bool:
+        lex = self.lex
+        n = len(part)
+        if n < MIN_PART or part in self.conf.not_parts:
+            return False
+        if not last and lex.is_compound_head(part) and n > MIN_PART:
+            return True
+        freq = lex.freq(part)
+        if n == MIN_PART:
+            return lex.in_hunspell(part) and freq >= _SHORT_PART_FREQ
+        return (lex.in_hunspell(part) and freq >= _VALID_HUNSPELL_FREQ) or freq >= MIN_PART_FREQ
 
     def is_known(self, word: str) -> bool:
         """A word repair may write: listed, or a compound of listed parts; hyphenated words part by part."""
