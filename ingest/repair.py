@@ -63,7 +63,7 @@ _RARE_PART_LETTERS = 6  # an unchanged compound part this long may be a rare web
 _WEB_PART_WEIGHT = 0.05  # a web-only part as scanned is often itself damaged
 _MIN_PART_WEIGHT = 1e-4  # a compound part needing more damage than two rare confusions is no reading
 _SHORT_PART_FREQ = 5e-6  # a three-letter part of a valid compound: a common word (tid, hus, nöd)
-_VALID_HUNSPELL_FREQ = 1e-7  # a Hunspell form web text hardly uses may be a junk entry (femö)
+_VALID_HUNSPELL_FREQ = 1e-7  # a short Hunspell form web text hardly uses may be junk (femö, färm)
 _DROPPED_KNOWN_LETTERS = 4  # a word this short may be a word with a dropped letter (ver: över)
 _SENTENCE_END = ".!?:\n"
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -292,7 +292,9 @@ class WordRepairer:
         freq = lex.freq(part)
         if n == MIN_PART:
             return lex.in_hunspell(part) and freq >= _SHORT_PART_FREQ
-        return (lex.in_hunspell(part) and freq >= _VALID_HUNSPELL_FREQ) or freq >= MIN_PART_FREQ
+        if lex.in_hunspell(part) and (freq >= _VALID_HUNSPELL_FREQ or n >= _RARE_PART_LETTERS):
+            return True
+        return freq >= MIN_PART_FREQ
 
     def is_known(self, word: str) -> bool:
         """A word repair may write: listed, or a compound of listed parts; hyphenated words part by part."""
