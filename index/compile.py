@@ -30,6 +30,7 @@ PARTS_WEIGHT = 0.5        # all compound parts present: a weaker stand-in for th
 # documents: MRR 0.856 -> 0.891 with title 1.5 -> 0.5, no recall change; docs/search-quality.md).
 FIELD_WEIGHTS = {**TEXT_FIELDS, "title": 0.5}
 MAX_PREFIX_TERMS = 256
+MIN_COMPOUND_REST = 4     # a sibling compound goes on at least this many letters past the first part
 MIN_PREFIX_LENGTH = 2
 
 
@@ -192,18 +193,37 @@ def loosen(tree: Node) -> Node:
     return tree
 
 
-def by_first_parts(tree: Node | None) -> Node | None:
-    """The query with each compound word replaced by its first part (förled): trappstegsmodell
-    -> trappstegs, e-arkivplan -> e-arkiv; None when no word is a compound.
+#: At most this many other compounds stand in for one compound query word.
+MAX_SIBLINGS = 64
 
-    The search's last resort when few sections match: other compounds with the same first
-    part (a trappstegsrutin) rank after every whole match.
+
+def by_first_parts(tree: Node | None, vocabulary) -> Node | None:
+    """The query with each compound word replaced by the other compounds of the index's vocabulary
+    that share its first part (förled): trappstegsmodell -> trappstegsrutin OR
+    trappstegsplanen; e-arkivplan -> e-arkivsystemet. None when no word has such siblings.
+
+    ``vocabulary(prefix)`` yields the index's unstemmed words starting with ``prefix``. Only
+    compounds count: a word that is the first part itself, inflected (trappsteget), is not one.
+    The search's last resort when no section matches the query whole (nor its parts); those
+    hits come after any sections holding some of a longer query's words.
     """
     if isinstance(tree, Word):
-        first = compound_first_part(tree.text.casefold())
-        return Word(first) if first else None
+        word = tree.text.casefold()
+        first = compound_first_part(word)
+        if not first:
+            return None
+        siblings = []
+        for candidate in vocabulary(first):
+            if len(siblings) >= MAX_SIBLINGS:
+                break
+            if candidate != word and len(candidate) - len(first) >= MIN_COMPOUND_REST \
+                    and compound_first_part(candidate) == first:
+                siblings.append(Word(candidate))
+        if not siblings:
+            return None
+        return siblings[0] if len(siblings) == 1 else Or(tuple(siblings))
     if isinstance(tree, And | Or) and all(isinstance(c, Word | Phrase | Prefix) for c in tree.children):
-        children = [by_first_parts(c) if isinstance(c, Word) else None for c in tree.children]
+        children = [by_first_parts(c, vocabulary) if isinstance(c, Word) else None for c in tree.children]
         if all(c is None for c in children):
             return None
         return type(tree)(tuple(new or old for new, old in zip(children, tree.children, strict=True)))

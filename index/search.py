@@ -23,7 +23,7 @@ from index.facets import facet_counts
 from index.filters import filter_mask, merge_filters
 from index.lru import LRUCache
 from index.querytree import And, Filters, ParsedQuery, Word
-from index.schema import DOCUMENT
+from index.schema import DOCUMENT, SPELL_FIELD
 from index.snippets import make_snippet
 from index.suggest import suggest
 
@@ -40,7 +40,7 @@ LOOSENED = "Inga avsnitt innehöll alla orden; visar avsnitt med något av orden
 FILLED = "{n} avsnitt innehöll alla orden; därefter visas avsnitt med några av orden."
 PARTIAL = "Sökningen tog för lång tid; resultatet är ofullständigt."
 STOPWORDS_ONLY = "Frågan innehöll bara vanliga småord; inget att söka på."
-FIRST_PART = ("Få avsnitt innehöll sammansättningen; därefter visas avsnitt med andra sammansättningar "
+FIRST_PART = ("Inga avsnitt innehöll sammansättningen; visar avsnitt med andra sammansättningar "
               "med samma förled ({words}).")
 
 
@@ -165,14 +165,26 @@ def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray, 
     return docnums, scores, tiers, partial
 
 
+def sibling_list(words: list[str], shown: int = 5) -> str:
+    """The first few stand-in compounds, for the notice."""
+    return ", ".join(words[:shown]) + (" …" if len(words) > shown else "")
+
+
 def _shared_first_part(searcher, arrays, tree, filters: Filters, exclude: np.ndarray,
                        scope: np.ndarray | None):
-    """Sections matching the query with each compound word cut to its first part (förled), not
-    in ``exclude``: trappstegsmodell -> the sections about a trappstegsrutin."""
-    first = by_first_parts(tree)
+    """Sections matching the query with each compound word replaced by the index's other
+    compounds of the same first part (förled), not in ``exclude``: trappstegsmodell -> the
+    sections about a trappstegsrutin."""
+    reader = searcher.reader()
+
+    def vocabulary(prefix: str):
+        for term in reader.expand_prefix(SPELL_FIELD, prefix):
+            yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+    first = by_first_parts(tree, vocabulary)
     if first is None:
         return None
-    compiled = compile_tree(first, searcher.reader())
+    compiled = compile_tree(first, reader)
     if compiled.query is None:
         return None
     docnums, scores, partial = collect(searcher, compiled.query, scope=scope)
@@ -212,6 +224,7 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
         docnums, scores, partial = collect(searcher, compiled.query, scope=scope)
     docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
     tiers = np.zeros(len(docnums), dtype=np.int64)
+    whole = len(docnums)
     if compiled.conjunctive and parsed.tree is not None and len(docnums) < FILL_BELOW:
         more = _fewer_words(searcher, arrays, parsed.tree, filters, docnums, scope)
         if more is not None and len(more[0]):
@@ -220,10 +233,10 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
             scores = np.r_[scores, more[1]]
             tiers = np.r_[tiers, more[2]]
             partial = partial or more[3]
-    if parsed.tree is not None and compiled.query is not None and len(docnums) < FILL_BELOW:
+    if parsed.tree is not None and compiled.query is not None and whole == 0:
         more = _shared_first_part(searcher, arrays, parsed.tree, filters, docnums, scope)
         if more is not None and len(more[0]):
-            notices.append(FIRST_PART.format(words=", ".join(more[3].words)))
+            notices.append(FIRST_PART.format(words=sibling_list(more[3].words)))
             last_tier = int(tiers.max()) if len(tiers) else 0
             docnums = np.r_[docnums, more[0]]
             scores = np.r_[scores, more[1]]

@@ -347,14 +347,19 @@ def test_a_hyphenated_compound_query_finds_its_longer_compounds(compounds):
     assert ids(compounds.search("e-arkivet")) == ["arkiv#1"]
 
 
-def test_compounds_sharing_the_first_part_rank_after_whole_matches(compounds):
+def test_a_whole_match_needs_no_fallback(compounds):
     result = compounds.search("trappstegsmodell")
-    assert ids(result)[:2] == ["modell#1", "rutin#1"]
-    assert "samma förled" in result["notice"]
-    assert "annat#1" not in ids(result)
+    assert ids(result) == ["modell#1"] and result["notice"] is None
 
 
-def test_the_first_part_is_the_fallback_when_nothing_matches_whole(compounds):
+def test_compounds_sharing_the_first_part_stand_in_when_nothing_matches_whole(compounds):
     result = compounds.search("trappstegsplan")
-    assert ids(result) and set(ids(result)) == {"modell#1", "rutin#1"}
+    assert set(ids(result)) == {"modell#1", "rutin#1"}
+    assert "samma förled" in result["notice"] and "trappstegsrutin" in result["notice"]
     assert ids(compounds.search("e-arkivplan")) == ["arkiv#1"]
+
+
+def test_the_first_part_alone_is_no_sibling(tmp_path):
+    store = Store(tmp_path)
+    store.write([make_doc("steg", [("Steg", "Trappsteget byggs om och trappstegen målas.", None)])])
+    assert store.search("trappstegsplan")["total"] == 0

@@ -41,6 +41,7 @@ from index.search import (
     _tiered_order,
     make_hit,
     parse,
+    sibling_list,
 )
 from ingest.folding import fold_label as fold
 
@@ -255,16 +256,17 @@ def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = Non
         order: list[tuple[int, float]] = []
         ranked_all = parsed.tree is None or sort == "date"
         fill = None
+        whole = total
         if compiled.conjunctive and parsed.tree is not None and total < FILL_BELOW:
             fill = _fill(conn, parsed, params, conditions, total)
             if fill is not None:
                 notices.append(FILLED.format(n=total) if total else LOOSENED)
                 total, facets = fill["total"], fill["facets"]
         first = None
-        if parsed.tree is not None and total < FILL_BELOW:
+        if parsed.tree is not None and whole == 0:
             first = _first_part(conn, parsed, params, conditions, fill["where"] if fill else where)
             if first is not None:
-                notices.append(FIRST_PART.format(words=", ".join(first["compiled"].words)))
+                notices.append(FIRST_PART.format(words=sibling_list(first["compiled"].words)))
                 compiled.terms |= first["compiled"].terms
                 total, facets = first["total"], first["facets"]
         if not ranked_all:
@@ -334,9 +336,16 @@ def _fill(conn, parsed: ParsedQuery, params: dict, conditions: list[str], strict
 
 
 def _first_part(conn, parsed: ParsedQuery, params: dict, conditions: list[str], seen_where: str) -> dict | None:
-    """After few hits: the sections matching the query with each compound word cut to its first
-    part (förled), minus those already found, as ``index.search._shared_first_part`` does."""
-    first = by_first_parts(parsed.tree)
+    """After few hits: the sections matching the query with each compound word replaced by the
+    vocabulary's other compounds of the same first part (förled), minus those already found, as
+    ``index.search._shared_first_part`` does."""
+    def vocabulary(prefix: str):
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = conn.execute("SELECT word FROM kb_vocabulary WHERE word LIKE %s ORDER BY word LIMIT 1000",
+                            (escaped + "%",)).fetchall()
+        return (r[0] for r in rows)
+
+    first = by_first_parts(parsed.tree, vocabulary)
     if first is None:
         return None
     compiled = compile_tree(first)
