@@ -17,6 +17,7 @@ from whoosh import query as wq
 from index.analysis import QueryTerm, analyze_query, compound_first_part, prefix_key
 from index.querytree import And, Node, Not, Or, Phrase, Prefix, Word
 from index.schema import TEXT_FIELDS
+from index.snippets import Marks
 
 PHRASE_BOOST = 2.0
 PROXIMITY_SLOP = 4
@@ -59,6 +60,12 @@ class Compiled:
     weak: set[str] = field(default_factory=set)        # terms that are only compound parts
     words: list[str] = field(default_factory=list)     # the positive plain words (for suggestions)
     conjunctive: bool = False                          # an AND of two or more words
+    phrases: list[tuple[str, ...]] = field(default_factory=list)  # fold keys of each phrase, in order
+
+    def marks(self) -> Marks:
+        """What a snippet or a document marks for this query."""
+        return Marks(frozenset(self.terms), frozenset(self.weak), tuple(sorted(self.prefixes)),
+                     tuple(dict.fromkeys(self.phrases)))
 
 
 def _term_any_field(term: str, weight: float = 1.0) -> wq.Query:
@@ -106,7 +113,9 @@ class _Compiler:
             return _words_query(terms)
         if isinstance(node, Phrase):
             terms = analyse(" ".join(node.words))
-            if positive:
+            if positive and len(terms) >= 2:  # marked as a phrase, never word by word
+                self.out.phrases.append(tuple(t.key for t in terms))
+            elif positive:
                 self.out.terms |= highlight_terms(terms)
                 self.strong |= word_terms(terms)
             return _phrase_query(terms)
@@ -139,6 +148,8 @@ class _Compiler:
             return None
         if positive:
             self.out.prefixes.add(text)
+        if self.reader is None:  # compiled for its marks only
+            return None
         expanded: set[str] = set()
         for name in FIELD_WEIGHTS:
             for i, btext in enumerate(self.reader.expand_prefix(name, key)):
@@ -156,7 +167,8 @@ def everything_but(query: wq.Query) -> wq.Query:
 
 
 def compile_tree(tree: Node | None, reader, *, lacking_a_word: bool = False) -> Compiled:
-    """Compile ``tree`` against ``reader`` (prefixes expand against its vocabulary).
+    """Compile ``tree`` against ``reader`` (prefixes expand against its vocabulary; with no
+    reader the result is good for its marks only).
 
     ``lacking_a_word``: the caller keeps only sections that lack at least one of the words (the
     some-words tier after the all-words hits), where a phrase or proximity boost over all the
@@ -197,20 +209,29 @@ def loosen(tree: Node) -> Node:
 MAX_SIBLINGS = 64
 
 
-def by_first_parts(tree: Node | None, vocabulary) -> Node | None:
+def has_compound_word(tree: Node | None) -> bool:
+    """Whether a plain word of the query is a compound with a first part (cheap, no index)."""
+    if isinstance(tree, Word):
+        return compound_first_part(tree.text.casefold()) is not None
+    if isinstance(tree, And | Or):
+        return any(has_compound_word(c) for c in tree.children)
+    return False
+
+
+def by_first_parts(tree: Node | None, vocabulary, unmatched=lambda word: True) -> Node | None:
     """The query with each compound word replaced by the other compounds of the index's vocabulary
     that share its first part (förled): trappstegsmodell -> trappstegsrutin OR
     trappstegsplanen; e-arkivplan -> e-arkivsystemet. None when no word has such siblings.
 
     ``vocabulary(prefix)`` yields the index's unstemmed words starting with ``prefix``. Only
     compounds count: a word that is the first part itself, inflected (trappsteget), is not one.
-    The search's last resort when no section matches the query whole (nor its parts); those
-    hits come after any sections holding some of a longer query's words.
+    ``unmatched(word)`` says whether a query word finds nothing on its own: only those are replaced.
+    The search's last resort when no section matches the query whole (nor its parts).
     """
     if isinstance(tree, Word):
         word = tree.text.casefold()
         first = compound_first_part(word)
-        if not first:
+        if not first or not unmatched(tree.text):
             return None
         siblings = []
         for candidate in vocabulary(first):
@@ -223,7 +244,8 @@ def by_first_parts(tree: Node | None, vocabulary) -> Node | None:
             return None
         return siblings[0] if len(siblings) == 1 else Or(tuple(siblings))
     if isinstance(tree, And | Or) and all(isinstance(c, Word | Phrase | Prefix) for c in tree.children):
-        children = [by_first_parts(c, vocabulary) if isinstance(c, Word) else None for c in tree.children]
+        children = [by_first_parts(c, vocabulary, unmatched) if isinstance(c, Word) else None
+                    for c in tree.children]
         if all(c is None for c in children):
             return None
         return type(tree)(tuple(new or old for new, old in zip(children, tree.children, strict=True)))

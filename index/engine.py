@@ -106,11 +106,21 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def search(self, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
                limit: int = 10, sort: str = "relevance") -> dict:
-        """The `kb search --json` shape (see :mod:`kb.service`)."""
+        """The `kb search --json` shape (see :mod:`kb.service`): a page of matching sections
+        (``hits``, ``hit_tiers``, ``total``) and the same page of matching documents
+        (``documents`` built with ``index.search.document_result``, ``total_documents``), the
+        ``tiers`` in documents, ``facets`` in documents. A query whose text held nothing to
+        search for (``ParsedQuery.no_words``) matches nothing."""
 
     def facets(self, query: str | ParsedQuery = "", filters: Filters | None = None) -> dict:
-        """The facet counts of ``query``'s whole match set."""
+        """Documents per facet value of ``query``'s whole match set (of its first tier, the
+        documents with all the words, when that is not empty)."""
         return self.search(query, filters=filters, page=1, limit=0)["facets"]
+
+    @abc.abstractmethod
+    def matching_sections(self, query: str | ParsedQuery, doc_id: str, filters: Filters | None = None) -> list[str]:
+        """The ids of every section of ``doc_id`` that ``query`` matches (all tiers), in the
+        document's order: what "N fler träffar i dokumentet" leads to."""
 
     @abc.abstractmethod
     def generation(self) -> Hashable:

@@ -79,7 +79,8 @@ DOC_TYPE_ALIASES = {
 # ---------------------------------------------------------------------------------------
 
 FALLBACK = "Frågan kunde inte tolkas ({reason}); sökte på orden: {words}."
-FALLBACK_NO_WORDS = "Frågan kunde inte tolkas ({reason})."
+FALLBACK_NO_WORDS = "Frågan kunde inte tolkas ({reason}) och innehöll inga ord att söka på, så inget söktes."
+NO_WORDS = "Frågan innehöll inga ord att söka på (bara tecken som {signs}), så inget söktes."
 TRUNCATED = "Frågan var för lång; bara början användes."
 YEAR_CLAMPED = "Årtalen begränsades till {lo}–{hi}."
 
@@ -397,7 +398,8 @@ def fallback(text: str, reason: str, notices: list[str]) -> ParsedQuery:
     shown = " ".join(words[:NOTICE_WORDS]) + (" …" if len(words) > NOTICE_WORDS else "")
     notice = (FALLBACK.format(reason=reason, words=shown) if words
               else FALLBACK_NO_WORDS.format(reason=reason))
-    return ParsedQuery(tree=tree, filters=filters, notice=" ".join([*notices, notice, *kept]), text=text)
+    return ParsedQuery(tree=tree, filters=filters, notice=" ".join([*notices, notice, *kept]), text=text,
+                       no_words=not words)
 
 
 # ---------------------------------------------------------------------------------------
@@ -424,5 +426,73 @@ def parse_query(text: str) -> ParsedQuery:
     except RecursionError:
         return fallback(text, "frågan är för djupt nästlad", notices)
     notices.extend(parser.notices)
+    no_words = tree is None and _has_signs(toks)
+    if no_words:
+        notices.append(NO_WORDS.format(signs=_signs(text)))
     notice = " ".join(dict.fromkeys(notices)) or None
-    return ParsedQuery(tree=tree, filters=parser.filters, notice=notice, text=original)
+    return ParsedQuery(tree=tree, filters=parser.filters, notice=notice, text=original, no_words=no_words)
+
+
+def _has_signs(toks: list[Tok]) -> bool:
+    """True when the query has tokens besides its filters (they then searched for nothing)."""
+    return any(t.kind != "filter" for t in toks)
+
+
+def _signs(text: str) -> str:
+    """The first few non-space characters a query held, quoted, for the notice."""
+    signs = "".join(dict.fromkeys(c for c in text if not c.isspace() and not c.isalnum()))[:8]
+    return " ".join(f"”{c}”" for c in signs) or "dessa"
+
+
+# ---------------------------------------------------------------------------------------
+# Filters as typed: where they stand in the text (for chips that remove them)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypedFilter:
+    """A field filter as it stands in the query text: ``år:2023..2025`` at ``start``–``end``.
+
+    ``field`` is the Filters attribute it sets (``year`` for a year or a range), ``value`` the
+    value as typed, ``filters`` what it sets (``{"year_from": 2023, "year_to": 2025}``)."""
+
+    field: str
+    value: str
+    start: int
+    end: int
+    filters: tuple[tuple[str, object], ...]
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def typed_filters(text: str) -> list[TypedFilter]:
+    """The valid field filters typed in ``text``, in order (not those inside a phrase, not the
+    negated ones, which the parser drops, and not those with a bad value, which it searches as words)."""
+    text = text or ""
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    found = []
+    for m in _FILTER_RUN.finditer(text):
+        if m.group(0).startswith("-") or any(a < m.start() < b for a, b in quoted):
+            continue
+        field = FIELD_ALIASES.get(fold_label(m.group(1)))
+        if field is None:
+            continue
+        value = m.group(2)
+        scratch = Filters()
+        try:
+            apply_filter(scratch, field, value.strip('"'), [])
+        except QuerySyntaxError:
+            continue
+        found.append(TypedFilter(field, value.strip('"'), m.start(), m.end(), tuple(scratch.active().items())))
+    return found
+
+
+def without_filters(text: str, remove: list[TypedFilter]) -> str:
+    """``text`` with the typed filters ``remove`` taken out (spaces tidied)."""
+    out, last = [], 0
+    for f in sorted(remove, key=lambda f: f.start):
+        out.append(text[last:f.start])
+        last = f.end
+    out.append(text[last:])
+    return " ".join("".join(out).split())

@@ -60,12 +60,15 @@ class Filters:
 
 @dataclass
 class ParsedQuery:
-    """What a query means. ``tree`` is None when only filters were given.
+    """What a query means. ``tree`` is None when only filters were given (or nothing at all).
 
     ``notice`` explains a fallback ("Frågan kunde inte tolkas; sökte på orden …").
+    ``no_words`` says the text held something besides filters but nothing to search for
+    (``"((``, ``!!!``): such a query matches nothing, and ``notice`` says why.
     """
 
     tree: Node | None
     filters: Filters = field(default_factory=Filters)
     notice: str | None = None
     text: str = ""
+    no_words: bool = False

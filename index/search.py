@@ -1,10 +1,13 @@
 """Searching sections: match set, filters, facets, ranking, collapsing, one page of hits.
 
 One pass over the matcher collects every matching docnum with its BM25F score; everything
-after that is NumPy over column arrays: filter masks, facet bincounts, a small tie-break
+after that is NumPy over column arrays: filter masks, facet counts, a small tie-break
 towards newer documents, and collapsing (at most ``PER_DOC`` hits per document ahead of the
-others). When few sections hold all the words, sections holding most of them follow, in tiers.
-Stored fields are read for the page only. Results of a query are cached per commit.
+others). When fewer than ``FILL_BELOW`` documents hold all the words in one section, sections
+holding most of them follow, in tiers; every hit says its tier (0: all the words). The same
+match set grouped by document (:mod:`index.grouping`) gives one result per document, and the
+facets count documents, of the first tier when it is not empty. Stored fields are read for the
+page only. Results of a query are cached per commit.
 A hit's ``text`` is what a quote can be checked against: a stating heading first, the repaired
 body, and the OCR reading after "[OCR]" when repair changed it (``hit_text``).
 """
@@ -13,35 +16,62 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from functools import lru_cache
 
 import numpy as np
 
-from index.compile import Compiled, by_first_parts, compile_tree, loosen
+from index.compile import Compiled, by_first_parts, compile_tree, has_compound_word, loosen
 from index.facets import facet_counts
 from index.filters import filter_mask, merge_filters
+from index.grouping import Grouping, group_documents
 from index.lru import LRUCache
-from index.querytree import And, Filters, ParsedQuery, Word
+from index.querytree import And, Filters, Or, ParsedQuery, Word
 from index.schema import DOCUMENT, SPELL_FIELD
-from index.snippets import make_snippet
+from index.snippets import Marks, make_snippet
 from index.suggest import suggest
 
 PER_DOC = 3                 # hits per document ahead of the rest (collapsing)
 OVERFLOW_DECAY = 0.0        # score factor per extra hit of a document (0: strictly after the rest)
 RECENCY_WEIGHT = 0.03       # newest document gets up to +3 % score (tie-break)
 MATCH_TIME_LIMIT = 5.0      # seconds of matching before a query answers with what it has
-FILL_BELOW = 10            # fewer all-words hits than this: follow with some-words hits
+FILL_BELOW = 10             # fewer all-words documents than this: follow with some-words hits
 SUGGEST_BELOW = 3           # suggest a spelling when a query finds fewer hits than this
 CACHE_SIZE = 128
 RANKED_AHEAD = 200          # hits ordered up front; a page beyond them orders the rest
 
-LOOSENED = "Inga avsnitt innehöll alla orden; visar avsnitt med något av orden."
-FILLED = "{n} avsnitt innehöll alla orden; därefter visas avsnitt med några av orden."
 PARTIAL = "Sökningen tog för lång tid; resultatet är ofullständigt."
 STOPWORDS_ONLY = "Frågan innehöll bara vanliga småord; inget att söka på."
 FIRST_PART = ("Inga avsnitt innehöll sammansättningen; visar avsnitt med andra sammansättningar "
               "med samma förled ({words}).")
+
+
+def sibling_list(words: list[str], shown: int = 5) -> str:
+    """The first few stand-in compounds, for the notice."""
+    return ", ".join(words[:shown]) + (" …" if len(words) > shown else "")
+
+
+def by_siblings(parsed: ParsedQuery, vocabulary, unmatched) -> ParsedQuery | None:
+    """``parsed`` with each compound word that finds nothing (``unmatched(word)``) replaced by
+    the index's other compounds of the same first part (``index.compile.by_first_parts``), and
+    a notice saying so; None when there are none. Both engines ask for it only when nothing
+    matches the query whole."""
+    if not has_compound_word(parsed.tree):
+        return None
+    tree = by_first_parts(parsed.tree, vocabulary, unmatched)
+    if tree is None:
+        return None
+    asked = set(_words_of(parsed.tree))
+    notice = FIRST_PART.format(words=sibling_list([w for w in _words_of(tree) if w not in asked]))
+    return replace(parsed, tree=tree, notice=f"{parsed.notice} {notice}" if parsed.notice else notice)
+
+
+def _words_of(tree) -> list[str]:
+    if isinstance(tree, Word):
+        return [tree.text]
+    if isinstance(tree, And | Or):
+        return [w for c in tree.children for w in _words_of(c)]
+    return []
 
 
 @lru_cache(maxsize=4096)
@@ -165,34 +195,6 @@ def _fewer_words(searcher, arrays, tree, filters: Filters, exclude: np.ndarray, 
     return docnums, scores, tiers, partial
 
 
-def sibling_list(words: list[str], shown: int = 5) -> str:
-    """The first few stand-in compounds, for the notice."""
-    return ", ".join(words[:shown]) + (" …" if len(words) > shown else "")
-
-
-def _shared_first_part(searcher, arrays, tree, filters: Filters, exclude: np.ndarray,
-                       scope: np.ndarray | None):
-    """Sections matching the query with each compound word replaced by the index's other
-    compounds of the same first part (förled), not in ``exclude``: trappstegsmodell -> the
-    sections about a trappstegsrutin."""
-    reader = searcher.reader()
-
-    def vocabulary(prefix: str):
-        for term in reader.expand_prefix(SPELL_FIELD, prefix):
-            yield term.decode("utf-8") if isinstance(term, bytes) else term
-
-    first = by_first_parts(tree, vocabulary)
-    if first is None:
-        return None
-    compiled = compile_tree(first, reader)
-    if compiled.query is None:
-        return None
-    docnums, scores, partial = collect(searcher, compiled.query, scope=scope)
-    docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
-    keep = ~np.isin(docnums, exclude)
-    return docnums[keep], scores[keep], partial, compiled
-
-
 def _tiered_order(docnums: np.ndarray, scores: np.ndarray, tiers: np.ndarray,
                   doc_code: np.ndarray) -> np.ndarray:
     """Positions in ranked order: tier by tier (all words first), each tier collapsed."""
@@ -204,17 +206,21 @@ def _tiered_order(docnums: np.ndarray, scores: np.ndarray, tiers: np.ndarray,
     return np.concatenate(parts)
 
 
-def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -> dict:
+def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str, siblings: bool = False) -> dict:
     """The ordered, filtered match set with facets and notices (cacheable per commit).
 
     A query of several words ranks the sections holding all of them first; when fewer than
-    ``FILL_BELOW`` do, sections holding fewer of the words follow (most words first), so a
-    passage that says the same thing in other words is still on the first page."""
+    ``FILL_BELOW`` documents do, sections holding fewer of the words follow (most words first), so a
+    passage that says the same thing in other words is still on the first page. A query whose text
+    held nothing to search for (``parsed.no_words``) matches nothing, never everything. A query
+    nothing matches whole is tried once more with its compounds' siblings (:func:`by_siblings`)."""
     notices = [parsed.notice] if parsed.notice else []
     compiled = compile_tree(parsed.tree, searcher.reader())
     partial = False
     scope = _scope(searcher, arrays, filters)
-    if parsed.tree is None:
+    if parsed.no_words:
+        docnums, scores = np.array([], dtype=np.int64), np.array([])
+    elif parsed.tree is None:
         docnums = np.flatnonzero(arrays.live_sections)
         scores = np.zeros(len(docnums))
     elif compiled.query is None:
@@ -223,46 +229,66 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
     else:
         docnums, scores, partial = collect(searcher, compiled.query, scope=scope)
     docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
+    if not len(docnums) and compiled.query is not None and not siblings:
+        # Nothing matches whole: other compounds of the same first part stand in (trappstegsmodell
+        # -> trappstegsrutin), when the index has any and they match.
+        reader = searcher.reader()
+
+        def unmatched(word: str) -> bool:
+            query = compile_tree(Word(word), reader).query
+            found = collect(searcher, query, scope=scope)[0] if query is not None else np.array([], dtype=np.int64)
+            return not len(_filtered(searcher, arrays, filters, found, np.zeros(len(found)))[0])
+
+        stand_in = by_siblings(parsed, lambda prefix: (
+            t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix(SPELL_FIELD, prefix)),
+            unmatched)
+        if stand_in is not None:
+            match = _match(searcher, arrays, stand_in, filters, sort, siblings=True)
+            if match["total"]:
+                return match
     tiers = np.zeros(len(docnums), dtype=np.int64)
-    whole = len(docnums)
-    if compiled.conjunctive and parsed.tree is not None and len(docnums) < FILL_BELOW:
+    tiered = bool(compiled.conjunctive and parsed.tree is not None)
+    if tiered and len(np.unique(arrays.doc_code[docnums])) < FILL_BELOW:
         more = _fewer_words(searcher, arrays, parsed.tree, filters, docnums, scope)
         if more is not None and len(more[0]):
-            notices.append(FILLED.format(n=len(docnums)) if len(docnums) else LOOSENED)
             docnums = np.r_[docnums, more[0]]
             scores = np.r_[scores, more[1]]
             tiers = np.r_[tiers, more[2]]
             partial = partial or more[3]
-    if parsed.tree is not None and compiled.query is not None and whole == 0:
-        more = _shared_first_part(searcher, arrays, parsed.tree, filters, docnums, scope)
-        if more is not None and len(more[0]):
-            notices.append(FIRST_PART.format(words=sibling_list(more[3].words)))
-            last_tier = int(tiers.max()) if len(tiers) else 0
-            docnums = np.r_[docnums, more[0]]
-            scores = np.r_[scores, more[1]]
-            tiers = np.r_[tiers, np.full(len(more[0]), last_tier + 1, dtype=np.int64)]
-            partial = partial or more[2]
-            compiled.terms |= more[3].terms
     if partial:
         notices.append(PARTIAL)
-    facets, timed_out = facet_counts(arrays, docnums)
+    first_tier = docnums[tiers == 0] if tiered and (tiers == 0).any() else docnums
+    facets, timed_out = facet_counts(arrays, first_tier)
     match = {"total": len(docnums), "facets": facets, "timed_out": timed_out,
-             "notices": notices, "compiled": compiled}
+             "notices": notices, "compiled": compiled, "tiered": tiered,
+             "sections": (docnums, scores, tiers), "by_date": sort == "date" or parsed.tree is None}
     if sort == "date" or parsed.tree is None:
         order = np.lexsort((docnums, -scores, -arrays.date[docnums], tiers))
-        return {**match, "docnums": docnums[order], "scores": scores[order]}
+        return {**match, "docnums": docnums[order], "scores": scores[order], "tiers": tiers[order]}
     lo, hi = arrays.year_span
     if hi > lo:
         years = arrays.year[docnums].astype(np.float64)
         recency = np.where(years > 0, (years - lo) / (hi - lo), 0.0)
         scores = scores * (1.0 + RECENCY_WEIGHT * recency)
+        match["sections"] = (docnums, scores, tiers)
     head = None if tiers.any() or OVERFLOW_DECAY > 0 else collapse_prefix(
         docnums, scores, arrays.doc_code, RANKED_AHEAD)
     if head is not None:  # the rest is ordered when a page beyond the head is asked for
-        return {**match, "docnums": docnums[head], "scores": scores[head],
+        return {**match, "docnums": docnums[head], "scores": scores[head], "tiers": tiers[head],
                 "unordered": (docnums, scores, tiers)}
     order = _tiered_order(docnums, scores, tiers, arrays.doc_code)
-    return {**match, "docnums": docnums[order], "scores": scores[order]}
+    return {**match, "docnums": docnums[order], "scores": scores[order], "tiers": tiers[order]}
+
+
+def _grouping(match: dict, arrays) -> Grouping:
+    """The match set grouped by document (computed once per cached match)."""
+    grouping = match.get("grouping")
+    if grouping is None:
+        docnums, scores, tiers = match["sections"]
+        dates = arrays.date[docnums] if match["by_date"] else None
+        grouping = group_documents(arrays.doc_code[docnums], scores, tiers, docnums, dates)
+        match["grouping"] = grouping
+    return grouping
 
 
 def _ordered_in_full(match: dict, arrays) -> dict:
@@ -270,31 +296,60 @@ def _ordered_in_full(match: dict, arrays) -> dict:
     docnums, scores, tiers = match["unordered"]
     order = _tiered_order(docnums, scores, tiers, arrays.doc_code)
     full = {k: v for k, v in match.items() if k != "unordered"}
-    return {**full, "docnums": docnums[order], "scores": scores[order]}
+    return {**full, "docnums": docnums[order], "scores": scores[order], "tiers": tiers[order]}
+
+
+def _cached_match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -> tuple[tuple, dict]:
+    key = (arrays.key, parsed.tree, astuple(filters), sort, parsed.notice, parsed.no_words)
+    match = _CACHE.get(key)
+    if match is None:
+        match = _match(searcher, arrays, parsed, filters, sort)
+        _CACHE.put(key, match)
+    return key, match
 
 
 def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
                limit: int = 10, sort: str = "relevance") -> dict:
-    """The `kb search --json` shape for ``query`` (text in the query language, or a parse tree)."""
+    """The `kb search --json` shape for ``query`` (text in the query language, or a parse tree).
+
+    ``hits`` is page ``page`` of the matching sections (``limit`` per page), ``hit_tiers`` their
+    tiers; ``documents`` is page ``page`` of the matching documents (``limit`` per page), each
+    with its best sections (``sections``: hit ids, ``section_hits``: those hits) and how many of
+    its sections matched. ``total`` counts sections, ``total_documents`` documents; ``tiers``
+    counts the documents with all the words and the others (None for a query without tiers);
+    ``facets`` count documents, of the first tier when it is not empty."""
     parsed = parse(query) if isinstance(query, str) else query
     text = query if isinstance(query, str) else (parsed.text or "")
     combined = merge_filters(parsed.filters, filters)
     searcher = store.searcher()
     arrays = store.arrays(searcher)
-    key = (arrays.key, parsed.tree, astuple(combined), sort, parsed.notice)
-    match = _CACHE.get(key)
-    if match is None:
-        match = _match(searcher, arrays, parsed, combined, sort)
-        _CACHE.put(key, match)
+    key, match = _cached_match(searcher, arrays, parsed, combined, sort)
     page = max(1, page)
     start = (page - 1) * limit
     if "unordered" in match and start + max(limit, 0) > len(match["docnums"]):
         match = _ordered_in_full(match, arrays)
         _CACHE.replace(key, match)
-    window = match["docnums"][start:start + limit] if limit > 0 else match["docnums"][:0]
-    hit_scores = match["scores"][start:start + limit] if limit > 0 else match["scores"][:0]
     compiled: Compiled = match["compiled"]
-    hits = [_hit(searcher, int(d), float(s), compiled) for d, s in zip(window, hit_scores, strict=True)]
+    hits: list[dict] = []
+    hit_tiers: list[int] = []
+    documents: list[dict] = []
+    grouping = _grouping(match, arrays)
+    if limit > 0:
+        read: dict[int, dict] = {}
+
+        def hit(docnum: int, score: float) -> dict:
+            if docnum not in read:
+                read[docnum] = _hit(searcher, docnum, score, compiled)
+            return read[docnum]
+
+        window = slice(start, start + limit)
+        hits = [hit(int(d), float(s)) for d, s in zip(match["docnums"][window], match["scores"][window],
+                                                      strict=True)]
+        hit_tiers = [int(t) for t in match["tiers"][window]]
+        docnums, scores, tiers = match["sections"]
+        for positions, count, tier, score in grouping.page(start, limit):
+            shown = [{**hit(int(docnums[p]), float(scores[p])), "tier": int(tiers[p])} for p in positions]
+            documents.append(document_result(shown, count, tier, score))
     total = int(match["total"])
     suggestion = None
     if total < SUGGEST_BELOW and compiled.words:
@@ -306,11 +361,55 @@ def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = Non
         "page": page,
         "limit": limit,
         "hits": hits,
+        "hit_tiers": hit_tiers,
+        "total_documents": grouping.total,
+        "documents": documents,
+        "tiers": grouping.tier_counts() if match["tiered"] else None,
         "facets": match["facets"],
         "facets_timed_out": list(match["timed_out"]),
         "suggestion": suggestion,
         "notice": " ".join(notices) if notices else None,
         "filters": combined.active(),
+    }
+
+
+def matching_sections(store, query: str | ParsedQuery, doc_id: str, *, filters: Filters | None = None,
+                      sort: str = "relevance") -> list[str]:
+    """The ids of every section of document ``doc_id`` that ``query`` matches (all tiers), in
+    the document's order: what "N fler träffar i dokumentet" leads to."""
+    parsed = parse(query) if isinstance(query, str) else query
+    combined = merge_filters(parsed.filters, filters)
+    searcher = store.searcher()
+    arrays = store.arrays(searcher)
+    _key, match = _cached_match(searcher, arrays, parsed, combined, sort)
+    mine = list(searcher.document_numbers(doc_id=doc_id))
+    if not mine:
+        return []
+    docnums = match["sections"][0]
+    ours = docnums[arrays.doc_code[docnums] == arrays.doc_code[mine[0]]]
+    ids = [searcher.stored_fields(int(d))["id"] for d in ours]
+    return sorted(ids, key=lambda i: int(i.rpartition("#")[2]) if i.rpartition("#")[2].isdigit() else 0)
+
+
+def query_marks(query: str) -> Marks:
+    """What a query marks in a text (its words, phrases and prefixes), without an index."""
+    return compile_tree(parse(query or "").tree, None).marks()
+
+
+DOCUMENT_FIELDS = ("doc_id", "title", "source", "date", "year", "committee", "doc_type", "municipality")
+
+
+def document_result(shown: list[dict], matching: int, tier: int, score: float) -> dict:
+    """One result per document: its metadata (from its best section's hit) and best sections.
+    Every engine builds its ``documents`` with it."""
+    best = shown[0]
+    return {
+        **{k: best[k] for k in DOCUMENT_FIELDS},
+        "score": round(score, 4),
+        "tier": tier,
+        "sections": [h["id"] for h in shown],
+        "matching_sections": matching,
+        "section_hits": shown,
     }
 
 
@@ -378,7 +477,8 @@ def make_hit(section_id: str, shown: dict, raw: str, score: float, compiled) -> 
         "page_number": shown["page_number"],
         "text": hit_text(shown["heading"], shown["kind"], shown["text"], raw),
         "snippet": make_snippet(shown["text"] if shown["text"].strip() else shown["heading"] or "",
-                                compiled.terms, compiled.prefixes, weak=compiled.weak),
+                                compiled.terms, compiled.prefixes, weak=compiled.weak,
+                                phrases=compiled.phrases),
         "score": round(score, 4),
         "date": shown["date"],
         "year": shown["year"],

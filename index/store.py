@@ -316,9 +316,16 @@ class Store(Engine):
         return run_search(self, query, filters=filters, page=page, limit=limit, sort=sort)
 
     def facets(self, query: str | ParsedQuery = "", filters: Filters | None = None) -> dict:
+        """Documents per facet value of the query's matches (of its first tier when not empty)."""
         from index.search import run_search
 
         return run_search(self, query, filters=filters, page=1, limit=0)["facets"]
+
+    def matching_sections(self, query: str | ParsedQuery, doc_id: str, filters: Filters | None = None) -> list[str]:
+        """The ids of the sections of ``doc_id`` that the query matches, in the document's order."""
+        from index.search import matching_sections
+
+        return matching_sections(self, query, doc_id, filters=filters)
 
     def generation(self) -> tuple:
         """Whoosh's newest table-of-contents file names the committed state."""

@@ -6,12 +6,14 @@ files with a reader are yielded. Problems are yielded as :class:`IngestError` va
 not raised, so one bad path never stops a batch: a missing path, an unsupported file
 named explicitly, a folder that cannot be listed. Symlinked folders are followed once:
 each directory is visited at most once by its resolved path, so a symlink loop ends.
+A file in a folder that no reader takes (.doc, .odt, .csv …) is passed to ``on_skip``, so the
+caller can say what it left out.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ingest.errors import IngestError, file_error
@@ -20,14 +22,18 @@ from ingest.readers import supported_suffixes
 SIDECAR_SUFFIX = ".meta.json"
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path | IngestError]:
-    """Supported files under ``paths`` in a deterministic order, and errors for bad paths."""
+OnSkip = Callable[[Path], None]
+
+
+def discover(paths: Iterable[Path], on_skip: OnSkip | None = None) -> Iterator[Path | IngestError]:
+    """Supported files under ``paths`` in a deterministic order, and errors for bad paths;
+    ``on_skip`` hears of each file in a folder that is left out for its type."""
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from _walk(path, seen_dirs, seen_files)
+            yield from _walk(path, seen_dirs, seen_files, on_skip)
         elif path.is_file():
             if _is_sidecar(path.name):
                 yield IngestError("a NAME.meta.json sidecar, not a document (it is read with its document)", str(path))
@@ -47,7 +53,13 @@ def wanted(name: str) -> bool:
     return Path(name).suffix.lower() in supported_suffixes()
 
 
-def _walk(folder: Path, seen_dirs: set[str], seen_files: set[str]) -> Iterator[Path | IngestError]:
+def unsupported(name: str) -> bool:
+    """True for a visible document file in a folder that no reader takes (reported as skipped)."""
+    return not name.startswith(".") and not _is_sidecar(name) and not wanted(name)
+
+
+def _walk(folder: Path, seen_dirs: set[str], seen_files: set[str],
+          on_skip: OnSkip | None = None) -> Iterator[Path | IngestError]:
     try:
         key = str(folder.resolve(strict=True))
     except (OSError, RuntimeError) as exc:
@@ -73,9 +85,11 @@ def _walk(folder: Path, seen_dirs: set[str], seen_files: set[str]) -> Iterator[P
             yield IngestError(_broken_reason(path), str(path))
             continue
         if is_dir:
-            yield from _walk(path, seen_dirs, seen_files)
+            yield from _walk(path, seen_dirs, seen_files, on_skip)
         elif is_file and wanted(entry.name) and _first_visit(path, seen_files):
             yield path
+        elif is_file and on_skip is not None and unsupported(entry.name):
+            on_skip(path)
 
 
 def _first_visit(path: Path, seen_files: set[str]) -> bool:

@@ -32,7 +32,9 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import zlib
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -162,11 +164,17 @@ class Lexicon:
         word and its original share a key. Built once per fold table and cached beside
         the lexicon.
         """
-        digest = hashlib.sha1(repr(sorted(classes.items())).encode("utf-8")).hexdigest()[:12]
+        digest = _classes_digest(classes)
         if digest not in self._skeletons:
-            folder = (self._folder or cache_dir()) / f"skeleton-{digest}"
-            self._skeletons[digest] = SkeletonIndex.load_or_build(folder, classes, self)
+            self._skeletons[digest] = SkeletonIndex.load_or_build(self._skeleton_folder(classes), classes, self)
         return self._skeletons[digest]
+
+    def _skeleton_folder(self, classes: dict[str, str]) -> Path:
+        return (self._folder or cache_dir()) / f"skeleton-{_classes_digest(classes)}"
+
+    def has_skeleton(self, classes: dict[str, str]) -> bool:
+        """True when the skeleton index for ``classes`` is built (in memory or in the cache folder)."""
+        return _classes_digest(classes) in self._skeletons or (self._skeleton_folder(classes) / "ids.npy").is_file()
 
     def _part_ok(self, part: str, last: bool) -> bool:
         if len(part) < MIN_PART:
@@ -271,6 +279,10 @@ class SkeletonIndex:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
         return index
+
+
+def _classes_digest(fold: dict[str, str]) -> str:
+    return hashlib.sha1(repr(sorted(fold.items())).encode("utf-8")).hexdigest()[:12]
 
 
 def _split(lex: Lexicon, word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -480,10 +492,12 @@ def _source_key() -> str:
     return f"{versions}_{_files_digest(_hunspell_files())}_f{CACHE_FORMAT}"
 
 
-def build_sources(folder: Path | None = None) -> Lexicon:
+def build_sources(folder: Path | None = None, progress: Callable[[str], None] | None = None) -> Lexicon:
     """Read wordfreq and Hunspell into the compact form (slow: seconds)."""
     import wordfreq
 
+    say = progress or (lambda _message: None)
+    say("reading Swedish word frequencies (wordfreq) …")
     codes: dict[str, int] = {}
     for word, f in wordfreq.get_frequency_dict("sv").items():
         word = word.lower()
@@ -495,6 +509,7 @@ def build_sources(folder: Path | None = None) -> Lexicon:
     files = _hunspell_files()
     if files:
         dic, aff = files
+        say("expanding the Swedish Hunspell dictionary …")
         words, heads, names = expand_hunspell(
             dic.read_text(encoding="utf-8", errors="replace"), aff.read_text(encoding="utf-8", errors="replace")
         )
@@ -524,7 +539,7 @@ def write_cache(folder: Path, lex: Lexicon) -> None:
             raise
 
 
-def load_lexicon(folder: Path | None = None) -> Lexicon:
+def load_lexicon(folder: Path | None = None, progress: Callable[[str], None] | None = None) -> Lexicon:
     """Open the cached lexicon (memory-mapped), building and caching it first when needed."""
     folder = folder or cache_dir()
     try:
@@ -532,13 +547,44 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         return Lexicon(*arrays, folder)
     except (OSError, ValueError):
         pass
-    lex = build_sources(folder)
+    lex = build_sources(folder, progress)
+    if progress:
+        progress("writing the lexicon cache …")
     if folder.is_dir():  # damaged: complete folders only ever appear by rename
         shutil.rmtree(folder, ignore_errors=True)
     try:
         write_cache(folder, lex)
     except OSError:
         pass  # a read-only cache folder only costs start-up time
+    return lex
+
+
+def is_cached(folder: Path | None = None) -> bool:
+    """True when the compact lexicon is in its cache folder (later runs only memory-map it)."""
+    folder = folder or cache_dir()
+    return all((folder / f"{name}.npy").is_file() for name in _ARRAYS)
+
+
+def ensure_cached(progress: Callable[[str], None] | None = None,
+                  folds: Iterable[dict[str, str]] = ()) -> Lexicon:
+    """The process-wide lexicon, built and cached first when this is the first run, telling
+    ``progress`` what happens (the build takes 10–20 s once); likewise each skeleton index of
+    ``folds`` (OCR repair's) that is not built yet."""
+    global _LEXICON
+    say = progress or (lambda _message: None)
+    started = time.monotonic()
+    if _LEXICON is None and not is_cached():
+        say("first run: building the Swedish lexicon once (10–20 s); later runs start at once")
+        _LEXICON = load_lexicon(progress=say)
+        say(f"lexicon ready: {len(_LEXICON):,} word forms in {time.monotonic() - started:.0f} s "
+            f"({cache_dir()})")
+    lex = get_lexicon()
+    for fold in folds:
+        if not lex.has_skeleton(fold):
+            step = time.monotonic()
+            say("first run: indexing the lexicon for OCR repair (a few seconds) …")
+            lex.skeleton_index(fold)
+            say(f"OCR repair index ready in {time.monotonic() - step:.0f} s")
     return lex
 
 

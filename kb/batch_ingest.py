@@ -29,17 +29,28 @@ Progress = Callable[[str, Path | None], None]
 
 @dataclass
 class IngestReport:
-    """What an ingest did: indexed, unchanged and failed files (with reasons)."""
+    """What an ingest did: indexed, unchanged and failed files (with reasons), files in folders
+    skipped for their type, and files whose bytes were already indexed under another path."""
 
     indexed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     rebuilt: bool = False
+    skipped: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, the path indexed instead)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def skipped_types(self) -> dict[str, int]:
+        """File endings of the skipped files with their counts, most first: {".doc": 2, "": 1}."""
+        counts: dict[str, int] = {}
+        for path in self.skipped:
+            suffix = Path(path).suffix.lower()
+            counts[suffix] = counts.get(suffix, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0])))
 
     def to_dict(self) -> dict:
         """The JSON form; paths are made printable (see :func:`display_path`)."""
@@ -49,6 +60,8 @@ class IngestReport:
             "failed": [{"path": display_path(p), "reason": r} for p, r in self.failed],
             "warnings": [{"path": display_path(p), "warning": w} for p, w in self.warnings],
             "rebuilt": self.rebuilt,
+            "skipped": [display_path(p) for p in self.skipped],
+            "duplicates": [{"path": display_path(p), "same_as": display_path(o)} for p, o in self.duplicates],
         }
 
 
@@ -90,7 +103,7 @@ def ingest_paths(
     report = IngestReport()
     known = store.sources()
     targets: list[Path] = []
-    for item in discover(Path(p) for p in paths):
+    for item in discover((Path(p) for p in paths), on_skip=lambda path: report.skipped.append(str(path))):
         if isinstance(item, IngestError):
             report.failed.append((item.path or "?", item.reason))
         else:
@@ -110,12 +123,17 @@ def ingest_paths(
         listed = {str(t.resolve()) for t in targets}
         targets += [Path(p) for p in rebuild if p not in listed and Path(p).is_file()]
 
+    stale: list[str] = []
+
     def documents() -> Iterator[Document]:
         if rebuild:
             # Under the writer lock, before the first commit clears the index: remember what the
             # rebuild must bring back, so a killed rebuild is completed by the next run.
             store.set_pending_rebuild(rebuild)
         todo: list[Path] = []
+        first_with: dict[str, str] = {}  # sha256 -> the path indexed with those bytes
+        for stored in sorted(known):
+            first_with.setdefault(known[stored][1], stored)
         for path in targets:
             try:
                 _check_name(path)
@@ -125,11 +143,17 @@ def ingest_paths(
                     if progress:
                         progress("unchanged", path)
                     continue
+                original = _same_bytes_elsewhere(path, resolved, first_with)
             except IngestError as exc:
                 report.failed.append((str(path), exc.reason))
                 continue
             except OSError as exc:
                 report.failed.append((str(path), file_error(exc, path, "build").reason))
+                continue
+            if original is not None:
+                report.duplicates.append((str(path), original))
+                if resolved in known:  # it was indexed before its twin: keep one of them only
+                    stale.append(known[resolved][0])
                 continue
             todo.append(path)
         for path, doc in _built(todo, ocr=ocr, workers=workers, progress=progress):
@@ -142,6 +166,8 @@ def ingest_paths(
             yield doc
 
     store.write(documents(), batch=batch, lock_timeout=lock_timeout)
+    if stale:
+        store.write([], remove=stale, lock_timeout=lock_timeout)
     if rebuild:
         store.set_pending_rebuild([])
     return report
@@ -160,6 +186,22 @@ def _built(todo: list[Path], *, ocr: bool, workers: int | None,
         if progress:
             progress("file", path)
         yield path, result
+
+
+def _same_bytes_elsewhere(path: Path, resolved: str, first_with: dict[str, str]) -> str | None:
+    """The other path whose bytes ``path`` repeats (already indexed and still there, or earlier
+    in this batch), or None. The first path with those bytes is the one indexed."""
+    if os.stat(path).st_size > max_file_bytes():
+        return None  # left to the reader, which refuses it by its size
+    digest = file_digest(path)
+    original = first_with.get(digest)
+    if original is None or original == resolved:
+        first_with[digest] = resolved
+        return None
+    if not Path(original).is_file():  # moved: this is its new place
+        first_with[digest] = resolved
+        return None
+    return original
 
 
 def _unchanged(path: Path, stored: tuple[str, str]) -> bool:

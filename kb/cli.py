@@ -33,6 +33,10 @@ def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: 
 
     url = database_url(database)
     index_dir = None if url else (index_dir or default_index_dir())
+    if must_exist and index_dir is not None and not any(index_dir.glob("*.toc")):
+        # Refuse before opening: opening a folder creates an empty index in it (a mistyped path).
+        raise click.ClickException(
+            f"no index at {index_dir}: run `kb ingest PATH... --index {index_dir}` first")
     try:
         kb = KnowledgeBase(index_dir, database=url)
     except ConnectionError as exc:
@@ -87,10 +91,28 @@ batch_option = click.option(
 def ingest(paths, index_dir, database, ocr, force, wait, workers, batch, as_json):
     """Add files and folders (.txt .md .pdf .docx .html) to the index."""
     kb = open_kb(index_dir, database, must_exist=False)
+    ensure_lexicon()
     report = run_ingest(kb, paths, ocr=ocr, force=force, wait=wait, workers=workers, batch=batch)
     print_report(report, as_json)
     if not report.ok:
         sys.exit(1)
+
+
+def ensure_lexicon(repair: bool = True) -> None:
+    """Build the Swedish lexicon cache now, with progress on stderr, when this is the first run
+    (it takes 10–20 s once; later runs memory-map it in milliseconds). ``repair``: also the
+    index OCR repair looks words up in (what ingesting needs, searching does not)."""
+    from ingest.lexicon import ensure_cached
+
+    def say(message: str) -> None:
+        click.echo(f"kb: {message}", err=True)
+
+    folds = []
+    if repair:
+        from ingest.repair import load_confusions
+
+        folds.append(load_confusions().fold_map())
+    ensure_cached(progress=say, folds=folds)
 
 
 def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, batch=None):
@@ -134,8 +156,24 @@ def print_report(report, as_json: bool) -> None:
         click.echo(f"warning: {shown(path)}: {warning}", err=True)
     for path, reason in report.failed:
         click.echo(f"failed: {shown(path)}: {reason}", err=True)
+    for path, original in report.duplicates:
+        click.echo(f"duplicate: {shown(path)} has the same bytes as {shown(original)}; not indexed twice",
+                   err=True)
     click.echo(f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, "
-               f"failed {len(report.failed)}", err=True)
+               f"failed {len(report.failed)}"
+               + (f", duplicates {len(report.duplicates)}" if report.duplicates else ""), err=True)
+    if report.skipped:
+        click.echo(skipped_line(report), err=True)
+
+
+def skipped_line(report) -> str:
+    """"hoppade över 4 filer: .doc ×2, .odt ×1, (utan filändelse) ×1 (kb läser .docx .html …)"."""
+    from ingest.readers import supported_suffixes
+
+    kinds = ", ".join(f"{suffix or '(utan filändelse)'} ×{n}" for suffix, n in report.skipped_types().items())
+    n = len(report.skipped)
+    readable = " ".join(sorted(supported_suffixes()))
+    return f"hoppade över {n} {'fil' if n == 1 else 'filer'}: {kinds} (kb läser {readable})"
 
 
 @main.command()
@@ -173,16 +211,18 @@ def docs(index_dir, database, as_json):
 
 
 @main.command()
-@click.argument("doc_id")
+@click.argument("document")
 @index_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--raw", is_flag=True, help="Show the raw (unrepaired OCR) text.")
-def show(doc_id, index_dir, database, as_json, raw):
-    """Show one document: metadata and sections."""
+def show(document, index_dir, database, as_json, raw):
+    """Show one document: metadata and sections. DOCUMENT is its id, a unique beginning of
+    the id (as `kb docs` prints it) or its file name."""
     kb = open_kb(index_dir, database)
-    doc = kb.document(doc_id)
-    if doc is None:
-        raise click.ClickException(f"no document with id {doc_id!r} (see `kb docs`)")
+    try:
+        doc = kb.find_document(document)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
     if as_json:
         emit_json(doc.to_dict())
         return
@@ -216,6 +256,7 @@ def search(query, index_dir, database, as_json, limit, page, year, committee, do
     """Search sections. QUERY uses the query language: words, "phrases", OR, -word, prefix*,
     år:2024, år:2023..2025, nämnd:, typ:, rekommendation:, kommun:, dnr:."""
     kb = open_kb(index_dir, database)
+    ensure_lexicon(repair=False)
     result = kb.search(" ".join(query), year=year, committee=committee, doc_type=doc_type,
                        municipality=municipality, recommendation=recommendation, page=page,
                        limit=limit, sort=sort)
@@ -232,7 +273,13 @@ def print_hits(result: dict) -> None:
     if result.get("notice"):
         click.echo(result["notice"], err=True)
     total = result["total"]
-    click.echo(f"{total} träffar" + (f" (sida {result['page']})" if total else ""))
+    documents = result.get("total_documents")
+    click.echo(f"{total} träffar" + (f" i {documents} dokument" if documents is not None else "")
+               + (f" (sida {result['page']})" if total else ""))
+    tiers = result.get("tiers")
+    if tiers and tiers["some_words"]:
+        click.echo(f"{tiers['all_words']} dokument innehåller alla orden; därefter dokument med några av orden.",
+                   err=True)
     if result.get("suggestion"):
         click.echo(f"Menade du: {result['suggestion']}?")
     first = 1 + (result["page"] - 1) * result.get("limit", len(result["hits"]) or 1)
@@ -289,14 +336,38 @@ def trace(index_dir, database, as_json, as_csv, doc_id, as_of):
     elif as_json:
         emit_json(result)
     else:
-        for case in result["cases"]:
-            click.echo(f"\n== {case['subject'] or case['id']}")
-            for d in case["documents"]:
-                click.echo(f"   {d['date'] or '????'}  {d['doc_type']:<24} {d['source']}")
-            for c in case["commitments"]:
-                click.echo(f" - [{c['verdict']}] {c['text'][:160]}")
-                for u in c.get("follow_ups", [])[:1]:
-                    click.echo(f"     -> {u['source']}: {u['heading'] or ''} ({u['score']:.2f})")
+        print_trace(result, {d.id: d for d in kb.all_documents()})
+
+
+# Verdicts whose follow-ups report on the promise; for the others they are only the nearest texts.
+REPORTING_VERDICTS = frozenset({"reported", "delayed", "not_done"})
+
+
+def print_trace(result: dict, docs: dict) -> None:
+    """Each case, then each promise with its document and verdict; under it the follow-ups that
+    report on it, and nothing where no later document does."""
+    def named(doc_id, section=None) -> str:
+        doc = docs.get(doc_id)
+        if doc is None:
+            return doc_id or "?"
+        title = doc.title or doc.source
+        when = doc.date or (str(doc.year) if doc.year else "okänt datum")
+        heading = next((s.heading for s in doc.sections if s.number == section), None) if section else None
+        return f"{title} ({when})" + (f", § {heading}" if heading else "")
+
+    for case in result["cases"]:
+        click.echo(f"\n== {case['subject'] or case['id']}")
+        for d in case["documents"]:
+            doc = docs.get(d["doc_id"])
+            click.echo(f"   {d['date'] or d.get('year') or '????'}  {d['doc_type']:<24} "
+                       f"{(doc.title or doc.source) if doc else d['source']}")
+        for c in case["commitments"]:
+            click.echo(f" - [{c['verdict']}] {c['text'][:160]}")
+            click.echo(f"     i: {named(c['doc_id'], c.get('section'))}")
+            if c["verdict"] in REPORTING_VERDICTS:
+                for u in c.get("follow_ups", [])[:3]:
+                    why = f" ({u['why']})" if u.get("why") else ""
+                    click.echo(f"     -> {named(u['doc_id'], u.get('section'))}{why}")
 
 
 @main.command()
@@ -326,11 +397,14 @@ def serve(index_dir, database, host, port, threads):
 
     With a database the server keeps no state of its own besides a connection pool, so any
     number of instances can serve the same database behind a reverse proxy."""
-    serve_index(index_dir or default_index_dir(), host, port, threads, database=database)
+    index_dir = index_dir or default_index_dir()
+    open_kb(index_dir, database).close()  # refuse a missing index as `kb docs` does, never create one
+    ensure_lexicon()
+    serve_index(index_dir, host, port, threads, database=database)
 
 
 def serve_index(index_dir: Path, host: str, port: int, threads: int, database: str | None = None) -> None:
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     from index.connect import database_url
     from web import create_app  # the one upward import: serving needs the web layer
@@ -338,10 +412,32 @@ def serve_index(index_dir: Path, host: str, port: int, threads: int, database: s
     url = database_url(database)
     app = create_app({"INDEX": str(index_dir), **({"DATABASE_URL": url} if url else {})})
     where = app.extensions["kb"].location
+    try:
+        # Refuse an over-long request body before reading it (Flask's own 413 comes after waitress buffered it).
+        server = create_server(app, host=host, port=port, threads=threads, ident="kb",
+                               max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+    except OSError as exc:
+        raise click.ClickException(listen_error(host, port, exc)) from None
     click.echo(f"kb: serving {where} on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
-    # Refuse an over-long request body before reading it (Flask's own 413 comes after waitress buffered it).
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kb",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def listen_error(host: str, port: int, exc: OSError) -> str:
+    """One line on why the server cannot listen, with what to do instead."""
+    import errno
+
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use (another kb serve?); choose another with --port"
+    if exc.errno == errno.EACCES:
+        return f"no permission to listen on port {port} on {host}; choose a port above 1023 with --port"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: no such address on this machine; try --host 127.0.0.1"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
 @main.command()
@@ -355,9 +451,10 @@ def demo(index_dir, host, port, no_serve, database):
     """Ingest the bundled example documents and serve them in the browser."""
     source = examples_dir()
     if source is None:
-        raise click.ClickException("the bundled examples/ folder was not found; run from the project folder")
+        raise click.ClickException("the bundled example documents were not found (kb/examples); reinstall kb")
     index_dir = index_dir or default_index_dir().with_name("demo-index")
     kb = open_kb(index_dir, database, must_exist=False)
+    ensure_lexicon()
     report = run_ingest(kb, [source])
     print_report(report, False)
     click.echo(f"\n{len(kb.documents())} example documents in {kb.location}\n", err=True)

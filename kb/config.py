@@ -20,8 +20,12 @@ def default_index_dir() -> Path:
 
 
 def examples_dir() -> Path | None:
-    """The bundled example documents: ``examples/`` in the source tree (or the current folder)."""
-    for candidate in (Path(__file__).resolve().parent.parent / "examples", Path.cwd() / "examples"):
-        if candidate.is_dir():
+    """The bundled example documents: package data of ``kb`` (``kb/examples/``, shipped in the
+    wheel), else an ``examples/`` folder in the current directory."""
+    from importlib import resources
+
+    packaged = resources.files("kb") / "examples"
+    for candidate in (Path(str(packaged)), Path.cwd() / "examples"):
+        if candidate.is_dir() and any(candidate.glob("*.txt")):
             return candidate
     return None

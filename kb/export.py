@@ -41,6 +41,11 @@ def _write(columns: list[str], rows: list[dict]) -> str:
     return BOM + out.getvalue()
 
 
+def table_csv(columns: list[str], rows: list[dict]) -> str:
+    """Any table as the same spreadsheet-safe CSV (BOM, ``;``, formulas defused)."""
+    return _write(columns, rows)
+
+
 def commitments_csv(rows: list[dict]) -> str:
     """One line per commitment (the `kb commitments` rows)."""
     return _write(COMMITMENT_COLUMNS, [_commitment_cells(r) for r in rows])

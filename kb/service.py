@@ -8,13 +8,20 @@
               page=1, limit=10, sort="relevance"|"date") -> dict
         {query, total, page, limit, hits: [{id, doc_id, source, title, heading, kind,
          recommendation, activity, page_number, text, snippet, score, date, year, committee,
-         doc_type, municipality}],
+         doc_type, municipality}], hit_tiers: [0, 0, 1, ...],
+         total_documents, documents: [{doc_id, title, source, date, year, committee, doc_type,
+         municipality, score, tier, sections: [hit ids], matching_sections, section_hits}],
+         tiers: {all_words, some_words}|None,
          facets: {year: {"2024": 3, ...}, committee: {...}, doc_type: {...},
-                  municipality: {...}, recommendation: {"1": 2, ...}},
+                  municipality: {...}, recommendation: {"1": 2, ...}}   # in documents
          suggestion: str|None, notice: str|None, filters: {...the active filters...}}
     kb.documents() -> list[dict]          # Document.summary() for every document
     kb.document(doc_id) -> Document|None  # the whole document (sections, text, raw_text)
-    kb.facets(query="", **filters) -> dict   # the facets part of search
+    kb.find_document(ref) -> Document     # by id, unique id prefix or file name
+    kb.facets(query="", **filters) -> dict   # the facets part of search (documents per value)
+    kb.matching_sections(query, doc_id, **filters) -> [section ids]
+    kb.marks(query) -> index.snippets.Marks  # what the query marks in a text
+    kb.query_filters(query) -> [TypedFilter] # the filters typed in the query, with their place
     kb.commitments(doc=None, status=None, due_before=None, ...) -> list[dict]
     kb.cases() -> list[dict]; kb.case(case_id, as_of=None) -> dict|None
     kb.trace(doc=None, as_of=None) -> {"cases": [...]}
@@ -115,6 +122,24 @@ class KnowledgeBase:
     def facets(self, query: str = "", **filters) -> dict:
         return self.store.facets(query or "", filters=make_filters(**filters))
 
+    def matching_sections(self, query: str, doc_id: str, **filters) -> list[str]:
+        """Every section of ``doc_id`` the search matches, in the document's order."""
+        return self.store.matching_sections(query or "", doc_id, filters=make_filters(**filters))
+
+    @staticmethod
+    def marks(query: str):
+        """What ``query`` marks in a text (``index.snippets.Marks``): the same rule as the snippets."""
+        from index.search import query_marks
+
+        return query_marks(query or "")
+
+    @staticmethod
+    def query_filters(query: str) -> list:
+        """The field filters typed in ``query`` (``index.querylang.TypedFilter``), in order."""
+        from index.querylang import typed_filters
+
+        return typed_filters(query or "")
+
     # -- documents ---------------------------------------------------------------------------
     def all_documents(self) -> list[Document]:
         """Every stored document, cached until the index changes."""
@@ -141,6 +166,30 @@ class KnowledgeBase:
 
     def document(self, doc_id: str) -> Document | None:
         return self.store.document(doc_id)
+
+    def find_document(self, ref: str) -> Document:
+        """The document ``ref`` names: its id, a unique beginning of its id, or its file name
+        (or path). Raises ``LookupError`` with a message that says what to type instead."""
+        ref = (ref or "").strip()
+        doc = self.store.document(ref) if ref else None
+        if doc is not None:
+            return doc
+        summaries = self.documents()
+        paths = {doc_id: path for path, (doc_id, _sha) in self.store.sources().items()}
+        by_name = [d for d in summaries if ref and (d["source"] == ref or Path(d["source"]).name == ref
+                                                    or paths.get(d["id"]) in (ref, str(Path(ref).resolve())))]
+        if len(by_name) == 1:
+            return self.store.document(by_name[0]["id"])
+        by_prefix = [d for d in summaries if len(ref) >= 2 and d["id"].startswith(ref.lower())]
+        if len(by_prefix) == 1:
+            return self.store.document(by_prefix[0]["id"])
+        candidates = by_name or by_prefix
+        if candidates:
+            listed = ", ".join(f"{d['id']} ({d['source']})" for d in candidates[:5])
+            raise LookupError(f"{ref!r} matches {len(candidates)} documents: {listed}; give more of the id")
+        if 0 < len(ref) < 2:
+            raise LookupError(f"{ref!r} is too short: give at least two characters of the id (see `kb docs`)")
+        raise LookupError(f"no document with id, id prefix or file name {ref!r} (see `kb docs`)")
 
     # -- commitments and tracing --------------------------------------------------------------
     def commitments(self, *, doc: str | None = None, status: str | None = None,
@@ -204,6 +253,18 @@ class KnowledgeBase:
         if year:
             docs = [d for d in docs if d.year == year]
         return docs
+
+    def last_changed(self):
+        """When the index last changed (its newest commit), as an aware datetime; None if never,
+        or when the engine keeps no such time (PostgreSQL)."""
+        from datetime import UTC, datetime
+
+        if self.index_dir is None:
+            return None
+        tocs = list(self.index_dir.glob("*.toc")) if self.index_dir.is_dir() else []
+        if not tocs:
+            return None
+        return datetime.fromtimestamp(max(p.stat().st_mtime for p in tocs), tz=UTC)
 
     def close(self) -> None:
         self.store.close()

@@ -162,13 +162,29 @@ def rank_follow_ups(c: Commitment, later: list[tuple[Document, Section]], idf: d
         if sim == 0 and not place:
             continue
         score = sim + (REC_WEIGHT if place else 0.0) + (WHEN_WEIGHT if when and sim > 0 else 0.0)
+        words = _words_for(shared, c.text + " " + sec.text)
         ranked.append({
             "doc_id": doc.id, "source": doc.source, "heading": sec.heading, "text": sec.text,
             "score": round(score, 4), "section": sec.number,
-            "_sim": sim, "_place": place, "_shared": _words_for(shared, c.text + " " + sec.text),
+            "why": explain_match(place, words, year if when and sim > 0 else None),
+            "_sim": sim, "_place": place, "_shared": words,
         })
     ranked.sort(key=lambda r: (-r["score"], r["section"]))
     return ranked[:MAX_FOLLOW_UPS]
+
+
+def explain_match(place: str | None, shared: list[str], year: str | None = None) -> str:
+    """Why a passage may report on a promise, in Swedish for auditors:
+    "samma rekommendation (2); gemensamma ord: rutin, klagomål; nämner 2024"."""
+    why = []
+    if place:
+        kind, _, number = place.partition(" ")
+        why.append(f"samma {kind} ({number})")
+    if shared:
+        why.append("gemensamma ord: " + ", ".join(shared[:8]))
+    if year:
+        why.append(f"nämner {year}")
+    return "; ".join(why)
 
 
 def verdict_for(c: Commitment, ups: list[dict], as_of: dt.date) -> tuple[str, str]:

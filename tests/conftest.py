@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "kb" / "examples"  # package data: `kb demo` reads them from an installed wheel
 
 
 @pytest.fixture(scope="session")

@@ -113,6 +113,47 @@ def test_compound_search_means_the_same_in_both_engines(new_store):
     assert store.search("trappstegsplan år:2023")["total"] == 2
     assert store.search("trappstegsplan år:2020")["total"] == 0
     assert store.search("trappstegsplan", sort="date")["total"] == 2
+    assert store.matching_sections("trappstegsplan", "c2") == ["c2#1"]
+
+
+def test_results_by_document_tiers_and_document_facets_agree_between_engines(new_store):
+    store = new_store()
+    store.write([
+        doc("t1", ["Simskola för nyanlända barn varje sommar.", "Simskola igen.", "Mer om simskola.",
+                   "Ännu mer simskola här."], year=2022),
+        doc("t2", ["Nyanlända elever får läxhjälp.", "Simskola på schemat för nyanlända."], year=2023),
+        doc("t3", ["Simskola vid stranden."], year=2024, committee="Kulturnämnden"),
+        doc("t4", ["Budgeten för vägunderhåll."], year=2024),
+    ])
+    result = store.search("simskola nyanlända")
+    assert result["total_documents"] == 3 and result["total"] == 7
+    assert [(d["doc_id"], d["tier"]) for d in result["documents"]] == [("t1", 0), ("t2", 0), ("t3", 1)]
+    assert result["tiers"] == {"all_words": 2, "some_words": 1}
+    first = result["documents"][0]
+    assert len(first["sections"]) == 3 and first["matching_sections"] == 4
+    assert first["sections"][0] == "t1#1" and all(s.startswith("t1#") for s in first["sections"])
+    assert [h["id"] for h in first["section_hits"]] == first["sections"]
+    assert result["facets"]["year"] == {"2022": 1, "2023": 1}  # documents, of the first tier
+    assert result["facets"]["committee"] == {"Socialnämnden": 2}
+    assert len(result["hit_tiers"]) == len(result["hits"]) and result["hit_tiers"][-1] == 1
+    assert store.search("simskola")["tiers"] is None and store.search("simskola")["facets"]["year"] == {
+        "2022": 1, "2023": 1, "2024": 1}
+    second = store.search("simskola nyanlända", limit=2, page=2)
+    assert [d["doc_id"] for d in second["documents"]] == ["t3"]
+    by_date = store.search("simskola", sort="date")
+    assert [d["doc_id"] for d in by_date["documents"]] == ["t3", "t2", "t1"]
+    assert store.matching_sections("simskola nyanlända", "t1") == ["t1#1", "t1#2", "t1#3", "t1#4"]
+    assert store.matching_sections("simskola nyanlända", "t4") == []
+
+
+def test_a_query_with_nothing_to_search_for_matches_nothing_in_both_engines(new_store):
+    store = new_store()
+    store.write([doc("n1", ["Nämnden beslutar om simskola."])])
+    for text in ('"((', "!!!", "()"):
+        result = store.search(text)
+        assert result["total"] == 0 and result["documents"] == [] and result["total_documents"] == 0, text
+        assert "inga ord att söka på" in result["notice"]
+    assert store.search("år:2023")["total_documents"] == 1  # filters alone still browse
 
 
 # -- PostgreSQL only --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Facet counts cover the whole match set and stay right under filters (checked by brute force)."""
+"""Facet counts are in documents, cover the whole match set and stay right under filters
+(checked by brute force)."""
 
 from __future__ import annotations
 
@@ -36,14 +37,18 @@ def corpus(seed: int = 7, n: int = 40) -> list[Document]:
 
 
 def brute_force(docs, word, keep) -> dict[str, Counter]:
+    """Documents per value: a document counts once per value any of its matching sections has."""
     counts = {name: Counter() for name in ("year", "committee", "doc_type", "municipality", "recommendation")}
     for doc in docs:
+        seen: set[tuple[str, str]] = set()
         for sec in doc.sections:
             if word in sec.text.split() and keep(doc, sec):
                 for name, value in (("year", doc.year), ("committee", doc.committee), ("doc_type", doc.doc_type),
                                     ("municipality", doc.municipality), ("recommendation", sec.recommendation)):
                     if value:
-                        counts[name][str(value)] += 1
+                        seen.add((name, str(value)))
+        for name, value in seen:
+            counts[name][value] += 1
     return counts
 
 
@@ -73,6 +78,8 @@ def test_counts_match_a_brute_force_count_under_filters(indexed, word, case):
     expected = brute_force(docs, word, keep)
     assert result["facets"] == {name: dict(c) for name, c in expected.items()}
     assert result["total"] == sum(1 for d in docs for s in d.sections if word in s.text.split() and keep(d, s))
+    assert result["total_documents"] == sum(1 for d in docs if any(word in s.text.split() and keep(d, s)
+                                                                   for s in d.sections))
     assert len(result["hits"]) <= 3
 
 
@@ -103,6 +110,22 @@ def test_year_counts_run_oldest_first_and_labels_most_frequent_first():
     assert timed_out == ["year", "committee", "doc_type", "municipality", "recommendation"]
 
 
+def test_sections_of_one_document_count_once():
+    """Three matching sections of one document: the document's values count 1, and each
+    recommendation its sections answer counts the document once."""
+    arrays = ColumnArrays(key=(), size=4, live_sections=np.ones(4, bool),
+                          doc_code=np.array([5, 5, 5, 7], dtype=np.int32),
+                          year=np.array([2024, 2024, 2024, 2020], dtype=np.int32), date=np.zeros(4, np.int32),
+                          recommendation=np.array([1, 1, 2, 1], dtype=np.int32),
+                          labels={"committee": (np.array([1, 1, 1, 1], np.int32), ["", "Kulturnämnden"]),
+                                  "doc_type": (np.zeros(4, np.int32), [""]),
+                                  "municipality": (np.zeros(4, np.int32), [""])})
+    counts, _ = facet_counts(arrays, np.arange(4))
+    assert counts["year"] == {"2020": 1, "2024": 1}
+    assert counts["committee"] == {"Kulturnämnden": 2}
+    assert counts["recommendation"] == {"1": 2, "2": 1}
+
+
 def test_column_arrays_merged_from_segments_equal_a_whole_index_read(indexed):
     """Per-segment codes, merged, are what coding the whole index's column at once gives."""
     store, _docs = indexed
@@ -126,3 +149,10 @@ def test_merged_codes_code_by_first_appearance():
                                   (np.array([1, 2, 1], np.int32), ["", "a", "c"])])
     assert labels == ["", "b", "a", "c"]
     assert [labels[c] for c in codes] == ["b", "", "a", "a", "c", "a"]
+
+
+def test_one_section_stands_for_each_document_in_order_of_first_appearance():
+    from index.facets import one_per_document
+
+    assert list(one_per_document(np.array([7, 3, 7, 9, 3]))) == [1, 0, 3]  # by code: 3, 7, 9
+    assert list(one_per_document(np.array([], dtype=np.int32))) == []

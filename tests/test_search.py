@@ -130,11 +130,13 @@ def test_only_filters_lists_newest_first(store):
     assert [h["year"] for h in result["hits"]] == [2023, 2023, 2021, 2021]
 
 
-def test_all_words_first_then_any_word_with_a_notice(store):
+def test_all_words_first_then_any_word_in_tiers(store):
     both = store.search(q(And((Word("förskolesocionomer"), Word("orosanmälningar")))))
-    assert both["total"] == 3 and both["notice"]
+    assert both["total"] == 3 and both["tiers"]["all_words"] == 0 and both["tiers"]["some_words"] > 0
+    assert both["notice"] is None  # the tiers say it; the notice is for what nothing else shows
     exact = store.search(q(And((Word("skyddat"), Word("pojkar")))))
-    assert exact["notice"] is None
+    assert exact["tiers"] == {"all_words": exact["total_documents"], "some_words": 0}
+    assert store.search(q(Word("pojkar")))["tiers"] is None  # one word: nothing to tier
 
 
 def test_a_misspelling_gets_a_suggestion_from_the_vocabulary(store):
@@ -243,8 +245,11 @@ def test_few_all_words_hits_are_followed_by_most_words_hits(new_store):
     ])
     result = store.search("läxhjälp simskola nyanlända")
     assert [h["doc_id"] for h in result["hits"]] == ["alla", "tva", "en"]
-    assert result["total"] == 3 and result["notice"].startswith("1 avsnitt innehöll alla orden")
-    assert store.search("läxhjälp nyanlända")["notice"] is None
+    assert result["hit_tiers"] == [0, 1, 2]
+    assert result["total"] == 3 and result["tiers"] == {"all_words": 1, "some_words": 2}
+    assert [(d["doc_id"], d["tier"]) for d in result["documents"]] == [("alla", 0), ("tva", 1), ("en", 2)]
+    assert result["facets"]["year"] == {"2020": 1}  # the first tier only
+    assert store.search("läxhjälp nyanlända")["tiers"] == {"all_words": 2, "some_words": 0}
 
 
 def test_a_section_that_is_only_a_heading_gets_its_heading_as_snippet(new_store):

@@ -40,7 +40,7 @@ def test_the_search_page_without_a_query_offers_the_query_language(client):
 
 def test_a_search_shows_hits_with_snippet_and_metadata(client):
     page = html(client.get("/sok?q=skolskjuts"))
-    assert "träffar för" in page
+    assert "dokument för" in page
     assert "<mark>skolskjuts</mark>" in page.lower() or "<mark>skolskjuts" in page.lower()
     assert "Grundskolenämnden" in page and "2023-05-10" in page and "uppföljande yttrande" in page
 
@@ -51,7 +51,7 @@ def test_the_year_facet_is_a_histogram_of_links_that_select_a_year(client):
     years = [parse_qs(urlsplit(h.replace("&amp;", "&")).query)["year"][0] for h in bars]
     assert years == sorted(years) and "2023" in years
     chosen = html(client.get("/sok?q=skolskjuts&year=2023"))
-    assert 'aria-label="Ta bort filter År: 2023"' in chosen
+    assert re.search(r'class="chip" href="[^"]+"\s+data-filter="year" data-source="parameter"', chosen)
     # The chosen year narrows the hits, but the histogram still shows the other years.
     assert "2024-06-12" not in re.sub(r'<aside.*?</aside>', "", chosen, flags=re.S)
     assert len(re.findall(r'class="bar-link', chosen)) == len(bars)
@@ -59,7 +59,7 @@ def test_the_year_facet_is_a_histogram_of_links_that_select_a_year(client):
 
 def test_a_chip_removes_its_filter_and_keeps_the_rest(client):
     page = html(client.get("/sok?q=skolskjuts&committee=Grundskolen%C3%A4mnden&sort=date"))
-    chip = re.search(r'<a class="chip" href="([^"]+)" aria-label="Ta bort filter Nämnd', page)
+    chip = re.search(r'<a class="chip" href="([^"]+)"\s+data-filter="committee"', page)
     target = parse_qs(urlsplit(chip.group(1).replace("&amp;", "&")).query)
     assert target == {"q": ["skolskjuts"], "sort": ["date"]}
 
@@ -80,7 +80,7 @@ def test_sorting_by_date_puts_the_newest_first(client):
 def test_a_hit_leads_to_its_document_and_back_to_the_same_filtered_search(client):
     search = "/sok?q=skolskjuts&committee=Grundskolen%C3%A4mnden&year_from=2023&sort=date"
     page = html(client.get(search))
-    link = re.search(r'<h3 class="hit-title">\s*<a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    link = re.search(r'<h3 class="hit-title"[^>]*>\s*<a href="([^"]+)"', page).group(1).replace("&amp;", "&")
     document = html(client.get(link))
     back = re.search(r'<nav class="breadcrumbs"[^>]*>\s*<a href="([^"]+)"', document).group(1).replace("&amp;", "&")
     assert urlsplit(back).path == "/sok"
@@ -261,4 +261,4 @@ def test_a_filter_without_hits_offers_the_search_without_filters(client):
 
 def test_a_query_on_an_empty_index_finds_nothing_without_error(empty_client):
     response = empty_client.get("/sok?q=barn")
-    assert response.status_code == 200 and "0 träffar" in html(response)
+    assert response.status_code == 200 and "0 dokument" in html(response)

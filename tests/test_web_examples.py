@@ -13,6 +13,7 @@ import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -93,7 +94,16 @@ def crawl(client) -> dict[str, int]:
         if response.status_code != 200:
             failures.append(f"{path}: {response.status_code}")
             continue
-        if path.startswith("/api/"):
+        if path.startswith("/api/v1/search.atom"):
+            if kind != "application/atom+xml":
+                failures.append(f"{path}: {kind}")
+            ElementTree.fromstring(response.data)  # well-formed
+            found = []
+        elif urlsplit(path).path.endswith(".csv"):
+            if kind != "text/csv":
+                failures.append(f"{path}: {kind}")
+            found = []
+        elif path.startswith("/api/"):
             if kind != "application/json":
                 failures.append(f"{path}: {kind}")
             found = api_links(path, response.get_json())

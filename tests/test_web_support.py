@@ -133,3 +133,39 @@ def test_the_support_index_holds_every_document(tmp_path):
         assert sorted(d["source"] for d in kb.documents()) == sorted(DOCUMENTS)
     finally:
         kb.close()
+
+
+TOPICS = ("simskola", "läxhjälp", "skolskjuts", "fritidsgård", "bibliotek", "lekplats", "cykelbana",
+          "belysning", "parkbänk", "badplats")
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+          "oktober", "november", "december")
+
+
+def plan_text(recommendations: int = 6, per_recommendation: int = 10) -> str:
+    """An action plan of our own with many dated promises (60 by default): enough for pages."""
+    lines = ["Handlingsplan för fritid och lärande 2024", "", "Dnr FN-2023-5", ""]
+    n = 0
+    for r in range(1, recommendations + 1):
+        lines += [f"Rekommendation {r}: Säkerställ arbetet med {TOPICS[r]}", ""]
+        for i in range(per_recommendation):
+            n += 1
+            lines += [f"Nämnden ska ta fram en plan för {TOPICS[(r + i) % 10]} nummer {n} senast i "
+                      f"{MONTHS[i % 12]} 2024.", ""]
+    return "\n".join(lines)
+
+
+def plan_index(tmp_path_factory) -> Path:
+    """One index holding the shared documents plus the long action plan (built on first use)."""
+    if "plan" not in _BUILT:
+        root = tmp_path_factory.mktemp("plan-index")
+        docs = write_documents(root / "docs")
+        (docs / "handlingsplan-fritid.txt").write_text(plan_text(), encoding="utf-8")
+        (docs / "handlingsplan-fritid.txt.meta.json").write_text(json.dumps({
+            "doc_type": "handlingsplan", "committee": "Fritidsnämnden", "municipality": "Exempelstad",
+            "date": "2023-11-20", "subject": "fritid och lärande"}, ensure_ascii=False), encoding="utf-8")
+        kb = KnowledgeBase(root / "index")
+        report = kb.ingest([docs])
+        kb.close()
+        assert not report.failed, report.failed
+        _BUILT["plan"] = root / "index"
+    return _BUILT["plan"]

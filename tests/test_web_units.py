@@ -229,3 +229,54 @@ def test_a_zero_rate_limit_turns_the_limit_off():
                                              (None, False), ("", False), (False, False)])
 def test_truthy_configuration_values(value, expected):
     assert truthy(value) is expected
+
+
+def test_highlight_never_marks_a_coordinated_first_part_for_a_head_it_lacks():
+    html = str(highlight("Arbetsmarknads- och socialnämnden samt Vård- och omsorgsnämnden", query_terms("nämnden")))
+    assert "<mark>Arbetsmarknads-</mark>" not in html and "<mark>Vård-</mark>" not in html
+    assert "<mark>socialnämnden</mark>" in html and "<mark>omsorgsnämnden</mark>" in html
+
+
+def test_highlight_marks_a_phrase_only_where_it_stands():
+    html = str(highlight("Hedersrelaterat våld och förtryck. Våld i nära relationer.",
+                         query_terms('"hedersrelaterat våld"')))
+    assert html.count("<mark>") == 1 and "<mark>Hedersrelaterat våld</mark>" in html
+
+
+def test_a_query_is_quoted_once():
+    from web.pages import quoted
+
+    assert quoted("trygga barnet") == "”trygga barnet”"
+    assert quoted('"hedersrelaterat våld"') == '"hedersrelaterat våld"'
+    assert quoted('"skyddat boende" pojkar') == '”"skyddat boende" pojkar”'
+
+
+# -- typed filters ------------------------------------------------------------------------------
+
+def typed(query: str):
+    from index.querylang import typed_filters
+
+    return typed_filters(query)
+
+
+def test_typed_filters_become_chips_that_take_them_out_of_the_query():
+    params = search_params({"q": "avtal år:2023..2025 nämnd:kulturnämnden", "sort": "date"}, LIMITS)
+    chips = active_filters(params, as_query, typed(params["q"]))
+    assert [(c["name"], c["source"], c["label"]) for c in chips] == [
+        ("year", "query", "2023–2025"), ("committee", "query", "Kulturnämnden")]
+    assert query_of(chips[0]["remove_url"]) == {"q": "avtal nämnd:kulturnämnden", "sort": "date"}
+
+
+def test_a_typed_year_range_selects_its_years_and_a_click_replaces_it():
+    params = search_params({"q": "avtal år:2021..2023"}, LIMITS)
+    year = {f["name"]: f for f in facet_results(COUNTS, params, as_query, typed=typed(params["q"]))}["year"]
+    assert [r["value"] for r in year["results"] if r["selected"]] == ["2021", "2022", "2023"]
+    twenty_four = next(r for r in year["results"] if r["value"] == "2024")
+    assert query_of(twenty_four["toggle_url"]) == {"q": "avtal", "year": "2024"}
+
+
+def test_a_typed_single_year_toggles_off_by_a_click():
+    params = search_params({"q": "avtal år:2024"}, LIMITS)
+    year = {f["name"]: f for f in facet_results(COUNTS, params, as_query, typed=typed(params["q"]))}["year"]
+    chosen = next(r for r in year["results"] if r["selected"])
+    assert chosen["value"] == "2024" and query_of(chosen["toggle_url"]) == {"q": "avtal"}

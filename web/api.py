@@ -6,7 +6,7 @@ of exactly these routes is served at ``/api/v1/openapi.json``.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from web import views
 from web.facets import facet_results
@@ -17,6 +17,7 @@ from web.params import (
     commitment_params,
     filter_kwargs,
     search_params,
+    url_args,
     valid_case_id,
     valid_doc_id,
 )
@@ -39,12 +40,33 @@ def search():
     return jsonify(views.search_view(_kb(), params, lambda args: url_for("api.search", **args)))
 
 
+@api.get("/search.atom")
+def search_feed():
+    """Bevaka sökningen: the search's newest matching documents as an Atom feed."""
+    from web.feed import FEED_SIZE
+    from web.feed import search_feed as atom
+
+    params = {**_params(), "sort": "date", "page": 1, "limit": FEED_SIZE, "visa": "dokument"}
+    kb = _kb()
+    result = views.search_view(kb, params, lambda args: url_for("pages.search", **args))
+    args = {k: v for k, v in url_args(params).items() if k not in ("sort", "limit", "visa")}
+    changed = kb.last_changed()
+    state = {k: v for k, v in args.items() if k != "page"}
+    body = atom(result, args, self_url=url_for("api.search_feed", _external=True, **args),
+                html_url=url_for("pages.search", _external=True, **args),
+                document_url=lambda d: url_for("pages.document", doc_id=d["doc_id"], _external=True, **state),
+                changed=changed)
+    return Response(body, mimetype="application/atom+xml", headers={"Cache-Control": "max-age=300"})
+
+
 @api.get("/facets")
 def facets():
     params = _params()
-    counts = _kb().facets(params["q"], **filter_kwargs(params))
+    kb = _kb()
+    counts = kb.facets(params["q"], **filter_kwargs(params))
     return jsonify({"query": params["q"], "facets": counts,
-                    "facet_results": facet_results(counts, params, lambda a: url_for("api.facets", **a))})
+                    "facet_results": facet_results(counts, params, lambda a: url_for("api.facets", **a),
+                                                   typed=kb.query_filters(params["q"]))})
 
 
 @api.get("/documents")
@@ -64,7 +86,8 @@ def document(doc_id: str):
 
 @api.get("/commitments")
 def commitments():
-    return jsonify(views.commitments_view(_kb(), commitment_params(request.args)))
+    filters = commitment_params(request.args)
+    return jsonify(views.commitments_view(_kb(), filters, lambda args: url_for("api.commitments", **args)))
 
 
 @api.get("/cases")

@@ -6,7 +6,18 @@ schemathesis, so a change of shape here or in the code that is not made in both 
 
 from __future__ import annotations
 
-from web.params import CASE_ID, DOC_ID, SORTS, STATUSES, VERDICTS, YEAR_RANGE, Limits
+from web.params import (
+    CASE_ID,
+    COMMITMENT_SORTS,
+    DOC_ID,
+    MAX_COMMITMENTS_PER_PAGE,
+    SORTS,
+    STATUSES,
+    VERDICTS,
+    VIEWS,
+    YEAR_RANGE,
+    Limits,
+)
 
 API_VERSION = "1.0.0"
 
@@ -43,7 +54,19 @@ SCHEMAS: dict = {
         "results": {"type": "array", "items": _obj({
             "value": STR, "label": STR, "count": INT, "selected": BOOL, "toggle_url": STR})},
     }),
-    "ActiveFilter": _obj({"name": STR, "title": STR, "value": STR, "label": STR, "remove_url": STR}),
+    "ActiveFilter": _obj({"name": STR, "title": STR, "value": STR, "label": STR,
+                          "source": {"type": "string", "enum": ["parameter", "query"]},
+                          "text": STR, "remove_url": STR},
+                         ["name", "title", "value", "label", "source", "remove_url"]),
+    "ResultDocument": _obj({
+        "doc_id": STR, "title": NSTR, "source": STR, "date": NSTR, "year": NINT, "committee": NSTR,
+        "doc_type": NSTR, "municipality": NSTR, "score": NUM,
+        "tier": {"type": "integer", "minimum": 0},
+        "sections": {"type": "array", "items": STR, "minItems": 1, "maxItems": 3},
+        "matching_sections": {"type": "integer", "minimum": 1},
+        "section_hits": {"type": "array", "items": {"allOf": [_ref("Hit"), _obj({"tier": INT})]}},
+    }),
+    "Tiers": _obj({"all_words": {"type": "integer", "minimum": 0}, "some_words": {"type": "integer", "minimum": 0}}),
     "Pagination": _obj({
         "page": INT, "pages": INT, "prev_url": NSTR, "next_url": NSTR,
         "links": {"type": "array", "items": _obj({"page": INT, "url": STR, "current": BOOL})},
@@ -51,6 +74,10 @@ SCHEMAS: dict = {
     "SearchResult": _obj({
         "query": STR, "total": {"type": "integer", "minimum": 0}, "page": INT, "limit": INT,
         "hits": {"type": "array", "items": _ref("Hit")},
+        "hit_tiers": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "total_documents": {"type": "integer", "minimum": 0},
+        "documents": {"type": "array", "items": _ref("ResultDocument")},
+        "tiers": {"oneOf": [_ref("Tiers"), {"type": "null"}]},
         "facets": _ref("FacetCounts"),
         "suggestion": NSTR, "notice": NSTR, "filters": {"type": "object"},
         "facet_results": {"type": "array", "items": _ref("FacetResult")},
@@ -58,8 +85,14 @@ SCHEMAS: dict = {
         "pagination": _ref("Pagination"),
         "suggestion_url": NSTR,
         "facets_timed_out": {"type": "array", "items": STR},
-    }, ["query", "total", "page", "limit", "hits", "facets", "suggestion", "notice", "filters",
-        "facet_results", "active_filters", "pagination", "suggestion_url"]),
+        "view": {"type": "string", "enum": list(VIEWS)},
+        "view_urls": {"type": "object", "additionalProperties": STR},
+        "clear_filters_url": STR,
+        "year_range": _obj({"from": NINT, "to": NINT}),
+        "year_form_state": {"type": "object"},
+    }, ["query", "total", "page", "limit", "hits", "hit_tiers", "total_documents", "documents", "tiers",
+        "facets", "suggestion", "notice", "filters", "facet_results", "active_filters", "pagination",
+        "suggestion_url"]),
     "Facets": _obj({"query": STR, "facets": _ref("FacetCounts"),
                     "facet_results": {"type": "array", "items": _ref("FacetResult")}}),
     "DocumentSummary": _obj({
@@ -100,19 +133,29 @@ SCHEMAS: dict = {
         "related": {"type": "array", "items": _ref("CaseDocument")},
         "html_url": STR, "original_url": STR,
     }),
+    "DocumentRef": _obj({"doc_id": NSTR, "title": NSTR, "date": NSTR, "doc_type": NSTR, "section": NINT,
+                         "heading": NSTR, "label": STR}),
+    "FollowUp": _obj({"doc_id": STR, "document": _ref("DocumentRef"), "heading": NSTR, "text": STR,
+                      "section": NINT, "why": STR}, ["doc_id", "document", "text", "why"]),
     "CommitmentRow": {
         "allOf": [_ref("Commitment"), _obj({
             "committee": NSTR, "date": NSTR, "year": NINT,
             "verdict": _nullable("string", enum=[*VERDICTS, None]),
-            "follow_ups": {"type": "array", "items": {"type": "object"}},
+            "document": _ref("DocumentRef"),
+            "explanation": STR,
+            "follow_ups": {"type": "array", "items": _ref("FollowUp")},
         })],
     },
     "CommitmentList": _obj({
         "total": INT, "filters": {"type": "object"},
+        "sort": {"type": "string", "enum": list(COMMITMENT_SORTS)}, "as_of": STR,
+        "page": INT, "limit": INT,
         "commitments": {"type": "array", "items": _ref("CommitmentRow")},
         "options": _obj({"committee": {"type": "array", "items": STR},
                          "year": {"type": "array", "items": INT}}),
         "verdict_counts": COUNTS,
+        "pagination": _ref("Pagination"),
+        "sort_urls": {"type": "object", "additionalProperties": STR},
     }),
     "CaseList": _obj({"total": INT, "cases": {"type": "array", "items": _ref("CaseSummary")}}),
     "TracedCommitment": {
@@ -123,7 +166,10 @@ SCHEMAS: dict = {
     },
     "Case": {
         "allOf": [_ref("CaseSummary"), _obj({
-            "commitments": {"type": "array", "items": _ref("TracedCommitment")},
+            "as_of": STR,
+            "commitments": {"type": "array", "items": {"allOf": [_ref("TracedCommitment"), _obj({
+                "document": _ref("DocumentRef"), "explanation": STR,
+                "follow_ups": {"type": "array", "items": _ref("FollowUp")}})]}},
         })],
     },
     "Trace": _obj({"cases": {"type": "array", "items": _obj({
@@ -174,8 +220,11 @@ def openapi_document(limits: Limits) -> dict:
     search_params = [
         q, *filters,
         _query("sort", {"type": "string", "enum": list(SORTS)}, "Sortering."),
+        _query("visa", {"type": "string", "enum": list(VIEWS)},
+               "Sidorna räknas i dokument (standard) eller i avsnitt."),
         _query("page", {"type": "integer", "minimum": 1, "maximum": limits.max_page}, "Sida."),
-        _query("limit", {"type": "integer", "minimum": 1, "maximum": limits.max_page_size}, "Träffar per sida."),
+        _query("limit", {"type": "integer", "minimum": 1, "maximum": limits.max_page_size},
+               "Träffar (avsnitt i hits, dokument i documents) per sida."),
     ]
     date = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     doc_param = _query("doc", {"type": "string", "pattern": f"^{DOC_ID.pattern}$"}, "Endast ett dokument.")
@@ -194,6 +243,13 @@ def openapi_document(limits: Limits) -> dict:
             "/api/v1/search": {"get": {"operationId": "search", "summary": "Sök avsnitt",
                                        "parameters": search_params,
                                        "responses": _json("SearchResult", "Träffar, facetter och sidor", 400)}},
+            "/api/v1/search.atom": {"get": {
+                "operationId": "search_feed", "summary": "Bevaka sökningen: nya dokument som Atom-flöde",
+                "parameters": [p for p in search_params if p["name"] not in ("sort", "page", "limit", "visa")],
+                "responses": {"200": {"description": "Atom 1.0 (RFC 4287), senaste dokumenten först",
+                                      "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                              "400": {"$ref": "#/components/responses/Problem400"},
+                              "429": {"$ref": "#/components/responses/Problem429"}}}},
             "/api/v1/facets": {"get": {"operationId": "facets", "summary": "Facetter för en sökning",
                                        "parameters": search_params[:8],
                                        "responses": _json("Facets", "Antal per facettvärde", 400)}},
@@ -213,6 +269,10 @@ def openapi_document(limits: Limits) -> dict:
                     _query("due_before", date, "Förfaller före (ÅÅÅÅ-MM-DD)."),
                     _query("verdict", {"type": "string", "enum": list(VERDICTS)}, "Bedömning."),
                     as_of,
+                    _query("sort", {"type": "string", "enum": list(COMMITMENT_SORTS)}, "Ordning."),
+                    _query("page", {"type": "integer", "minimum": 1, "maximum": 100000}, "Sida."),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_COMMITMENTS_PER_PAGE},
+                           "Åtaganden per sida (standard 50)."),
                 ],
                 "responses": _json("CommitmentList", "Åtaganden", 400)}},
             "/api/v1/cases": {"get": {"operationId": "cases", "summary": "Ärenden (grupper av dokument)",

@@ -12,19 +12,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from web.labels import VERDICTS
+
 DOC_ID = re.compile(r"[0-9a-f]{8,64}")
 CASE_ID = re.compile(r"[A-Za-zÅÄÖåäö0-9._:-]{1,120}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 YEAR_RANGE = (1900, 2100)
 SORTS = ("relevance", "date")
+VIEWS = ("dokument", "avsnitt")  # one result per document (default), or today's section list
 STATUSES = ("planned", "ongoing", "done")
-VERDICTS = ("reported", "no_report", "overdue")
 TEXT_FILTERS = ("committee", "doc_type", "municipality")
 MAX_FILTER_CHARS = 200
+COMMITMENT_SORTS = ("document", "deadline", "status", "verdict", "committee")
+COMMITMENTS_PER_PAGE = 50
+MAX_COMMITMENTS_PER_PAGE = 500
 
-# The search parameters in URL order: the same names as `kb search` options.
+# The search parameters in URL order: the same names as `kb search` options, plus the view.
 SEARCH_KEYS = ("q", "year", "year_from", "year_to", "committee", "doc_type", "municipality",
-               "recommendation", "sort", "page", "limit")
+               "recommendation", "sort", "visa", "page", "limit")
 
 
 class ParamError(ValueError):
@@ -100,6 +105,7 @@ def search_params(args: Mapping, limits: Limits) -> dict:
         "year_to": _int(args, "year_to", *YEAR_RANGE),
         "recommendation": _int(args, "recommendation", 1, 999),
         "sort": _choice(args, "sort", SORTS, "relevance"),
+        "visa": _choice(args, "visa", VIEWS, "dokument"),
         "page": _int(args, "page", 1, limits.max_page, 1),
         "limit": _int(args, "limit", 1, limits.max_page_size, 10),
     }
@@ -112,7 +118,7 @@ def search_params(args: Mapping, limits: Limits) -> dict:
 
 def service_kwargs(params: dict) -> dict:
     """The keyword arguments of ``KnowledgeBase.search`` (the query goes first)."""
-    return {k: v for k, v in params.items() if k != "q"}
+    return {k: v for k, v in params.items() if k not in ("q", "visa")}
 
 
 def filter_kwargs(params: dict) -> dict:
@@ -123,13 +129,14 @@ def filter_kwargs(params: dict) -> dict:
 def url_args(params: dict, **changes) -> dict:
     """The query-string arguments for a URL: defaults and empty values left out."""
     merged = {**params, **changes}
-    defaults = {"sort": "relevance", "page": 1, "limit": 10, "q": ""}
+    defaults = {"sort": "relevance", "visa": "dokument", "page": 1, "limit": 10, "q": ""}
     return {k: merged[k] for k in SEARCH_KEYS
             if merged.get(k) is not None and merged.get(k) != defaults.get(k)}
 
 
 def commitment_params(args: Mapping) -> dict:
-    """Filters of the Åtaganden list: nämnd, år, status, förfaller före, bedömning, dokument."""
+    """Filters of the Åtaganden list (nämnd, år, status, förfaller före, bedömning, dokument),
+    its order and its page."""
     doc = _text(args, "doc")
     if doc and not DOC_ID.fullmatch(doc):
         raise ParamError("doc", "doc ska vara ett dokument-id (hexadecimalt).")
@@ -141,7 +148,19 @@ def commitment_params(args: Mapping) -> dict:
         "due_before": _date(args, "due_before"),
         "verdict": _choice(args, "verdict", VERDICTS),
         "as_of": _date(args, "as_of"),
+        "sort": _choice(args, "sort", COMMITMENT_SORTS, "document"),
+        "page": _int(args, "page", 1, 100_000, 1),
+        "limit": _int(args, "limit", 1, MAX_COMMITMENTS_PER_PAGE, COMMITMENTS_PER_PAGE),
     }
+
+
+COMMITMENT_DEFAULTS = {"sort": "document", "page": 1, "limit": COMMITMENTS_PER_PAGE}
+
+
+def commitment_args(filters: dict, **changes) -> dict:
+    """The Åtaganden list's query-string arguments: defaults and empty values left out."""
+    merged = {**filters, **changes}
+    return {k: v for k, v in merged.items() if v is not None and v != "" and COMMITMENT_DEFAULTS.get(k) != v}
 
 
 def valid_doc_id(doc_id: str) -> bool:

@@ -11,8 +11,19 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
-from web.facets import active_filters, facet_results
-from web.params import filter_kwargs, service_kwargs, url_args
+from web.facets import active_filters, facet_results, without_typed, year_range
+from web.params import (
+    COMMITMENT_SORTS,
+    COMMITMENTS_PER_PAGE,
+    VIEWS,
+    commitment_args,
+    filter_kwargs,
+    service_kwargs,
+    url_args,
+)
+from web.tracing import document_ref, named, sort_rows
+
+FILTER_PARAMS = ("year", "year_from", "year_to", "committee", "doc_type", "municipality", "recommendation")
 
 UrlFor = Callable[[dict], str]
 PAGE_WINDOW = 2  # page links shown on each side of the current page
@@ -23,16 +34,30 @@ class NotFound(LookupError):
 
 
 def search_view(kb, params: dict, url_for: UrlFor) -> dict:
-    """`kb search --json` plus facets as data, removable filters, pages and the suggestion URL."""
+    """`kb search --json` plus facets as data, every active filter as a removable chip (typed in
+    the query or clicked), pages of documents (or of sections with ``visa=avsnitt``) and the
+    suggestion URL."""
     result = kb.search(params["q"], **service_kwargs(params))
+    typed = kb.query_filters(params["q"])
     counts = dict(result.get("facets") or {})
-    if any(params.get(k) is not None for k in ("year", "year_from", "year_to")):
-        # The year histogram shows every year of the query, not only the chosen one.
+    low, high = year_range(params, typed)
+    if low is not None or high is not None:
+        # The year histogram shows every year of the query, not only the chosen ones.
         others = {k: v for k, v in filter_kwargs(params).items() if k not in ("year", "year_from", "year_to")}
-        counts["year"] = kb.facets(params["q"], **others).get("year", {})
-    result["facet_results"] = facet_results(counts, params, url_for)
-    result["active_filters"] = active_filters(params, url_for)
-    result["pagination"] = pagination(result["total"], params["page"], params["limit"],
+        counts["year"] = kb.facets(without_typed(params, typed, ["year"])["q"], **others).get("year", {})
+    result["facet_results"] = facet_results(counts, params, url_for, typed=typed)
+    result["active_filters"] = active_filters(params, url_for, typed)
+    result["clear_filters_url"] = url_for(url_args(
+        {**without_typed(params, typed), **dict.fromkeys(FILTER_PARAMS)}, page=1))
+    result["year_range"] = {"from": low, "to": high}
+    # The Från/till form replaces every year filter: the query text keeps none of its own.
+    result["year_form_state"] = url_args(without_typed(params, typed, ["year"]), year=None, year_from=None,
+                                         year_to=None, page=1)
+    by_documents = params.get("visa", "dokument") == "dokument"
+    result["view"] = "dokument" if by_documents else "avsnitt"
+    result["view_urls"] = {view: url_for(url_args(params, visa=view, page=1)) for view in VIEWS}
+    total = result["total_documents"] if by_documents else result["total"]
+    result["pagination"] = pagination(total, params["page"], params["limit"],
                                       lambda page: url_for(url_args(params, page=page)))
     suggestion = result.get("suggestion")
     result["suggestion_url"] = url_for(url_args(params, q=suggestion, page=1)) if suggestion else None
@@ -72,9 +97,10 @@ def documents_view(kb) -> dict:
     return {"total": len(docs), "documents": docs}
 
 
-def commitments_view(kb, filters: dict) -> dict:
-    """Åtaganden with their verdict (bedömning) and follow-ups, filtered as asked."""
-    as_of = date.fromisoformat(filters["as_of"]) if filters.get("as_of") else None
+def commitments_view(kb, filters: dict, url_for: UrlFor | None = None, *, paged: bool = True) -> dict:
+    """Åtaganden with their verdict (bedömning) and follow-ups, filtered, sorted and paged as
+    asked; every document named by title, date and section, every verdict explained."""
+    as_of = date.fromisoformat(filters["as_of"]) if filters.get("as_of") else date.today()
     due_before = date.fromisoformat(filters["due_before"]) if filters.get("due_before") else None
     rows = kb.commitments(doc=filters.get("doc"), status=filters.get("status"), due_before=due_before,
                           committee=filters.get("committee"), year=filters.get("year"))
@@ -84,24 +110,34 @@ def commitments_view(kb, filters: dict) -> dict:
     verdict_counts = Counter(traced.get(r["id"], {}).get("verdict") or "none" for r in rows)
     if filters.get("verdict"):
         rows = [r for r in rows if traced.get(r["id"], {}).get("verdict") == filters["verdict"]]
-    docs = {d["id"]: d for d in kb.documents()}
+    docs = {d.id: d for d in kb.all_documents()}
     commitments = []
     for row in rows:
-        doc = docs.get(row["doc_id"], {})
+        doc = docs.get(row["doc_id"])
         trace = traced.get(row["id"], {})
-        commitments.append({
+        commitments.append(named({
             **row,
-            "committee": row.get("committee", doc.get("committee")),
-            "date": row.get("date", doc.get("date")),
-            "year": row.get("year", doc.get("year")),
+            "committee": row.get("committee", doc.committee if doc else None),
+            "date": row.get("date", doc.date if doc else None),
+            "year": row.get("year", doc.year if doc else None),
             "verdict": row.get("verdict", trace.get("verdict")),
+            "evidence": row.get("evidence", trace.get("evidence")),
             "follow_ups": row.get("follow_ups", trace.get("follow_ups", [])),
-        })
-    committees = sorted({d["committee"] for d in docs.values() if d.get("committee")})
-    years = sorted({d["year"] for d in docs.values() if d.get("year")})
-    return {"total": len(commitments), "filters": {k: v for k, v in filters.items() if v is not None},
-            "commitments": commitments, "options": {"committee": committees, "year": years},
-            "verdict_counts": dict(verdict_counts)}
+        }, docs, as_of))
+    commitments = sort_rows(commitments, filters.get("sort") or "document")
+    total = len(commitments)
+    page, limit = filters.get("page") or 1, filters.get("limit") or COMMITMENTS_PER_PAGE
+    shown = commitments[(page - 1) * limit:page * limit] if paged else commitments
+    link = url_for or (lambda args: "?" + "&".join(f"{k}={v}" for k, v in args.items()))
+    committees = sorted({d.committee for d in docs.values() if d.committee})
+    years = sorted({d.year for d in docs.values() if d.year})
+    active = {k: v for k, v in filters.items() if v is not None and k not in ("page", "limit", "sort")}
+    return {"total": total, "filters": active, "sort": filters.get("sort") or "document",
+            "as_of": as_of.isoformat(), "page": page, "limit": limit,
+            "commitments": shown, "options": {"committee": committees, "year": years},
+            "verdict_counts": dict(verdict_counts),
+            "pagination": pagination(total, page, limit, lambda p: link(commitment_args(filters, page=p))),
+            "sort_urls": {key: link(commitment_args(filters, sort=key, page=1)) for key in COMMITMENT_SORTS}}
 
 
 def cases_view(kb) -> dict:
@@ -110,9 +146,16 @@ def cases_view(kb) -> dict:
 
 
 def case_view(kb, case_id: str, as_of: str | None = None) -> dict:
-    case = kb.case(case_id, as_of=date.fromisoformat(as_of) if as_of else None)
+    """One case: its documents in order, the recommendation grid and every commitment traced,
+    named and explained."""
+    when = date.fromisoformat(as_of) if as_of else date.today()
+    case = kb.case(case_id, as_of=when)
     if case is None:
         raise NotFound(f"Ärendet {case_id} finns inte.")
+    docs = {d.id: d for d in kb.all_documents()}
+    case["as_of"] = when.isoformat()
+    case["documents"] = [{**d, "document": document_ref(docs.get(d["doc_id"]))} for d in case["documents"]]
+    case["commitments"] = [named(c, docs, when) for c in case["commitments"]]
     return case
 
 

@@ -1,12 +1,13 @@
-"""Make the README screenshots from the bundled examples/ (not run in CI).
+"""Make the README screenshots from the bundled examples (kb/examples/; not run in CI).
 
     python docs/screenshots/make.py [--out docs/screenshots] [--as-of 2025-09-01]
 
-Ingests examples/ into a temporary index, serves it with waitress on a free loopback port
-and walks the pages in headless Chromium (Playwright, Debian's /usr/bin/chromium) as a
-handläggare would: a search with facets and highlighted words, a hit opened as a document,
-the Åtaganden list and the Spårning page of the case with most documents. Verdicts are
-judged as of a fixed date so the pictures do not change with the calendar.
+Ingests the examples into a temporary index, serves it with waitress on a free loopback port
+and walks the pages in headless Chromium (Playwright, Debian's /usr/bin/chromium, a fresh
+profile) as a handläggare would: a search listed by document with its tiers, the same search on
+a phone, filters typed in the query as chips, a hit opened as a document, the Åtaganden list and
+the Spårning page of the case with most documents. Verdicts are judged as of a fixed date so the
+pictures do not change with the calendar.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "kb" / "examples"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDTH = 1280
+PHONE = 390
 MAX_HEIGHT = 1800  # a README picture shows the top of a long page, not all of it
-QUERY = "barn"
+QUERY = "lekplatser barn"  # one document holds both words, two hold one: the tiers show
+FILTERED = "barn år:2021..2024 typ:yttrande"
 
 
 @contextmanager
@@ -46,8 +49,9 @@ def serve(index_dir: Path) -> Iterator[str]:
 
 
 def shoot(page, path: Path) -> None:
+    width = page.viewport_size["width"]
     height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
-    page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": WIDTH, "height": height})
+    page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
@@ -66,15 +70,32 @@ def main() -> None:
         index_dir = Path(tmp) / "index"
         KnowledgeBase(index_dir).ingest(sorted(EXAMPLES.glob("*.txt")))
         with serve(index_dir) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": WIDTH, "height": 900}, locale="sv-SE")
+            browser = p.chromium.launch_persistent_context(str(Path(tmp) / "profile"), executable_path=CHROMIUM,
+                                                           args=ARGS, locale="sv-SE")
+            page = browser.new_page()
+            page.set_viewport_size({"width": WIDTH, "height": 900})
 
             page.goto(base + "/")
             page.get_by_label("Sök i yttranden, remissvar och uppföljningar").fill(QUERY)
             page.keyboard.press("Enter")
-            page.wait_for_url(f"**q={QUERY}**")
+            page.wait_for_url("**/sok?**")
             shoot(page, args.out / "search.png")
+            phone = browser.new_page()
+            phone.set_viewport_size({"width": PHONE, "height": 844})
+            phone.goto(page.url)
+            shoot(phone, args.out / "search-phone.png")
+            phone.close()
 
+            page.goto(base + "/")
+            page.get_by_label("Sök i yttranden, remissvar och uppföljningar").fill(FILTERED)
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/sok?**")
+            shoot(page, args.out / "filters.png")
+
+            page.goto(base + "/")
+            page.get_by_label("Sök i yttranden, remissvar och uppföljningar").fill(QUERY)
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/sok?**")
             page.locator("li.hit h3 a").first.click()
             page.wait_for_url("**/dokument/**")
             page.evaluate("window.scrollTo(0, 0)")  # the page scrolls to the first highlight

@@ -273,6 +273,13 @@ class PgStore(Engine):
 
         return run_search(self, query, filters=filters, page=page, limit=limit, sort=sort)
 
+    def matching_sections(self, query: str | ParsedQuery, doc_id: str, filters: Filters | None = None) -> list[str]:
+        from index.pg.search import matching_sections
+
+        if not self.exists():
+            return []
+        return matching_sections(self, query, doc_id, filters=filters)
+
     def generation(self) -> tuple:
         with self.connection(read=True) as conn:
             if not self._tables_exist(conn):

@@ -42,6 +42,7 @@ class TsCompiled:
     weak: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)
     conjunctive: bool = False
+    phrases: list[tuple[str, ...]] = field(default_factory=list)   # fold keys of each phrase (marks)
     lexemes: set[str] = field(default_factory=set)   # positive lexemes (for rank and head)
     # What ranking sums, per positive query word: (a tsquery the section must match for the
     # unit to count, or None; [(lexeme, weight)] whose BM25 terms are summed), as index.compile
@@ -86,7 +87,9 @@ class _Compiler:
             return self.words(terms, positive)
         if isinstance(node, Phrase):
             terms = analyse(" ".join(node.words))
-            if positive:
+            if positive and len(terms) >= 2:  # marked as a phrase, never word by word
+                self.out.phrases.append(tuple(t.key for t in terms))
+            elif positive:
                 self.out.terms |= highlight_terms(terms)
                 self.strong |= word_terms(terms)
             if len(terms) <= 1:
