@@ -213,6 +213,50 @@ def test_the_rate_limit_answers_429_with_retry_after(index_dir):
     assert client.get("/static/style.css").status_code == 200  # static files are not counted
 
 
+def _statuses(client, n, forwarded_for=None):
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    return [client.get("/api/v1/documents", headers=headers).status_code for _ in range(n)]
+
+
+def test_the_rate_limit_counts_each_client_behind_a_trusted_proxy(index_dir):
+    """KB_PROXY_COUNT=1: the client is the address the proxy saw (X-Forwarded-For)."""
+    client = create_app({"INDEX": str(index_dir), "RATE_LIMIT": 2, "PROXY_COUNT": 1}).test_client()
+    assert _statuses(client, 3, "192.0.2.10") == [200, 200, 429]
+    assert _statuses(client, 2, "192.0.2.11") == [200, 200]  # another client has its own count
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_does_not_make_a_new_client(index_dir):
+    client = create_app({"INDEX": str(index_dir), "RATE_LIMIT": 2}).test_client()
+    assert _statuses(client, 2, "192.0.2.20") == [200, 200]
+    assert _statuses(client, 1, "192.0.2.21") == [429]  # the same peer, whatever it claims
+
+
+def test_a_new_minute_lets_the_client_in_again(index_dir, monkeypatch):
+    import time
+
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    client = create_app({"INDEX": str(index_dir), "RATE_LIMIT": 2}).test_client()
+    assert _statuses(client, 3) == [200, 200, 429]
+    retry_after = int(client.get("/api/v1/documents").headers["Retry-After"])
+    assert 1 <= retry_after <= 60
+    now[0] += retry_after + 1
+    assert _statuses(client, 1) == [200]
+
+
+def test_a_zero_rate_limit_turns_the_limit_off(index_dir):
+    client = create_app({"INDEX": str(index_dir), "RATE_LIMIT": 0}).test_client()
+    assert set(_statuses(client, 50)) == {200}
+
+
+def test_a_refused_token_is_counted_too(index_dir):
+    """Guessing the token costs requests like anything else."""
+    app = create_app({"INDEX": str(index_dir), "RATE_LIMIT": 2, "TOKEN": "hemligt-1234"})
+    client = app.test_client()
+    wrong = {"Authorization": "Bearer fel"}
+    assert [client.post("/api/v1/reindex", headers=wrong).status_code for _ in range(3)] == [401, 401, 429]
+
+
 # -- write access -----------------------------------------------------------------------------
 
 def test_reindex_is_off_without_a_configured_token(client):

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from unprivileged import command_prefix
 
 from kb.batch_ingest import display_path
 from kb.service import KnowledgeBase
@@ -65,29 +65,12 @@ def yttrande(word: str) -> str:
             "Förvaltningen kommer att ta fram en rutin under hösten 2025.\n")
 
 
-def unprivileged_prefix() -> list[str]:
-    """A command prefix under which a chmod 000 file cannot be read.
-
-    Root reads any file, so as root the capabilities that bypass file permissions are dropped
-    for the kb process (setpriv, util-linux); the files stay root's own, so the rest works."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: a permission-denied file cannot be made")
-    caps = "-dac_override,-dac_read_search"
-    prefix = [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
-    if subprocess.run(prefix + ["true"], capture_output=True).returncode != 0:
-        pytest.skip("running as root where setpriv may not drop capabilities (a restricted container)")
-    return prefix
-
-
 def run_kb(args: list, tmp_path: Path, *, vanish: str = "") -> tuple[subprocess.CompletedProcess, int]:
     """Run `kb ARGS` through the driver; returns the process and its peak RSS in kB."""
     rss_file = tmp_path / f"rss-{random.random()}"
     env = dict(os.environ, KB_TEST_VANISH=vanish, KB_TEST_RSS=str(rss_file), PYTHONIOENCODING="utf-8")
     env.pop("KB_MAX_FILE_MB", None)  # the default limit (50 MB) applies
-    proc = subprocess.run(unprivileged_prefix() + [sys.executable, "-c", DRIVER] + [str(a) for a in args],
+    proc = subprocess.run(command_prefix() + [sys.executable, "-c", DRIVER] + [str(a) for a in args],
                           capture_output=True, encoding="utf-8", errors="replace", env=env, timeout=300)
     return proc, int(rss_file.read_text())
 

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
+from optional_tools import CHROMIUM as NO_CHROMIUM
 from test_feed import atom_problems
 from test_web_support import plan_index
 
@@ -41,7 +42,7 @@ def missing(what: str):
     """Skip where the browser is not installed; in CI that is a failure, never a silent skip."""
     if os.environ.get("CI") or os.environ.get("KB_CI"):
         pytest.fail(f"{what} is missing in CI: .ci/run installs it")
-    pytest.skip(f"{what} is not installed")
+    pytest.skip(NO_CHROMIUM if what == "chromium" else f"{what} is not installed")
 
 
 @pytest.fixture(scope="module")

@@ -100,7 +100,10 @@ def test_no_more_than_the_window_is_in_flight(tmp_path):
 
 
 def test_a_killed_ingest_leaves_no_worker_behind(tmp_path):
-    """SIGKILL on `kb ingest` must not leave worker processes holding its output pipes."""
+    """SIGKILL on `kb ingest` must not leave worker processes holding its output pipes.
+
+    The ingest pauses after its first document (tests/pause_driver.py), so its workers are alive
+    when it is killed, however fast the machine."""
     import signal
     import subprocess
     import sys
@@ -111,19 +114,26 @@ def test_a_killed_ingest_leaves_no_worker_behind(tmp_path):
 
     folder = tmp_path / "corpus"
     write_corpus(folder, 60)
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "ingest", str(folder), "--index",
+    paused, go = tmp_path / "paused", tmp_path / "go"
+    driver = Path(__file__).with_name("pause_driver.py")
+    proc = subprocess.Popen([sys.executable, str(driver), "ingest", str(folder), "--index",
                              str(tmp_path / "index"), "--workers", "2"],
+                            env=dict(os.environ, KB_TEST_PAUSED=str(paused), KB_TEST_GO=str(go)),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    parent = psutil.Process(proc.pid)
-    workers: list = []
-    deadline = time.monotonic() + 60
-    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
-        workers = [c for c in parent.children(recursive=True) if "multiprocessing" in " ".join(c.cmdline())
-                   and "resource_tracker" not in " ".join(c.cmdline())]
-        time.sleep(0.05)
-    if proc.poll() is not None:
-        pytest.skip("the ingest finished before its workers could be seen")
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=30)  # returns once nothing holds the pipes any more
+    try:
+        deadline = time.monotonic() + 120
+        while not paused.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert paused.exists(), f"the ingest never reached its first document: {proc.poll()=}"
+        workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                   if "multiprocessing" in " ".join(c.cmdline()) and "resource_tracker" not in " ".join(c.cmdline())]
+        assert len(workers) == 2, workers
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)  # returns once nothing holds the pipes any more
+    finally:
+        go.touch()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=30)
     gone, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive, f"workers outlived the killed ingest: {[p.pid for p in alive]}"

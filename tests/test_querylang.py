@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.querylang import MAX_TERMS, YEAR_MAX, YEAR_MIN, parse_query
+from index.querylang import MAX_DEPTH, MAX_TERMS, YEAR_MAX, YEAR_MIN, parse_query
 from index.querytree import And, Not, Or, Phrase, Prefix, Word
 
 
@@ -230,17 +230,85 @@ QUERY_ALPHABET = st.sampled_from(
 )
 
 
+def leaves(node):
+    if isinstance(node, Not):
+        yield from leaves(node.child)
+    elif isinstance(node, And | Or):
+        for child in node.children:
+            yield from leaves(child)
+    else:
+        yield node
+
+
+def check_well_formed(node, depth=0):
+    """The shapes the search side relies on: And/Or of two or more, no Not(Not(..)), terms that
+    hold a letter or digit, and no deeper nesting than the parser allows."""
+    assert depth <= MAX_DEPTH, "nested deeper than MAX_DEPTH"
+    if isinstance(node, Not):
+        assert not isinstance(node.child, Not), "a double negation was kept"
+        check_well_formed(node.child, depth + 1)
+    elif isinstance(node, And | Or):
+        assert len(node.children) >= 2, node
+        for child in node.children:
+            check_well_formed(child, depth + isinstance(child, And | Or))
+    elif isinstance(node, Phrase):
+        assert len(node.words) >= 2 and all(w and not any(c.isspace() for c in w) for w in node.words)
+    else:
+        assert isinstance(node, Word | Prefix), node
+        assert node.text and not any(c.isspace() for c in node.text)
+        assert any(c.isalnum() for c in node.text), node
+
+
+def render(node) -> str:
+    """The tree written back in the query language: words quoted (so a word that looks like an
+    operator or a field stays a word), parentheses only where the grammar needs them."""
+    if isinstance(node, Word):
+        return f'"{node.text}"'
+    if isinstance(node, Phrase):
+        return '"' + " ".join(node.words) + '"'
+    if isinstance(node, Prefix):
+        return node.text + "*"
+    if isinstance(node, Not):
+        inner = render(node.child)
+        return f"NOT ({inner})" if isinstance(node.child, And | Or) else f"NOT {inner}"
+    if isinstance(node, And):
+        return " ".join(f"({render(c)})" if isinstance(c, And | Or) else render(c) for c in node.children)
+    return " OR ".join(f"({render(c)})" if isinstance(c, Or) else render(c) for c in node.children)
+
+
+def check_query_properties(q):
+    parsed = parse_query(q)
+    if parsed.tree is None:
+        return parsed
+    check_well_formed(parsed.tree)
+    terms = [w for leaf in leaves(parsed.tree) for w in (leaf.words if isinstance(leaf, Phrase) else [leaf.text])]
+    assert len(terms) <= MAX_TERMS
+    # Nothing is invented: every term stands in what was typed (a fallback drops stray stars).
+    typed = q.replace("\x00", " ").replace("*", "")
+    assert all(term.replace("*", "") in typed for term in terms), (terms, q)
+    # The tree means what it says: written back in the query language, it parses to itself.
+    again = parse_query(render(parsed.tree))
+    assert again.notice is None and again.tree == parsed.tree, render(parsed.tree)
+    return parsed
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.lists(QUERY_ALPHABET, max_size=80).map("".join))
-def test_query_language_symbols_never_raise(q):
-    parsed = parse_query(q)
-    assert parsed.tree is None or hash(parsed.tree) is not None
+def test_query_language_symbols_give_well_formed_trees_that_round_trip(q):
+    check_query_properties(q)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
-def test_any_text_never_raises(q):
-    parse_query(q)
+def test_any_text_gives_a_well_formed_tree_that_round_trips(q):
+    check_query_properties(q)
+
+
+@pytest.mark.parametrize("q", ['(barn OR "skyddat boende") -hot förskol*', "NOT (a OR b) c", "a (b c) OR d",
+                               '"OR" "år:2024" x', "((a))", "a OR (b OR c)"])
+def test_forms_round_trip(q):
+    parsed = check_query_properties(q)
+    assert parsed.tree is not None and parsed.notice is None
 
 
 @pytest.mark.parametrize("q", ["(" * 100_000, '"' * 100_001, "-" * 100_000 + "x", "a OR " * 50_000, "x*" * 50_000])

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import fixtures_build as fb
 import pytest
+from optional_tools import OCRMYPDF as NO_OCRMYPDF
 
 from ingest.errors import IngestError
 from ingest.readers import ocr, read
@@ -93,7 +94,7 @@ def test_scanned_page_among_text_pages_is_warned(tmp_path):
     assert any("page(s) 2 have no text layer" in w for w in raw.warnings)
 
 
-@pytest.mark.skipif(not ocr.available(), reason="ocrmypdf with tesseract-ocr-swe is not installed")
+@pytest.mark.skipif(not ocr.available(), reason=NO_OCRMYPDF)
 def test_ocr_reads_a_scanned_page_in_swedish(tmp_path):
     path = fb.make_scanned_pdf(tmp_path / "skannad.pdf", [["Förskolenämnden föreslår", "att yttrandet godkänns."]])
     raw = read(path, ocr=True)

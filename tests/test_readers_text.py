@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import tracemalloc
 import unicodedata
 
 import pytest
+from unprivileged import run_python
 
 from ingest.errors import IngestError
 from ingest.readers import read, supported_suffixes
@@ -146,14 +146,29 @@ def test_unsupported_suffix(tmp_path):
     assert ".pdf" in message
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any file")
+READ_IN_A_CHILD = """
+import json, sys
+from ingest.errors import IngestError
+from ingest.readers import read
+try:
+    read(sys.argv[1])
+    print(json.dumps(None))
+except IngestError as exc:
+    print(json.dumps([exc.path, exc.reason]))
+"""
+
+
 def test_permission_denied(tmp_path):
+    """A file the kernel refuses to open (also as root: see tests/unprivileged.py)."""
     path = write(tmp_path, "låst.txt", SAMPLE.encode())
     path.chmod(0)
     try:
-        assert "permission denied" in reason(path)
+        refused = run_python(READ_IN_A_CHILD, str(path))
     finally:
         path.chmod(0o644)
+    assert refused is not None, "the locked file was read"
+    assert refused[0] == str(path) and "permission denied" in refused[1]
+    assert read(path).pages[0].text == SAMPLE  # unlocked, the same file reads
 
 
 def test_huge_file_is_refused_before_reading(tmp_path):

@@ -242,17 +242,23 @@ def test_sigkill_at_the_commit_point_leaves_whole_documents(corpus, tmp_path, wh
 
 
 def test_second_ingest_waits_then_refuses_clearly(corpus, tmp_path):
+    """The first ingest pauses while it holds the writer (tests/pause_driver.py), so the second
+    always meets it, however fast the machine."""
     index_dir = tmp_path / "index"
-    first = subprocess.Popen(KB + ["ingest", str(corpus), "--index", str(index_dir)],
+    paused, go = tmp_path / "paused", tmp_path / "go"
+    driver = Path(__file__).with_name("pause_driver.py")
+    first = subprocess.Popen([sys.executable, str(driver), "ingest", str(corpus), "--index", str(index_dir)],
+                             env=dict(os.environ, KB_TEST_PAUSED=str(paused), KB_TEST_GO=str(go)),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # Wait until the first ingest holds the writer.
-    deadline = time.monotonic() + 60
-    while not (index_dir / "kb-writer.json").exists() and first.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    second = kb_run("ingest", corpus, "--index", index_dir, "--wait", "0.5")
-    out, err = first.communicate(timeout=300)
-    if first.returncode == 0 and second.returncode == 0:
-        pytest.skip("the first ingest finished before the second started; nothing to contend")
+    try:
+        deadline = time.monotonic() + 120
+        while not paused.exists() and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert paused.exists() and (index_dir / "kb-writer.json").exists(), "the first ingest never held the writer"
+        second = kb_run("ingest", corpus, "--index", index_dir, "--wait", "0.5")
+    finally:
+        go.touch()
+        out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     assert second.returncode != 0
     assert "being written" in second.stderr

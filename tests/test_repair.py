@@ -310,7 +310,7 @@ def test_repeated_tokens_repair_like_the_first_time():
 @given(st.text(max_size=200))
 def test_never_raises_and_keeps_text_without_letters(text):
     out = repair_text(text)
-    assert len(out.split()) == len(text.split())
+    assert re.sub(r"[\w{£&@’]+", "W", out) == re.sub(r"[\w{£&@’]+", "W", text)  # only words change
     if not any(c.isalpha() for c in text):
         assert out == text
 

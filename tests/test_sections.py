@@ -151,22 +151,17 @@ def test_sections_carry_raw_text_and_page():
 # ---------------------------------------------------------------------------------------------
 # End to end on the corpus (raw OCR text: no repair)
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-
-
 def _corpus_sections(path: Path):
     blocks, removed = clean_pages_with_removed([Page(1, path.read_text(encoding="utf-8"))])
     return blocks, removed, segment_blocks(blocks)
 
 
 @pytest.fixture(scope="module")
-def expected():
-    if not (EVAL / "metadata.json").is_file():
-        pytest.skip("../shared/eval is not available here")
-    sys.path.insert(0, str(EVAL))
+def expected(eval_dir):
+    sys.path.insert(0, str(eval_dir))
     from match import matches  # the eval's own matching rule
 
-    return json.loads((EVAL / "metadata.json").read_text(encoding="utf-8"))["documents"], matches
+    return json.loads((eval_dir / "metadata.json").read_text(encoding="utf-8"))["documents"], matches
 
 
 def test_corpus_recommendations_and_activities(corpus_dir, expected):

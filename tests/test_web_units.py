@@ -10,7 +10,7 @@ from web.facets import DENSE_YEARS, active_filters, facet_results, year_ticks
 from web.highlight import highlight, query_terms
 from web.pages import capfirst
 from web.params import Limits, ParamError, commitment_params, search_params, url_args
-from web.security import RateLimiter, truthy
+from web.security import truthy
 from web.views import pagination
 
 LIMITS = Limits(max_query_chars=50, max_page_size=20, max_page=100)
@@ -207,22 +207,6 @@ def test_highlight_of_a_prefix():
 
 def test_no_query_means_plain_escaped_text():
     assert str(highlight("<script>", query_terms(""))) == "&lt;script&gt;"
-
-
-# -- limits -----------------------------------------------------------------------------------
-
-def test_rate_limiter_counts_per_client_per_minute():
-    now = [120.0]
-    limiter = RateLimiter(2, clock=lambda: now[0])
-    assert limiter.allow("a") and limiter.allow("a") and not limiter.allow("a")
-    assert limiter.allow("b")
-    now[0] = 185.0  # the next minute
-    assert limiter.allow("a")
-
-
-def test_a_zero_rate_limit_turns_the_limit_off():
-    limiter = RateLimiter(0)
-    assert all(limiter.allow("a") for _ in range(1000))
 
 
 @pytest.mark.parametrize("value, expected", [("1", True), (1, True), ("true", True), ("0", False),

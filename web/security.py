@@ -4,7 +4,7 @@
   from ``/static``), ``X-Content-Type-Options: nosniff``, a Referrer-Policy and
   ``frame-ancestors 'none'`` / ``X-Frame-Options: DENY``.
 - Request bodies above ``MAX_CONTENT_LENGTH`` get 413, more than ``RATE_LIMIT`` requests per
-  minute from one client get 429 (``0`` turns the limit off).
+  minute from one client get 429 (``0`` turns the limit off; see ``web.ratelimit``).
 - Writing needs ``KB_TOKEN`` (``Authorization: Bearer …``, or HTTP Basic with the token as
   password so a browser can ask for it), compared in constant time. Reading is open unless
   ``KB_READ_TOKEN_REQUIRED`` is set.
@@ -15,14 +15,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import threading
-import time
-from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, abort, current_app, request
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web import ratelimit
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -42,33 +41,7 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-RATE_MESSAGE = "För många förfrågningar från samma klient. Vänta en stund och försök igen."
 TRUE_WORDS = {"1", "true", "yes", "on", "ja"}
-
-
-class RateLimiter:
-    """A fixed one-minute window per client: simple, bounded in memory, thread-safe."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
-        self.per_minute = per_minute
-        self.clock = clock
-        self._window = -1
-        self._counts: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, client: str) -> bool:
-        if self.per_minute <= 0:
-            return True
-        window = int(self.clock() // 60)
-        with self._lock:
-            if window != self._window:  # a new minute forgets the old counts
-                self._window, self._counts = window, {}
-            count = self._counts.get(client, 0) + 1
-            self._counts[client] = count
-            return count <= self.per_minute
-
-    def retry_after(self) -> int:
-        return max(1, 60 - int(self.clock() % 60))
 
 
 class Unauthorized(HTTPException):
@@ -124,8 +97,7 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
-    limiter = RateLimiter(int(app.config.get("RATE_LIMIT") or 0))
-    app.extensions["kb_rate_limiter"] = limiter
+    ratelimit.init_app(app)  # first: every request is counted, also one refused below
 
     @app.before_request
     def guard():
@@ -134,8 +106,6 @@ def init_app(app: Flask) -> None:
         limit = app.config.get("MAX_CONTENT_LENGTH")
         if limit and request.content_length and request.content_length > limit:
             abort(413)
-        if not limiter.allow(request.remote_addr or "unknown"):
-            raise TooManyRequests(RATE_MESSAGE, retry_after=limiter.retry_after())
         if truthy(app.config.get("READ_TOKEN_REQUIRED")) and not token_ok():
             raise Unauthorized()
         return None
