@@ -8,10 +8,12 @@
     (våld OR hot) barn       grouping
     år:2024  år:2023..2025  år:2023..  year:2024              year filter (clamped to 1900..2100)
     nämnd:förskolenämnden  committee:...                       committee
-    typ:yttrande  typ:"uppföljande yttrande"  type: doc_type:   document type
+    typ:yttrande  typ:"uppföljande yttrande"  typ:revisionsrapport   document type (type:, doc_type:)
     rekommendation:3  rek:3  recommendation:3                  recommendation number
     kommun:malmö  municipality:malmö                           municipality
-    dnr:SR-2023-81  case:SR-2023-81                            case number (diarienummer)
+    dnr:SR-2023-81  dnr:"KS 2014/742"  case:                     case number (diarienummer): case,
+                                                               spaces, hyphens, slashes and a
+                                                               suffix (.912, -KS) do not matter
 
 ``parse_query`` never raises and does bounded work: input length, number of terms and
 nesting depth are capped. A query it cannot read (unbalanced quotes or parentheses, a
@@ -70,6 +72,10 @@ DOC_TYPE_ALIASES = {
     "action plan": "handlingsplan",
     "action plan follow-up": "uppföljning av handlingsplan",
     "minutes": "protokoll",
+    "audit report": "revisionsrapport",
+    "audit letter": "revisionsrapport",
+    "missiv": "revisionsrapport",
+    "granskningsrapport": "revisionsrapport",
 }
 
 #: The document types ingest assigns (the source of truth for typ: values).

@@ -13,14 +13,27 @@ import re
 import zlib
 
 from index.schema import DOCUMENT, SECTION
+from ingest.metadata.case_numbers import case_number_key, case_number_keys
 from ingest.model import Document, Section
 
 _NON_ALNUM = re.compile(r"[^0-9a-zåäöéü]+")
 
 
 def normalise_case_number(value: str) -> str:
-    """Diarienummer in one comparable form: "SR 2023/81" and "sr-2023-81" give "sr-2023-81"."""
-    return _NON_ALNUM.sub("-", value.casefold()).strip("-")
+    """A diarienummer as a ``dnr:`` filter compares it: "SR 2023/81", "sr-2023-81" and
+    "SR2023 81" give "sr202381" (case, spaces, hyphens and slashes ignored)."""
+    return case_number_key(value)
+
+
+def case_number_terms(case_numbers: list[str]) -> list[str]:
+    """The keys a document is found by for its diarienummer: each number whole, without its
+    suffix, and without its letter prefix (see :func:`ingest.metadata.case_numbers.case_number_keys`)."""
+    out: dict[str, None] = {}
+    for c in case_numbers:
+        if c.strip():
+            for key in case_number_keys(c):
+                out.setdefault(key, None)
+    return list(out)
 
 
 def section_id(doc_id: str, number: int) -> str:
@@ -43,7 +56,7 @@ def _common(doc: Document) -> dict:
         "committee": doc.committee or "",
         "doc_type": doc.doc_type or "",
         "municipality": doc.municipality or "",
-        "case_numbers": ",".join(normalise_case_number(c) for c in doc.case_numbers if c.strip()),
+        "case_numbers": ",".join(case_number_terms(doc.case_numbers)),
     }
 
 

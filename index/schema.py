@@ -12,7 +12,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.fast_analysis import fused_spelling_analyzer, fused_swedish_analyzer
 
-SCHEMA_VERSION = "kb-5"
+SCHEMA_VERSION = "kb-6"  # kb-6: diarienummer stored as normalised keys, with and without suffix
 
 SECTION = "section"
 DOCUMENT = "document"

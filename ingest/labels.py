@@ -160,3 +160,23 @@ def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
             if m:
                 return kind, word, None, tail[m.end():].strip()
     return None
+
+
+# ---------------------------------------------------------------- protocol § items
+
+_ITEM = re.compile(r"^[ \t]*§[ \t]*(\d{1,4})(?![\d.,])[ \t]*(.*)$")
+_ITEM_DNR = re.compile(r"(?:^|[\s,–-]+)(?i:dnr|diarienummer|diarienr|ärendenummer)\.?:?\s*(?:\S+\s+){0,2}\S*\d\S*\s*$")
+
+
+def parse_item(line: str) -> tuple[str, str] | None:
+    """A protocol's § item: its number and title, without the diarienummer after it.
+
+    >>> parse_item("§ 87 Svar på revisionsrapport om placeringar Dnr SN 22/0143")
+    ('87', 'Svar på revisionsrapport om placeringar')
+    >>> parse_item("§34 Dnr BUN 2024/0055")
+    ('34', '')
+    """
+    m = _ITEM.match(line)
+    if not m:
+        return None
+    return m.group(1), _ITEM_DNR.sub("", m.group(2)).strip(" ,–-")

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from ingest.clean import ends_sentence, is_item
 from ingest.folding import fold_ocr_confusions
-from ingest.labels import Label, parse_label, starts_with_keyword, word_end
+from ingest.labels import Label, parse_item, parse_label, starts_with_keyword, word_end
 from ingest.model import Block, Page, Section
 from ingest.tables import load_table
 
@@ -82,6 +82,9 @@ def strong_heading(block: Block) -> Heading | None:
     label = parse_label(text) or parse_label(block.raw or "")
     if label:
         return Heading(label.kind, "", label=label)
+    item = _protocol_item(block)
+    if item:
+        return item
     if block.heading:
         return Heading(kind_of(text), _one_line(text))
     spec = load_table("headings")["headings"]
@@ -101,6 +104,29 @@ def strong_heading(block: Block) -> Heading | None:
     if text[:1].isupper() and (starts_with_keyword(text, keywords) or starts_with_keyword(block.raw or "", keywords)):
         return Heading(kind_of(text), _one_line(text.rstrip(":")))
     return None
+
+
+def _protocol_item(block: Block) -> Heading | None:
+    """A protocol's § item opens its own section: "§ 87 Svar på revisionsrapport ... Dnr SN 22/0143"
+    (its title the rest of the line, or the next line after a bare "§ 112 Dnr KS 2023/412")."""
+    lines = block.text.strip().split("\n")
+    item = parse_item(lines[0])
+    if not item:
+        return None
+    number, title = item
+    raw_lines = (block.raw or block.text).strip().split("\n")
+    raw_lines = raw_lines if len(raw_lines) == len(lines) else lines
+    rest, raw_rest = lines[1:], raw_lines[1:]
+    if not re.search(r"[^\W\d_]{3}", title) and rest:
+        next_item = parse_item("§ 0 " + rest[0])
+        title, rest, raw_rest = (next_item[1] if next_item else rest[0]), rest[1:], raw_rest[1:]
+    return Heading("heading", _one_line(f"§ {number} {title}"), body="\n".join(rest), raw_body="\n".join(raw_rest))
+
+
+def _item_title(block: Block) -> bool:
+    """A one-line paragraph that can be a § item's title (after a bare "§ 112 Dnr ...")."""
+    text = block.text.strip()
+    return "\n" not in text and 0 < len(text.split()) <= 40 and text[:1].isupper() and not ends_sentence(text)
 
 
 def is_candidate(block: Block) -> bool:
@@ -151,8 +177,9 @@ class _Owner:
 def _update_owner(owner: _Owner, head: Heading) -> None:
     label = head.label
     if label is None:
-        if head.kind != "heading" or _matches_any(head.title, load_table("headings")["headings"]["top_level"]):
-            owner.recommendation = owner.goal = owner.activity = None
+        if head.kind != "heading" or head.title.startswith("§") or \
+                _matches_any(head.title, load_table("headings")["headings"]["top_level"]):
+            owner.recommendation = owner.goal = owner.activity = None  # a § item is a matter of its own
         return
     if label.kind == "recommendation":
         number = label.number if isinstance(label.number, int) else owner.last_recommendation + 1
@@ -208,6 +235,10 @@ def segment_blocks(blocks: list[Block]) -> list[Section]:
                 statement, rest = _first_sentence(blocks[i + 1])
                 consumed.add(i + 1)
             title = _label_title(head.label, number, statement.lstrip("[|").strip())
+        elif re.fullmatch(r"§ \d+", title) and i + 1 < len(blocks) and _item_title(blocks[i + 1]) \
+                and (heads[i + 1] is None or (heads[i + 1].label is None and heads[i + 1].kind == "heading")):
+            title = f"{title} {_one_line(blocks[i + 1].text)}"  # "§ 34 Dnr BUN 2024/55", then its title
+            consumed.add(i + 1)
         current = Section(
             number=len(sections), heading=title, kind=kind, text="", raw_text="",
             recommendation=owner.recommendation, activity=owner.activity, goal=owner.goal, page=block.page,

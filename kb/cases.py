@@ -5,7 +5,8 @@ Two documents belong to the same case when the evidence adds up to at least ``LI
 ====================================================  =====
 evidence                                              score
 ====================================================  =====
-a shared case number (SR-2023-81, KS 2025/181)          3
+a shared case number (SR-2023-81, "KS-2014/742.912"     3
+  = "KS 2014/742": case, signs and a suffix aside)
 the same recommendations (most texts alike)             3
 the same subject (stemmed words mostly shared)          2
 similar titles                                          1
@@ -13,8 +14,11 @@ the same committee                                      1
 ====================================================  =====
 
 so a shared case number links on its own, and a document without one still joins its case
-through subject plus committee, or its recommendations. Documents of two different
-municipalities are never linked. Links are transitive (union-find).
+through subject plus committee, or its recommendations. Subject and title count only between
+documents of one municipality, and only through words that say what the matter is: the words of
+a committee's or municipality's name, of a document form ("protokoll", "sammanträde") and dates
+do not, so two protocols titled "Barn- och utbildningsnämndens protokoll" are not one case.
+Documents of two different municipalities are never linked. Links are transitive (union-find).
 
 A case's documents are in date order; a document without a date is placed by its year, and
 within a year an original (yttrande, handlingsplan) comes before its follow-up (uppföljande
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 
 from index.analysis import SWEDISH_STOPWORDS, stem
 from ingest.folding import fold_diacritics
+from ingest.metadata.case_numbers import case_number_keys
 from ingest.model import Document
 
 LINK_SCORE = 3
@@ -37,8 +42,12 @@ SIMILAR = 0.5  # share of stemmed words two subjects or recommendation texts mus
 # Words too common in this domain to say that two subjects are the same.
 GENERIC = frozenset(fold_diacritics(w) for w in (
     "arbete arbetet granskning granskningen yttrande uppföljande uppföljning avseende gällande "
-    "rapport rapporten förslag handlingsplan plan nämnden nämndens säkerställ säkerställa"
+    "rapport rapporten förslag handlingsplan plan nämnden nämndens säkerställ säkerställa "
+    "protokoll protokollet protokollsutdrag sammanträde sammanträdesprotokoll sammanträdet utdrag "
+    "tjänsteskrivelse tjänsteutlåtande remissvar remiss svar revisionsrapport granskningsrapport "
+    "kommun kommunen kommunens stad staden region regionen styrelse styrelsen nämnd"
 ).split())
+MIN_SUBJECT_WORDS = 2  # content words two subjects must have before their overlap counts
 
 
 @dataclass
@@ -65,7 +74,16 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _case_numbers(doc: Document) -> set[str]:
-    return {re.sub(r"[\W_]+", "", fold_diacritics(c)) for c in doc.case_numbers or []}
+    """Each case number's keys, whole and without its suffix (not without its letter prefix:
+    KS 2023/12 and BUN 2023/12 are two matters)."""
+    return {k for c in doc.case_numbers or [] for k in case_number_keys(c, bare=False)}
+
+
+def _content(doc: Document, text: str | None) -> frozenset[str]:
+    """The stems of ``text`` that say what the matter is: not the document's committee,
+    municipality, form words or dates."""
+    own = stems(" ".join(x for x in (doc.committee, doc.municipality) if x))
+    return frozenset(s for s in stems(text) if s not in own and not re.fullmatch(r"[\d-]+", s))
 
 
 def _recommendations(doc: Document) -> dict[str, frozenset[str]]:
@@ -84,6 +102,10 @@ def _same_body(a: str | None, b: str | None) -> bool:
     return bool(a and b and fold_diacritics(a).rstrip("n") == fold_diacritics(b).rstrip("n"))
 
 
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    return min(len(a), len(b)) >= MIN_SUBJECT_WORDS and overlap(a, b) >= SIMILAR
+
+
 def link_evidence(a: Document, b: Document) -> dict[str, int]:
     """The evidence that ``a`` and ``b`` belong to one case, with its score (see the table)."""
     if a.municipality and b.municipality and fold_diacritics(a.municipality) != fold_diacritics(b.municipality):
@@ -93,9 +115,10 @@ def link_evidence(a: Document, b: Document) -> dict[str, int]:
         evidence["case_number"] = 3
     if _same_recommendations(a, b):
         evidence["recommendations"] = 3
-    if overlap(stems(a.subject), stems(b.subject)) >= SIMILAR:
+    one_municipality = bool(a.municipality and b.municipality)
+    if one_municipality and _similar(_content(a, a.subject), _content(b, b.subject)):
         evidence["subject"] = 2
-    if overlap(stems(a.title), stems(b.title)) >= SIMILAR:
+    if one_municipality and _similar(_content(a, a.title), _content(b, b.title)):
         evidence["title"] = 1
     if _same_body(a.committee, b.committee):
         evidence["committee"] = 1

@@ -230,6 +230,8 @@ def show(document, index_dir, database, as_json, raw):
     for key in ("title", "doc_type", "committee", "municipality", "date", "year", "case_numbers",
                 "recipient", "subject"):
         click.echo(f"{key:>14}: {s.get(key)}")
+        if doc.evidence.get(key):
+            click.echo(f"{'':>16}({shown(doc.evidence[key])})")
     if raw:
         click.echo("\n" + doc.raw_text)
         return

@@ -59,3 +59,29 @@ def test_undated_original_comes_before_its_follow_up_of_the_same_year():
     [case] = group_cases([follow, orig])
     assert [d.id for d in case.documents] == ["z-orig", "a-follow"]
     assert case.id == "case-z-orig"
+
+
+def test_a_case_number_links_in_any_local_form_and_with_or_without_its_suffix():
+    a = doc("a", case_numbers=["KS-2014/742.912"], year=2014)
+    b = doc("b", case_numbers=["KS 2014/742"], year=2015)
+    assert link_evidence(a, b).get("case_number") == 3
+    other_body = doc("c", case_numbers=["BUN 2014/742"], year=2015)
+    assert "case_number" not in link_evidence(a, other_body)
+
+
+def test_generic_protocol_titles_never_link_across_municipalities():
+    a = doc("a", title="Barn- och utbildningsnämndens protokoll", subject="Barn- och utbildningsnämndens protokoll",
+            committee="Barn- och utbildningsnämnden", municipality="Tierp", doc_type="protokoll", year=2023)
+    b = doc("b", title="Barn- och utbildningsnämndens protokoll", subject="Barn- och utbildningsnämndens protokoll",
+            committee="Barn- och utbildningsnämnden", municipality="Nora", doc_type="protokoll", year=2023)
+    unknown = doc("c", title="Barn- och utbildningsnämndens protokoll", subject="Barn- och utbildningsnämndens protokoll",
+                  committee="Barn- och utbildningsnämnden", municipality=None, doc_type="protokoll", year=2023)
+    assert len(group_cases([a, b, unknown])) == 3
+
+
+def test_two_meetings_of_one_nämnd_are_two_cases():
+    a = doc("a", title="Socialnämnden, sammanträde 2024-02-14", subject="Socialnämnden, sammanträde 2024-02-14",
+            committee="Socialnämnden", doc_type="protokoll", year=2024)
+    b = doc("b", title="Socialnämnden, sammanträde 2024-03-13", subject="Socialnämnden, sammanträde 2024-03-13",
+            committee="Socialnämnden", doc_type="protokoll", year=2024)
+    assert len(group_cases([a, b])) == 2

@@ -70,6 +70,24 @@ def test_writing_the_same_document_again_changes_nothing(new_store):
     assert store.stats()["documents"] == 1
 
 
+@pytest.mark.parametrize("typed", ["KS-2014/742.912", "ks 2014/742.912", "KS2014-742-912", "ks-2014-742",
+                                   "KS 2014/742", "2014/742"])
+def test_a_case_number_is_found_however_it_is_typed(new_store, typed):
+    """dnr: ignores case, spaces, hyphens and slashes, and finds a number with or without its suffix."""
+    store = new_store()
+    store.write([doc("d1", ["Svar på revisionsskrivelsen om utbetalningar."], case_numbers=["KS-2014/742.912"]),
+                 doc("d2", ["Svar på revisionsskrivelsen om inköp."], case_numbers=["KS-2014/745"])])
+    assert [h["doc_id"] for h in store.search("revisionsskrivelsen", filters=Filters(case_number=typed))["hits"]] == ["d1"]
+
+
+def test_a_case_number_with_its_body_after_it_is_found_without_it(new_store):
+    store = new_store()
+    store.write([doc("b1", ["Protokollsutdrag om krisberedskap."], case_numbers=["2016/0166 KS-2"])])
+    for typed in ("2016/0166", "2016/0166 KS-2", "2016-0166-ks-2"):
+        assert store.search("krisberedskap", filters=Filters(case_number=typed))["total"] == 1, typed
+    assert store.search("krisberedskap", filters=Filters(case_number="2016/0167"))["total"] == 0
+
+
 def test_facets_filters_and_the_json_shape_agree_between_engines(new_store):
     store = new_store()
     store.write([doc("f1", ["Bygglov handläggs snabbare."], year=2021, committee="Byggnadsnämnden"),

@@ -218,3 +218,30 @@ def test_the_label_grammar_examples_hold():
 
     result = doctest.testmod(labels)
     assert result.attempted >= 2 and result.failed == 0
+
+
+# ------------------------------------------------------------------ protocol § items
+
+
+def test_each_protocol_item_is_a_section_titled_by_its_paragraph():
+    secs = segment("Kulturnämnden\nSammanträdesdatum 2023-03-08\n\n"
+                   "§ 21 Bidrag till studieförbund 2023 Dnr KN 2023/12\n\n"
+                   "Beslut\nKulturnämnden fördelar bidragen enligt förslaget.\n\n"
+                   "§ 22 Dnr KN 2023/40\nSvar på revisionsrapport om bidragshanteringen\n\n"
+                   "Beslut\nNämnden antar yttrandet som sitt svar till revisorerna.")
+    headings = [s.heading for s in secs]
+    assert "§ 21 Bidrag till studieförbund 2023" in headings
+    assert "§ 22 Svar på revisionsrapport om bidragshanteringen" in headings
+
+
+def test_a_bare_item_line_takes_its_title_from_the_next_paragraph():
+    secs = segment("§ 7 Dnr BUN 2022/88\n\nYttrande över revisionsrapport om skolmåltider\n\n"
+                   "Förvaltningen föreslår att nämnden instämmer i revisorernas bedömning av måltiderna.")
+    assert secs[0].heading == "§ 7 Yttrande över revisionsrapport om skolmåltider"
+
+
+def test_an_item_closes_the_recommendation_before_it():
+    secs = segment("Rekommendation 1: Säkerställ att skolmåltiderna följs upp\n\nNämnden instämmer.\n\n"
+                   "§ 8 Val av justerare\n\nNämnden utser Per Lind att justera protokollet.")
+    item = next(s for s in secs if s.heading.startswith("§ 8"))
+    assert item.recommendation is None

@@ -72,3 +72,29 @@ def test_kb_reindex_removes_a_document_whose_source_file_is_gone(tmp_path):
         assert [Path(s).name for s in kb.sources()] == ["parker.txt"]
     finally:
         kb.close()
+
+
+def test_kb_show_prints_each_fields_evidence(tmp_path):
+    """Each metadata field says which rule decided it and on what text."""
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    source = tmp_path / "yttrande.txt"
+    source.write_text("Tekniska nämnden\nYttrande\nDatum 2024-02-06\nDnr TN 2024/31\nTill revisorerna\n\n"
+                      "Yttrande över revisorernas granskning av gatuunderhållet\n\n"
+                      "Tekniska nämnden har tagit del av granskningen och lämnar följande svar.\n", encoding="utf-8")
+    index_dir = str(tmp_path / "index")
+    assert CliRunner().invoke(main, ["ingest", str(source), "--index", index_dir]).exit_code == 0
+    kb = KnowledgeBase(index_dir)
+    try:
+        doc_id = kb.documents()[0]["id"]
+    finally:
+        kb.close()
+
+    result = CliRunner().invoke(main, ["show", doc_id, "--index", index_dir])
+
+    assert result.exit_code == 0, result.output
+    assert "(date: date label 'Datum 2024-02-06')" in result.output
+    assert "(committee: letterhead line 'Tekniska nämnden')" in result.output
+    assert "recipient: letterhead, after 'Till'" in result.output

@@ -211,7 +211,7 @@ def openapi_document(limits: Limits) -> dict:
         _query("year_from", year, "Första året i ett intervall."),
         _query("year_to", year, "Sista året i ett intervall."),
         _query("committee", text_filter, "Nämnd, t.ex. Arbetsmarknads- och socialnämnden."),
-        _query("doc_type", text_filter, "Dokumenttyp: yttrande, uppföljande yttrande, remissvar ..."),
+        _query("doc_type", text_filter, "Dokumenttyp: yttrande, uppföljande yttrande, remissvar, revisionsrapport ..."),
         _query("municipality", text_filter, "Kommun."),
         _query("recommendation", {"type": "integer", "minimum": 1, "maximum": 999}, "Rekommendation nr."),
     ]

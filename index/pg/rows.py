@@ -21,8 +21,8 @@ import json
 from index.columns import date_ordinal
 from index.fast_analysis import fused_spelling_analyzer, fused_swedish_analyzer
 from index.records import (
+    case_number_terms,
     encode_document,
-    normalise_case_number,
     section_contexts,
     section_id,
     section_payload,
@@ -116,7 +116,7 @@ def document_row(doc: Document) -> dict:
         "doc_type_fold": fold(doc.doc_type or ""),
         "municipality": doc.municipality or "",
         "municipality_fold": fold(doc.municipality or ""),
-        "case_numbers": [normalise_case_number(c) for c in doc.case_numbers if c.strip()],
+        "case_numbers": case_number_terms(doc.case_numbers),
         "payload": encode_document(doc),
         "spell": spelling_tsvector(words),
         "words": words,

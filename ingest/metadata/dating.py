@@ -1,84 +1,253 @@
 """``date`` and ``year``: when the document was written.
 
-- ``date``: the document's own date: a "Datum" label, "Malmö 2024-03-14", or a date standing
-  alone near the top or at the end; never a date inside Beslutsplanering. ``year`` from it.
-- ``year`` when no own date is stated (``date_inferred`` true): each year mention gets a
-  tense from the words around it (dates.toml/metadata.toml). A year spoken of in the present
-  ("Under 2025 arbetar") is the current year; otherwise the latest year spoken of in the
-  past or perfect ("Under 2024 har", "genomfördes 2024") is, moved on by one when the text
-  also plans for the next year ("under 2025 kommer"). Plans for years before the latest
-  past one are OCR noise (2020 for 2026) and are ignored; a registry number's year is a
-  lower bound. Without any of this: the file's creation date.
+- ``date``: every date in the text is a candidate, scored by where it stands and what is
+  written before it (metadata.toml ``[date]``): after a date label on its line or in the label
+  row above ("Datum", "Sammanträdesdatum", "Utfärdat"); after a meeting cue ("Plats och tid:
+  Stadshuset, onsdag den 12 oktober 2011"); after a place ("Örebro den 3 februari 2023", also
+  at the end of flattened text); alone on a line near the top or at the end; at the end of a
+  short letterhead line ("Revisorerna 2023-11-28"). A date right after a cue that it belongs
+  to another document or event is no candidate ("revisionsrapport daterad ...", "ert brev
+  daterat den ...", "Uppdaterad ...", "senast den ...", "Justeringens plats och tid"), and
+  neither is any date inside a section of meetings ("Beslutsplanering"). The highest score
+  wins, the earliest on a tie. Each candidate looks at a bounded window of text, so the rule
+  is linear in the length of the document.
+- ``year`` when no own date is stated (``date_inferred`` true): a place with a month ("Lund,
+  april 2024") or a month and year alone in the lead gives it; otherwise each year mention gets
+  a tense from the words around it (dates.toml/metadata.toml). A year spoken of in the present
+  ("Under 2025 arbetar") is the current year; otherwise the latest year spoken of in the past or
+  perfect ("Under 2024 har", "genomfördes 2024") is, moved on by one when the text also plans for
+  the next year ("under 2025 kommer"). Plans for years before the latest past one are OCR noise
+  (2020 for 2026) and are ignored; a registry number's year is a lower bound. Without any of
+  this: the file's creation date.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 
 from ingest import dates
 from ingest.folding import fold_for_matching
-from ingest.metadata.text import find_dates, parse_date
+from ingest.metadata.lead import doc_text, lead_end
+from ingest.metadata.text import DocText, find_dates, furniture_vocabulary
 from ingest.model import Block
 from ingest.tables import load_table
 
+WINDOW = 120  # characters looked at before a date
+
+
+@dataclass(frozen=True)
+class Candidate:
+    score: float
+    start: int
+    iso: str
+    rule: str
+    text: str
+
+
+def _words(text: str) -> str:
+    return " ".join(fold_for_matching(text).split())
+
 
 @cache
-def _folded_set(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(" ".join(fold_for_matching(n).split()) for n in names)
+def _phrases(group: str) -> re.Pattern[str]:
+    """One pattern for a [date] list of phrases over folded words, anchored at the end."""
+    words = sorted({_words(p.rstrip("*")) + ("*" if p.endswith("*") else "") for p in load_table("metadata")["date"][group]},
+                   key=len, reverse=True)
+    parts = []
+    for w in words:
+        star = w.endswith("*")
+        body = r" +".join(re.escape(x) for x in w.rstrip("*").split())
+        parts.append(body + (r"[a-z]*" if star else ""))
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
 
 
-def _is_heading_of(text: str, names: list[str]) -> bool:
-    return " ".join(fold_for_matching(text).split()) in _folded_set(tuple(names))
+def _ends_with(pattern: re.Pattern[str], folded_prefix: str) -> bool:
+    """Whether the last match of ``pattern`` ends the (folded) text."""
+    ends = [m.end() for m in pattern.finditer(folded_prefix)]
+    return bool(ends) and not folded_prefix[ends[-1]:].strip()
 
 
-def detect_date(blocks: list[Block]) -> tuple[str | None, str]:
-    """The document's own date (see module docstring), or None."""
+def _skipped_spans(doc: DocText) -> list[tuple[int, int]]:
+    """Spans of sections whose dates belong to meetings ("Beslutsplanering") up to the next heading."""
+    t = load_table("metadata")
+    skip = {_words(x) for x in t["date"]["skip_sections"]}
+    headings = {_words(x) for x in t["title"]["labels"]} | {_words(x) for x in t["lead"]["section_starts"]}
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for s, block in zip(doc.starts, doc.blocks, strict=True):
+        if len(block) > 60:
+            continue
+        key = _words(block)
+        if key in skip:
+            if start is None:
+                start = s
+        elif start is not None and key in headings:
+            spans.append((start, s))
+            start = None
+    if start is not None:
+        spans.append((start, len(doc.text)))
+    return spans
+
+
+def _line_before(text: str, start: int) -> tuple[str, int]:
+    """The text before ``start`` on its line (at most WINDOW characters) and where it starts."""
+    lo = max(0, start - WINDOW)
+    nl = text.rfind("\n", lo, start)
+    s = nl + 1 if nl >= 0 else lo
+    return text[s:start], s
+
+
+def _line_after(text: str, end: int) -> str:
+    hi = min(len(text), end + WINDOW)
+    nl = text.find("\n", end, hi)
+    return text[end: nl if nl >= 0 else hi]
+
+
+def _previous_line(text: str, line_start: int) -> str:
+    if line_start <= 0 or text[line_start - 1] != "\n":
+        return ""
+    lo = max(0, line_start - 1 - WINDOW)
+    nl = text.rfind("\n", lo, line_start - 1)
+    return text[(nl + 1 if nl >= 0 else lo): line_start - 1]
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    return frozenset(w for x in load_table("metadata")["lead"]["labels"] for w in _words(x).split())
+
+
+def _is_label_row(line: str) -> bool:
+    """"Handläggare  Datum  Diarienummer": labels only, one of them a date label, no digits."""
+    words = _words(line).split()
+    if not words or len(words) > 6 or re.search(r"\d", line):
+        return False
+    dated = any(_phrases("labels").fullmatch(w) for w in words)
+    return dated and sum(w in _label_words() for w in words) >= max(1, len(words) - 1)
+
+
+def _place(prefix: str) -> str | None:
+    """"Örebro den " / "Lund, " at a line start, or after a sentence in flattened text."""
+    m = re.search(r"(?:^|(?<=[.!?])\s+)\s*([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?),?\s+(?:den\s+)?$", prefix)
+    return m.group(1) if m else None
+
+
+def candidates(doc: DocText) -> list[Candidate]:
+    """Every date that may be the document's own, with its score and rule (see the module docstring)."""
+    from ingest.metadata.municipality import municipality_named
+
     t = load_table("metadata")["date"]
-    label_names = {" ".join(fold_for_matching(x).split()): x.capitalize() for x in t["labels"]}
-    labels = list(label_names)
-    all_headings = load_table("metadata")["title"]["labels"]
-    candidates: list[tuple[int, int, str, str]] = []
-    skipping = False
-    n = len(blocks)
-    for i, block in enumerate(blocks):
-        text = block.text.strip()
-        if _is_heading_of(text, t["skip_sections"]):
-            skipping = True
+    w = t["weights"]
+    labels, meeting, foreign = _phrases("labels"), _phrases("meeting"), _phrases("foreign")
+    skipped = _skipped_spans(doc)
+    lead = lead_end(doc)
+    n_blocks = len(doc.starts)
+    head_limit = doc.starts[min(t["head_blocks"], n_blocks) - 1] + len(doc.blocks[min(t["head_blocks"], n_blocks) - 1]) if n_blocks else 0
+    tail_start = doc.starts[max(0, n_blocks - t["tail_blocks"])] if n_blocks else 0
+    tail_start = max(tail_start, len(doc.text) - t["tail_chars"]) if n_blocks == 1 else tail_start
+    out: list[Candidate] = []
+    furniture = _furniture()
+    for d in find_dates(doc.text):
+        if any(a <= d.start < b for a, b in skipped):
             continue
-        if skipping and (_is_heading_of(text, all_headings) or block.heading):
-            skipping = False
-        if skipping:
+        prefix, line_start = _line_before(doc.text, d.start)
+        prev = _previous_line(doc.text, line_start)
+        fprefix = _words(prefix)
+        fprev = _words(prev)
+        cue_text = fprefix[-t["foreign_window"]:] if fprefix.strip() else fprev[-t["foreign_window"]:] if len(fprev.split()) <= 3 else ""
+        if foreign.search(cue_text):
             continue
-        folded = " ".join(fold_for_matching(text).split())
-        raw = block.raw or text
-        for source in (text,) if raw == text else (text, raw):  # the same text gives the same candidates
-            if folded in labels and i + 1 < n:
-                found = find_dates(blocks[i + 1].text) or find_dates(blocks[i + 1].raw or "")
-                if found and found[0].start < 3:
-                    candidates.append((10, -i, found[0].iso, f"date: '{label_names[folded]}' label"))
-            for d in find_dates(source):
-                prefix = " ".join(fold_for_matching(source[: d.start]).split())
-                label = next((lab for lab in labels if prefix == lab or prefix.endswith(" " + lab)), None)
-                if label:
-                    candidates.append((10, -i, d.iso, f"date: '{label_names[label]}' label"))
-                elif re.fullmatch(r"\s*[A-ZÅÄÖ][\w-]+,?\s*(?:den\s*)?", source[source.rfind("\n", 0, d.start) + 1: d.start]) and not source[d.end:].split("\n")[0].strip(" .,"):
-                    line = source[source.rfind("\n", 0, d.start) + 1: d.end].strip()
-                    candidates.append((9, -i, d.iso, f"date: place and date '{line}'"))
-            iso = parse_date(source)
-            if iso and (i < t["head_blocks"] or i >= n - t["tail_blocks"]):
-                where = "near the top" if i < t["head_blocks"] else "at the end"
-                candidates.append((8 if i < t["head_blocks"] else 6, -i, iso, f"date: standing alone {where}"))
-    if not candidates:
+        after = _line_after(doc.text, d.end)
+        rest_empty = not re.search(r"[^\W\d_]", after) or bool(_TIME_AFTER.fullmatch(after))
+        rest_furniture = rest_empty or _only_furniture(after)
+        line = (prefix + doc.text[d.start:d.end] + after).strip()
+        in_lead = d.start < lead
+        near_top = in_lead or d.start < head_limit
+        at_end = d.start >= tail_start
+        n_prefix = len(fprefix.split())
+        place = _place(prefix)
+        if n_prefix and (n_prefix <= 4 or _capital_label(prefix)) and _ends_with(labels, fprefix):
+            out.append(Candidate(w["label"], d.start, d.iso, "date label", line))
+        elif not n_prefix and prev and labels.fullmatch(fprev.rstrip(": ")):
+            out.append(Candidate(w["label"], d.start, d.iso, "date label on the line above", f"{prev.strip()} / {line}"))
+        elif near_top and (meeting.match(fprefix) or (in_lead and n_prefix <= 5 and meeting.search(fprefix))
+                           or (in_lead and _after_weekday(fprefix))):
+            out.append(Candidate(w["meeting"], d.start, d.iso, "meeting", line))
+        elif prev and n_prefix <= 4 and _is_label_row(prev):
+            out.append(Candidate(w["label_row"], d.start, d.iso, "under the date label of a label row", f"{prev.strip()} / {line}"))
+        elif place and _words(place) not in furniture and (near_top or at_end or municipality_named(place)):
+            known = municipality_named(place) is not None
+            out.append(Candidate(w["place"] if known else w["place_unknown"], d.start, d.iso, "place and date",
+                                 f"{place} {doc.text[d.start:d.end]}"))
+        elif not fprefix.replace("den", "").strip() and rest_empty and (near_top or at_end):
+            out.append(Candidate(w["alone_top"] if near_top else w["alone_end"], d.start, d.iso,
+                                 "standing alone " + ("near the top" if near_top else "at the end"), line))
+        elif in_lead and rest_furniture and n_prefix <= 4 and _only_furniture(prefix, organs=True):
+            out.append(Candidate(w["letterhead"], d.start, d.iso, "at the end of a letterhead line", line))
+    return out
+
+
+@cache
+def _weekdays() -> frozenset[str]:
+    return frozenset(_words(w) for w in load_table("metadata")["date"]["weekdays"])
+
+
+def _after_weekday(fprefix: str) -> bool:
+    """"... onsdagen den ": a weekday right before the date (a meeting's day)."""
+    words = [w for w in fprefix.split() if w != "dan"]
+    return bool(words) and words[-1] in _weekdays()
+
+
+def _capital_label(prefix: str) -> bool:
+    """Whether the word right before the date is written as a label ("... Sammanträdesdatum")."""
+    words = prefix.rstrip(" :").split()
+    return bool(words) and words[-1][:1].isupper()
+
+
+_BODY_WORDS = frozenset(_words(w) for w in ("kommun", "stad", "region", "landsting"))
+
+
+def _only_furniture(text: str, organs: bool = False) -> bool:
+    """Whether ``text`` holds only letterhead furniture: form words, labels, case and page
+    numbers (and, with ``organs``, any capitalised name: "Revisorerna", "Socialtjänsten")."""
+    from ingest.metadata.case_numbers import case_number_spans
+
+    for s, e, _ in case_number_spans(text)[::-1]:
+        text = text[:s] + " " + text[e:]
+    furniture = _furniture()
+    for word in re.findall(r"[^\W\d_][\w-]*", text):
+        if _words(word) in furniture or (organs and (word[:1].isupper() or _words(word) in _BODY_WORDS)):
+            continue
+        return False
+    return True
+
+
+_TIME_AFTER = re.compile(r"\s*,?\s*(?:kl\.?|klockan)\s*\d.*", re.IGNORECASE)
+
+
+@cache
+def _furniture() -> frozenset[str]:
+    return furniture_vocabulary()
+
+
+def detect_date(source: DocText | list[Block]) -> tuple[str | None, str]:
+    """The document's own date (see the module docstring), or None."""
+    doc = source if isinstance(source, DocText) else doc_text(source)
+    found = candidates(doc)
+    if not found:
         return None, "date: none stated"
-    best = max(candidates)
-    return best[2], best[3]
+    best = max(found, key=lambda c: (c.score, -c.start))
+    return best.iso, f"date: {best.rule} '{best.text[:80]}'"
+
+
+# ---------------------------------------------------------------- year
 
 
 # Possessive and anchored at a run's start: linear on long runs without a full stop
 # (the plain form retried from every position: 20 KB took 17 s).
-_SENTENCE = re.compile(r"(?<![^.!?\n])[^.!?\n]++(?:[.!?]+|$)")
+_SENTENCE = re.compile(r"(?<![^.!?\n])[^.!?\n]++(?:[.!?]+|$|(?=\n))")
 
 
 def classify_years(text: str) -> list[tuple[int, str]]:
@@ -92,11 +261,12 @@ def classify_years(text: str) -> list[tuple[int, str]]:
         s = sentence.group(0)
         words = [(m.start(), fold_for_matching(m.group(0))) for m in re.finditer(r"[\w:]+", s)]
         for year, start, _ in dates.find_years(s):
-            idx = next((k for k, (p, _) in enumerate(words) if p >= start), len(words))
-            window = {w for _, w in words[max(0, idx - t["window"]): idx + t["window"] + 1]}
-            nxt = words[idx + 1][1] if idx + 1 < len(words) else ""
+            idx = next((i for i, (p, _) in enumerate(words) if p >= start), len(words))
+            lo, hi = max(0, idx - t["window"]), min(len(words), idx + t["window"] + 1)
+            window = {w for _, w in words[lo:hi]}
             prev = words[idx - 1][1] if idx > 0 else ""
             prev2 = words[idx - 2][1] if idx > 1 else ""
+            nxt = words[idx + 1][1] if idx + 1 < len(words) else ""
             under = prev == "andar" or prev2 == "andar"
             if under and nxt in present:
                 tense = "present"
@@ -112,7 +282,39 @@ def classify_years(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def infer_year(text: str, case_numbers: list[str], properties: dict) -> tuple[int | None, str]:
+@cache
+def _month_year() -> re.Pattern[str]:
+    names = sorted(dates.months(), key=len, reverse=True)
+    return re.compile(r"^(?:[A-ZÅÄÖ][\w-]+,?\s+(?:i\s+)?)?(?:" + "|".join(re.escape(n) for n in names) + r")\.?\s+((?:19|20)\d{2})\s*$",
+                      re.IGNORECASE)
+
+
+def month_year_line(line: str) -> bool:
+    """"Lund, april 2024", "Mars 2023": a month and year (and a place) on a line of their own."""
+    return bool(_month_year().match(line.strip()))
+
+
+def stated_year(doc: DocText) -> tuple[int | None, str]:
+    """A year the document states without a day: "Lund, april 2024" or "Mars 2023" on a line
+    of its own near the top or at the end."""
+    t = load_table("metadata")["date"]
+    n = len(doc.starts)
+    picks = list(range(min(t["head_blocks"], n))) + list(range(max(0, n - t["tail_blocks"]), n))
+    for i in dict.fromkeys(picks):
+        for line in doc.blocks[i].splitlines()[:8]:
+            m = _month_year().match(line.strip())
+            if m:
+                low, high = dates.year_range()
+                if low <= int(m.group(1)) <= high:
+                    return int(m.group(1)), f"year: stated with its month '{line.strip()}'"
+    return None, ""
+
+
+def infer_year(text: str, case_numbers: list[str], properties: dict, doc: DocText | None = None) -> tuple[int | None, str]:
+    if doc is not None:
+        year, note = stated_year(doc)
+        if year:
+            return year, note
     mentions = classify_years(text)
     present = [y for y, t in mentions if t == "present"]
     past = [y for y, t in mentions if t == "past"]

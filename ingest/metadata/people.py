@@ -1,8 +1,10 @@
 """``people``: the people who sign the document, with their roles.
 
-Signature runs: short blocks made only of names, roles and labels ("Louise Linde
-Enhetschef", "Ordförande Sedat Arif", "Katarina Odén Ryhede / Tf. Förvaltningsdirektör").
-Roles, role endings, prefixes and labels are in metadata.toml.
+A general rule, no list of people: signature runs are short blocks made only of capitalised
+names, roles (befattningar such as ordförande, förvaltningschef, handläggare, or any word ending
+in -chef, -direktör, -sekreterare, ...) and labels, in either order ("Karin Holm Enhetschef",
+"Ordförande Nils Ek", "Maja Lind Berg / Tf. Förvaltningsdirektör"). Roles, role endings, prefixes
+and labels are in metadata.toml.
 """
 
 from __future__ import annotations

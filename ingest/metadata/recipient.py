@@ -1,17 +1,33 @@
 """``recipient``: the body the document is addressed to.
 
-A body named right after a receiver cue ("Beslutet skickas till", "skicka det till",
-"överlämnar det till", "Svar på remiss från", "yttrandet till"); a bare "revisionen" becomes
-the audit office the text names. None when nothing says so.
+In order:
+
+1. a protocol is addressed to no one; a motion to its assembly ("Motion till kommunfullmäktige");
+2. the letterhead: the organ or body after "Till" ("Till revisorerna i Umeå kommun", "Till\\n
+   Kommunstyrelsen"), else one standing in the lead's address block ("Socialdepartementet" after
+   the date) — never the author itself;
+3. cues in the text (metadata.toml ``[recipient]``): a body right after "Beslutet skickas till",
+   "överlämnar det till", "svar på remiss från"; the sender of the remiss the document answers
+   ("Region Norrbotten har i remiss ..."); the auditors whose report it answers ("svar på
+   revisorernas granskning");
+4. a yttrande or follow-up that names no addressee answers the auditors it names.
+
+A bare "revisionen" becomes the audit office the text names ("Malmö stadsrevision" ->
+Stadsrevisionen). None when nothing says so.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from ingest.metadata.organs import Mention, body_keys, name_pattern
+from ingest.metadata.lead import lead_end
+from ingest.metadata.letterhead import Letterhead
+from ingest.metadata.organs import Mention, find_bodies, name_pattern, organ_key
 from ingest.metadata.text import DocText, phrase_pattern
 from ingest.tables import load_table
+
+_NAMED_KINDS = ("committee", "auditors", "assembly", "body")
 
 
 def _surface_name(surface: str) -> str:
@@ -21,29 +37,80 @@ def _surface_name(surface: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def detect_recipient(doc: DocText, mentions: list[Mention]) -> tuple[str | None, str]:
+def _resolve_generic(name: str, doc: DocText) -> str:
+    """A bare "Revisionen" as the audit office the text names, else "Revisorerna"."""
+    t = load_table("committees")["auditors"]
+    if name != t["generic"]:
+        return name
+    for form in t["forms"]:
+        if form["name"] != t["generic"] and form["name"] != "Revisorerna" and name_pattern(form["phrase"]).search(doc.folded):
+            return form["name"]
+    return "Revisorerna"
+
+
+def detect_recipient(doc: DocText, mentions: list[Mention], letterhead: Letterhead | None = None,
+                     doc_type: str | None = None, committee: str | None = None) -> tuple[str | None, str]:
+    letterhead = letterhead or Letterhead()
+    if doc_type == "protokoll":
+        return None, "recipient: a protocol is addressed to no one"
+    author_key = organ_key(committee) if committee else ""
+    if doc_type == "motion":
+        named = [m for m in mentions if m.kind == "assembly"]
+        if named:
+            return named[0].name, f"recipient: a motion goes to its assembly '{named[0].surface}'"
+        return committee, "recipient: a motion goes to its assembly"
+    for role in ("addressed", "address"):
+        for o in letterhead.in_role(role):
+            m = o.mention
+            if m.kind not in _NAMED_KINDS or m.key == author_key or (committee and m.name == committee):
+                continue
+            if role == "address" and m.kind == "committee" and not letterhead.letter:
+                continue  # a tjänsteskrivelse's or a plan's own nämnd, not an addressee
+            label = "after 'Till'" if role == "addressed" else "in the address block"
+            return _resolve_generic(m.name, doc), f"recipient: letterhead, {label} '{o.line}'"
+    name, why = _from_cues(doc, mentions, author_key, committee)
+    if name is None and doc_type in ("yttrande", "uppföljande yttrande"):
+        auditors = [m for m in mentions if m.kind == "auditors"]
+        if auditors:
+            counts = Counter(_resolve_generic(m.name, doc) for m in auditors)
+            name = counts.most_common(1)[0][0]
+            return name, f"recipient: a {doc_type} answers the auditors it names ('{auditors[0].surface}')"
+    return name, why
+
+
+def _from_cues(doc: DocText, mentions: list[Mention], author_key: str, committee: str | None) -> tuple[str | None, str]:
     t = load_table("metadata")["recipient"]
-    bodies = [(m.start, m.end, m.name) for m in mentions if m.kind == "committee"]
-    bodies += [(m.start, m.end, _surface_name(doc.text[m.start:m.end]))
-               for m in mentions if m.kind == "administration"]
-    for pattern, name, key in body_keys():
-        if key in doc.folded:
-            bodies += [(m.start(), m.end(), name) for m in pattern.finditer(doc.folded)]
+    bodies = [m for m in mentions if m.kind in _NAMED_KINDS] + find_bodies(doc)
+    bodies += [Mention(_surface_name(m.surface), m.start, m.end, "administration", key="administration " + m.surface.lower(),
+                       surface=m.surface) for m in mentions if m.kind == "administration"]
     best: tuple[float, int, str, str] | None = None
-    for start, _end, name in bodies:
-        before = doc.folded[max(0, start - 60): start]
+
+    def consider(weight: float, start: int, name: str, why: str) -> None:
+        nonlocal best
+        cand = (weight, -start, name, why)
+        if best is None or cand > best:
+            best = cand
+
+    for m in bodies:
+        if m.key == author_key or (committee and m.name == committee):
+            continue
+        if m.kind == "administration" and m.start < lead_end(doc):
+            continue  # the letterhead's förvaltning writes, it does not receive
+        before = doc.folded[max(0, m.start - 60): m.start]
+        after = doc.folded[m.end: m.end + 80]
         for cue in t["cues"]:
             if phrase_pattern(cue["phrase"], "$").search(before):
-                cand = (cue["weight"], -start, name, cue["phrase"])
-                if best is None or cand > best:
-                    best = cand
+                consider(cue["weight"], m.start, m.name, f"after '{cue['phrase']}'")
                 break
+        for cue in t["sender_cues"]:
+            if phrase_pattern(cue["phrase"], "^").search(after):
+                consider(cue["weight"], m.start, m.name, f"'{m.surface} {cue['phrase']}'")
+                break
+        if m.kind == "auditors":
+            for cue in t["auditor_cues"]:
+                if phrase_pattern(cue["phrase"], "$").search(before):
+                    consider(cue["weight"], m.start, m.name, f"answers the auditors: '{cue['phrase']} {m.surface}'")
+                    break
     if best is None:
         return None, "recipient: none stated"
-    name = best[2]
-    if name == t["audit_generic"]:
-        for office in t["audit_offices"]:
-            if name_pattern(office).search(doc.folded):
-                name = office
-                break
-    return name, f"recipient: after '{best[3]}'"
+    return _resolve_generic(best[2], doc), f"recipient: {best[3]}"

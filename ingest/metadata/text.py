@@ -12,12 +12,11 @@ the document's blocks joined into one text with its fold.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from ingest import dates
 from ingest.folding import fold_for_matching
-from ingest.model import Block
 from ingest.tables import load_table
 
 SEPARATOR = "\n\n"
@@ -33,11 +32,23 @@ def phrase_literal(phrase: str) -> str:
     return max(pieces, key=len, default="")
 
 
+def skeleton(folded: str) -> str:
+    """Folded text without its vowels (every vowel is "a" after the fold), words kept apart:
+    what OCR leaves of a word when it drops å/ä/ö ("Uppfljning" and "Uppföljning" both give
+    "ppfljnng"). Words left empty by it are dropped.
+
+    >>> skeleton(fold_for_matching("Uppfljning av handlingsplan"))
+    'ppfljnng v hndlngspln'
+    """
+    return " ".join(w for w in folded.replace("a", "").split())
+
+
 @cache
-def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
+def phrase_pattern(phrase: str, anchor: str = "", skeletal: bool = False) -> re.Pattern[str]:
     """Compile a table phrase: words folded, ``*`` = any ending, ``…`` = up to four words.
 
-    ``anchor`` is ``"$"`` to require the phrase to end the text, ``"^"`` to start it.
+    ``anchor`` is ``"$"`` to require the phrase to end the text, ``"^"`` to start it;
+    ``skeletal`` compiles it for :func:`skeleton` text.
     """
     parts = []
     for word in phrase.split():
@@ -46,6 +57,10 @@ def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
             continue
         star = word.endswith("*")
         core = fold_for_matching(word.rstrip("*")).split()
+        if skeletal:
+            core = [c.replace("a", "") for c in core if c.replace("a", "")]
+            if not core:
+                continue
         body = r" +".join(re.escape(c) for c in core)
         parts.append(body + (r"[a-z0-9]*" if star else "") + " +")
     regex = "".join(parts)
@@ -58,12 +73,35 @@ def phrase_pattern(phrase: str, anchor: str = "") -> re.Pattern[str]:
     return re.compile(regex)
 
 
+# ---------------------------------------------------------------- letterhead words
+
+
+def _folded_words(text: str) -> str:
+    return " ".join(fold_for_matching(text).split())
+
+
+@cache
+def furniture_vocabulary() -> frozenset[str]:
+    """Folded words that may stand beside an organ on its letterhead line."""
+    t = load_table("metadata")["lead"]
+    words = set()
+    for phrase in t["forms"] + t["labels"] + t["section_starts"]:
+        words.update(_folded_words(phrase).split())
+    months = load_table("dates")["months"]
+    words.update(_folded_words(m) for m in months)
+    words.update(_folded_words(d) for d in ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag",
+                                            "och", "nr", "den"))
+    return frozenset(words)
+
+
+
 # ---------------------------------------------------------------- the document as one text
 
 
 @dataclass
 class DocText:
-    """Blocks joined into one text, with its fold and where each block starts."""
+    """Blocks joined into one text, with its fold and where each block starts (built by
+    :func:`ingest.metadata.lead.doc_text`)."""
 
     text: str
     folded: str
@@ -71,6 +109,9 @@ class DocText:
     blocks: list[str]
     head_end: int  # offset where the document's head (first words) ends
     raw: str = ""
+    cuts: frozenset[int] = frozenset()  # line starts cut into flattened text (lead.relineate)
+    lead_end_cache: int | None = None
+    memo: dict = field(default_factory=dict)  # per-document results the rules share
 
     def block_at(self, offset: int) -> int:
         lo, hi = 0, len(self.starts) - 1
@@ -81,37 +122,6 @@ class DocText:
             else:
                 hi = mid - 1
         return lo
-
-
-def doc_text(blocks: list[Block]) -> DocText:
-    texts = [b.text for b in blocks]
-    starts, pos = [], 0
-    for t in texts:
-        starts.append(pos)
-        pos += len(t) + len(SEPARATOR)
-    text = SEPARATOR.join(texts)
-    head_words = load_table("doctypes")["scoring"]["head_words"]
-    words = list(re.finditer(r"\w+", text))
-    head_end = words[head_words - 1].end() if len(words) >= head_words else len(text)
-    raw = SEPARATOR.join(b.raw or b.text for b in blocks)
-    return DocText(text, fold_for_matching(text), starts, texts, head_end, raw)
-
-
-_SENTENCE_END = re.compile(r"[.!?]\s*$")
-
-
-def lead_end(doc: DocText) -> int:
-    """Where the document's lead ends: its letterhead, form, title and subtitle lines, up to the
-    first block of running prose (a long block, or a sentence of several words), and never
-    past the head's first words."""
-    prose_words = load_table("metadata")["title"]["prose_words"]
-    for start, block in zip(doc.starts, doc.blocks, strict=True):
-        if start >= doc.head_end:
-            return doc.head_end
-        n = len(block.split())
-        if n > prose_words or (n >= 6 and _SENTENCE_END.search(block)):
-            return start
-    return doc.head_end
 
 
 # ---------------------------------------------------------------- date shortcuts

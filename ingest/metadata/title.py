@@ -1,9 +1,16 @@
 """``title`` (titel) and ``subject`` (ärendet): what the document is called and what it is about.
 
-- ``title``: the first short sentence-case line before the running prose that is not a
-  letterhead label; else the document's own entry in the list of decision documents
-  ("G-Tjänsteskrivelse - ..."). :func:`ingest.metadata.extract_metadata` falls back on the
-  file's title property, then on doc type + subject.
+- ``title`` of a protocol: its one § item ("§ 45 Svar på granskning av …") when it is an extract,
+  else its body and meeting date ("Socialnämnden, sammanträdesprotokoll 2023-11-14", with the
+  protocol word the document uses).
+- ``title`` of any other document: the line of the lead that names the matter. A line that
+  opens with a matter phrase ("Yttrande över", "Svar på", "Granskning av", "Uppföljning av",
+  metadata.toml ``title.cues``) wins, a format heading next; never a letterhead, organ,
+  department, address, person, label or "Till" line, nor a form line ("YTTRANDE", "Motion till
+  kommunfullmäktige"). A title runs on over a wrapped line, may be long (``title.max_chars``),
+  and loses a trailing "Dnr …". Without such a line: the document's own entry in its list of
+  decision documents ("G-Tjänsteskrivelse - ..."); :func:`ingest.metadata.extract_metadata` falls
+  back on the file's title property, then on doc type + subject.
 - ``subject``: the words after a subject cue ("granskning av ...s arbete mot", "Motion om",
   "Yttrande över"), looked for in the title first; a plan's subject is its title.
 """
@@ -11,46 +18,227 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ingest.folding import fold_for_matching
+from ingest.labels import parse_item
+from ingest.metadata.lead import Line, folded_words, lead_end, lines
+from ingest.metadata.letterhead import Letterhead
 from ingest.metadata.organs import is_organ
-from ingest.metadata.text import DocText, find_dates, phrase_pattern
+from ingest.metadata.text import DocText, find_dates, furniture_vocabulary, phrase_pattern
 from ingest.model import Block
 from ingest.tables import load_table
 
+_TRAILING_DNR = re.compile(r"\s*[,–-]?\s*(?i:dnr|diarienummer|diarienr|ärendenummer)\.?:?\s*(?:\S+\s+){0,2}\S*\d\S*\s*$")
+_PERSON = re.compile(r"^[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,3},?\s+(?:[a-zåäö]|[A-ZÅÄÖ][a-zåäö]+(?:chef|direktör|sekreterare|handläggare|ordförande)$)")
+_PHONE_OR_MAIL = re.compile(r"\S@\S|(?<!\d)0\d{1,3}-\d{2,3}(?: \d{2,3}){1,3}|https?://|www\.")
 
-def _looks_like_title(text: str, labels: set[str], max_words: int) -> bool:
-    words = text.split()
-    if not 2 <= len(words) <= max_words or text.rstrip().endswith((".", ":", ",", ";")):
-        return False
-    if " ".join(fold_for_matching(text).split()) in labels or "@" in text:
-        return False
-    if find_dates(text) or re.fullmatch(r"[\W\d]+", text) or is_organ(text):
-        return False
-    if re.fullmatch(r"[A-ZÅÄÖ][\w-]+s? (?:stad|kommun)", text.strip()):
-        return False
-    return any(w[:1].islower() and len(w) >= 3 and w.isalpha() for w in words[1:])
+
+@cache
+def _folded_set(key: str) -> frozenset[str]:
+    return frozenset(folded_words(x) for x in load_table("metadata")["title"][key])
+
+
+@cache
+def _cue_patterns() -> list[re.Pattern[str]]:
+    return [phrase_pattern(c, "^") for c in load_table("metadata")["title"]["cues"]]
 
 
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" -–—:;,.")
     text = re.sub(r"\s+[-–—]\s+", " – ", text)
+    text = re.sub(r"^§(\d)", r"§ \1", text)
     return text
 
 
-def detect_title(blocks: list[Block], case_numbers: list[str]) -> tuple[str | None, str]:
-    t = load_table("metadata")["title"]
-    labels = {" ".join(fold_for_matching(x).split()) for x in t["labels"]}
-    for block in blocks:
-        text = block.text.strip()
-        for line in text.splitlines() or [text]:  # lines cleaning kept apart are letterhead lines
-            line = re.sub(r"^§\s*\d+\s*", "", line.strip())
-            if _looks_like_title(line, labels, t["max_words"]):
-                for c in case_numbers:
-                    line = line.replace(c, "")
-                return _tidy(line), "title: first title line"
-        if len(text.split()) > t["prose_words"]:
+def _has_cue(text: str) -> bool:
+    f = fold_for_matching(text)
+    return any(p.search(f) for p in _cue_patterns())
+
+
+def _is_form_line(text: str) -> bool:
+    """"YTTRANDE", "Granskningsrapport 2024:3", "Motion till kommunfullmäktige",
+    "Uppföljande yttrande till kommunrevisionen": the document's form, not its matter."""
+    vocab = furniture_vocabulary()
+    words = folded_words(re.sub(r"[\d:./()§–-]+", " ", text)).split()
+    if not words:
+        return True
+    if all(w in vocab for w in words):
+        return True
+    if "tall" in words:  # "till": <form> till <addressee>
+        i = words.index("tall")
+        head, rest = words[:i], " ".join(words[i + 1:])
+        return bool(head) and all(w in vocab for w in head) and (is_organ(rest) or _is_addressee(rest))
+    return False
+
+
+def _is_addressee(folded: str) -> bool:
+    return bool(re.fullmatch(r"(?:[a-z]+ )?(?:ravasararna|ravasarar|[a-z]*ravasanan|[a-z]*fallmaktaga)(?: .*)?", folded))
+
+
+def _excluded(line: Line, organ_lines: set[int], doc: DocText) -> bool:
+    text = line.text
+    f = folded_words(text)
+    if line.start in organ_lines or not re.search(r"[^\W\d_]{2}", text):
+        return True
+    if f in _folded_set("labels") or f in _folded_set("web_furniture") or any(f.startswith(w + " ") for w in _folded_set("web_furniture")):
+        return True
+    first = f.split()[0] if f else ""
+    if first in ("tall", "kapaa") or f.startswith("far kannadam"):
+        return True
+    if re.match(r"^[\w ]{2,25}:", text) and first in furniture_vocabulary():
+        return True  # "Vår referens: ...", "Datum: ..."
+    if first in _folded_set("units") or "..." in text or "…" in text:
+        return True  # a unit ("Avdelningen för ..."), a table of contents
+    if len(text.split()) <= 5 and (find_dates(text) or _month_year_line(text)):
+        return True  # "Stockholm den 20 december 2023", "Lund, april 2024"
+    if _PERSON.match(text) or _PHONE_OR_MAIL.search(text) or is_organ(text) or _is_form_line(text):
+        return True
+    from ingest.metadata.municipality import bodies_in
+
+    if any(e - s >= len(text.rstrip(" ,")) - 2 for s, e, _, _ in bodies_in(text)):
+        return True  # "Västerås stad", "Region Skåne"
+    return bool(re.fullmatch(r"[\W\d]+", text))
+
+
+def _section_at(doc: DocText, offset: int) -> bool:
+    """Whether a section heading starts at ``offset`` (where the lead ended)."""
+    from ingest.metadata.lead import _is_section_start
+
+    nxt = lines(doc, offset, min(len(doc.text), offset + 200))
+    return bool(nxt) and _is_section_start(nxt[0], doc)
+
+
+def _month_year_line(text: str) -> bool:
+    from ingest.metadata.dating import month_year_line
+
+    return month_year_line(text)
+
+
+def _continued(doc: DocText, line: Line, max_chars: int) -> str:
+    """The line, with the next line of its block when the title wraps onto it (it starts in
+    lower case, or the line ends in a word that cannot end a title)."""
+    text = line.text
+    nl = doc.text.find("\n", line.end, line.end + 2)
+    if nl == line.end:
+        nxt_end = doc.text.find("\n", line.end + 1)
+        nxt = doc.text[line.end + 1: nxt_end if nxt_end >= 0 else len(doc.text)].strip()
+        if nxt and (nxt[:1].islower() or re.search(r"\b(?:och|av|för|i|om|till|med|på|inom)$", text)) \
+                and len(text) + len(nxt) < max_chars and not find_dates(nxt):
+            text = f"{text} {nxt}"
+    return text
+
+
+def _clean(title: str, max_chars: int) -> str:
+    title = _TRAILING_DNR.sub("", title)
+    title = _tidy(title)
+    if len(title) > max_chars:
+        title = title[:max_chars].rsplit(" ", 1)[0]
+    return title
+
+
+def protocol_items(doc: DocText) -> list[tuple[str, str]]:
+    """(number, title) of each § item, in order: "§ 87 Svar på ... Dnr SN 22/0143", or "§ 112
+    Dnr KS 2023/00412" with its title on the next line (:func:`ingest.labels.parse_item`)."""
+    out: dict[str, str] = {}
+    all_lines = lines(doc)
+    for i, line in enumerate(all_lines):
+        item = parse_item(line.text)
+        if not item or item[0] in out:
+            continue
+        number, rest = item
+        if not re.search(r"[^\W\d_]{3}", rest) and i + 1 < len(all_lines):
+            rest = (parse_item("§ 0 " + all_lines[i + 1].text) or ("", ""))[1]
+        out[number] = rest
+    return list(out.items())
+
+
+def _protocol_word(doc: DocText) -> str:
+    words = load_table("metadata")["title"]["protocol_words"]
+    head = doc.folded[: max(lead_end(doc), doc.head_end)]
+    found = []
+    for w in words:
+        m = re.search(r"(?<![a-z])" + re.escape(folded_words(w)) + r"(?![a-z])", head)
+        if m:
+            found.append((m.start(), w))
+    return min(found)[1] if found else words[0]
+
+
+def protocol_title(doc: DocText, committee: str | None, date: str | None) -> tuple[str | None, str]:
+    items = protocol_items(doc)
+    if len(items) == 1 and items[0][1]:
+        number, text = items[0]
+        return _clean(f"§ {number} {text}", load_table("metadata")["title"]["max_chars"]), "title: the protocol's one § item"
+    if committee:
+        word = _protocol_word(doc)
+        return f"{committee}, {word}" + (f" {date}" if date else ""), "title: a protocol's body and meeting date"
+    return None, "title: a protocol without its body"
+
+
+def _best_line(doc: DocText, blocks: list[Block], candidates: list[Line], organ_lines: set[int],
+               before_section: int) -> tuple[int, int, Line] | None:
+    """The candidate line that names the matter best: a matter phrase, a format heading, the
+    line before the first section; the first on a tie."""
+    best: tuple[int, int, Line] | None = None
+    for order, line in enumerate(candidates):
+        if _excluded(line, organ_lines, doc):
+            continue
+        words = line.text.split()
+        if len(words) < 2 and not _has_cue(line.text):
+            continue
+        if not any(w[:1].islower() and len(w) >= 3 for w in words[1:]) and not _has_cue(line.text):
+            continue
+        score = (10 if _has_cue(line.text) else 0) + (4 if blocks and blocks[min(doc.block_at(line.start), len(blocks) - 1)].heading else 0)
+        score += 1 if line.start == before_section else 0
+        if best is None or score > best[0]:
+            best = (score, order, line)
+    return best
+
+
+def _after_headings(doc: DocText, start: int) -> list[Line]:
+    """The short lines after ``start`` up to the first running prose, section headings skipped."""
+    from ingest.metadata.lead import _is_section_start
+
+    prose_words = load_table("metadata")["title"]["prose_words"]
+    out = []
+    for line in lines(doc, start, min(len(doc.text), start + 2000)):
+        n = len(line.text.split())
+        if n > prose_words or (n >= 6 and line.text.rstrip().endswith((".", "!", "?"))):
             break
+        if not _is_section_start(line, doc):
+            out.append(line)
+    return out
+
+
+def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, doc: DocText | None = None,
+                 letterhead: Letterhead | None = None) -> tuple[str | None, str]:
+    """The line of the lead that names the matter (see the module docstring)."""
+    from ingest.metadata.lead import doc_text
+
+    doc = doc or doc_text(blocks)
+    t = load_table("metadata")["title"]
+    organ_lines: set[int] = set()
+    if letterhead:
+        for o in letterhead.organs:
+            if o.where == "lead":
+                for line in lines(doc, max(0, o.mention.start - 200), o.mention.end + 1):
+                    if line.start <= o.mention.start < line.end + 1:
+                        organ_lines.add(line.start)
+    end = lead_end(doc)
+    candidates = lines(doc, 0, end) or []
+    # The line right before the first section heading ("Förslag till beslut") names the matter.
+    before_section = candidates[-1].start if candidates and end < doc.head_end and _section_at(doc, end) else -1
+    best = _best_line(doc, blocks, candidates, organ_lines, before_section)
+    where = "of the lead"
+    if best is None:  # a lead that is only a heading ("Bakgrund"): the lines before the running prose
+        best, where = _best_line(doc, blocks, _after_headings(doc, end), organ_lines, -1), "before the running prose"
+    if best is not None:
+        title = _clean(_continued(doc, best[2], t["max_chars"]), t["max_chars"])
+        for c in case_numbers or []:
+            if title.endswith(c):
+                title = _tidy(title[: -len(c)])
+        if title:
+            return title, f"title: {'a matter line' if best[0] >= 10 else 'the first title line'} {where}"
     for block in blocks:
         f = fold_for_matching(block.text)
         for ref in t["self_reference"]:
