@@ -42,9 +42,10 @@ def build_document(path: Path, raw) -> Document:
     blocks, furniture = clean.clean_pages_with_removed(raw.pages, headings=raw.headings)
     if not blocks:
         raise IngestError("no text found in the file", str(path))
-    for block in blocks:
-        block.raw = block.text
-        block.text = repair.repair_text(block.text)
+    # Repair sees the whole document: its damage estimate needs every block (born-digital text
+    # comes back untouched).
+    for block, repaired in zip(blocks, repair.repair_blocks([b.text for b in blocks]), strict=True):
+        block.raw, block.text = block.text, repaired
     secs = sections.segment_blocks(blocks)
     doc = Document(
         id=document_id(path),

@@ -65,7 +65,7 @@ def starts_with_keyword(text: str, names: Sequence[str]) -> int:
     """How many words of ``text``'s start spell one of ``names`` (folded), else 0.
 
     Longer keywords win ("Förslag till beslut" before "Förslag"). A keyword of 10+ folded letters
-    also matches with one letter wrong (fresh OCR damage such as "Uppfolining").
+    also matches with one letter wrong (fresh OCR damage such as "Uppfljning").
     """
     words = label_words(text)
     for n, exact, long_ in _folded_keywords(tuple(names)):

@@ -197,7 +197,7 @@ def test_known_headings_from_a_structured_reader_are_marked():
 
 
 def test_heading_keywords_are_found_through_ocr_damage():
-    assert starts_with_keyword("Uppfolining inom ramen för uppdraget", ["Uppföljning"]) == 1
+    assert starts_with_keyword("Uppfljning inom ramen för uppdraget", ["Uppföljning"]) == 1
     assert starts_with_keyword("Forslag till beslut", ["Förslag till beslut"]) == 3
     assert starts_with_keyword("Sammanfattningsvis är det bra", ["Sammanfattning"]) == 0
 

@@ -140,6 +140,23 @@ def test_the_query_language_means_the_same_in_both_engines(new_store):
     assert found("(läxhjälp OR modersmålsstöd) erbjuder") == ["q1#1"]
 
 
+def test_compound_search_means_the_same_in_both_engines(new_store):
+    store = new_store()
+    store.write([doc("c1", ["Kommunen inför ett gemensamt e-arkivsystemet."]),
+                 doc("c2", ["Skolan följer en trappstegsrutin vid frånvaro."]),
+                 doc("c3", ["Förvaltningen använder trappstegsmodellen."]),
+                 doc("c4", ["Nämnden beslutar om lokaler."])])
+    assert [h["id"] for h in store.search("e-arkiv")["hits"]] == ["c1#1"]
+    assert [h["id"] for h in store.search("trappstegsmodell")["hits"]] == ["c3#1"]  # whole: no fallback
+    result = store.search("trappstegsplan")
+    assert sorted(h["id"] for h in result["hits"]) == ["c2#1", "c3#1"]
+    assert result["total"] == 2 and "samma förled" in result["notice"]
+    assert store.search("trappstegsplan år:2023")["total"] == 2
+    assert store.search("trappstegsplan år:2020")["total"] == 0
+    assert store.search("trappstegsplan", sort="date")["total"] == 2
+    assert store.matching_sections("trappstegsplan", "c2") == ["c2#1"]
+
+
 def test_results_by_document_tiers_and_document_facets_agree_between_engines(new_store):
     store = new_store()
     store.write([

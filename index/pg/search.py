@@ -29,17 +29,19 @@ import math
 
 import numpy as np
 
+from index.compile import has_compound_word
 from index.filters import merge_filters
 from index.grouping import SHOWN, group_documents
 from index.pg.rows import RANK_WEIGHTS, quote_lexeme
 from index.pg.tsquery import TsCompiled, compile_tree, loosened
-from index.querytree import Filters, ParsedQuery
+from index.querytree import Filters, ParsedQuery, Word
 from index.search import (
     FILL_BELOW,
     RECENCY_WEIGHT,
     STOPWORDS_ONLY,
     SUGGEST_BELOW,
     _tiered_order,
+    by_siblings,
     document_result,
     make_hit,
     parse,
@@ -239,11 +241,56 @@ def _order(rows: list[tuple], tiers: np.ndarray, span: tuple[int, int]) -> list[
     return [(int(sids[i]), float(scores[i])) for i in order]
 
 
+def _vocabulary(conn, prefix: str):
+    """The unstemmed indexed words starting with ``prefix`` (for ``index.search.by_siblings``)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute("SELECT word FROM kb_vocabulary WHERE word LIKE %s ORDER BY word LIMIT 1000",
+                        (escaped + "%",)).fetchall()
+    return (r[0] for r in rows)
+
+
+def _stand_in(store, parsed: ParsedQuery, combined: Filters) -> ParsedQuery | None:
+    """The query with its compounds' siblings when nothing matches it whole, as the Whoosh engine
+    does (``index.search.by_siblings``); None otherwise."""
+    if parsed.tree is None or parsed.no_words or not has_compound_word(parsed.tree):
+        return None
+    compiled = compile_tree(parsed.tree)
+    if compiled.query is None:
+        return None
+    params: dict = {}
+    conditions = ["tsv @@ %(q)s::tsquery", *filter_sql(combined, params)]
+    params["q"] = compiled.query
+    with store.snapshot() as conn:
+        conn.execute("SET LOCAL enable_seqscan = off")
+        if conn.execute(f"SELECT 1 FROM kb_sections WHERE {' AND '.join(conditions)} LIMIT 1", params).fetchone():
+            return None
+
+        def unmatched(word: str) -> bool:
+            query = compile_tree(Word(word)).query
+            if query is None:
+                return True
+            params["w"] = query
+            where = " AND ".join(["tsv @@ %(w)s::tsquery", *conditions[1:]])
+            return conn.execute(f"SELECT 1 FROM kb_sections WHERE {where} LIMIT 1", params).fetchone() is None
+
+        return by_siblings(parsed, lambda prefix: _vocabulary(conn, prefix), unmatched)
+
+
 def run_search(store, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
                limit: int = 10, sort: str = "relevance") -> dict:
     """The `kb search --json` shape for ``query``, as ``index.search.run_search`` gives it."""
     parsed = parse(query) if isinstance(query, str) else query
     text = query if isinstance(query, str) else (parsed.text or "")
+    stand_in = _stand_in(store, parsed, merge_filters(parsed.filters, filters))
+    if stand_in is not None:
+        result = _run_search(store, stand_in, text, filters, page, limit, sort)
+        if result["total"]:
+            return result
+    return _run_search(store, parsed, text, filters, page, limit, sort)
+
+
+def _run_search(store, parsed: ParsedQuery, text: str, filters: Filters | None, page: int, limit: int,
+                sort: str) -> dict:
     combined = merge_filters(parsed.filters, filters)
     compiled = compile_tree(parsed.tree)
     notices = [parsed.notice] if parsed.notice else []
@@ -403,6 +450,7 @@ def matching_sections(store, query: str | ParsedQuery, doc_id: str, *, filters: 
     """The ids of every section of ``doc_id`` the query matches (all tiers), in document order."""
     parsed = parse(query) if isinstance(query, str) else query
     combined = merge_filters(parsed.filters, filters)
+    parsed = _stand_in(store, parsed, combined) or parsed
     params: dict = {}
     with store.snapshot() as conn:
         conn.execute("SET LOCAL enable_seqscan = off")
