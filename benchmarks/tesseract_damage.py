@@ -34,7 +34,7 @@ LINE_CHARS = 84                        # wrap like a printed page, so the OCR te
 LINES_PER_PAGE = 56
 # How hard the "scanner" treats the page: blur radius, share of speckled pixels (%), the scale
 # it is read at, and the tilt. "medium" gives damage like the scanned corpus (nämnden read as
-# nimnden/ndmnden, för as for/f6r, letters split); "light" mostly drops the dots and rings.
+# namnden/ndmnden, för as for/f6r, letters split); "light" mostly drops the dots and rings.
 LEVELS = {
     "light": {"blur": 0.6, "noise": 0.03, "scale": 0.67, "max_tilt": 0.3},
     "medium": {"blur": 0.95, "noise": 0.04, "scale": 0.5, "max_tilt": 0.4},

@@ -15,11 +15,11 @@ that can be tested alone:
   | Snowball Swedish stem    memoized; the stemmer object lives in this module, never in a filter
   | OCR fold                 beside every stem, at the same position, a folded key
                              ("~" + ingest.folding.fold_ocr_vowels of the stem): nämnd and
-                             nimnd meet, stöd and stad do not.
+                             namnd meet, stöd and stad do not.
 
 Why both the stem and a folded key: the exact stem keeps "våld" apart from "vald" in
 clean text and ranks exact spellings first; the folded key lets "nämnden" find the OCR
-reading "nimnden" and "förskolesocionomer" find "forskolesocionomer". A phrase query
+reading "namnden" and "förskolesocionomer" find "forskolesocionomer". A phrase query
 uses the folded keys (every position carries exactly one at query time).
 
 Stop words are removed with renumbered positions at index and at query time alike, so
@@ -54,7 +54,7 @@ from ingest.folding import fold_ocr_vowels
 # Bump CHAIN_VERSION whenever the chain's output changes. The index stores ANALYZER_VERSION and
 # rebuilds on a mismatch; it also names the word lists and the stemmer, since stems and compound
 # splits change with them.
-CHAIN_VERSION = "sv-4"
+CHAIN_VERSION = "sv-6"  # sv-5: words over MAX_COMPOUND_LETTERS letters are not split; sv-6: with repair's compound parts
 VERSIONED_SOURCES = ("snowballstemmer", "wordfreq", "hunspell-sv")
 
 
@@ -103,6 +103,9 @@ FOLD_MARK = "~"
 MIN_PART = 4
 #: At most this many parts per compound; the rest stays joined in the last one.
 MAX_PARTS = 3
+#: Longer "words" are not split: no Swedish compound is this long, and trying every cut of a run of
+#: letters without spaces (a 256 KB one) took quadratic time and gigabytes.
+MAX_COMPOUND_LETTERS = 64
 #: How frequent (wordfreq) a head must be; a four-letter head (kurs, våld) much more so.
 MIN_HEAD_FREQ = 1e-7
 MIN_SHORT_HEAD_FREQ = 1e-5
@@ -142,11 +145,19 @@ _stemmer = snowballstemmer.stemmer("swedish")  # module state: never referenced 
 _SEPARATORS = re.compile(r"[-./:]")
 
 
+_HYPHENATED = re.compile(r"(?P<head>(?:[^\W\d_]+-)+)(?P<last>[^\W\d_]+)")
+
+
 @lru_cache(maxsize=500_000)
 def stem(word: str) -> str:
-    """Snowball Swedish stem of a lower-case word; words with digits or signs stay as they are."""
+    """Snowball Swedish stem of a lower-case word. A hyphenated word is stemmed on its last
+    part (e-arkivet -> e-arkiv, it-stödet -> it-stöd); other words with digits or signs stay
+    as they are (sr-2023-81)."""
     if not word.isalpha():
-        return word
+        hyphenated = _HYPHENATED.fullmatch(word)
+        if hyphenated is None:
+            return word
+        return hyphenated["head"] + stem(hyphenated["last"])
     stemmed = _stemmer.stemWord(word)
     if stemmed.endswith("an") and len(stemmed) >= 5:
         return _definite_an(stemmed)
@@ -220,18 +231,29 @@ def split_compound(word: str) -> tuple[str, ...] | None:
     indexing wants *socionomer* inside *förskolesocionomer* either way. None when no
     split into parts of at least MIN_PART letters exists.
     """
+    if not word.isalpha() or not 2 * MIN_PART <= len(word) <= MAX_COMPOUND_LETTERS:
+        return None
     lex = _lexicon()
-    if lex is None or not word.isalpha() or len(word) < 2 * MIN_PART:
+    if lex is None:
         return None
     # A word the lexicon lists whole needs common parts to be split (rapport is not rapp|ort);
     # an unlisted word (feminitetsnormer) is split whenever its parts are known at all.
     floor = MIN_MODIFIER_FREQ_KNOWN if word in lex else MIN_MODIFIER_FREQ
     for cut in range(MIN_PART, len(word) - MIN_PART + 1):
         head = word[cut:]
-        if _known_head(lex, head) and _known_modifier(lex, word[:cut], floor):
-            rest = split_compound(head) if len(head) >= 2 * MIN_PART else None
-            parts = (word[:cut],) + (rest or (head,))
-            return parts[:MAX_PARTS - 1] + ("".join(parts[MAX_PARTS - 1:]),) if len(parts) > MAX_PARTS else parts
+        if not _known_head(lex, head):
+            continue
+        modifier = word[:cut]
+        # Three equal consonants are written as two (process + stöd -> processtöd): the first
+        # part keeps its letter when it is a known word that way.
+        tripled = modifier + head[0]
+        if head[0] == modifier[-1] and head[0] not in "aeiouyåäö" and _known_modifier(lex, tripled, floor):
+            modifier = tripled
+        elif not _known_modifier(lex, modifier, floor):
+            continue
+        rest = split_compound(head) if len(head) >= 2 * MIN_PART else None
+        parts = (modifier,) + (rest or (head,))
+        return parts[:MAX_PARTS - 1] + ("".join(parts[MAX_PARTS - 1:]),) if len(parts) > MAX_PARTS else parts
     return None
 
 
@@ -240,16 +262,44 @@ def compound_parts(word: str) -> tuple[str, ...]:
     """The parts (sammansättningsled) of a compound or hyphenated word, or () for a simple word.
 
     IT-stöd -> (stöd,); förskolesocionomer -> (förskole, socionomer) when the lexicon
-    splits it. Parts shorter than MIN_PART letters and stop words are left out.
+    splits it. A hyphenated word's last part is split too, and its first part kept with the
+    hyphenated head, so that the shorter hyphenated compound finds the longer one:
+    e-arkivsystemet -> (arkivsystemet, arkiv, systemet, e-arkiv). Parts shorter than MIN_PART
+    letters and stop words are left out.
     """
     if _SEPARATORS.search(word):
         parts = [p for p in _SEPARATORS.split(word) if p]
+        hyphenated = _HYPHENATED.fullmatch(word)
+        inner = split_compound(hyphenated["last"]) if hyphenated else None
+        if inner:
+            parts += [*inner, hyphenated["head"] + inner[0]]
     elif word.isalpha() and len(word) >= 2 * MIN_PART:
         parts = list(split_compound(word) or ())
     else:
         parts = []
-    keep = tuple(p for p in parts if len(p) >= MIN_PART and p not in SWEDISH_STOPWORDS and p != word)
+    keep = tuple(dict.fromkeys(
+        p for p in parts if len(p) >= MIN_PART and p not in SWEDISH_STOPWORDS and p != word))
     return keep if len(keep) >= 1 and len(parts) >= 2 else ()
+
+
+@lru_cache(maxsize=100_000)
+def compound_first_part(word: str) -> str | None:
+    """The first part (förled) of a compound query word, which other compounds may share:
+    trappstegsmodell -> trappstegs, e-arkivplanen -> e-arkiv; None for a simple word.
+
+    The search falls back on it when nothing matches the whole word (trappstegsmodell ->
+    documents about a trappstegsrutin, ranked after any whole match).
+    """
+    hyphenated = _HYPHENATED.fullmatch(word)
+    if hyphenated:
+        inner = split_compound(hyphenated["last"])
+        return hyphenated["head"] + inner[0] if inner else None
+    if not word.isalpha():
+        return None
+    parts = split_compound(word)
+    if not parts or len(parts) < 2 or len(parts[0]) < MIN_PART or parts[0] in SWEDISH_STOPWORDS:
+        return None
+    return parts[0]
 
 
 @lru_cache(maxsize=100_000)

@@ -15,6 +15,7 @@ written with this codec needs this module to be importable; the schema version n
 
 from __future__ import annotations
 
+import secrets
 import struct
 
 from whoosh.codec import whoosh3
@@ -71,6 +72,14 @@ class PackedCodec(whoosh3.W3Codec):
     def postings_writer(self, dbfile, byteids=False):
         return PackedPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
                                     compression=self._compression, inlinelimit=self._inlinelimit)
+
+    def new_segment(self, storage, indexname):
+        """A segment whose id comes from the system's randomness: Whoosh draws it from the global
+        ``random``, which a caller may have seeded (Hypothesis does, per example), so two indexes
+        in one process could share segment ids, and caches keyed by them (index.columns) mix up."""
+        segment = super().new_segment(storage, indexname)
+        segment.segid = secrets.token_hex(8)
+        return segment
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():

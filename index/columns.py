@@ -73,8 +73,21 @@ def merged_codes(parts: list[tuple[np.ndarray, list[str]]]) -> tuple[np.ndarray,
     return (np.concatenate(out) if out else np.zeros(0, dtype=np.int32)), list(table)
 
 
-def _int_or_zero(text: str) -> int:
-    return int(text) if text.isdigit() else 0
+YEARS = (1900, 2100)
+
+
+def _int_or_zero(text: str, high: int = 999_999) -> int:
+    """A stored column number, 0 when it is not one (an index written before metadata was checked
+    may hold "abc" or a 20-digit year, which no int32 array holds)."""
+    if not (isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 9):
+        return 0
+    number = int(text)
+    return number if number <= high else 0
+
+
+def _year_or_zero(text: str) -> int:
+    year = _int_or_zero(text)
+    return year if YEARS[0] <= year <= YEARS[1] else 0
 
 
 def date_ordinal(text: str) -> int:
@@ -114,7 +127,7 @@ class ColumnArrays:
         record = np.array([label == SECTION for label in record_labels], dtype=bool)[record_values]
         doc_code, _ = coded("doc_id")
         year_values, year_labels = coded("year")
-        year_table = np.array([_int_or_zero(y) for y in year_labels], dtype=np.int32)
+        year_table = np.array([_year_or_zero(y) for y in year_labels], dtype=np.int32)
         date_values, date_labels = coded("date")
         date_table = np.array([date_ordinal(d) for d in date_labels], dtype=np.int32)
         rec_values, rec_labels = coded("recommendation")

@@ -2,7 +2,7 @@
 
 Words are analysed by the analyzer's query side (``index.analysis.analyze_query``): each word
 matches its Snowball stem or its OCR-folded key ("nämnden" finds "nämndens" and the OCR reading
-"nimnden"), or, more weakly, all of its compound parts. Successive words must all occur (AND).
+"namnden"), or, more weakly, all of its compound parts. Successive words must all occur (AND).
 Phrases match the folded keys in order. Multi-word queries get an optional, boosted phrase
 clause so passages where the words stand together rank first.
 """
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from whoosh import query as wq
 
-from index.analysis import QueryTerm, analyze_query, prefix_key
+from index.analysis import QueryTerm, analyze_query, compound_first_part, prefix_key
 from index.querytree import And, Node, Not, Or, Phrase, Prefix, Word
 from index.schema import TEXT_FIELDS
 from index.snippets import Marks
@@ -31,6 +31,7 @@ PARTS_WEIGHT = 0.5        # all compound parts present: a weaker stand-in for th
 # documents: MRR 0.856 -> 0.891 with title 1.5 -> 0.5, no recall change; docs/search-quality.md).
 FIELD_WEIGHTS = {**TEXT_FIELDS, "title": 0.5}
 MAX_PREFIX_TERMS = 256
+MIN_COMPOUND_REST = 4     # a sibling compound goes on at least this many letters past the first part
 MIN_PREFIX_LENGTH = 2
 
 
@@ -202,6 +203,53 @@ def loosen(tree: Node) -> Node:
     if isinstance(tree, And) and all(isinstance(c, Word | Phrase | Prefix) for c in tree.children):
         return Or(tree.children)
     return tree
+
+
+#: At most this many other compounds stand in for one compound query word.
+MAX_SIBLINGS = 64
+
+
+def has_compound_word(tree: Node | None) -> bool:
+    """Whether a plain word of the query is a compound with a first part (cheap, no index)."""
+    if isinstance(tree, Word):
+        return compound_first_part(tree.text.casefold()) is not None
+    if isinstance(tree, And | Or):
+        return any(has_compound_word(c) for c in tree.children)
+    return False
+
+
+def by_first_parts(tree: Node | None, vocabulary, unmatched=lambda word: True) -> Node | None:
+    """The query with each compound word replaced by the other compounds of the index's vocabulary
+    that share its first part (förled): trappstegsmodell -> trappstegsrutin OR
+    trappstegsplanen; e-arkivplan -> e-arkivsystemet. None when no word has such siblings.
+
+    ``vocabulary(prefix)`` yields the index's unstemmed words starting with ``prefix``. Only
+    compounds count: a word that is the first part itself, inflected (trappsteget), is not one.
+    ``unmatched(word)`` says whether a query word finds nothing on its own: only those are replaced.
+    The search's last resort when no section matches the query whole (nor its parts).
+    """
+    if isinstance(tree, Word):
+        word = tree.text.casefold()
+        first = compound_first_part(word)
+        if not first or not unmatched(tree.text):
+            return None
+        siblings = []
+        for candidate in vocabulary(first):
+            if len(siblings) >= MAX_SIBLINGS:
+                break
+            if candidate != word and len(candidate) - len(first) >= MIN_COMPOUND_REST \
+                    and compound_first_part(candidate) == first:
+                siblings.append(Word(candidate))
+        if not siblings:
+            return None
+        return siblings[0] if len(siblings) == 1 else Or(tuple(siblings))
+    if isinstance(tree, And | Or) and all(isinstance(c, Word | Phrase | Prefix) for c in tree.children):
+        children = [by_first_parts(c, vocabulary, unmatched) if isinstance(c, Word) else None
+                    for c in tree.children]
+        if all(c is None for c in children):
+            return None
+        return type(tree)(tuple(new or old for new, old in zip(children, tree.children, strict=True)))
+    return None
 
 
 def _plain_words(tree: Node) -> list[str]:

@@ -16,7 +16,7 @@ engine runs; both answer the same calls with the same JSON shapes, and the contr
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 
 from index.querytree import Filters, ParsedQuery
@@ -39,6 +39,20 @@ class StoreLocked(RuntimeError):
             if holder.get("command"):
                 who += f" ({holder['command']})"
         super().__init__(f"the index at {path} is being written{who}; gave up after {waited:.0f} s")
+
+
+class StoreFull(RuntimeError):
+    """The disk holding the index is full: the write stopped, its partial files are removed."""
+
+    def __init__(self, path: Path | str):
+        self.path = path
+        super().__init__(f"no space left on the disk holding the index at {path}: the documents committed "
+                         "before stay, the rest of this run was not written; free some space and run the "
+                         "same command again")
+
+
+# derive(docs, removed, fresh) -> {kind: {key: bytes, or None to delete}}: see Engine.write.
+Derive = Callable[[list[Document], list[str], bool], dict[str, dict[str, bytes | None]]]
 
 
 class StoreReadOnly(RuntimeError):
@@ -74,9 +88,19 @@ class Engine(abc.ABC):
     # -- writing ------------------------------------------------------------------------------
     @abc.abstractmethod
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
-              lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None) -> None:
+              lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None,
+              rebuild: bool = False, derive: Derive | None = None) -> None:
         """Add or replace ``docs`` and remove the document ids in ``remove``. A document's
-        records are committed together, never half; ``on_commit`` gets the ids of each commit."""
+        records are committed together, never half; ``on_commit`` gets the ids of each commit.
+        ``rebuild``: the store is emptied first (as after a new analyzer), in the first commit.
+
+        ``derive(docs, removed, fresh)`` (tracing's :func:`kb.tracestore.deriver`) is given the
+        documents written and the ids removed (``fresh``: everything stored before is being
+        cleared) and returns data derived from them, ``{kind: {key: bytes, or None to delete}}``,
+        for the engine to keep (:meth:`derived` reads it back). Whoosh stores it in the same
+        commit as its documents; PostgreSQL in a transaction of its own right after them, one
+        writer at a time. A derive that fails costs no document: derived data is checked against
+        the documents when read."""
 
     @abc.abstractmethod
     def writer_holder(self) -> dict | None:
@@ -102,6 +126,11 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def document(self, doc_id: str) -> Document | None:
         """One stored document, or None."""
+
+    @abc.abstractmethod
+    def derived(self, kind: str, key: str | None = None) -> dict[str, bytes]:
+        """Derived data a write stored (see :meth:`write`): ``{key: bytes}`` of one kind, or of the
+        one ``key`` asked for."""
 
     @abc.abstractmethod
     def search(self, query: str | ParsedQuery, *, filters: Filters | None = None, page: int = 1,
@@ -133,3 +162,44 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Release files, searchers and connections."""
+
+    # -- safety: what an engine without these concerns answers ----------------------------------
+    @property
+    def damaged(self) -> str | None:
+        """What is wrong when the store could not be opened at all, else None."""
+        return None
+
+    def damage(self) -> str | None:
+        """What is wrong with the stored data (a quick check), else None."""
+        return None
+
+    def reset(self):
+        """Start an empty store in place of a damaged one (``kb reindex --from-sources``)."""
+        raise NotImplementedError(f"the {self.name} engine cannot be emptied in place; restore it from a backup")
+
+    def take_notes(self) -> list[str]:
+        """What the store did on its own that the user should hear of (cleaning after a killed
+        writer, taking over a stale lock), once."""
+        return []
+
+    def source_list(self) -> dict[str, dict]:
+        """Every source the store was built from, also those whose documents are gone (a share
+        that was not mounted at a rebuild): path -> {"id", "sha256"}."""
+        return {path: {"id": doc_id, "sha256": sha} for path, (doc_id, sha) in self.sources().items()}
+
+    def stored_documents(self, doc_ids: list[str]) -> Iterator[Document]:
+        """The stored copies of ``doc_ids`` that the store holds, whole."""
+        for doc_id in doc_ids:
+            doc = self.document(doc_id)
+            if doc is not None:
+                yield doc
+
+    def documents_without_texts(self) -> list[Document]:
+        """Every stored document without the texts of the document and its sections (metadata,
+        headings, commitments): a list of a large store that stays small."""
+        docs = self.documents()
+        for doc in docs:
+            doc.text = doc.raw_text = ""
+            for section in doc.sections:
+                section.text = section.raw_text = ""
+        return docs

@@ -344,7 +344,7 @@ class _Parser:
             apply_filter(self.filters, tok.field, tok.text, self.notices)
             return None
         if tok.kind == "phrase":
-            words = tuple(tok.text.split())
+            words = tuple(w for w in tok.text.split() if any(c.isalnum() for c in w))  # '"("' holds no word
             if not words:
                 return None
             return Word(words[0]) if len(words) == 1 else Phrase(words)

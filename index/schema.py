@@ -16,6 +16,9 @@ SCHEMA_VERSION = "kb-6"  # kb-6: diarienummer stored as normalised keys, with an
 
 SECTION = "section"
 DOCUMENT = "document"
+# Data a write derives from the documents (tracing's cases and follow-ups): opaque bytes by key,
+# written in the same commit as the documents they come from (see Store.write's ``derive``).
+DERIVED = "derived"
 
 # Text fields a query searches, with their query-time BM25F boosts (rubrik, handlingens titel).
 # ``context`` holds the heading of the statement a sub-section belongs under (the *Aktivitet*

@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from functools import lru_cache
 
 import numpy as np
 
-from index.compile import Compiled, compile_tree, loosen
+from index.compile import Compiled, by_first_parts, compile_tree, has_compound_word, loosen
 from index.facets import facet_counts
 from index.filters import filter_mask, merge_filters
 from index.grouping import Grouping, group_documents
 from index.lru import LRUCache
-from index.querytree import And, Filters, ParsedQuery, Word
-from index.schema import DOCUMENT
+from index.querytree import And, Filters, Or, ParsedQuery, Word
+from index.schema import DOCUMENT, SPELL_FIELD
 from index.snippets import Marks, make_snippet
 from index.suggest import suggest
 
@@ -42,6 +42,36 @@ RANKED_AHEAD = 200          # hits ordered up front; a page beyond them orders t
 
 PARTIAL = "Sökningen tog för lång tid; resultatet är ofullständigt."
 STOPWORDS_ONLY = "Frågan innehöll bara vanliga småord; inget att söka på."
+FIRST_PART = ("Inga avsnitt innehöll sammansättningen; visar avsnitt med andra sammansättningar "
+              "med samma förled ({words}).")
+
+
+def sibling_list(words: list[str], shown: int = 5) -> str:
+    """The first few stand-in compounds, for the notice."""
+    return ", ".join(words[:shown]) + (" …" if len(words) > shown else "")
+
+
+def by_siblings(parsed: ParsedQuery, vocabulary, unmatched) -> ParsedQuery | None:
+    """``parsed`` with each compound word that finds nothing (``unmatched(word)``) replaced by
+    the index's other compounds of the same first part (``index.compile.by_first_parts``), and
+    a notice saying so; None when there are none. Both engines ask for it only when nothing
+    matches the query whole."""
+    if not has_compound_word(parsed.tree):
+        return None
+    tree = by_first_parts(parsed.tree, vocabulary, unmatched)
+    if tree is None:
+        return None
+    asked = set(_words_of(parsed.tree))
+    notice = FIRST_PART.format(words=sibling_list([w for w in _words_of(tree) if w not in asked]))
+    return replace(parsed, tree=tree, notice=f"{parsed.notice} {notice}" if parsed.notice else notice)
+
+
+def _words_of(tree) -> list[str]:
+    if isinstance(tree, Word):
+        return [tree.text]
+    if isinstance(tree, And | Or):
+        return [w for c in tree.children for w in _words_of(c)]
+    return []
 
 
 @lru_cache(maxsize=4096)
@@ -176,13 +206,14 @@ def _tiered_order(docnums: np.ndarray, scores: np.ndarray, tiers: np.ndarray,
     return np.concatenate(parts)
 
 
-def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -> dict:
+def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str, siblings: bool = False) -> dict:
     """The ordered, filtered match set with facets and notices (cacheable per commit).
 
     A query of several words ranks the sections holding all of them first; when fewer than
     ``FILL_BELOW`` documents do, sections holding fewer of the words follow (most words first), so a
     passage that says the same thing in other words is still on the first page. A query whose text
-    held nothing to search for (``parsed.no_words``) matches nothing, never everything."""
+    held nothing to search for (``parsed.no_words``) matches nothing, never everything. A query
+    nothing matches whole is tried once more with its compounds' siblings (:func:`by_siblings`)."""
     notices = [parsed.notice] if parsed.notice else []
     compiled = compile_tree(parsed.tree, searcher.reader())
     partial = False
@@ -198,6 +229,23 @@ def _match(searcher, arrays, parsed: ParsedQuery, filters: Filters, sort: str) -
     else:
         docnums, scores, partial = collect(searcher, compiled.query, scope=scope)
     docnums, scores = _filtered(searcher, arrays, filters, docnums, scores)
+    if not len(docnums) and compiled.query is not None and not siblings:
+        # Nothing matches whole: other compounds of the same first part stand in (trappstegsmodell
+        # -> trappstegsrutin), when the index has any and they match.
+        reader = searcher.reader()
+
+        def unmatched(word: str) -> bool:
+            query = compile_tree(Word(word), reader).query
+            found = collect(searcher, query, scope=scope)[0] if query is not None else np.array([], dtype=np.int64)
+            return not len(_filtered(searcher, arrays, filters, found, np.zeros(len(found)))[0])
+
+        stand_in = by_siblings(parsed, lambda prefix: (
+            t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix(SPELL_FIELD, prefix)),
+            unmatched)
+        if stand_in is not None:
+            match = _match(searcher, arrays, stand_in, filters, sort, siblings=True)
+            if match["total"]:
+                return match
     tiers = np.zeros(len(docnums), dtype=np.int64)
     tiered = bool(compiled.conjunctive and parsed.tree is not None)
     if tiered and len(np.unique(arrays.doc_code[docnums])) < FILL_BELOW:
@@ -427,6 +475,7 @@ def _hit(searcher, docnum: int, score: float, compiled: Compiled) -> dict:
 def make_hit(section_id: str, shown: dict, raw: str, score: float, compiled) -> dict:
     """One hit of the search JSON from a section's stored payload (``index.records``), its OCR
     reading and its score; ``compiled`` says what the snippet highlights. Every engine uses it."""
+    shown = _readable_payload(shown)  # an older index may hold anything
     return {
         "id": section_id,
         "doc_id": shown["doc_id"],
@@ -448,3 +497,25 @@ def make_hit(section_id: str, shown: dict, raw: str, score: float, compiled) -> 
         "doc_type": shown["doc_type"],
         "municipality": shown["municipality"],
     }
+
+
+_PAYLOAD_TEXT = ("doc_id", "source", "title", "heading", "kind", "activity", "date", "committee",
+                 "doc_type", "municipality")
+
+
+def _readable_payload(shown: dict) -> dict:
+    """A hit's stored payload with every value of its kind: an index written before metadata was
+    checked may hold a list for a committee or a 20-digit year (shown as nothing instead)."""
+    out = dict(shown)
+    for key in _PAYLOAD_TEXT:
+        if not isinstance(out.get(key), str):
+            out[key] = "" if key in ("doc_id", "source") else None
+    for key, high in (("recommendation", 9999), ("page_number", 10**6), ("year", 2100)):
+        value = out.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            out[key] = None
+    if out["year"] is not None and out["year"] < 1900:
+        out["year"] = None
+    if not isinstance(out.get("text"), str):
+        out["text"] = ""
+    return out

@@ -56,8 +56,9 @@ FIT = 0.85  # a line plus the next word under this share of the width was broken
 MIN_WIDTH = 40
 HEADING_LINES = 3  # a heading wraps onto at most this many lines
 
-BULLET = re.compile(r"^(?:[•·▪■◦●○¢»*]|[-–—](?=\s+\S)|[eo](?=\s+[A-ZÅÄÖ0-9\"”]))\s+")
-NUMBERED = re.compile(r"^\d{1,2}[.)]\s+(?=[A-ZÅÄÖ0-9\"”])")
+BULLET = re.compile(r"^(?:[•·▪■◦●○¢»*+]|[-–—](?=\s+\S)|[eo](?=\s+[A-ZÅÄÖ0-9\"”]))\s+")
+# "1. Säkerställ ...", and after an introducing "att": "1. säkerställa ...", "a) ta fram ..."
+NUMBERED = re.compile(r"^(?:\d{1,2}[.)]|[a-h]\))\s+(?=[A-ZÅÄÖa-zåäö0-9\"”])")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
 NUMBER_LINE = re.compile(r"^\d[\d\s\-–./:]*$")
 INNER_SENTENCE_END = re.compile(r"\w\w[.!?]\s+[A-ZÅÄÖ]")
@@ -215,12 +216,9 @@ def drop_furniture(pages: list[list[tuple[int, str]]]) -> tuple[list[list[tuple[
     stray = furniture_patterns("stray")
     running = furniture_patterns("running")
     edge_keys: Counter[str] = Counter()
-    for page in pages:
+    for page in pages:  # a running header recurs on two pages: one page's repeated line counts once
         top, bottom = _edges(page)
-        for i in set(top + bottom):
-            text = page[i][1].strip()
-            if _could_be_header(text):
-                edge_keys[_header_key(text)] += 1
+        edge_keys.update({_header_key(t) for t in (page[i][1].strip() for i in set(top + bottom)) if _could_be_header(t)})
     repeated = {k for k, c in edge_keys.items() if c >= 2 and k}
     out = []
     for page in pages:
@@ -323,8 +321,9 @@ def paragraphs(lines: list[Line], headings: Sequence[str] = ()) -> list[Para]:
     known = {fold_ocr_confusions(h) for h in headings if fold_ocr_confusions(h)}
     paras: list[Para] = []
     cur: Para | None = None
+    ahead: dict[int, bool] = {}  # _heading_ahead's answers by line, shared along the way
     for i, line in enumerate(lines):
-        if cur is None or _starts_new(cur, lines, i, short, known):
+        if cur is None or _starts_new(cur, lines, i, short, known, ahead):
             cur = Para([line])
             paras.append(cur)
         else:
@@ -336,7 +335,8 @@ def _is_heading_line(line: Line, known: set[str]) -> bool:
     return line.md_heading or (fold_ocr_confusions(line.text) in known and bool(known))
 
 
-def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: set[str]) -> bool:
+def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: set[str],
+                ahead: dict[int, bool] | None = None) -> bool:
     line = lines[i]
     nxt = lines[i + 1] if i + 1 < len(lines) else None
     text, prev = line.text, cur.lines[-1]
@@ -358,7 +358,7 @@ def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: s
         return True
     if line.blank_before and not line.page_start and line.blank_before < PAGE_BREAK_BLANKS:
         return not (lower and open_end and not prev.text.endswith(":"))
-    if text[:1].isupper() and _open_heading(cur.lines) and (_body_line(line, short) or _heading_ahead(lines, i, short)):
+    if text[:1].isupper() and _open_heading(cur.lines) and (_body_line(line, short) or _heading_ahead(lines, i, short, ahead)):
         return True  # a heading (or a label's statement) without a full stop, then a new line of text
     if line.page_start or line.blank_before:
         if lower and open_end:
@@ -378,7 +378,7 @@ def _starts_new(cur: Para, lines: Sequence[Line], i: int, short: float, known: s
         return True
     if ends_sentence(prev.text) and nxt is not None and _heads_text(line, nxt, None, short):
         return True  # a heading-like line right after a sentence end starts a new block
-    if (ends_sentence(prev.text) or len(prev.text) < short) and _heading_ahead(lines, i, short):
+    if (ends_sentence(prev.text) or len(prev.text) < short) and _heading_ahead(lines, i, short, ahead):
         return True  # the same, for a heading as wide as the text (or wrapped), or after a letterhead
     if text[:1].isupper() and not _open_end(prev.text) and _fits(prev.text, text, short) and (
         label_heading(first.text) or (len(cur.lines) > 1 and len(cur.lines[-2].text) >= short)
@@ -402,12 +402,14 @@ def _open_heading(run: Sequence[Line]) -> bool:
     """
     if not run or is_item(run[0].text) or not run[0].text[:1].isupper():
         return False
-    if any(ends_sentence(line.text) or is_item(line.text) or INNER_SENTENCE_END.search(line.text) for line in run):
-        return False
     spec = load_table("headings")["open_end"]
     limit = spec["label_words"] if label_heading(run[0].text) else spec["max_words"]
-    words = " ".join(line.text for line in run).split()
-    if len(words) > limit:
+    words: list[str] = []
+    for line in run:  # stops at the word limit: a long paragraph is never read line by line again
+        words += line.text.split()
+        if len(words) > limit:
+            return False
+    if any(ends_sentence(line.text) or is_item(line.text) or INNER_SENTENCE_END.search(line.text) for line in run):
         return False
     if len(words) > 1 and words[-1][:1].isupper():
         return False  # a name broken over two lines ("Region" / "Skåne", "Kristin" / "Jacobsson")
@@ -432,19 +434,37 @@ def _body_line(line: Line, short: float) -> bool:
     return len(line.text) >= short or ends_sentence(line.text) or line.text.rstrip().endswith(":")
 
 
-def _heading_ahead(lines: Sequence[Line], i: int, short: float) -> bool:
+def _heading_ahead(lines: Sequence[Line], i: int, short: float, memo: dict[int, bool] | None = None) -> bool:
     """Does a heading start at line ``i``: a finished-looking run, then a line of text or another heading?
 
     The run may wrap onto a few lines that start in lower case ("Stöd till familjer\noch barn").
+    A chain of heading-like lines is followed in a loop, not by recursion (5,000 one-word lines
+    overflowed the stack), and ``memo`` keeps each line's answer, so that a paragraph's lines
+    asking in turn stay linear.
     """
-    run = [lines[i]]
-    k = i + 1
-    while k < len(lines) and len(run) < HEADING_LINES and _lower_start(lines[k].text) and not lines[k].blank_before:
-        run.append(lines[k])
-        k += 1
-    if k >= len(lines) or not lines[k].text[:1].isupper() or not _open_heading(run):
-        return False
-    return _body_line(lines[k], short) or _heading_ahead(lines, k, short)
+    memo = {} if memo is None else memo
+    chain: list[int] = []
+    answer = False
+    while True:
+        if i in memo:
+            answer = memo[i]
+            break
+        chain.append(i)
+        run = [lines[i]]
+        k = i + 1
+        while k < len(lines) and len(run) < HEADING_LINES and _lower_start(lines[k].text) and not lines[k].blank_before:
+            run.append(lines[k])
+            k += 1
+        if k >= len(lines) or not lines[k].text[:1].isupper() or not _open_heading(run):
+            answer = False
+            break
+        if _body_line(lines[k], short):
+            answer = True
+            break
+        i = k
+    for j in chain:
+        memo[j] = answer
+    return answer
 
 
 def _heading_only(cur: Para) -> bool:
@@ -496,8 +516,8 @@ def join_lines(lines: Sequence[str], short: float) -> str:
             out = text
             continue
         prev = lines[k - 1]
-        if is_item(raw) or (len(prev) < short and not text[:1].islower() and not prev.endswith("-")):
-            out += "\n" + text
+        if is_item(raw) or "|" in raw or (len(prev) < short and not text[:1].islower() and not prev.endswith("-")):
+            out += "\n" + text  # (a text table's rows keep their lines)
             continue
         tail = out[-3:]  # only the end matters: searching all of `out` made this quadratic
         m = re.search(r"(\w)-$", tail)

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ingest.spans import Taken
 from ingest.tables import load_table
 
 
@@ -74,11 +75,11 @@ def _iso(year: int, month: int, day: int) -> str | None:
 def find_dates(text: str) -> list[DateMatch]:
     """Every calendar-valid date in ``text``, in reading order, without overlaps."""
     found: list[DateMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken = Taken(len(text))
     month_numbers = months()
     for form, pattern in _patterns():
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if not taken.free(m.start(), m.end()):
                 continue
             year = int(m["y"])
             if form == "short":
@@ -87,7 +88,7 @@ def find_dates(text: str) -> list[DateMatch]:
             iso = _iso(year, month, int(m["d"]))
             if iso is None:
                 continue
-            taken.append((m.start(), m.end()))
+            taken.take(m.start(), m.end())
             found.append(DateMatch(iso, m.start(), m.end(), m.group(0), form))
     return sorted(found, key=lambda d: d.start)
 

@@ -19,7 +19,9 @@ till årsskiftet                                1 Jan - 31 Dec of the document's
 i början / mitten / slutet av 2026             Jan-Mar / May-Aug / Oct-Dec
 i början / slutet av mars 2025                 days 1-10 / 21-end (mitten: 11-20)
 under första / andra halvåret 2024             Jan-Jun / Jul-Dec; kvartal likewise by quarter
-vecka 12 2025                                  that ISO week, Monday to Sunday
+vecka 12 2025, v. 12 2024, veckorna 10–12       that ISO week (or weeks), Monday to Sunday
+planeras till hösten 2023                      in the autumn (a scheduling verb before "till")
+från och med 2024 till och med 2025            1 Jan 2024 - 31 Dec 2025 (one range)
 =============================================  ==========================================
 
 A phrase without a year takes the year of a phrase it is joined to ("i slutet av februari och i
@@ -27,8 +29,13 @@ början av mars 2024"), else the document's year; a season or month without a ye
 already ended at the document's date moves to the next year ("under våren" in a document of
 September means next spring). Phrases joined by *och*, *till*, *–* become one range covering both.
 
-When a sentence holds several unrelated phrases, the one introduced by *senast* wins, then the
-first that has not already ended at the document's date, then the first.
+When a sentence holds several unrelated phrases, the one introduced by *senast* wins, then one
+that is not a period of validity ("handlingsplan för perioden 2024–2026"), then the first that has
+not already ended at the document's date, then the first. :func:`find_deadlines` gives them all,
+so that a sentence with two deadlines can be cut into two commitments.
+
+Each rule's examples (sentences it must read, and must leave alone) are rows of the table's
+``[examples]``; the tests run them all.
 
 A deadline that ends before its own document's date gets ``flag="before_document"``: for a
 promise that is impossible and is often an OCR error (2020 for 2026). The caller decides whether
@@ -45,6 +52,7 @@ from functools import lru_cache
 
 from ingest.folding import fold_diacritics
 from ingest.model import Deadline
+from ingest.spans import Taken
 from ingest.tables import load_table
 
 FLAG_BEFORE_DOCUMENT = "before_document"
@@ -79,11 +87,14 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     season_forms = {f: name for name, s in t["seasons"].items() for f in s["forms"]}
     season = f"(?P<s>{_alt(season_forms)})"
     before = f"(?P<b>{_alt(t['words']['before_words'])})\\s+(?P<bt>{_alt(t['before'])})"
+    week = r"vecka\s+|veckorna\s+|v\.\s*|v\s+(?=\d)"
+    scheduled = _alt(t["words"]["scheduling_verbs"])
     b = r"(?<![\w/-])"
     e = r"(?![\w-])"
     pats = [
         ("iso", rf"{b}{prep}(?P<y>(?:19|20)\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d){e}"),
-        ("week", rf"{b}{prep}vecka\s+(?P<w>\d{{1,2}})(?:,?\s+{year})?{e}"),
+        ("week", rf"{b}{prep}(?:{week})(?P<w>\d{{1,2}})(?:\s*(?:-|–|—|och|till)\s*(?P<w2>\d{{1,2}}))?"
+                 rf"(?:,?\s+{year})?{e}"),
         ("day", rf"{b}{prep}(?P<d>[0-3]?\d)(?::?e)?\s+{month}(?:\s+{year})?{e}"),
         ("meeting", rf"{b}{prep}{month}\s+manads\s+sammantrade{e}"),
         ("month_part", rf"{b}{prep}(?P<p>{_alt(t['month_parts'])})\s+(?:av\s+)?{month}(?:\s+{year})?{e}"),
@@ -92,6 +103,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
          rf"(?P<m2>{_alt(t['months'])})\.?(?:\s+{year})?{e}"),
         ("month", rf"{b}{prep}{month}\s+{year}{e}"),
         ("month_noyear", rf"{b}(?:i|under|till|senast|fore|innan|inom|infor|per)\s+{month}{e}(?!\s+(?:manad|\d))"),
+        ("scheduled", rf"{b}(?:{scheduled})\s+(?:upp\s+)?till\s+{season}(?:\s+{year})?{e}"),
         ("before", rf"{b}{before}(?:\s+{year})?{e}"),
         ("season", rf"{b}{prep}{season}(?:\s+{year})?{e}"),
         ("bare_season", rf"{b}i\s+(?P<bs>{_alt(t['bare_seasons'])})(?=\s*(?:[.,;:!?)]|$|och\b|ska\b))"),
@@ -148,7 +160,7 @@ def _phrase(kind: str, m: re.Match) -> Phrase:
     if kind == "iso":
         values = (int(g["mo"]), int(g["d"]))
     elif kind == "week":
-        values = (int(g["w"]),)
+        values = (int(g["w"]), int(g["w2"]) if g.get("w2") else int(g["w"]))
     elif kind == "day":
         values = (months[g["m"]], int(g["d"]))
     elif kind in ("meeting", "month", "month_noyear"):
@@ -160,7 +172,7 @@ def _phrase(kind: str, m: re.Match) -> Phrase:
         values = (months[g["m"]], months[g["m2"]], y1)
     elif kind == "before":
         values = (g["bt"],)
-    elif kind == "season":
+    elif kind in ("season", "scheduled"):
         values = (_season(m),)
     elif kind == "bare_season":
         values = (t["bare_seasons"][g["bs"]],)
@@ -193,11 +205,13 @@ def find_deadline_phrases(sentence: str) -> list[Phrase]:
             found.append(_phrase(kind, m))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     chosen: list[Phrase] = []
+    taken = Taken(len(folded))
     for p in sorted(found, key=lambda p: -(p.end - p.start)):
-        if all(p.end <= c.start or p.start >= c.end for c in chosen):
+        if taken.free(p.start, p.end):
             if p.kind == "year_range" and p.values[1] <= p.values[0]:
                 continue
             chosen.append(p)
+            taken.take(p.start, p.end)
     return sorted(chosen, key=lambda p: p.start)
 
 
@@ -224,9 +238,10 @@ def _resolve(p: Phrase, year: int) -> tuple[dt.date, dt.date] | None:
     if k == "week":
         try:
             start = dt.date.fromisocalendar(year, v[0], 1)
+            end = dt.date.fromisocalendar(year, max(v), 7)
         except ValueError:
             return None
-        return start, start + dt.timedelta(days=6)
+        return start, end
     if k in ("meeting", "month", "month_noyear"):
         return _months(year, v[0], v[0])
     if k == "month_part":
@@ -240,7 +255,7 @@ def _resolve(p: Phrase, year: int) -> tuple[dt.date, dt.date] | None:
     if k == "before":
         month, day = t["before"][v[0]]
         return dt.date(year, 1, 1), dt.date(year, month, day or _last(year, month))
-    if k in ("season", "bare_season"):
+    if k in ("season", "scheduled", "bare_season"):
         first, last = t["seasons"][v[0]]["months"]
         if first > last:  # vintern: December of the year before
             return dt.date(year - 1, first, 1), dt.date(year, last, _last(year, last))
@@ -258,7 +273,8 @@ def _resolve(p: Phrase, year: int) -> tuple[dt.date, dt.date] | None:
 
 
 # Kinds whose missing year rolls to next year when the period is already over at the document date.
-_ROLLING = {"month_noyear", "season", "bare_season", "before", "month_part", "day", "year_part"}
+_ROLLING = {"month_noyear", "season", "scheduled", "bare_season", "before", "month_part", "day", "year_part",
+            "week"}
 
 
 @lru_cache(maxsize=1)
@@ -269,12 +285,21 @@ def _connector() -> re.Pattern:
     return re.compile(rf"^\s*(?:{_alt(t['words']['connectors'])})\s*(?:(?:{prep})\s+)?$")
 
 
+@lru_cache(maxsize=1)
+def _range_end() -> re.Pattern:
+    """A phrase that closes a range opened by the phrase before it ("... till och med 2025")."""
+    return re.compile(rf"^(?:{_alt(load_table('deadlines')['words']['range_end'])})\s")
+
+
 def _join(phrases: list[Phrase], folded: str) -> list[list[Phrase]]:
-    """Group phrases joined by a connector ("2024 och början av 2025") into one range."""
+    """Group phrases joined by a connector ("2024 och början av 2025") into one range, and a
+    phrase closing a range onto the one before it ("från och med 2024 till och med 2025")."""
     conn = _connector()
+    closes = _range_end()
     groups: list[list[Phrase]] = []
     for p in phrases:
-        if groups and conn.match(folded[groups[-1][-1].end:p.start]):
+        gap = folded[groups[-1][-1].end:p.start] if groups else ""
+        if groups and (conn.match(gap) or (not gap.strip() and closes.match(folded[p.start:p.end]))):
             groups[-1].append(p)
         else:
             groups.append([p])
@@ -309,38 +334,70 @@ def _group_range(group: list[Phrase], doc_date: dt.date | None, doc_year: int | 
 _SENAST_BEFORE = re.compile(r"senast\s*$")
 
 
+@lru_cache(maxsize=1)
+def _period_before() -> re.Pattern:
+    """Words before a phrase that make it a period of validity ("handlingsplan för 2024–2026")."""
+    return re.compile(rf"(?:^|\s)(?:{_alt(load_table('deadlines')['words']['period_words'])})\s*$")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One deadline of a sentence: where its phrases stand and the range they name."""
+
+    start: int
+    end: int
+    deadline: Deadline
+    senast: bool  # introduced by "senast": the deadline the sentence insists on
+    period: bool  # a period of validity ("för perioden 2024–2026"), not a time to act
+
+
+def find_deadlines(sentence: str, doc_date: dt.date | None = None, doc_year: int | None = None) -> list[Found]:
+    """Every deadline a sentence names, left to right (joined phrases are one deadline)."""
+    phrases = find_deadline_phrases(sentence)
+    if not phrases:
+        return []
+    folded = fold_diacritics(sentence)
+    if doc_year is None and doc_date is not None:
+        doc_year = doc_date.year
+    found = []
+    for group in _join(phrases, folded):
+        span = _group_range(group, doc_date, doc_year)
+        if span is None:
+            continue
+        start, end = group[0].start, group[-1].end
+        first, last = span
+        flag = None
+        if doc_date is not None and last < doc_date:
+            flag = FLAG_BEFORE_DOCUMENT
+        elif doc_date is None and doc_year is not None and last.year < doc_year:
+            flag = FLAG_BEFORE_DOCUMENT
+        before = folded[max(0, start - 40):start]
+        senast = bool(_SENAST_BEFORE.search(before[-10:])) or folded.startswith("senast", start)
+        period = group[0].kind in ("year", "year_range") and bool(_period_before().search(before))
+        deadline = Deadline(start=first.isoformat(), end=last.isoformat(), text=sentence[start:end].strip(), flag=flag)
+        found.append(Found(start, end, deadline, senast, period))
+    return found
+
+
+def preferred(found: list[Found], doc_date: dt.date | None = None) -> Found | None:
+    """The deadline a sentence with several commits to: one introduced by *senast*, then one
+    that is not a period of validity, then one not already ended at the document's date, then
+    the first."""
+    if not found:
+        return None
+
+    def preference(f: Found):
+        ended = doc_date is not None and f.deadline.end < doc_date.isoformat()
+        return (not f.senast, f.period, ended, f.start)
+
+    return min(found, key=preference)
+
+
 def parse_deadline(sentence: str, doc_date: dt.date | None = None, doc_year: int | None = None) -> Deadline | None:
     """The deadline a sentence names, as an inclusive ISO range, or None.
 
     ``doc_date``/``doc_year`` anchor phrases without a year ("i år", "under hösten",
     "vid juni månads sammanträde"). See the module docstring for the table.
     """
-    phrases = find_deadline_phrases(sentence)
-    if not phrases:
-        return None
-    folded = fold_diacritics(sentence)
-    if doc_year is None and doc_date is not None:
-        doc_year = doc_date.year
-    candidates = []
-    for group in _join(phrases, folded):
-        span = _group_range(group, doc_date, doc_year)
-        if span is None:
-            continue
-        start, end = group[0].start, group[-1].end
-        candidates.append((start, end, span))
-    if not candidates:
-        return None
-
-    def preference(c):
-        start, _end, (_first, last) = c
-        senast = bool(_SENAST_BEFORE.search(folded[max(0, start - 10):start])) or folded.startswith("senast", start)
-        ended = doc_date is not None and last < doc_date
-        return (not senast, ended, start)
-
-    start, end, (first, last) = min(candidates, key=preference)
-    flag = None
-    if doc_date is not None and last < doc_date:
-        flag = FLAG_BEFORE_DOCUMENT
-    elif doc_date is None and doc_year is not None and last.year < doc_year:
-        flag = FLAG_BEFORE_DOCUMENT
-    return Deadline(start=first.isoformat(), end=last.isoformat(), text=sentence[start:end].strip(), flag=flag)
+    best = preferred(find_deadlines(sentence, doc_date, doc_year), doc_date)
+    return best.deadline if best else None

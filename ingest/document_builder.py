@@ -12,14 +12,14 @@ from pathlib import Path
 
 from ingest import clean, commitments, metadata, readers, repair, sections
 from ingest.errors import IngestError
+from ingest.fields import FIELDS, check_sidecar
 from ingest.model import Document
 
 SIDECAR_SUFFIX = ".meta.json"
-# Fields a sidecar NAME.meta.json may override (real deployments take dates from the registry).
-OVERRIDABLE = {
-    "title", "doc_type", "municipality", "committee", "recipient", "date", "year",
-    "date_inferred", "case_numbers", "subject", "recommendations", "activities", "people",
-}
+SIDECAR_MAX_BYTES = 1024 * 1024
+# Fields a sidecar NAME.meta.json may override (real deployments take dates from the registry),
+# each checked against its schema in ingest.fields.
+OVERRIDABLE = frozenset(FIELDS)
 
 
 def document_id(path: Path) -> str:
@@ -42,9 +42,10 @@ def build_document(path: Path, raw) -> Document:
     blocks, furniture = clean.clean_pages_with_removed(raw.pages, headings=raw.headings)
     if not blocks:
         raise IngestError("no text found in the file", str(path))
-    for block in blocks:
-        block.raw = block.text
-        block.text = repair.repair_text(block.text)
+    # Repair sees the whole document: its damage estimate needs every block (born-digital text
+    # comes back untouched).
+    for block, repaired in zip(blocks, repair.repair_blocks([b.text for b in blocks]), strict=True):
+        block.raw, block.text = block.text, repaired
     secs = sections.segment_blocks(blocks)
     doc = Document(
         id=document_id(path),
@@ -65,28 +66,39 @@ def build_document(path: Path, raw) -> Document:
     for key, value in meta.items():
         setattr(doc, key, value)
     apply_sidecar(doc, path)
-    doc.commitments = commitments.extract_commitments(doc)
+    doc.commitments, doc.plans_by_others = commitments.extract(doc)
     return doc
 
 
 def apply_sidecar(doc: Document, path: Path) -> None:
-    """Let ``NAME.meta.json`` beside the file override extracted fields."""
+    """Let ``NAME.meta.json`` beside the file override extracted fields.
+
+    Each field is checked against its schema (:mod:`ingest.fields`): a bad one is left out with a
+    warning naming the sidecar and the field, the others still apply. A sidecar that cannot be
+    read or is not a JSON object is left out whole, with a warning; the document goes in either way.
+    Warnings name the sidecar by its file name only."""
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
     if not sidecar.is_file():
         return
     try:
+        if sidecar.stat().st_size > SIDECAR_MAX_BYTES:
+            raise ValueError(f"larger than {SIDECAR_MAX_BYTES // 1024} KB")
         data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as exc:
-        doc.warnings.append(f"sidecar {sidecar.name} ignored: {exc}")
+    except OSError as exc:
+        doc.warnings.append(f"sidecar {sidecar.name} ignored: {exc.strerror or 'it cannot be read'}")
+        return
+    except (ValueError, RecursionError) as exc:  # RecursionError: brackets nested thousands deep
+        doc.warnings.append(f"sidecar {sidecar.name} ignored: not valid JSON ({str(exc)[:120]})")
         return
     if not isinstance(data, dict):
         doc.warnings.append(f"sidecar {sidecar.name} ignored: not a JSON object")
         return
-    for key, value in data.items():
-        if key in OVERRIDABLE:
-            setattr(doc, key, value)
-            doc.evidence[key] = "sidecar"
-    if "date" in data and "year" not in data and isinstance(data["date"], str) and data["date"][:4].isdigit():
-        doc.year = int(data["date"][:4])
-        if "date_inferred" not in data:
+    fields, problems = check_sidecar(data)
+    doc.warnings += [f"sidecar {sidecar.name}: {p}" for p in problems]
+    for key, value in fields.items():
+        setattr(doc, key, value)
+        doc.evidence[key] = "sidecar"
+    if fields.get("date") and "year" not in fields:
+        doc.year = int(fields["date"][:4])
+        if "date_inferred" not in fields:
             doc.date_inferred = False

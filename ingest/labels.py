@@ -65,7 +65,7 @@ def starts_with_keyword(text: str, names: Sequence[str]) -> int:
     """How many words of ``text``'s start spell one of ``names`` (folded), else 0.
 
     Longer keywords win ("Förslag till beslut" before "Förslag"). A keyword of 10+ folded letters
-    also matches with one letter wrong (fresh OCR damage such as "Uppfolining").
+    also matches with one letter wrong (fresh OCR damage such as "Uppfljning").
     """
     words = label_words(text)
     for n, exact, long_ in _folded_keywords(tuple(names)):
@@ -148,6 +148,9 @@ def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
             m = _DOTTED.match(tail)
             if m:
                 return kind, word, f"{m.group(1)}.{m.group(2)}", tail[m.end():].strip()
+            m = _NUMBER.match(tail)  # "Aktivitet 4 Lägesrapport": a plan numbered 1, 2, 3
+            if m:
+                return kind, word, m.group(1), tail[m.end():].strip()
             continue
         m = _NUMBER.match(tail)
         if m:

@@ -6,16 +6,20 @@ Two sources, merged once into a compact cache file:
   text, so it also lists many OCR-damaged or accent-less forms (*vald*, *for*, *nar*);
   repair therefore compares frequencies instead of trusting mere presence.
 * the Swedish Hunspell dictionary from the ``hunspell-sv`` package. Its stems are
-  expanded with the suffix rules of the .aff file (Swedish Hunspell has no prefixes).
-  Hunspell is curated, so a form it lists is a real word; it also lists compound-only
-  first parts (*förskole-*, *kärnprocess-*), which the compound splitter uses.
+  expanded with the suffix rules of the .aff file (:func:`expand_hunspell`; the Swedish
+  dictionary uses one-character flags, suffixes only and no continuation classes, and
+  :func:`check_affix_format` refuses an .aff file that needs more). Hunspell is curated, so
+  a form it lists is a real word; it also lists compound-only first parts (*förskole-*,
+  *kärnprocess-*), which the compound splitter uses, and proper nouns (*Pia*, *Malmö*),
+  kept apart from common words so that repair can leave names alone.
 
 ``freq(word)`` is the wordfreq frequency; a word only Hunspell knows gets the small
 floor :data:`HUNSPELL_FREQ`, so it counts as known but loses to any common word.
 
 Loading wordfreq and expanding Hunspell takes seconds, so the result is written once to
 ``platformdirs.user_cache_dir("kb")`` (a folder keyed by the source package versions and
-renamed into place atomically): sorted NumPy arrays of forms, frequency codes and flags,
+renamed into place atomically; the key also holds a digest of the .dic/.aff files read, so a
+changed dictionary file never meets an old cache): sorted NumPy arrays of forms, frequency codes and flags,
 which later processes memory-map in a few milliseconds.
 """
 
@@ -39,7 +43,7 @@ import platformdirs
 
 from ingest.folding import confusion_class_table, fold_confusion_classes
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 7
 # A word known only to Hunspell: counted as known, but below almost every wordfreq word.
 HUNSPELL_FREQ = 1e-9
 # Compound parts: at least this many letters each, at most this many parts.
@@ -61,6 +65,7 @@ _WIDTH = 48  # bytes per form in the sorted array; longer forms are left out
 NO_FREQ = 0xFFFF  # frequency code of a form wordfreq does not list
 IN_HUNSPELL = 1  # flag: Hunspell lists the form as a stand-alone word
 COMPOUND_HEAD = 2  # flag: Hunspell allows the form at the start or middle of a compound
+NAME = 4  # flag: Hunspell lists the form as a proper noun (an entry written with a capital: Pia, Malmö)
 _COMPOUND_MIDDLE = "U"
 _NEED_AFFIX = "¤"
 _FORBIDDEN = "%"
@@ -73,7 +78,7 @@ class Lexicon:
     the arrays can stay memory-mapped (no dictionary to rebuild at start-up): ``keys``
     (the forms), ``codes`` (wordfreq frequency in centibels below 1, wordfreq's own
     quantisation, freq = 10 ** (-code / 100); :data:`NO_FREQ` when wordfreq lacks the
-    form) and ``flags`` (:data:`IN_HUNSPELL`, :data:`COMPOUND_HEAD`).
+    form) and ``flags`` (:data:`IN_HUNSPELL`, :data:`COMPOUND_HEAD`, :data:`NAME`).
     """
 
     def __init__(self, keys: np.ndarray, codes: np.ndarray, flags: np.ndarray, folder: Path | None = None):
@@ -87,15 +92,16 @@ class Lexicon:
         self._skeletons: dict[str, SkeletonIndex] = {}
 
     @classmethod
-    def from_sources(cls, codes: dict[str, int], hunspell: set[str], heads: set[str], folder=None) -> Lexicon:
-        """Build the arrays from wordfreq codes, Hunspell's stand-alone forms and compound heads."""
+    def from_sources(cls, codes: dict[str, int], hunspell: set[str], heads: set[str], folder=None,
+                     names: set[str] = frozenset()) -> Lexicon:
+        """Build the arrays from wordfreq codes and Hunspell's stand-alone forms, compound heads
+        and proper nouns (all lower case)."""
         merged: dict[bytes, list[int]] = {}
         for word, code in codes.items():
             merged.setdefault(word.encode("utf-8"), [NO_FREQ, 0])[0] = code
-        for word in hunspell:
-            merged.setdefault(word.encode("utf-8"), [NO_FREQ, 0])[1] |= IN_HUNSPELL
-        for word in heads:
-            merged.setdefault(word.encode("utf-8"), [NO_FREQ, 0])[1] |= COMPOUND_HEAD
+        for flag, forms in ((IN_HUNSPELL, hunspell), (COMPOUND_HEAD, heads), (NAME, names)):
+            for word in forms:
+                merged.setdefault(word.encode("utf-8"), [NO_FREQ, 0])[1] |= flag
         order = sorted(k for k in merged if 0 < len(k) <= _WIDTH)
         keys = np.array(order, dtype=f"S{_WIDTH}")
         code_arr = np.array([merged[k][0] for k in order], dtype=np.uint16)
@@ -123,18 +129,23 @@ class Lexicon:
         code, flags = self._info(word)
         if code != NO_FREQ:
             return _FREQ_OF_CODE[code]
-        return HUNSPELL_FREQ if flags & IN_HUNSPELL else 0.0
+        return HUNSPELL_FREQ if flags & (IN_HUNSPELL | NAME) else 0.0
 
     def __contains__(self, word: str) -> bool:
         code, flags = self._info(word)
-        return code != NO_FREQ or bool(flags & IN_HUNSPELL)
+        return code != NO_FREQ or bool(flags & (IN_HUNSPELL | NAME))
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def in_hunspell(self, word: str) -> bool:
-        """True when the curated Hunspell dictionary lists ``word`` as a stand-alone form."""
+        """True when the curated Hunspell dictionary lists ``word`` as a stand-alone common word."""
         return bool(self._info(word)[1] & IN_HUNSPELL)
+
+    def is_name(self, word: str) -> bool:
+        """True when Hunspell lists ``word`` as a proper noun (pia, malmö, lund), whether or not
+        it is also a common word."""
+        return bool(self._info(word)[1] & NAME)
 
     def is_compound_head(self, word: str) -> bool:
         """True for a form Hunspell allows at the start or middle of a compound (förskole-)."""
@@ -321,7 +332,7 @@ def _compute_split(lex: Lexicon, word: str):
 
 
 def _hunspell_files() -> tuple[Path, Path] | None:
-    """The sv_SE .dic/.aff installed by the hunspell-sv package (or bundled with spylls)."""
+    """The sv_SE .dic/.aff installed by the hunspell-sv package."""
     candidates = [Path(sys.prefix) / "share" / "hunspell"]
     try:
         dist = metadata.distribution("hunspell-sv")
@@ -329,12 +340,6 @@ def _hunspell_files() -> tuple[Path, Path] | None:
             if f.name == "sv_SE.dic":
                 candidates.insert(0, Path(dist.locate_file(f)).parent)
     except metadata.PackageNotFoundError:
-        pass
-    try:
-        import spylls.hunspell
-
-        candidates.append(Path(spylls.hunspell.__file__).parent / "data" / "sv")
-    except ImportError:
         pass
     for folder in candidates:
         dic, aff = folder / "sv_SE.dic", folder / "sv_SE.aff"
@@ -345,6 +350,39 @@ def _hunspell_files() -> tuple[Path, Path] | None:
 
 def _condition_regex(cond: str) -> re.Pattern:
     return re.compile(("" if cond == "." else cond) + "$")
+
+
+class AffixFormatError(ValueError):
+    """The .aff file uses Hunspell features this reader does not implement."""
+
+
+#: Directives that change how flags and affixes are read; :func:`expand_hunspell` implements
+#: none of them (the pinned Swedish dictionary needs none), so an .aff file using one is refused.
+_UNSUPPORTED_DIRECTIVES = ("FLAG", "AF", "PFX", "CIRCUMFIX", "ICONV", "IGNORE", "COMPLEXPREFIXES")
+
+
+def check_affix_format(aff_text: str) -> None:
+    """Raise :class:`AffixFormatError` when ``aff_text`` needs more than one-character flags and
+    single-level suffix rules (what the Swedish dictionary uses and :func:`expand_hunspell` reads)."""
+    used = set()
+    suffix_flags = set()
+    continuation = set()
+    for line in aff_text.splitlines():
+        fields = line.split()
+        if not fields:
+            continue
+        if fields[0] in _UNSUPPORTED_DIRECTIVES:
+            used.add(fields[0])
+        if fields[0] == "SFX" and len(fields) >= 4:
+            suffix_flags.add(fields[1])
+            if len(fields) >= 5:
+                continuation.update(fields[3].partition("/")[2])
+    if suffix_flags & continuation:
+        used.add("two-level suffixes (" + "".join(sorted(suffix_flags & continuation)) + ")")
+    if any(len(flag) != 1 for flag in suffix_flags):
+        used.add("multi-character flags")
+    if used:
+        raise AffixFormatError("unsupported Hunspell features: " + ", ".join(sorted(used)))
 
 
 def parse_affixes(aff_text: str) -> dict[str, list[tuple[str, str, str, re.Pattern]]]:
@@ -362,45 +400,96 @@ def parse_affixes(aff_text: str) -> dict[str, list[tuple[str, str, str, re.Patte
     return rules
 
 
-def expand_hunspell(dic_text: str, aff_text: str) -> tuple[set[str], set[str]]:
-    """All word forms of a suffix-only Hunspell dictionary: (stand-alone forms, compound heads)."""
+def _dic_entry(line: str) -> str | None:
+    """The ``stem/FLAGS`` field of a .dic line, or None for a multi-word entry ("ad hoc") or junk.
+
+    Fields after the entry are morphological tags (``po:noun``); any other second field means
+    the entry itself holds a space, which no token of running text can match.
+    """
+    fields = line.replace("\t", " ").split()
+    if not fields or fields[0].startswith("/"):
+        return None
+    if len(fields) > 1 and not re.fullmatch(r"[a-z]{2}:\S*", fields[1]):
+        return None
+    entry = fields[0]
+    stem = entry.partition("/")[0]
+    if not stem or not any(c.isalpha() for c in stem) or stem[-1] in ",;":
+        return None
+    return entry
+
+
+def expand_hunspell(dic_text: str, aff_text: str) -> tuple[set[str], set[str], set[str]]:
+    """All word forms of a suffix-only Hunspell dictionary, lower case:
+    (stand-alone common words, compound heads, proper nouns).
+
+    An entry written with a capital (*Pia*, *Malmö*) is a proper noun; its forms go to the
+    third set (a form can be both: *Lund*, *lund*). Raises :class:`AffixFormatError`
+    for an .aff file this reader cannot expand (:func:`check_affix_format`).
+    """
+    check_affix_format(aff_text)
     rules = parse_affixes(aff_text)
     words: set[str] = set()
     heads: set[str] = set()
+    names: set[str] = set()
 
-    def add(form: str, flags: str) -> None:
+    def add(form: str, flags: str, proper: bool) -> None:
         form = form.lower()
         if _FORBIDDEN in flags:
             return
         if _COMPOUND_BEGIN in flags or _COMPOUND_MIDDLE in flags or _ONLY_IN_COMPOUND in flags:
             heads.add(form)
         if _ONLY_IN_COMPOUND not in flags and _NEED_AFFIX not in flags:
-            words.add(form)
+            (names if proper else words).add(form)
 
     for line in dic_text.splitlines()[1:]:
-        entry = line.split("\t", 1)[0].split(" ", 1)[0]
-        if not entry or entry.startswith("/"):
+        entry = _dic_entry(line)
+        if entry is None:
             continue
         stem, _, flags = entry.partition("/")
-        add(stem, flags)
+        proper = stem[:1].isupper()
+        add(stem, flags, proper)
         for flag in flags:
             for strip, suffix, cont, cond in rules.get(flag, ()):
                 if strip and not stem.endswith(strip):
                     continue
                 if not cond.search(stem):
                     continue
-                add(stem[: len(stem) - len(strip)] + suffix, cont)
-    return words, heads
+                add(stem[: len(stem) - len(strip)] + suffix, cont, proper)
+    return words, heads, names
+
+
+#: The data packages the lexicon is built from (pinned in pyproject.toml): their versions name
+#: the cache folder, so a new release of either builds a new lexicon instead of reusing one.
+DATA_PACKAGES = ("wordfreq", "hunspell-sv")
+
+
+def data_versions() -> dict[str, str]:
+    """The installed version of each data package ("none" when missing)."""
+    versions = {}
+    for package in DATA_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "none"
+    return versions
+
+
+def _files_digest(files: tuple[Path, Path] | None) -> str:
+    """A short digest of the .dic/.aff files actually read (they may come from another folder)."""
+    if files is None:
+        return "nodic"
+    digest = hashlib.sha1()
+    for path in files:
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()[:10]
 
 
 def _source_key() -> str:
-    versions = []
-    for package in ("wordfreq", "hunspell-sv"):
-        try:
-            versions.append(f"{package}-{metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{package}-none")
-    return "_".join(versions) + f"_f{CACHE_FORMAT}"
+    versions = "_".join(f"{package}-{version}" for package, version in data_versions().items())
+    return f"{versions}_{_files_digest(_hunspell_files())}_f{CACHE_FORMAT}"
 
 
 def build_sources(folder: Path | None = None, progress: Callable[[str], None] | None = None) -> Lexicon:
@@ -416,14 +505,15 @@ def build_sources(folder: Path | None = None, progress: Callable[[str], None] | 
             codes[word] = min(_MAX_CODE, round(-100 * math.log10(f)))
     words: set[str] = set()
     heads: set[str] = set()
+    names: set[str] = set()
     files = _hunspell_files()
     if files:
         dic, aff = files
         say("expanding the Swedish Hunspell dictionary …")
-        words, heads = expand_hunspell(
+        words, heads, names = expand_hunspell(
             dic.read_text(encoding="utf-8", errors="replace"), aff.read_text(encoding="utf-8", errors="replace")
         )
-    return Lexicon.from_sources(codes, words, heads, folder)
+    return Lexicon.from_sources(codes, words, heads, folder, names=names)
 
 
 def cache_dir() -> Path:

@@ -69,7 +69,13 @@ class Deadline:
 
 @dataclass
 class Commitment:
-    """An åtagande: a sentence that commits to future action, with its context."""
+    """An åtagande: a clause that commits to future action, with its context.
+
+    ``text`` is the clause (one action with its own deadline); ``sentence`` the whole sentence
+    when the clause is a part of it. In ``Document.plans_by_others`` the same record holds a plan
+    of another actor kept as context: ``actor`` names it and ``reason`` says why it is not the
+    author's own (``other_actor``, ``reply_deadline``, ``proposal``, ``motion``, ``auditors``).
+    """
 
     id: str
     doc_id: str
@@ -80,6 +86,8 @@ class Commitment:
     actor: str | None
     status: str  # planned | ongoing | done
     deadline: Deadline | None = None
+    sentence: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -129,6 +137,7 @@ class Document:
     people: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    plans_by_others: list[Commitment] = field(default_factory=list)
     text: str = ""
     raw_text: str = ""
     pages: int = 1
@@ -140,10 +149,20 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
+        """A Document from its JSON form. Metadata fields that do not fit their schema (an index
+        written before sidecars were checked may hold ``"year": "abc"``) get their empty value,
+        and a section or commitment that cannot be read is left out, so a stored document
+        always reads (see :mod:`ingest.fields`)."""
+        from ingest.fields import repair_fields
+
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["sections"] = [Section(**s) for s in data.get("sections", [])]
-        values["commitments"] = [_commitment_from_dict(c) for c in data.get("commitments", [])]
+        values = repair_fields({k: v for k, v in data.items() if k in known})
+        values["sections"] = _readable(data.get("sections"), lambda s: Section(**s))
+        values["commitments"] = _readable(data.get("commitments"), _commitment_from_dict)
+        values["plans_by_others"] = _readable(data.get("plans_by_others"), _commitment_from_dict)
+        for name, kind in (("text", str), ("raw_text", str), ("evidence", dict), ("warnings", list)):
+            if name in values and not isinstance(values[name], kind):
+                values[name] = kind()
         return cls(**values)
 
     def summary(self) -> dict[str, Any]:
@@ -166,6 +185,17 @@ class Document:
             "sections": len(self.sections),
             "pages": self.pages,
         }
+
+
+def _readable(items, build) -> list:
+    """``build(item)`` for each item that builds; a list of anything else gives what can be read."""
+    out = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            out.append(build(item))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            continue
+    return out
 
 
 def _commitment_from_dict(data: dict[str, Any]) -> Commitment:

@@ -1,31 +1,45 @@
-"""OCR repair: restore å/ä/ö and other misread letters in damaged Swedish words.
+"""OCR repair: restore å/ä/ö and other misread letters in damaged Swedish text, and only there.
 
-Scanned case documents come back from OCR with Swedish letters broken: *nimnden*
-(nämnden), *f6r* (för), *6ver* (över), *torvaltningen* (förvaltningen), *verksambet*
-(verksamhet), *Séikerstilla* (Säkerställa), *1* for the preposition *i*. The repair works
-word by word, with the confusions kept as data in ``tables/ocr.toml``:
+An OCR engine without Swedish letters reads *nämnden* as *namnden*, *för* as *for* or *f6r*, *på*
+as *p&*, drops a letter (*tgärder*) or splits one in two (*sakerstiiller*). The repair works word
+by word against the lexicon (``ingest.lexicon``), with the confusions kept as data in
+``tables/ocr.toml``, and it first asks whether there is any damage to repair:
 
-1. Candidates: every lexicon word the damaged word could have been, given the confusions.
-   All confusable letters fold into one class, so one lookup in the lexicon's skeleton
-   index finds the words of the same shape; each is then checked letter by letter against
-   the table (multi-letter damage such as *éi* for *ä* is undone first, in variants).
-2. Choice: the most frequent candidate (less likely the more letters it changes). A word
-   the lexicon already knows changes only when a candidate is far more frequent: 20x for
-   words in the curated Hunspell list (*akt*, *vart*, *årlig* stay), 1.5x for forms only
-   web text knows (*malmo*, *tva*). Unknown words with no candidate are split as compounds
-   into repaired known parts (*forskolenimnden* -> *förskolenämnden*); failing that they
-   stay as they are.
-3. Context: words valid both ways (*vald*/*våld*, *ar*/*år*/*är*, *stod*/*stöd*) are
-   decided by their neighbours, from the rule table. A lone *1* between two words is *i*.
+1. **Damage, per block.** Each word is a sign: *damaged* when it is no word but a word is
+   within the confusions (*namnden*), *suspect* when it is a web-only form of a far more
+   frequent word (*tva*, *pa*), *healthy* when it holds å/ä/ö and is a word (*nämnden*).
+   The damage rate of a block is damaged / (damaged + healthy), pulled towards the whole
+   document's rate (a short heading says little on its own). A block below
+   ``min_damage`` is left exactly as it is: born-digital text is never touched.
+2. **Candidates.** Every lexicon word the scanned word could have been, given the confusions:
+   all confusable letters fold into one class, so one lookup in the lexicon's skeleton index
+   finds the words of the same shape, each then checked letter by letter against the table
+   (multi-letter damage such as *ii* for *ä* is undone first, in variants; a dropped å/ä/ö is
+   put back when nothing else fits).
+3. **Choice.** The most frequent candidate (less likely the more letters it changes). A
+   scanned word that is itself a word changes only when a candidate is far more frequent:
+   how much more depends on how damaged the block is (in a block where every å/ä/ö is gone,
+   *innebar* is *innebär*; in a block of mostly intact text, *akt* stays *akt*). A word
+   that is no word is split as a compound into repaired known parts (*forskolenamnden* ->
+   *förskolenämnden*), unless it already is a compound of known words (*feminitetsnormer*).
+   Whatever is written is a lexicon word or a compound of lexicon words
+   (:func:`is_known_word`); failing that, the scanned word stays.
+4. **Names.** A capitalised word that Hunspell knows as a proper noun (*Pia*, *Ann*, *Åsa*)
+   never changes; inside a sentence a capitalised word changes only when it is a damaged
+   form of a lexicon word (*Namnden*, *Malmo*), never into a rare name.
+5. **Context.** Words valid both ways (*vald*/*våld*, *ar*/*år*/*är*, *bor*/*bör*) are decided
+   by their neighbours, from the rule table. A lone *1* between two words is *i*, except
+   before a month or a counted word (*1 april 2024*, *1 procent*).
 
-Everything else is kept exactly: whitespace, punctuation, numbers, e-mail addresses and
-URLs, all-caps words (ASN, IFO) and the case pattern (*Nimnden* -> *Nämnden*).
+Everything else is kept exactly: whitespace, punctuation, numbers, e-mail addresses and URLs,
+all-caps words (ASN, IFO) and the case pattern (*Namnden* -> *Nämnden*).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -36,20 +50,31 @@ _PROTECTED = (
     # Each alternative starts only where its run starts, so a long [\w.+-] run is not retried
     # from every position (a 40 KB hyphen chain: seconds -> milliseconds).
     r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<![\w.-])\b(?:[\w-]+\.)+(?:se|nu|com|org|net|eu|info|io)\b"  # bare domains: malmo.se
+    r"|(?<![\w.-])\b(?:[\w-]+\.)+(?:se|nu|com|org|net|eu|info|io)\b"  # bare domains: kommun.se
 )
-_WORD = r"[{£&]?[^\W_]+(?:[&{£][^\W_]+)*"
+_WORD = r"[{£&@]?[^\W_]+(?:[&{£@’][^\W_]*)*"
 _TOKENS = re.compile(f"(?P<skip>{_PROTECTED})|(?P<word>{_WORD})")
 _MAX_MULTI = 2  # multi-letter damages undone per word
 _MAX_VARIANTS = 64  # bounds the work on pathological tokens ("iiiiiiii...")
 _MAX_WORD = 40  # longer tokens are not Swedish words (or are beyond repair): left alone
 _MEMO_LIMIT = 300_000
 _HEAD_BONUS = 10.0  # a Hunspell compound form is the likelier reading of a first part
+_RARE_PART_LETTERS = 6  # an unchanged compound part this long may be a rare web-text word
+_WEB_PART_WEIGHT = 0.05  # a web-only part as scanned is often itself damaged
+_MIN_PART_WEIGHT = 1e-4  # a compound part needing more damage than two rare confusions is no reading
+_SHORT_PART_FREQ = 5e-6  # a three-letter part of a valid compound: a common word (tid, hus, nöd)
+_VALID_HUNSPELL_FREQ = 1e-7  # a short Hunspell form web text hardly uses may be junk (femö, färm)
+_DROPPED_KNOWN_LETTERS = 4  # a word this short may be a word with a dropped letter (ver: över)
 _SENTENCE_END = ".!?:\n"
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_SWEDISH = frozenset("åäöÅÄÖ")
+_HARD = frozenset("0123456789{£&@’")  # damage no Swedish word has: f6r, {6r, p&, m@jlighet, ing’r
 # What may stand between a lone "1" and its neighbours when it is the preposition "i".
 _GAP_BEFORE_ONE = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*")
 _GAP_AFTER_ONE = re.compile(r"[ \t]*\n?[ \t]*[*\"“”'(]*")
+
+# The sign a word gives of its block's damage.
+NEUTRAL, HEALTHY, DAMAGED, SUSPECT = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,7 @@ class ContextRule:
     before_number: bool = False
     after_year: bool = False
     before_suffix: tuple[str, ...] = ()
+    after_suffix: tuple[str, ...] = ()
 
     def applies(self, before: str | None, after: str | None) -> bool:
         if before is not None:
@@ -72,26 +98,38 @@ class ContextRule:
                 return True
         if after is None:
             return False
+        if self.after_suffix and after.isalpha() and after.endswith(self.after_suffix):
+            return True
         return after in self.after or (self.after_year and _YEAR.fullmatch(after) is not None)
 
 
 @dataclass(frozen=True)
 class Confusions:
-    """The OCR confusion table: damaged form -> the letters it may stand for."""
+    """The OCR confusion table and the repair's limits (``tables/ocr.toml``)."""
 
     single: dict[str, tuple[str, ...]]
     rare: dict[str, tuple[str, ...]]
     multi: dict[str, tuple[str, ...]]
     initial: dict[str, tuple[str, ...]]
+    dropped: tuple[str, ...]
     max_changes: int
     ratio_curated: float
     ratio_web_only: float
+    ratio_curated_damaged: float
+    ratio_web_only_damaged: float
     change_penalty: float
     rare_penalty: float
     multi_penalty: float
+    dropped_penalty: float
     min_freq: float
     max_compound_parts: int
+    min_damage: float
+    full_damage: float
+    document_weight: float
+    capital_target_freq: float
+    not_parts: frozenset[str]
     gazetteer: dict[str, str]
+    lone_letters: dict[str, str]
     numbering_words: frozenset[str]
     counted_words: frozenset[str]
     context: tuple[ContextRule, ...]
@@ -123,48 +161,153 @@ def load_confusions() -> Confusions:
     """Read the confusion table (tables/ocr.toml)."""
     data = load_table("ocr")
     limits = data.get("limits", {})
+    gating = data.get("damage", {})
     rules = tuple(
         ContextRule(
-            word=r["word"],
+            word=word,
             to=r["to"],
             before=frozenset(r.get("before", ())),
             after=frozenset(r.get("after", ())),
             before_number=bool(r.get("before_number", False)),
             after_year=bool(r.get("after_year", False)),
             before_suffix=tuple(r.get("before_suffix", ())),
+            after_suffix=tuple(r.get("after_suffix", ())),
         )
         for r in data.get("context", ())
+        for word in ([r["word"]] if isinstance(r["word"], str) else r["word"])
     )
     names = data.get("gazetteer", {}).get("names", ())
+    one = data.get("one_as_i", {})
     return Confusions(
         single=_tuple_map(data.get("single", {})),
         rare=_tuple_map(data.get("single_rare", {})),
         multi=_tuple_map(data.get("multi", {})),
         initial=_tuple_map(data.get("initial", {})),
+        dropped=tuple(data.get("dropped", {}).get("letters", ())),
         max_changes=int(limits.get("max_changes", 5)),
         ratio_curated=float(limits.get("ratio_curated", 20.0)),
         ratio_web_only=float(limits.get("ratio_web_only", 1.5)),
-        change_penalty=float(limits.get("change_penalty", 0.5)),
+        ratio_curated_damaged=float(limits.get("ratio_curated_damaged", 0.75)),
+        ratio_web_only_damaged=float(limits.get("ratio_web_only_damaged", 0.2)),
+        change_penalty=float(limits.get("change_penalty", 0.2)),
         rare_penalty=float(limits.get("rare_penalty", 0.02)),
         multi_penalty=float(limits.get("multi_penalty", 0.001)),
+        dropped_penalty=float(limits.get("dropped_penalty", 0.001)),
         min_freq=float(limits.get("min_freq", 1e-7)),
         max_compound_parts=int(limits.get("max_compound_parts", 3)),
+        min_damage=float(gating.get("min_damage", 0.5)),
+        full_damage=float(gating.get("full_damage", 0.9)),
+        document_weight=float(gating.get("document_weight", 4.0)),
+        capital_target_freq=float(limits.get("capital_target_freq", 1e-6)),
+        not_parts=frozenset(data.get("compounds", {}).get("not_parts", ())),
         gazetteer={n.lower(): n for n in names if " " not in n},
-        numbering_words=frozenset(data.get("one_as_i", {}).get("numbering_words", ())),
-        counted_words=frozenset(data.get("one_as_i", {}).get("counted_words", ())),
+        lone_letters={str(k): str(v) for k, v in data.get("lone_letters", {}).items()},
+        numbering_words=frozenset(one.get("numbering_words", ())),
+        counted_words=frozenset(one.get("counted_words", ())) | frozenset(one.get("months", ())),
         context=rules,
     )
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the lexicon makes of one scanned lower-case word, before context and gating.
+
+    ``best`` is the likeliest written word (``word`` itself when nothing is likelier) and
+    ``score`` its frequency times its change weight; ``own`` is the scanned word's own
+    frequency (a pseudo-frequency for a compound of known words, 0 for no word).
+    """
+
+    word: str
+    best: str
+    score: float
+    own: float
+    listed: bool  # the lexicon lists the scanned word (Hunspell, or web text often enough)
+    known: bool  # the scanned word is a word: listed, or a compound of listed words
+    curated: bool  # Hunspell lists the scanned word as a common word
+    name: bool  # Hunspell lists the scanned word as a proper noun
+    used_initial: bool  # best undoes an initial-capital confusion (Sterstar -> återstår)
+    hard: bool  # characters no Swedish word has (f6r, p&)
+    settled: bool = True  # False: a quick reading (WordRepairer.read) that a repair must read in full
+
+    @property
+    def changed(self) -> bool:
+        return self.best != self.word
+
+
 class WordRepairer:
-    """Repairs single lower-case words against a lexicon; memoized per distinct word."""
+    """Reads single lower-case words against a lexicon; memoized per distinct word."""
 
     def __init__(self, lexicon: Lexicon, confusions: Confusions):
         self.lex = lexicon
         self.conf = confusions
         self.skeleton: SkeletonIndex = lexicon.skeleton_index(confusions.fold_map())
-        self._memo: dict[tuple[str, bool], tuple[str, bool]] = {}
+        self._memo: dict[tuple[str, bool, bool], Reading] = {}
+        self._known_memo: dict[str, bool] = {}
+        self._candidates_memo: dict[tuple[str, bool], dict[str, float]] = {}
         self._suspects = frozenset(confusions.single) | frozenset(confusions.rare) | {k[0] for k in confusions.multi}
+
+    # --- what counts as a word ----------------------------------------------------------------------
+
+    def listed(self, word: str) -> bool:
+        """Hunspell lists ``word`` (a common word or a name), or web text uses it often enough."""
+        lex = self.lex
+        return lex.in_hunspell(word) or lex.is_name(word) or lex.freq(word) >= self.conf.min_freq
+
+    def is_compound(self, word: str) -> bool:
+        """``word`` is a compound of at most ``max_compound_parts`` words the lexicon vouches for.
+
+        Stricter than the parts repair may keep as scanned: each part is a Hunspell compound
+        form, a Hunspell word that web text also uses (junk entries such as *femö* do not count),
+        a common three-letter word (-tid, -hus) or a web-text word of at least
+        :data:`ingest.lexicon.MIN_PART_FREQ`; a linking *s* may follow a non-final part.
+        """
+        n = len(word)
+        if n < 2 * MIN_PART or not word.isalpha():
+            return False
+        reach = [0] * (n + 1)  # fewest parts reaching each position (0: not reached)
+        reach[0] = 0
+        ok = [False] * (n + 1)
+        ok[0] = True
+        for i in range(n):
+            if not ok[i] or reach[i] >= self.conf.max_compound_parts:
+                continue
+            for j in range(i + MIN_PART, n + 1):
+                last = j == n
+                if last and i == 0:
+                    continue
+                piece = word[i:j]
+                valid = self._valid_part(piece, last) or (
+                    not last and piece.endswith("s") and self._valid_part(piece[:-1], False))
+                if valid and (not ok[j] or reach[i] + 1 < reach[j]):
+                    ok[j], reach[j] = True, reach[i] + 1
+        return ok[n]
+
+    def _valid_part(self, part: str, last: bool) -> bool:
+        lex = self.lex
+        n = len(part)
+        if n < MIN_PART or part in self.conf.not_parts:
+            return False
+        if not last and lex.is_compound_head(part) and n > MIN_PART:
+            return True
+        freq = lex.freq(part)
+        if n == MIN_PART:
+            return lex.in_hunspell(part) and freq >= _SHORT_PART_FREQ
+        if lex.in_hunspell(part) and (freq >= _VALID_HUNSPELL_FREQ or n >= _RARE_PART_LETTERS):
+            return True
+        return freq >= MIN_PART_FREQ
+
+    def is_known(self, word: str) -> bool:
+        """A word repair may write: listed, or a compound of listed parts; hyphenated words part by part."""
+        hit = self._known_memo.get(word)
+        if hit is None:
+            parts = [p for p in word.split("-") if p]
+            hit = bool(parts) and all(
+                len(p) < 2 or not p.isalpha() or self.listed(p) or self.is_compound(p) for p in parts
+            )
+            if len(self._known_memo) > _MEMO_LIMIT:
+                self._known_memo.clear()
+            self._known_memo[word] = hit
+        return hit
 
     # --- candidates -------------------------------------------------------------------------------
 
@@ -177,6 +320,8 @@ class WordRepairer:
         if initial_upper and word[:1] in self.conf.initial:
             out += [(o + word[1:], 1) for o in self.conf.initial[word[:1]]]
         for key, originals in self.conf.multi.items():
+            if key not in word:
+                continue  # undoing one damage never makes another (the keys share no letters)
             grown = []
             for variant, changes in out:
                 if changes >= _MAX_MULTI or len(out) + len(grown) >= _MAX_VARIANTS:
@@ -205,15 +350,9 @@ class WordRepairer:
                     return None
         return common, rare
 
-    def candidates(self, word: str, initial_upper: bool = False) -> dict[str, float]:
-        """Lexicon words (and compound heads) ``word`` may be damaged from -> likelihood weight.
-
-        The weight is change_penalty per common change, rare_penalty per rare one and
-        multi_penalty per undone multi-letter (or initial-capital) damage.
-        """
-        found: dict[str, float] = {}
+    def _lookup(self, variants, found: dict[str, float], extra_weight: float = 1.0) -> None:
         conf = self.conf
-        for variant, extra in self.variants(word, initial_upper):
+        for variant, extra in variants:
             for cand in self.skeleton.lookup(variant):
                 counted = self._changes(variant, cand)
                 if counted is None:
@@ -221,96 +360,178 @@ class WordRepairer:
                 common, rare = counted
                 if common + rare + extra > conf.max_changes:
                     continue
-                weight = conf.change_penalty**common * conf.rare_penalty**rare * conf.multi_penalty**extra
+                weight = (conf.change_penalty**common * conf.rare_penalty**rare * conf.multi_penalty**extra
+                          * extra_weight)
                 if weight > found.get(cand, 0.0):
                     found[cand] = weight
+
+    def candidates(self, word: str, initial_upper: bool = False) -> dict[str, float]:
+        """Lexicon words (and compound heads) ``word`` may be damaged from -> likelihood weight.
+
+        The weight is change_penalty per common change, rare_penalty per rare one and
+        multi_penalty per undone multi-letter (or initial-capital) damage.
+        """
+        key = (word, initial_upper)
+        found = self._candidates_memo.get(key)
+        if found is None:
+            found = {}
+            self._lookup(self.variants(word, initial_upper), found)
+            if len(self._candidates_memo) > _MEMO_LIMIT:
+                self._candidates_memo.clear()
+            self._candidates_memo[key] = found
+        return dict(found)
+
+    def dropped_candidates(self, word: str) -> dict[str, float]:
+        """Words ``word`` may be with one dropped letter put back (*tgärder* -> *åtgärder*)."""
+        found: dict[str, float] = {}
+        grown = [(word[:i] + letter + word[i:], 0) for i in range(len(word) + 1) for letter in self.conf.dropped]
+        self._lookup(grown, found, self.conf.dropped_penalty)
         return found
 
-    # --- choosing -----------------------------------------------------------------------------------
+    # --- reading a word -------------------------------------------------------------------------------
 
-    def _score(self, word: str, weight: float) -> float:
-        return self.lex.freq(word) * weight
+    def read(self, word: str, initial_upper: bool = False, quick: bool = False) -> Reading:
+        """The :class:`Reading` of a lower-case scanned word (memoized).
 
-    def choose(self, word: str, initial_upper: bool = False) -> tuple[str, bool]:
-        """The repaired lower-case word and whether the initial-capital rule was used."""
-        key = (word, initial_upper)
+        ``quick``: a word that is a compound of Hunspell words as written is taken as that
+        compound without weighing repaired readings of its parts (enough to tell damage from
+        health; :class:`TextRepairer` reads such words in full where it repairs).
+        """
+        key = (word, initial_upper, quick)
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._choose(word, initial_upper)
+            hit = self._read(word, initial_upper, quick)
             if len(self._memo) > _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[key] = hit
         return hit
 
-    def _choose(self, word: str, initial_upper: bool) -> tuple[str, bool]:
-        if not any(c in self._suspects for c in word) and not (initial_upper and word[:1] in self.conf.initial):
-            return word, False
-        lex = self.lex
-        cands = self.candidates(word, initial_upper)
-        cands.pop(word, None)
-        used_initial = initial_upper and word[:1] in self.conf.initial
-        known = {w: c for w, c in cands.items() if self._plausible(w)}
-        own = lex.freq(word)
-        curated = lex.in_hunspell(word)
-        gazetteer = [w for w in known if w in self.conf.gazetteer]
-        if gazetteer and not curated:
-            best = max(gazetteer, key=lambda w: self._score(w, known[w]))
-            return best, used_initial and not best.startswith(word[:1])
-        if known:
-            best = max(known, key=lambda w: self._score(w, known[w]))
-            if own > 0.0:
-                ratio = self.conf.ratio_curated if curated else self.conf.ratio_web_only
-                if lex.freq(best) < ratio * own:
-                    return word, False
-            return best, used_initial and not best.startswith(word[:1])
-        if own > 0.0 or len(word) < 2 * MIN_PART:
-            return word, False
-        split = self._compound(word, initial_upper)
-        if split is None:
-            return word, False
-        return split, used_initial and not split.startswith(word[:1])
+    def choose(self, word: str, initial_upper: bool = False) -> tuple[str, bool]:
+        """The likeliest written word for a word of a fully damaged text, and whether the
+        initial-capital rule was used (the decision :class:`TextRepairer` makes at full damage)."""
+        reading = self.read(word, initial_upper)
+        if reading.changed and self.replaces(reading, 1.0):
+            return reading.best, reading.used_initial
+        return word, False
 
-    def _plausible(self, word: str) -> bool:
-        """A word worth offering as a repair: Hunspell lists it, or web text uses it enough."""
-        return self.lex.in_hunspell(word) or self.lex.freq(word) >= self.conf.min_freq
-
-    def _part_ok(self, part: str, last: bool) -> bool:
-        lex = self.lex
-        if len(part) < MIN_PART:
+    def replaces(self, reading: Reading, damage: float) -> bool:
+        """Whether ``reading.best`` should replace a scanned word in a block with this damage rate."""
+        if not reading.changed:
             return False
-        if not last and lex.is_compound_head(part):
+        if not reading.known:
             return True
-        if len(part) == MIN_PART:  # short parts: only real words, or genitive first parts (års-)
-            return lex.in_hunspell(part) and (last or part.endswith("s"))
-        return lex.in_hunspell(part) or lex.freq(part) >= MIN_PART_FREQ
+        full = damage >= self.conf.full_damage
+        if reading.curated or reading.name:
+            ratio = self.conf.ratio_curated_damaged if full else self.conf.ratio_curated
+        else:
+            ratio = self.conf.ratio_web_only_damaged if full else self.conf.ratio_web_only
+        return reading.score >= ratio * reading.own
 
-    def _best_part(self, segment: str, last: bool, initial_upper: bool) -> tuple[str, float] | None:
+    def _read(self, word: str, initial_upper: bool, quick: bool = False) -> Reading:
+        lex = self.lex
+        hard = any(c in _HARD for c in word) and any(c.isalpha() for c in word)
+        curated = lex.in_hunspell(word)
+        name = lex.is_name(word)
+        listed = self.listed(word)
+        suspicious = any(c in self._suspects for c in word) or (initial_upper and word[:1] in self.conf.initial)
+        if not suspicious and listed and len(word) > _DROPPED_KNOWN_LETTERS:
+            return Reading(word, word, 0.0, lex.freq(word), True, True, curated, name, False, hard)
+        short = len(word) <= _DROPPED_KNOWN_LETTERS
+        cands = self.candidates(word, initial_upper) if suspicious else {}
+        cands.pop(word, None)
+        plausible = {w: c for w, c in cands.items() if self.listed(w)}
+        # Unlisted and no listed word within the confusions: the compound reading decides (fewest
+        # parts, unchanged parts preferred), so a compound of known words as written
+        # (feminitets|normer) is a word and stays one.
+        split = None
+        if not listed and not plausible and len(word) >= 2 * MIN_PART and word.isalnum():
+            if quick and self._compound(word, False, changes=False, curated=True) == word:
+                return Reading(word, word, 0.0, lex.compound_freq(word) or 1e-12, False, True, curated, name,
+                               False, hard, settled=False)
+            split = self._compound(word, initial_upper)
+        known = listed or split == word
+        own = lex.freq(word) if listed else (lex.compound_freq(word) or 1e-12 if known else 0.0)
+
+        # A short word may be a longer one with a dropped letter (ver: över); only a repair needs
+        # to know, so a quick reading leaves that to the full one.
+        deferred = quick and listed and short
+
+        def result(best: str = word, score: float = 0.0, used_initial: bool = False) -> Reading:
+            return Reading(word, best, score, own, listed, known, curated, name, used_initial, hard,
+                           settled=not deferred)
+
+        if not name and not deferred and (short or not known):
+            # a dropped letter put back gives a whole word: likelier than a repaired compound
+            for w, c in self.dropped_candidates(word).items():
+                if self.listed(w) and c > plausible.get(w, 0.0):
+                    plausible[w] = c
+        if plausible:
+            gazetteer = [w for w in plausible if w in self.conf.gazetteer]
+            pool = gazetteer if gazetteer and not curated else plausible
+            best = max(pool, key=lambda w: (lex.freq(w) * plausible[w], w))
+            return result(best, lex.freq(best) * plausible[best], self._used_initial(word, best, initial_upper))
+        if known or split is None or not self.is_known(split):
+            return result()
+        return result(split, max(lex.compound_freq(split), 1e-12), self._used_initial(word, split, initial_upper))
+
+    def _used_initial(self, word: str, best: str, initial_upper: bool) -> bool:
+        return initial_upper and word[:1] in self.conf.initial and not best.startswith(word[:1])
+
+    # --- compounds ------------------------------------------------------------------------------------
+
+    def _part_ok(self, part: str, last: bool, changed: bool, curated: bool = False, first: bool = True) -> bool:
+        """A compound part repair may build on.
+
+        A changed part must be a curated word or compound form (web junk such as *femö* glues
+        nothing); of three letters only as a first part (*nöd-*) or a genitive (*års-*). An
+        unchanged part may also be a web-text word of at least
+        :data:`ingest.lexicon.MIN_PART_FREQ`, or any web-text word of :data:`_RARE_PART_LETTERS`
+        letters or more (*feminitet*, a spelling Hunspell lacks).
+        """
+        lex = self.lex
+        n = len(part)
+        if n < MIN_PART or part in self.conf.not_parts:
+            return False
+        if not last and lex.is_compound_head(part) and (not changed or n > MIN_PART):
+            return True
+        if n == MIN_PART:  # a changed one only as the first part (nöd-, not -nås for -nas)
+            return lex.in_hunspell(part) and (not changed or (first and not last))
+        if changed or curated:
+            return lex.in_hunspell(part)
+        freq = lex.freq(part)
+        return lex.in_hunspell(part) or freq >= MIN_PART_FREQ or (freq > 0.0 and n >= _RARE_PART_LETTERS)
+
+    def _best_part(self, segment: str, last: bool, initial_upper: bool, changes: bool,
+                   curated: bool = False, first: bool = True) -> tuple[str, float] | None:
         """The likeliest repair of one compound part: (part, log score) or None.
 
         The score is frequency times the change weight; a non-final part that Hunspell marks
         as a compound form (stöd-, förskole-) gets :data:`_HEAD_BONUS`.
         """
         best = None
-        options = self.candidates(segment, initial_upper)
+        options = self.candidates(segment, initial_upper) if changes else {}
         options.setdefault(segment, 1.0)
         for cand, weight in options.items():
-            if not self._part_ok(cand, last):
+            changed = cand != segment
+            if weight < _MIN_PART_WEIGHT or not self._part_ok(cand, last, changed, curated, first):
                 continue
             score = max(self.lex.freq(cand), 1e-9) * weight
+            if not changed and not self.lex.in_hunspell(cand):
+                score *= _WEB_PART_WEIGHT  # a web-only part as scanned is often itself damaged
             head = not last and self.lex.is_compound_head(cand)
             if head:
                 score *= _HEAD_BONUS
-            if cand != segment and not head and len(cand) <= MIN_PART:
-                continue  # a changed short part (-nås for -nas) is too easy a match
             if best is None or score > best[1]:
                 best = (cand, score)
         return None if best is None else (best[0], math.log(best[1]))
 
-    def _compound(self, word: str, initial_upper: bool) -> str | None:
-        """Split the damaged word into repaired known parts.
+    def _compound(self, word: str, initial_upper: bool, changes: bool = True, curated: bool = False) -> str | None:
+        """The likeliest reading of ``word`` as a compound of known parts, each repaired or not
+        (``changes=False``: as written only; ``curated``: of Hunspell words and compound forms
+        only); None when it does not split.
 
         Fewest parts first, then the likeliest parts (frequency times change weight, with a
-        bonus for Hunspell compound forms: stod- -> stöd-).
+        bonus for Hunspell compound forms: stod- -> stöd-). The result may be ``word`` itself.
         """
         n = len(word)
         # best[i] = (parts, -sum of log scores, text) for word[:i]
@@ -323,14 +544,14 @@ class WordRepairer:
             for j in range(i + MIN_PART, n + 1):
                 last = j == n
                 if last and i == 0:
-                    continue  # the whole word was already tried
+                    continue  # a compound has two parts at least
                 segment = word[i:j]
                 options = []
-                part = self._best_part(segment, last, initial_upper and i == 0)
+                part = self._best_part(segment, last, initial_upper and i == 0, changes, curated, i == 0)
                 if part is not None:
                     options.append(part)
                 if not last and segment.endswith("s") and len(segment) > MIN_PART:
-                    linked = self._best_part(segment[:-1], False, initial_upper and i == 0)
+                    linked = self._best_part(segment[:-1], False, initial_upper and i == 0, changes, curated, i == 0)
                     if linked is not None:
                         options.append((linked[0] + "s", linked[1]))
                 for text, log_score in options:
@@ -339,9 +560,7 @@ class WordRepairer:
                     if best[j] is None or cand[:2] < best[j][:2]:
                         best[j] = cand
         final = best[n]
-        if final is None or final[2] == word:
-            return None
-        return final[2]
+        return None if final is None else final[2]
 
 
 # --- text level -------------------------------------------------------------------------------------
@@ -361,7 +580,7 @@ def _repairable(token: str, conf: Confusions) -> bool:
     if letters == 0:
         return False
     if token.isupper() and letters >= 2:
-        return False  # ASN, IFO, BBIC, NIMNDEN: all-caps words are left alone
+        return False  # ASN, IFO, BBIC, NAMNDEN: all-caps words are left alone
     for c in token:
         if c.isdigit() and c not in conf.single:
             return False  # numbers, case numbers, dates
@@ -377,12 +596,14 @@ class _Token:
     start: int
     end: int
     text: str
-    out: str
-    lower: str  # repaired, lower-case
+    reading: Reading | None  # None: not a repairable word
+    sign: int
+    out: str = ""
+    lower: str = ""  # written, lower-case
 
 
 class TextRepairer:
-    """Applies :class:`WordRepairer` to running text, then the context rules."""
+    """Repairs the blocks of a document: damage estimate, word choice, names, context rules."""
 
     def __init__(self, words: WordRepairer):
         self.words = words
@@ -390,55 +611,90 @@ class TextRepairer:
         self._rules: dict[str, list[ContextRule]] = {}
         for rule in self.conf.context:
             self._rules.setdefault(rule.word, []).append(rule)
-        # token as written -> (repairable, lower-case, repaired lower-case, initial rule used)
-        self._memo: dict[str, tuple[bool, str, str, bool]] = {}
+        # token as written -> (reading or None, sign)
+        self._memo: dict[str, tuple[Reading | None, int]] = {}
 
-    def _token_info(self, token: str) -> tuple[bool, str, str, bool]:
-        """What the word repairer makes of ``token``, worked out once per distinct token."""
+    # --- per token, memoized ----------------------------------------------------------------------
+
+    def _token_info(self, token: str) -> tuple[Reading | None, int]:
+        """The word repairer's reading of ``token`` and the damage sign it gives, once per token."""
         info = self._memo.get(token)
         if info is None:
-            lower = token.lower()
+            reading = None
             if _repairable(token, self.conf):
-                repaired, used_initial = self.words.choose(lower, token[:1].isupper())
-                info = (True, lower, repaired, used_initial)
-            else:
-                info = (False, lower, lower, False)
+                reading = self.words.read(token.lower(), token[:1].isupper(), quick=True)
+            info = (reading, self._sign(token, reading))
             if len(self._memo) > _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[token] = info
         return info
 
-    def _sentence_start(self, text: str, start: int) -> bool:
-        i = start - 1
-        while i >= 0 and text[i] in " \t":
-            i -= 1
-        return i < 0 or text[i] in _SENTENCE_END
+    def _sign(self, token: str, reading: Reading | None) -> int:
+        if reading is None:
+            return NEUTRAL
+        if reading.known and not reading.hard:
+            if any(c in _SWEDISH for c in token):
+                return HEALTHY
+            if reading.changed and not reading.listed:
+                return DAMAGED  # a compound of known words as scanned, but a listed word repaired
+            if reading.changed and not (reading.curated or reading.name) and self.words.replaces(reading, 0.0):
+                return SUSPECT  # tva, pa, fran: web-only forms of far more frequent words
+            return NEUTRAL
+        if not reading.changed:
+            return NEUTRAL
+        if token[:1].isupper() and not reading.hard and not self.words.lex.in_hunspell(reading.best):
+            return NEUTRAL  # an unknown capitalised word that reads as a name is likely a name
+        return DAMAGED
 
-    def _repair_token(self, text: str, match: re.Match, previous: _Token | None) -> _Token:
-        token = match.group()
-        start, end = match.span()
-        _, lower, repaired, used_initial = self._token_info(token)
-        if repaired == lower:
-            return _Token(start, end, token, token, lower)
-        if repaired in self.conf.gazetteer:
-            out = self.conf.gazetteer[repaired]
-        else:
-            # "Gver" in mid sentence is "över"; after a capitalised word it is a name part
-            lowered_start = (
-                used_initial
-                and not self._sentence_start(text, start)
-                and not (previous is not None and previous.text[:1].isupper())
-            )
-            out = _case_like(token, repaired, lowered_start)
-        return _Token(start, end, token, out, repaired)
+    # --- the damage estimate ------------------------------------------------------------------------
 
-    def repair(self, text: str) -> str:
-        tokens: list[_Token] = []
+    def damage_rates(self, blocks: Sequence[list[_Token]]) -> list[float]:
+        """Each block's damage rate: damaged / (damaged + healthy) words, with the document's rate
+        as a prior worth ``document_weight`` words (0 when nothing speaks either way)."""
+        counts = []
+        for tokens in blocks:
+            damaged = sum(1.0 if t.sign == DAMAGED else 0.5 if t.sign == SUSPECT else 0.0 for t in tokens)
+            healthy = sum(1 for t in tokens if t.sign == HEALTHY)
+            counts.append((damaged, healthy))
+        total_d = sum(d for d, _ in counts)
+        total_h = sum(h for _, h in counts)
+        prior = total_d / (total_d + total_h) if total_d + total_h else 0.0
+        k = self.conf.document_weight
+        return [(d + k * prior) / (d + h + k) for d, h in counts]
+
+    # --- repairing ----------------------------------------------------------------------------------
+
+    def _tokens(self, text: str) -> list[_Token]:
+        tokens = []
         for match in _TOKENS.finditer(text):
             if match.group("skip") is not None:
                 continue
-            tokens.append(self._repair_token(text, match, tokens[-1] if tokens else None))
-        self._apply_context(text, tokens)
+            token = match.group()
+            reading, sign = self._token_info(token)
+            tokens.append(_Token(match.start(), match.end(), token, reading, sign, token, token.lower()))
+        return tokens
+
+    def repair_blocks(self, texts: Sequence[str]) -> list[str]:
+        """Repair the blocks of one document; blocks without damage come back unchanged."""
+        blocks = [self._tokens(text) for text in texts]
+        rates = self.damage_rates(blocks)
+        out = []
+        for text, tokens, rate in zip(texts, blocks, rates, strict=True):
+            out.append(self._repair(text, tokens, rate) if rate >= self.conf.min_damage else text)
+        return out
+
+    def repair(self, text: str) -> str:
+        """Repair one text as a document of one block."""
+        return self.repair_blocks([text])[0]
+
+    def _repair(self, text: str, tokens: list[_Token], rate: float) -> str:
+        for tok in tokens:
+            if tok.reading is not None and not tok.reading.settled:
+                tok.reading = self.words.read(tok.reading.word, tok.text[:1].isupper())
+        for i, tok in enumerate(tokens):
+            if tok.reading is not None and tok.reading.changed:
+                self._decide(text, tokens, i, rate)
+        self._apply_context(text, tokens, rate)
         pieces = []
         last = 0
         for tok in tokens:
@@ -448,6 +704,84 @@ class TextRepairer:
                 last = tok.end
         pieces.append(text[last:])
         return "".join(pieces)
+
+    def _sentence_start(self, text: str, start: int) -> bool:
+        i = start - 1
+        while i >= 0 and text[i] in " \t\"'(“”-–•*":
+            i -= 1
+        return i < 0 or text[i] in _SENTENCE_END or (text[i].isdigit() and i + 1 < len(text) and text[i + 1] == ".")
+
+    def _capital_allowed(self, text: str, tok: _Token, rate: float) -> bool:
+        """Name safety: may a capitalised scanned word change?
+
+        Never a proper noun Hunspell knows (Pia, Ann, Åsa). Inside a sentence only a damaged
+        form of a lexicon word: characters no word has (P&), a web-text form of a Hunspell word
+        (Malmo, Goran, Annu), or no word at all (Namnden) written as a common word or a name
+        in common use. A common word with a capital (Back, Lund) stays, and so does an unknown
+        one that would become a rare name, unless every å/ä/ö of the block is gone and the
+        name is at most two common confusions away (Sjélund -> Sjölund).
+        """
+        reading = tok.reading
+        if reading.hard:
+            return True
+        if reading.name:
+            return False
+        if self._sentence_start(text, tok.start):
+            return True
+        lex = self.words.lex
+        best = reading.best
+        if best in self.conf.gazetteer:
+            return True
+        if reading.curated:
+            # "Ar", "Atgarder": OCR without å/ä/ö writes them as a capital A or O; a common word
+            # is then the reading (lower-cased by _decide), in a block that lost every å/ä/ö.
+            return (rate >= self.conf.full_damage and reading.word[:1] in "ao"
+                    and best[:1] != reading.word[:1] and lex.in_hunspell(best) and not lex.is_name(best))
+        if reading.known:
+            return lex.in_hunspell(best) or lex.is_name(best)
+        if reading.used_initial or lex.in_hunspell(best) or lex.freq(best) >= self.conf.capital_target_freq:
+            return True
+        if not self.words.listed(best):
+            return True  # a compound of known words (Sammantradesdatum -> Sammanträdesdatum)
+        freq = lex.freq(best)
+        return (rate >= self.conf.full_damage and freq > 0.0
+                and reading.score >= freq * self.conf.change_penalty ** 2)
+
+    def _decide(self, text: str, tokens: list[_Token], i: int, rate: float) -> None:
+        tok = tokens[i]
+        reading = tok.reading
+        if not self.words.replaces(reading, rate):
+            return
+        capital = tok.text[:1].isupper()
+        if capital and not self._capital_allowed(text, tok, rate):
+            return
+        best = reading.best
+        if best in self.conf.gazetteer:
+            tok.out, tok.lower = self.conf.gazetteer[best], best
+            return
+        lowered = False
+        if capital and not self._sentence_start(text, tok.start):
+            # "Atgarder" in mid sentence is "åtgärder": the capital was the damaged letter, unless
+            # the words around are capitalised too (a name: Ostra Goinge) or it is a name.
+            # a capital that only starts the sentence says nothing about this word ("Den Svergripande")
+            before_capital = i > 0 and tokens[i - 1].out[:1].isupper() and not self._sentence_start(
+                text, tokens[i - 1].start)
+            title_case = before_capital or self._capitalised_next(text, tokens, i)
+            lowered = (not title_case and best[:1] != reading.word[:1] and self.words.lex.in_hunspell(best)
+                       and not self.words.lex.is_name(best))
+            lowered = lowered or (reading.used_initial and not before_capital)
+        tok.out = _case_like(tok.text, best, lowered)
+        tok.lower = best
+
+    def _capitalised_next(self, text: str, tokens: list[_Token], i: int) -> bool:
+        """The next word in the same sentence has a capital that is not itself damage (Atgarder)."""
+        if i + 1 >= len(tokens):
+            return False
+        nxt = tokens[i + 1]
+        if not nxt.text[:1].isupper() or any(c in _SENTENCE_END for c in text[tokens[i].end : nxt.start]):
+            return False
+        reading = nxt.reading
+        return not (reading is not None and reading.changed and reading.best[:1] != reading.word[:1])
 
     def _neighbour(
         self, text: str, tokens: list[_Token], i: int, step: int, gap_ok: re.Pattern | None = None
@@ -465,15 +799,17 @@ class TextRepairer:
             return None
         return tokens[j].lower
 
-    def _apply_context(self, text: str, tokens: list[_Token]) -> None:
+    def _apply_context(self, text: str, tokens: list[_Token], rate: float) -> None:
         for i, tok in enumerate(tokens):
             if tok.text == "1":
                 self._one_as_i(text, tokens, i)
                 continue
-            repairable, original, _, _ = self._token_info(tok.text)
-            if not repairable:
+            if tok.text in self.conf.lone_letters:
+                self._lone_letter(text, tokens, i)
                 continue
-            rules = self._rules.get(tok.lower) or self._rules.get(original)
+            if tok.reading is None or tok.reading.name and tok.text[:1].isupper():
+                continue
+            rules = self._rules.get(tok.lower) or self._rules.get(tok.reading.word)
             if not rules:
                 continue
             before = self._neighbour(text, tokens, i, -1)
@@ -485,6 +821,13 @@ class TextRepairer:
                         tok.out = _case_like(tok.text, rule.to, False)
                     break
 
+    def _lone_letter(self, text: str, tokens: list[_Token], i: int) -> None:
+        """A lone letter between two lower-case words is a short word with its å/ä/ö dropped."""
+        before = self._neighbour(text, tokens, i, -1)
+        after = self._neighbour(text, tokens, i, +1)
+        if before and after and before.isalpha() and after.isalpha() and tokens[i + 1].text.islower():
+            tokens[i].out = tokens[i].lower = self.conf.lone_letters[tokens[i].text]
+
     def _one_as_i(self, text: str, tokens: list[_Token], i: int) -> None:
         before = self._neighbour(text, tokens, i, -1, _GAP_BEFORE_ONE)
         after = self._neighbour(text, tokens, i, +1, _GAP_AFTER_ONE)
@@ -492,6 +835,10 @@ class TextRepairer:
             return
         if before in self.conf.numbering_words or after in self.conf.counted_words:
             return
+        tok = tokens[i]
+        line_start = not text[text.rfind("\n", 0, tok.start) + 1 : tok.start].strip()
+        if line_start and tokens[i + 1].text[:1].isupper():
+            return  # "1 Sammanfattning": a heading or list number
         tokens[i].out = "i"
         tokens[i].lower = "i"
 
@@ -507,8 +854,25 @@ def get_repairer() -> TextRepairer:
     return _REPAIRER
 
 
+def repair_blocks(texts: Sequence[str]) -> list[str]:
+    """Repair the blocks (paragraphs) of one document; undamaged blocks come back exactly as given.
+
+    The damage estimate is per block with the whole document as its prior, so pass all of a
+    document's blocks together (``ingest.document_builder`` does).
+    """
+    texts = list(texts)
+    if not any(texts):
+        return texts
+    return get_repairer().repair_blocks(texts)
+
+
 def repair_text(text: str) -> str:
-    """Restore å/ä/ö and other OCR confusions in ``text``, keeping everything else as it is."""
+    """Repair one text as a document of one block (see :func:`repair_blocks`)."""
     if not text:
         return text
     return get_repairer().repair(text)
+
+
+def is_known_word(word: str) -> bool:
+    """True for a word repair may write: a lexicon word (any case) or a compound of lexicon words."""
+    return get_repairer().words.is_known(word.lower())

@@ -14,6 +14,14 @@ Which paragraphs are headings, in order of strength:
    next paragraph is running text (6+ words or a list) or itself a heading. A short line right after a value label such as
    "Beslutet skickas till" or "Ansvariga" is that label's value, not a heading.
 
+Recommendations and activities in layouts without a label word (a list after "Revisorerna
+rekommenderar nämnden att", the rows of a "Rekommendation | Åtgärd | Status" table, a numbered
+heading "1.1 Hembesök – genomfört", the bör-sentences of the auditors' summary) are found by
+:mod:`ingest.recommendations`: each item is a section of its own, numbered like a label. A list
+item or table row is in force for its own block only. A heading that answers a recommendation
+given elsewhere ("Till rekommendation 2", "Kommentar till rekommendation 2", "(rekommendation
+b)") puts its section under that recommendation.
+
 Kinds: summary / proposal / basis / matter when the whole heading (or one "/"-separated part, as in
 "Bakgrund / Ärendet") is one of the kind labels; recommendation / goal / activity for numbered
 labels; "heading" for the rest; "preamble" for text before the first heading.
@@ -37,10 +45,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.clean import ends_sentence, is_item
+from ingest.clean import INNER_SENTENCE_END, ends_sentence, is_item
 from ingest.folding import fold_ocr_confusions
 from ingest.labels import Label, parse_item, parse_label, starts_with_keyword, word_end
 from ingest.model import Block, Page, Section
+from ingest.recommendations import ITEM_WORDS, answered_recommendation, expand
 from ingest.tables import load_table
 
 MAX_HEADING_WORDS = 16
@@ -100,6 +109,8 @@ def strong_heading(block: Block) -> Heading | None:
         return Heading(kind_of(title), title)
     if "\n" in text or len(text.split()) > MAX_HEADING_WORDS or ends_sentence(text):
         return None
+    if answered_recommendation(text) is not None and text[:1].isupper():
+        return Heading(kind_of(text), _one_line(text.rstrip(":")))  # "Till rekommendation 2"
     keywords = spec["keywords"] + [k for names in load_table("headings")["kinds"].values() for k in names]
     if text[:1].isupper() and (starts_with_keyword(text, keywords) or starts_with_keyword(block.raw or "", keywords)):
         return Heading(kind_of(text), _one_line(text.rstrip(":")))
@@ -141,6 +152,7 @@ def is_candidate(block: Block) -> bool:
         and not is_item(text)
         and sum(c.isalpha() for c in text) >= 3
         and not CONTACT.search(text)
+        and not INNER_SENTENCE_END.search(text)  # "Kursen ges i maj. Ansvarig: HR" is two sentences
     )
 
 
@@ -177,7 +189,10 @@ class _Owner:
 def _update_owner(owner: _Owner, head: Heading) -> None:
     label = head.label
     if label is None:
-        if head.kind != "heading" or head.title.startswith("§") or \
+        answered = answered_recommendation(head.title) if head.title else None
+        if answered is not None:  # "Till rekommendation 2": that recommendation's answer
+            owner.recommendation, owner.goal, owner.activity = answered, None, None
+        elif head.kind != "heading" or head.title.startswith("§") or \
                 _matches_any(head.title, load_table("headings")["headings"]["top_level"]):
             owner.recommendation = owner.goal = owner.activity = None  # a § item is a matter of its own
         return
@@ -189,7 +204,8 @@ def _update_owner(owner: _Owner, head: Heading) -> None:
         owner.recommendation, owner.goal, owner.activity = None, int(label.number), None
     elif label.kind == "activity":
         owner.recommendation, owner.activity = None, str(label.number)
-        owner.goal = int(str(label.number).split(".")[0])
+        if "." in str(label.number):  # activity 3.2 belongs to goal 3
+            owner.goal = int(str(label.number).split(".")[0])
 
 
 def _label_title(label: Label, number: int | str | None, statement: str) -> str:
@@ -200,7 +216,15 @@ def _label_title(label: Label, number: int | str | None, statement: str) -> str:
 
 def segment_blocks(blocks: list[Block]) -> list[Section]:
     """Group cleaned (and repaired) blocks into sections. See the module docstring."""
+    expanded = expand(blocks)
+    blocks = [b for b, _ in expanded]
     heads = classify(blocks)
+    in_list = [False] * len(blocks)
+    for i, (_, item) in enumerate(expanded):
+        if item is not None:
+            heads[i] = Heading(item.kind, "", body=item.body, raw_body=item.body,
+                               label=Label(item.kind, ITEM_WORDS[item.kind], item.number, item.statement))
+            in_list[i] = item.in_list
     owner = _Owner()
     sections: list[Section] = []
     body: list[Block] = []
@@ -216,12 +240,20 @@ def segment_blocks(blocks: list[Block]) -> list[Section]:
         if i in consumed:
             continue
         head = heads[i]
+        if head is None and i > 0 and in_list[i - 1]:
+            # text after a list of recommendations (or a table) is not the last item's: a section of its own
+            owner.recommendation = owner.activity = None
+            current = Section(number=len(sections), heading="", kind="heading", text="", raw_text="",
+                              goal=owner.goal, page=block.page)
+            sections.append(current)
         if head is None:
             if current is None:
                 body.append(block)
             else:
                 _append(current, block.text, block.raw or block.text)
             continue
+        if i > 0 and in_list[i - 1] and head.label is None:
+            owner.recommendation = owner.activity = None
         flush_preamble()
         _update_owner(owner, head)
         title, kind = head.title, head.kind

@@ -5,7 +5,10 @@ old version (same document id) in one commit; a file that fails is reported with
 the batch goes on. Commits happen every ``batch`` documents, so a killed ingest keeps what it had
 committed and re-running the same command completes the batch. A rebuild (new analyzer or
 schema) first records every source it must bring back (in the store), so a rebuild killed after
-its first commit, which clears the old records, is completed by the next ingest or reindex.
+its first commit, which clears the old records, is completed by the next ingest or reindex. A
+rebuild never loses a document whose file is out of reach (a share not mounted): its stored copy
+is indexed again, and the index's source list (:mod:`index.sources`) keeps its path for a later
+reindex.
 """
 
 from __future__ import annotations
@@ -39,10 +42,16 @@ class IngestReport:
     rebuilt: bool = False
     skipped: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, the path indexed instead)
+    removed: list[str] = field(default_factory=list)       # documents removed on purpose (--prune)
+    kept: list[str] = field(default_factory=list)          # deleted files whose documents stay (no --prune)
+    restored: list[str] = field(default_factory=list)      # re-indexed from their stored copy in a rebuild
+    unreachable: dict[str, list[str]] = field(default_factory=dict)  # missing or empty folder -> sources
+    refused: str | None = None                             # why the run removed nothing it was asked to
+    notes: list[str] = field(default_factory=list)         # what the store did that the user should know
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.unreachable and not self.refused
 
     def skipped_types(self) -> dict[str, int]:
         """File endings of the skipped files with their counts, most first: {".doc": 2, "": 1}."""
@@ -52,16 +61,29 @@ class IngestReport:
             counts[suffix] = counts.get(suffix, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0])))
 
-    def to_dict(self) -> dict:
-        """The JSON form; paths are made printable (see :func:`display_path`)."""
+    def to_dict(self, *, names_only: bool = False) -> dict:
+        """The JSON form; paths are made printable (see :func:`display_path`), or reduced to the
+        file's name (``names_only``: what the HTTP API shows, never the server's folders)."""
+        show = (lambda p: Path(display_path(p)).name) if names_only else display_path
+
+        def said(path: str, text: str) -> str:  # an OS error's message may name the whole path
+            return text.replace(str(Path(path).parent) + os.sep, "") if names_only else text
+
         return {
-            "indexed": [display_path(p) for p in self.indexed],
-            "unchanged": [display_path(p) for p in self.unchanged],
-            "failed": [{"path": display_path(p), "reason": r} for p, r in self.failed],
-            "warnings": [{"path": display_path(p), "warning": w} for p, w in self.warnings],
+            "indexed": [show(p) for p in self.indexed],
+            "unchanged": [show(p) for p in self.unchanged],
+            "failed": [{"path": show(p), "reason": said(p, r)} for p, r in self.failed],
+            "warnings": [{"path": show(p), "warning": said(p, w)} for p, w in self.warnings],
             "rebuilt": self.rebuilt,
-            "skipped": [display_path(p) for p in self.skipped],
-            "duplicates": [{"path": display_path(p), "same_as": display_path(o)} for p, o in self.duplicates],
+            "removed": [show(p) for p in self.removed],
+            "kept": [show(p) for p in self.kept],
+            "restored": [show(p) for p in self.restored],
+            "unreachable": [{"folder": show(folder), "sources": len(sources)}
+                            for folder, sources in self.unreachable.items()],
+            "refused": self.refused,
+            "notes": self.notes,
+            "skipped": [show(p) for p in self.skipped],
+            "duplicates": [{"path": show(p), "same_as": show(o)} for p, o in self.duplicates],
         }
 
 
@@ -94,13 +116,20 @@ def ingest_paths(
     progress: Progress | None = None,
     force: bool = False,
     workers: int | None = None,
+    remove: Iterable[str] = (),
+    rebuild_all: bool = False,
+    report: IngestReport | None = None,
+    derive=None,
 ) -> IngestReport:
     """Ingest files and folders into ``store`` (an :class:`index.engine.Engine`).
 
     Documents are built by ``workers`` processes (default: one per core) while this process
     writes the index; ``workers=1`` builds them here, one file at a time, with ``progress``
-    called just before each file is read."""
-    report = IngestReport()
+    called just before each file is read. ``remove`` lists document ids to remove in the same
+    write; ``rebuild_all`` rebuilds the whole index from its sources (as a new analyzer does).
+    ``derive`` is passed to the store's write (see :meth:`index.store.Store.write`): the service
+    keeps tracing up to date with it."""
+    report = report if report is not None else IngestReport()
     known = store.sources()
     targets: list[Path] = []
     for item in discover((Path(p) for p in paths), on_skip=lambda path: report.skipped.append(str(path))):
@@ -110,18 +139,22 @@ def ingest_paths(
             targets.append(item)
     rebuild: list[str] = []
     pending = store.pending_rebuild()
-    if store.needs_rebuild:
+    if store.needs_rebuild or rebuild_all:
         # The analyzer or schema changed: re-read every stored source so old and new tokens never mix.
         report.rebuilt = True
         force = True
-        rebuild = sorted(set(known) | set(pending))
+        rebuild = sorted(set(known) | set(store.source_list()) | set(pending))
     elif pending:
         # A rebuild was killed after its first commit had cleared the old records: finish it.
         report.rebuilt = True
         rebuild = pending
+    restore_ids: list[str] = []  # rebuild sources out of reach: their stored copies go in again
     if rebuild:
         listed = {str(t.resolve()) for t in targets}
-        targets += [Path(p) for p in rebuild if p not in listed and Path(p).is_file()]
+        missing = [p for p in rebuild if p not in listed and not Path(p).is_file()]
+        targets += [Path(p) for p in rebuild if p not in listed and p not in missing]
+        removing = set(remove)
+        restore_ids = [known[p][0] for p in missing if p in known and known[p][0] not in removing]
 
     stale: list[str] = []
 
@@ -130,6 +163,11 @@ def ingest_paths(
             # Under the writer lock, before the first commit clears the index: remember what the
             # rebuild must bring back, so a killed rebuild is completed by the next run.
             store.set_pending_rebuild(rebuild)
+        # First, so that they land in the first commits: the stored copies of documents whose
+        # files are out of reach now (the rebuild's first commit clears the index).
+        for doc in store.stored_documents(restore_ids):
+            report.restored.append(doc.path)
+            yield doc
         todo: list[Path] = []
         first_with: dict[str, str] = {}  # sha256 -> the path indexed with those bytes
         for stored in sorted(known):
@@ -165,9 +203,13 @@ def ingest_paths(
             report.indexed.append(str(path))
             yield doc
 
-    store.write(documents(), batch=batch, lock_timeout=lock_timeout)
-    if stale:
-        store.write([], remove=stale, lock_timeout=lock_timeout)
+    try:
+        store.write(documents(), remove=remove, batch=batch, lock_timeout=lock_timeout,
+                    derive=derive, **({"rebuild": True} if rebuild_all else {}))
+        if stale:
+            store.write([], remove=stale, lock_timeout=lock_timeout, derive=derive)
+    finally:
+        report.notes += store.take_notes()
     if rebuild:
         store.set_pending_rebuild([])
     return report

@@ -27,8 +27,12 @@ def index_option(f):
                         default=None, help=INDEX_HELP)(f)
 
 
-def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: bool = True):
+def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: bool = True,
+            damaged_ok: bool = False):
+    """The service over ``index_dir`` (or a database). A damaged index stops the command here with
+    one line naming the problem and the way out (unless ``damaged_ok``: `kb reindex --from-sources`)."""
     from index.connect import database_url
+    from index.health import IndexDamaged
     from kb.service import KnowledgeBase
 
     url = database_url(database)
@@ -46,6 +50,10 @@ def open_kb(index_dir: Path | None, database: str | None = None, *, must_exist: 
         where = f"--index {index_dir}" if index_dir else "--database URL"
         raise click.ClickException(
             f"no index at {kb.location if url else index_dir}: run `kb ingest PATH... {where}` first")
+    if kb.damaged and not damaged_ok:
+        raise IndexDamaged(kb.location, kb.damaged)
+    for note in kb.take_notes():  # partial files of a killed write cleaned, a stale writer taken over
+        click.echo(f"note: {note}", err=True)
     return kb
 
 
@@ -62,7 +70,39 @@ def parse_date(value: str | None, name: str) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date like 2025-06-30", param_hint=name) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def one_line_error(exc: BaseException) -> str | None:
+    """The message of an error the user can act on (a damaged index, a full disk, a busy writer),
+    or None for anything else."""
+    import errno
+
+    from index.engine import StoreFull, StoreLocked, StoreReadOnly
+    from index.health import IndexDamaged
+
+    if isinstance(exc, IndexDamaged | StoreFull | StoreLocked | StoreReadOnly):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = f" writing {Path(exc.filename).name}" if exc.filename else ""
+        return f"no space left on the disk{where}: free some space and run the same command again"
+    return None
+
+
+class Commands(click.Group):
+    """The `kb` group: errors the user can act on are one line on stderr and exit status 1, never a
+    traceback or click's bare "Aborted!" (what a truncated index file's EOFError turned into)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            message = one_line_error(exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kb")
 def main() -> None:
     """kb: search Swedish municipal case documents (yttranden, remissvar, handlingsplaner).
@@ -81,18 +121,24 @@ batch_option = click.option(
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
 @click.option("--ocr", is_flag=True, help="Run OCR (ocrmypdf, Swedish) on PDFs without a text layer.")
-@click.option("--force", is_flag=True, help="Re-read files even when unchanged.")
+@click.option("--force", is_flag=True,
+              help="Re-read files even when unchanged; with --prune, also remove more than half the index.")
+@click.option("--prune", is_flag=True,
+              help="Also remove the documents of files under PATHS that were deleted (never those of a "
+                   "missing or empty folder).")
 @click.option("--wait", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another ingest to finish before giving up.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes that build documents while the index is written (default: one per core).")
 @batch_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths, index_dir, database, ocr, force, wait, workers, batch, as_json):
+def ingest(paths, index_dir, database, ocr, force, prune, wait, workers, batch, as_json):
     """Add files and folders (.txt .md .pdf .docx .html) to the index."""
     kb = open_kb(index_dir, database, must_exist=False)
     ensure_lexicon()
-    report = run_ingest(kb, paths, ocr=ocr, force=force, wait=wait, workers=workers, batch=batch)
+    report = run_ingest(kb, lambda progress: kb.ingest(
+        paths, ocr=ocr, force=force, prune=prune, progress=progress, lock_timeout=wait, workers=workers,
+        **({"batch": batch} if batch else {})), wait=wait)
     print_report(report, as_json)
     if not report.ok:
         sys.exit(1)
@@ -115,9 +161,8 @@ def ensure_lexicon(repair: bool = True) -> None:
     ensure_cached(progress=say, folds=folds)
 
 
-def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, batch=None):
-    from index.engine import StoreLocked, StoreReadOnly
-
+def run_ingest(kb, run, *, wait=30.0):
+    """``run(progress)`` (an ingest or a reindex of ``kb``) with progress on a terminal."""
     on_tty = sys.stderr.isatty()
     count = [0]
 
@@ -132,12 +177,10 @@ def run_ingest(kb, paths, *, ocr=False, force=False, wait=30.0, workers=None, ba
         click.echo(f"Another ingest is writing this index (pid {holder.get('pid')}, since "
                    f"{holder.get('since')}); waiting up to {wait:.0f} s for it to finish…", err=True)
     try:
-        report = kb.ingest(paths, ocr=ocr, force=force, progress=progress, lock_timeout=wait,
-                           workers=workers, **({"batch": batch} if batch else {}))
-    except (StoreLocked, StoreReadOnly) as exc:
-        raise click.ClickException(str(exc)) from None
-    if on_tty:
-        click.echo("\r\x1b[K", err=True, nl=False)
+        report = run(progress)
+    finally:
+        if on_tty:
+            click.echo("\r\x1b[K", err=True, nl=False)
     return report
 
 
@@ -150,20 +193,37 @@ def print_report(report, as_json: bool) -> None:
     if as_json:
         emit_json(report.to_dict())
         return
+    say = lambda line: click.echo(line, err=True)  # noqa: E731
+    for note in report.notes:
+        say(f"note: {note}")
+    if report.refused:
+        say(f"refused: {report.refused}")
     if report.rebuilt:
-        click.echo("The analyzer changed since the index was built: rebuilt it from the sources.", err=True)
+        say("Rebuilt the index from its sources (a new analyzer, or as asked).")
     for path, warning in report.warnings:
-        click.echo(f"warning: {shown(path)}: {warning}", err=True)
+        say(f"warning: {shown(path)}: {warning}")
     for path, reason in report.failed:
-        click.echo(f"failed: {shown(path)}: {reason}", err=True)
+        say(f"failed: {shown(path)}: {reason}")
     for path, original in report.duplicates:
-        click.echo(f"duplicate: {shown(path)} has the same bytes as {shown(original)}; not indexed twice",
-                   err=True)
-    click.echo(f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, "
-               f"failed {len(report.failed)}"
-               + (f", duplicates {len(report.duplicates)}" if report.duplicates else ""), err=True)
+        say(f"duplicate: {shown(path)} has the same bytes as {shown(original)}; not indexed twice")
+    for path in report.removed:
+        say(f"removed: {shown(path)} (its file is gone; --prune)")
+    if report.kept:
+        listed = ", ".join(shown(Path(p).name) for p in report.kept[:5]) + (" …" if len(report.kept) > 5 else "")
+        say(f"kept: {len(report.kept)} documents whose files were deleted ({listed}): "
+            "run with --prune to remove them")
+    if report.restored:
+        say(f"restored: {len(report.restored)} documents from their stored copies (their files are out of reach)")
+    for folder, sources in report.unreachable.items():
+        say(f"unreachable: {shown(folder)} is missing or empty ({len(sources)} documents kept): is a share "
+            "or disk not mounted? Mount it and run `kb reindex` to bring them up to date; if the files are "
+            "gone for good, `kb reindex --prune --force` removes them")
+    say(f"indexed {len(report.indexed)}, unchanged {len(report.unchanged)}, failed {len(report.failed)}"
+        + (f", duplicates {len(report.duplicates)}" if report.duplicates else "")
+        + (f", removed {len(report.removed)}" if report.removed else "")
+        + (f", unreachable {sum(len(s) for s in report.unreachable.values())}" if report.unreachable else ""))
     if report.skipped:
-        click.echo(skipped_line(report), err=True)
+        say(skipped_line(report))
 
 
 def skipped_line(report) -> str:
@@ -179,26 +239,80 @@ def skipped_line(report) -> str:
 @main.command()
 @index_option
 @batch_option
+@click.option("--prune", is_flag=True,
+              help="Remove the documents whose files were deleted (their folder is still there).")
+@click.option("--force", is_flag=True,
+              help="With --prune: remove even more than half the index, and the documents of missing folders.")
+@click.option("--from-sources", is_flag=True,
+              help="Rebuild from scratch from the index's source list, also when the index cannot be opened.")
 @click.option("--json", "as_json", is_flag=True)
-def reindex(index_dir, database, batch, as_json):
-    """Rebuild the index from its source files (the index is derived data)."""
-    kb = open_kb(index_dir, database)
-    sources = kb.sources()
-    missing = [s for s in sources if not Path(s).is_file()]
-    report = run_ingest(kb, [Path(s) for s in sources if Path(s).is_file()], force=True, batch=batch)
-    for s in kb.remove_sources(missing):
-        click.echo(f"removed: {s} (source file is gone)", err=True)
+def reindex(index_dir, database, batch, prune, force, from_sources, as_json):
+    """Re-read every source file of the index (the index is derived data).
+
+    Documents whose folder is missing or empty (a share that is not mounted) are kept and reported,
+    with exit status 1; the index remembers their files for the next reindex. Documents whose files
+    were deleted are kept unless --prune."""
+    from index.connect import database_url
+    from index.sources import has_source_list
+
+    local = index_dir or default_index_dir()
+    must_exist = not (from_sources and not database_url(database) and has_source_list(local))
+    kb = open_kb(index_dir, database, must_exist=must_exist, damaged_ok=from_sources)
+    report = run_ingest(kb, lambda progress: kb.reindex(
+        prune=prune, force=force, from_sources=from_sources, progress=progress,
+        **({"batch": batch} if batch else {})))
     print_report(report, as_json)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command()
+@index_option
+@click.option("--quick", is_flag=True, help="Only open the table of contents and every segment.")
+def check(index_dir, database, quick):
+    """Verify the index: its table of contents, segments, stored records, columns and postings.
+
+    Exit status 1 when the index is damaged, with the way out."""
+    from index.connect import database_url
+    from index.health import full_check, has_index, quick_check
+    from index.sources import read_sources
+
+    if database_url(database):
+        raise click.ClickException("kb check reads a Whoosh index folder; a PostgreSQL database checks its "
+                                   "own pages (pg_amcheck)")
+    index_dir = index_dir or default_index_dir()
+    if not has_index(index_dir):
+        raise click.ClickException(f"no index at {index_dir}")
+    if quick:
+        problems = [p for p in [quick_check(index_dir)] if p]
+    else:
+        problems = full_check(index_dir, progress=lambda msg: click.echo(f"checking {msg}", err=True))
+    listed = len(read_sources(index_dir))
+    if problems:
+        for problem in problems:
+            click.echo(f"damaged: {problem}", err=True)
+        raise click.ClickException(f"the index at {index_dir} is damaged: rebuild it from its sources with "
+                                   f"`kb reindex --from-sources --index {index_dir}`"
+                                   + (f" ({listed} files listed)" if listed else ""))
+    kb = open_kb(index_dir)
+    documents = kb.stats()["documents"]
+    note = " (built by another analyzer: the next ingest rebuilds it)" if kb.needs_rebuild else ""
+    click.echo(f"ok: {documents} documents, source list of {listed} files{note}")
 
 
 # -- documents --------------------------------------------------------------------------------
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per document.")
-def docs(index_dir, database, as_json):
+@click.option("--schema", is_flag=True,
+              help="Print the JSON Schema of one document of --json (a sidecar NAME.meta.json may set its fields).")
+def docs(index_dir, database, as_json, schema):
     """List the documents with their metadata."""
+    if schema:
+        from ingest.fields import DOCUMENT_SCHEMA
+
+        emit_json(DOCUMENT_SCHEMA)
+        return
     kb = open_kb(index_dir, database)
     items = kb.documents()
     if as_json:
@@ -296,17 +410,38 @@ def print_hits(result: dict) -> None:
 
 
 # -- commitments and tracing ------------------------------------------------------------------
-@main.command()
+VERDICTS_HELP = """Verdicts (bedömningar), judged as of --as-of (default: today):
+
+\b
+  reported   a later document reports it done, or under way as promised
+  delayed    a later document reports it late or moved (with the new deadline where stated)
+  not_done   a later document reports it dropped or not done
+  overdue    the deadline has passed and no later document reports on it
+  pending    the deadline has not passed and no later document reports on it yet
+  no_report  it names no deadline and no later document reports on it
+
+A later document counts when it is of the same case (a shared case number, the earlier
+document's date named in it, the same recommendations, or a similar subject and title), of the
+same municipality and, unless it shares the case number or names the earlier document's date,
+of the same committee. Only documents dated on or
+before --as-of count. Work a follow-up reports done is never overdue."""
+VERDICT_CHOICE = click.Choice(["reported", "delayed", "not_done", "overdue", "pending", "no_report"])
+
+
+@main.command(epilog=VERDICTS_HELP)
 @index_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets.")
 @click.option("--doc", "doc_id", help="Only this document id.")
 @click.option("--status", type=click.Choice(["planned", "ongoing", "done"]))
+@click.option("--verdict", type=VERDICT_CHOICE, help="Only commitments with this verdict.")
 @click.option("--due-before", help="Only deadlines ending before this date (YYYY-MM-DD).")
-def commitments(index_dir, database, as_json, as_csv, doc_id, status, due_before):
-    """List commitments (åtaganden): what was promised, by whom, by when."""
+@click.option("--as-of", help="Judge verdicts as of this date (default: today).")
+def commitments(index_dir, database, as_json, as_csv, doc_id, status, verdict, due_before, as_of):
+    """List commitments (åtaganden): what was promised, by whom, by when, and the verdict."""
     kb = open_kb(index_dir, database)
-    rows = kb.commitments(doc=doc_id, status=status, due_before=parse_date(due_before, "--due-before"))
+    rows = kb.commitments(doc=doc_id, status=status, verdict=verdict,
+                          due_before=parse_date(due_before, "--due-before"), as_of=parse_date(as_of, "--as-of"))
     if as_csv:
         from kb.export import commitments_csv
 
@@ -317,18 +452,22 @@ def commitments(index_dir, database, as_json, as_csv, doc_id, status, due_before
         for r in rows:
             d = r.get("deadline")
             when = f"{d['start']}..{d['end']}" if d else "ingen tidpunkt"
-            click.echo(f"[{r['status']}] {when}  {r['source']}  rek. {r.get('recommendation') or '-'}")
+            click.echo(f"[{r['verdict']}] {when}  {r['source']}  rek. {r.get('recommendation') or '-'}"
+                       + (f"  ({r['actor']})" if r.get("actor") else ""))
             click.echo(f"    {r['text']}")
 
 
-@main.command()
+@main.command(epilog=VERDICTS_HELP)
 @index_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--csv", "as_csv", is_flag=True, help="CSV for spreadsheets.")
 @click.option("--doc", "doc_id", help="Only commitments of this document id.")
 @click.option("--as-of", help="Judge deadlines as of this date (default: today).")
 def trace(index_dir, database, as_json, as_csv, doc_id, as_of):
-    """Trace each promise to what later documents of the same case report."""
+    """Trace each promise to what later documents of the same case report, with a verdict.
+
+    Plans of other actors (the state, an agency, a supplier, a proposal voted on, the reply a body
+    is asked for) are shown as context, never as the body's commitments."""
     kb = open_kb(index_dir, database)
     result = kb.trace(doc=doc_id, as_of=parse_date(as_of, "--as-of"))
     if as_csv:
@@ -338,38 +477,40 @@ def trace(index_dir, database, as_json, as_csv, doc_id, as_of):
     elif as_json:
         emit_json(result)
     else:
-        print_trace(result, {d.id: d for d in kb.all_documents()})
+        print_trace(result)
 
 
 # Verdicts whose follow-ups report on the promise; for the others they are only the nearest texts.
 REPORTING_VERDICTS = frozenset({"reported", "delayed", "not_done"})
 
 
-def print_trace(result: dict, docs: dict) -> None:
+def print_trace(result: dict) -> None:
     """Each case, then each promise with its document and verdict; under it the follow-ups that
-    report on it, and nothing where no later document does."""
-    def named(doc_id, section=None) -> str:
+    report on it, and nothing where no later document does; then the plans of others kept as
+    context. Documents are named from the trace itself (no document is opened)."""
+    docs = {d["doc_id"]: d for case in result["cases"] for d in case["documents"]}
+
+    def named(doc_id, heading=None) -> str:
         doc = docs.get(doc_id)
         if doc is None:
             return doc_id or "?"
-        title = doc.title or doc.source
-        when = doc.date or (str(doc.year) if doc.year else "okänt datum")
-        heading = next((s.heading for s in doc.sections if s.number == section), None) if section else None
+        title = doc.get("title") or doc.get("source")
+        when = doc.get("date") or (str(doc["year"]) if doc.get("year") else "okänt datum")
         return f"{title} ({when})" + (f", § {heading}" if heading else "")
 
     for case in result["cases"]:
         click.echo(f"\n== {case['subject'] or case['id']}")
         for d in case["documents"]:
-            doc = docs.get(d["doc_id"])
-            click.echo(f"   {d['date'] or d.get('year') or '????'}  {d['doc_type']:<24} "
-                       f"{(doc.title or doc.source) if doc else d['source']}")
+            click.echo(f"   {d['date'] or d.get('year') or '????'}  {d['doc_type']:<24} {d.get('title') or d['source']}")
         for c in case["commitments"]:
             click.echo(f" - [{c['verdict']}] {c['text'][:160]}")
-            click.echo(f"     i: {named(c['doc_id'], c.get('section'))}")
+            click.echo(f"     i: {named(c['doc_id'], c.get('section_heading'))}")
             if c["verdict"] in REPORTING_VERDICTS:
-                for u in c.get("follow_ups", [])[:3]:
+                for u in [u for u in c.get("follow_ups", []) if u.get("reports")][:3]:
                     why = f" ({u['why']})" if u.get("why") else ""
-                    click.echo(f"     -> {named(u['doc_id'], u.get('section'))}{why}")
+                    click.echo(f"     -> {named(u['doc_id'], u.get('heading'))}{why}")
+        for c in case.get("context", []):
+            click.echo(f" · ({c.get('actor') or c.get('reason')}) {c['text'][:160]}")
 
 
 @main.command()
@@ -406,21 +547,29 @@ def serve(index_dir, database, host, port, threads):
 
 
 def serve_index(index_dir: Path, host: str, port: int, threads: int, database: str | None = None) -> None:
-    from waitress.server import create_server
-
     from index.connect import database_url
+    from index.health import IndexDamaged
     from web import create_app  # the one upward import: serving needs the web layer
+    from web.security import ConfigError
+    from web.server import make_server
 
     url = database_url(database)
-    app = create_app({"INDEX": str(index_dir), **({"DATABASE_URL": url} if url else {})})
-    where = app.extensions["kb"].location
     try:
-        # Refuse an over-long request body before reading it (Flask's own 413 comes after waitress buffered it).
-        server = create_server(app, host=host, port=port, threads=threads, ident="kb",
-                               max_request_body_size=app.config["MAX_CONTENT_LENGTH"])
+        app = create_app({"INDEX": str(index_dir), **({"DATABASE_URL": url} if url else {})})
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    where = app.extensions["kb"].location
+    problem = app.extensions["kb"].damage()
+    if problem:
+        raise IndexDamaged(where, problem)
+    try:
+        # waitress refuses an over-long request body before reading it (Flask's own 413 comes after
+        # waitress buffered it), and its own error answers carry our security headers (web.server).
+        server = make_server(app, host=host, port=port, threads=threads)
     except OSError as exc:
         raise click.ClickException(listen_error(host, port, exc)) from None
-    click.echo(f"kb: serving {where} on http://{host}:{port}/  (Ctrl+C to stop)", err=True)
+    shown_port = getattr(server, "effective_port", port)
+    click.echo(f"kb: serving {where} on http://{host}:{shown_port}/  (Ctrl+C to stop)", err=True)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -457,7 +606,7 @@ def demo(index_dir, host, port, no_serve, database):
     index_dir = index_dir or default_index_dir().with_name("demo-index")
     kb = open_kb(index_dir, database, must_exist=False)
     ensure_lexicon()
-    report = run_ingest(kb, [source])
+    report = run_ingest(kb, lambda progress: kb.ingest([source], progress=progress))
     print_report(report, False)
     click.echo(f"\n{len(kb.documents())} example documents in {kb.location}\n", err=True)
     print_hits(kb.search("nämnden rekommendation", limit=3))
@@ -493,13 +642,13 @@ def migrate(index_dir, database, target, from_sources):
         raise click.ClickException(str(exc)) from None
     if from_sources:
         paths = [Path(p) for p in source.sources() if Path(p).is_file()]
-        report = run_ingest(kb, paths, force=True)
+        report = run_ingest(kb, lambda progress: kb.ingest(paths, force=True, progress=progress))
         print_report(report, False)
         if not report.ok:
             sys.exit(1)
     else:
         docs = source.all_documents()
-        kb.write_documents(docs)
+        kb.write_documents(source.whole_documents_of(docs))  # read whole one at a time, not all at once
         click.echo(f"copied {len(docs)} documents from {index_dir} to {kb.location}", err=True)
     source.close()
     kb.close()

@@ -1,8 +1,10 @@
-"""CSV export of commitments and of a trace, for auditors' spreadsheets.
+"""CSV export of commitments and of a trace, for auditors' spreadsheets (with the verdict of
+each commitment and, in a trace, the follow-up it rests on and its new deadline if delayed).
 
 The text starts with a byte-order mark (U+FEFF) and uses ``;`` as the separator, which is what
 Excel with Swedish settings expects; cells that a spreadsheet would run as a formula
-(starting with ``=``, ``+``, ``-``, ``@``) are prefixed with an apostrophe.
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, as OWASP lists them) are
+prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -14,14 +16,19 @@ BOM = "\ufeff"
 DELIMITER = ";"
 
 COMMITMENT_COLUMNS = ["id", "doc_id", "source", "recommendation", "activity", "actor", "status",
-                      "deadline_start", "deadline_end", "deadline_text", "deadline_flag", "text"]
+                      "deadline_start", "deadline_end", "deadline_text", "deadline_flag", "text",
+                      "verdict", "evidence"]
 TRACE_COLUMNS = ["case_id", "case_subject"] + COMMITMENT_COLUMNS + [
-    "verdict", "evidence", "follow_up_source", "follow_up_heading", "follow_up_score", "follow_up_text"]
+    "follow_up_source", "follow_up_heading", "follow_up_score", "follow_up_status", "follow_up_why",
+    "new_deadline_start", "new_deadline_end", "follow_up_text"]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _commitment_cells(row: dict) -> dict:
@@ -57,10 +64,13 @@ def trace_csv(trace: dict) -> str:
     for case in trace.get("cases", []):
         for c in case.get("commitments", []):
             cells = _commitment_cells(c)
-            best = (c.get("follow_ups") or [None])[0] or {}
+            ups = c.get("follow_ups") or []
+            best = next((u for u in ups if u.get("reports")), ups[0] if ups else {})
+            new = best.get("new_deadline") or {}
             cells.update(case_id=case.get("id"), case_subject=case.get("subject"),
-                         verdict=c.get("verdict"), evidence=c.get("evidence"),
                          follow_up_source=best.get("source"), follow_up_heading=best.get("heading"),
-                         follow_up_score=best.get("score"), follow_up_text=best.get("text"))
+                         follow_up_score=best.get("score"), follow_up_status=best.get("status"),
+                         follow_up_why=best.get("why"), new_deadline_start=new.get("start"),
+                         new_deadline_end=new.get("end"), follow_up_text=best.get("text"))
             rows.append(cells)
     return _write(TRACE_COLUMNS, rows)

@@ -2,7 +2,8 @@
 
     kb = KnowledgeBase(index_dir)                # opens or creates the Whoosh index there
     kb = KnowledgeBase(index_dir, database=url)  # or a PostgreSQL database (KB_DATABASE_URL)
-    kb.ingest(paths, ocr=False, progress=None) -> IngestReport
+    kb.ingest(paths, ocr=False, progress=None, prune=False) -> IngestReport
+    kb.reindex(prune=False, force=False, from_sources=False) -> IngestReport
     kb.search(query, *, year=None, year_from=None, year_to=None, committee=None,
               doc_type=None, municipality=None, recommendation=None, case_number=None,
               page=1, limit=10, sort="relevance"|"date") -> dict
@@ -28,13 +29,13 @@
 
 One KnowledgeBase is shared by all threads of a server. It talks to the store through
 :class:`index.engine.Engine` only and never knows which engine runs (Whoosh keeps one long-lived
-searcher per thread; PostgreSQL a connection pool). The list of whole documents (used by
-tracing) is cached per committed generation of the store.
+searcher per thread; PostgreSQL a connection pool). Tracing is computed at ingest and kept in the
+store as derived data (:mod:`kb.tracestore`); its case records are read once per committed
+generation of the store, and a request only judges them as of its date.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 from datetime import date
 from pathlib import Path
@@ -57,21 +58,87 @@ class KnowledgeBase:
                                  create=create)
         self._docs_lock = threading.Lock()
         self._docs_cache: tuple[Any, list[Document]] | None = None
-        self._cases_cache: tuple[Any, list] | None = None
-        self._trace_cache: dict[tuple, dict] = {}
+        self._records_cache: tuple[Any, list[dict]] | None = None
 
     # -- writing -----------------------------------------------------------------------------
     def ingest(self, paths, *, ocr: bool = False, progress=None, force: bool = False,
-               batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None):
-        """Ingest files and folders; returns a :class:`kb.batch_ingest.IngestReport`."""
-        from kb.batch_ingest import ingest_paths  # the ingest pipeline is not needed to search
+               batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None,
+               prune: bool = False):
+        """Ingest files and folders; returns a :class:`kb.batch_ingest.IngestReport`.
 
+        ``prune`` also removes the documents of files under ``paths`` that were deleted (never those
+        of a missing or empty folder; never more than half the index unless ``force``)."""
+        from kb.batch_ingest import IngestReport, ingest_paths  # not needed to search
+        from kb.tracestore import deriver
+
+        report = IngestReport()
+        remove: list[str] = []
+        if prune:
+            roots = [Path(p).resolve() for p in paths]
+            listed = self.store.source_list()
+            under = [s for s in listed if any(Path(s).is_relative_to(r) for r in roots)]
+            remove = self._plan_removal(report, listed, under, prune=True, force=force)
+            if report.refused:
+                return report
         return ingest_paths(self.store, paths, ocr=ocr, progress=progress, force=force,
-                            batch=batch, lock_timeout=lock_timeout, workers=workers)
+                            batch=batch, lock_timeout=lock_timeout, workers=workers,
+                            remove=remove, report=report, derive=deriver(self.store))
+
+    def reindex(self, *, prune: bool = False, force: bool = False, from_sources: bool = False,
+                batch: int = COMMIT_BATCH, lock_timeout: float = 30.0, workers: int | None = None,
+                progress=None):
+        """Re-read every source file of the index (its source list) and report what stands where.
+
+        A document whose file is out of reach (its folder missing or empty: a share not mounted) is
+        kept and reported, and ``report.ok`` is false. A document whose file was deleted is kept
+        too unless ``prune``; ``prune`` removes no more than half the index unless ``force``, and
+        out-of-reach documents only with ``force``. ``from_sources`` rebuilds the index from
+        scratch, also when it cannot be opened (its damaged files are moved aside)."""
+        from index.health import IndexDamaged
+        from kb.batch_ingest import IngestReport, ingest_paths
+        from kb.tracestore import deriver
+
+        report = IngestReport()
+        problem = self.store.damage()
+        if problem:
+            if not from_sources:
+                raise IndexDamaged(self.store.location, problem)
+            aside = self.store.reset()
+            if aside is not None:
+                report.notes.append(f"the damaged index files were moved to {aside.name}/ in the index "
+                                    "folder: delete it once the rebuild is good")
+        listed = self.store.source_list()
+        remove = self._plan_removal(report, listed, list(listed), prune=prune, force=force)
+        if report.refused:
+            return report
+        present = [Path(p) for p in sorted(listed) if Path(p).is_file()]
+        return ingest_paths(self.store, present, force=True, batch=batch, lock_timeout=lock_timeout,
+                            workers=workers, progress=progress, remove=remove,
+                            rebuild_all=from_sources, report=report, derive=deriver(self.store))
+
+    def _plan_removal(self, report, listed: dict, sources: list[str], *, prune: bool, force: bool) -> list[str]:
+        """Sort ``sources`` by where they stand, note it in ``report``; the ids to remove."""
+        from kb.sources import classify, prune_plan
+
+        states = classify(sources)
+        plan = prune_plan(states, len(self.store.sources()), prune=prune, force=force)
+        if plan.refused:
+            report.refused = plan.refused
+            return []
+        removing = set(plan.remove)
+        report.removed = sorted(removing)
+        report.kept = [s for s in states.deleted if s not in removing]
+        for folder, in_folder in states.unreachable.items():
+            kept = [s for s in in_folder if s not in removing]
+            if kept:
+                report.unreachable[folder] = kept
+        return [listed[s]["id"] for s in plan.remove]
 
     def write_documents(self, docs, *, lock_timeout: float = 30.0) -> None:
         """Store finished Documents as they are (``kb migrate``: from another engine's store)."""
-        self.store.write(docs, lock_timeout=lock_timeout)
+        from kb.tracestore import deriver
+
+        self.store.write(docs, lock_timeout=lock_timeout, derive=deriver(self.store))
 
     # -- the store ---------------------------------------------------------------------------
     @property
@@ -83,6 +150,23 @@ class KnowledgeBase:
         """True when something was ever stored here."""
         return self.store.exists()
 
+    @property
+    def damaged(self) -> str | None:
+        """What is wrong when the store could not be opened at all (see ``index.health``), else None."""
+        return self.store.damaged
+
+    def damage(self) -> str | None:
+        """What a quick check finds wrong with the store (every segment opened), else None."""
+        return self.store.damage()
+
+    @property
+    def needs_rebuild(self) -> bool:
+        return self.store.needs_rebuild
+
+    def take_notes(self) -> list[str]:
+        """What the store did on its own that the user should hear of, once."""
+        return self.store.take_notes()
+
     def writer_holder(self) -> dict | None:
         """Who holds the store's single writer (Whoosh), or None."""
         return self.store.writer_holder()
@@ -91,7 +175,7 @@ class KnowledgeBase:
         return self.store.stats()
 
     def sources(self) -> list[str]:
-        return sorted(self.store.sources())
+        return sorted(self.store.source_list())
 
     def remove_sources(self, sources, *, lock_timeout: float = 30.0) -> list[str]:
         """Remove the documents read from ``sources`` (as :meth:`sources` names them), in one
@@ -99,7 +183,10 @@ class KnowledgeBase:
         stored = self.store.sources()
         found = [s for s in sources if s in stored]
         if found:
-            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout)
+            from kb.tracestore import deriver
+
+            self.store.write([], remove=[stored[s][0] for s in found], lock_timeout=lock_timeout,
+                             derive=deriver(self.store))
         return found
 
     # -- searching ---------------------------------------------------------------------------
@@ -142,24 +229,41 @@ class KnowledgeBase:
 
     # -- documents ---------------------------------------------------------------------------
     def all_documents(self) -> list[Document]:
-        """Every stored document, cached until the index changes."""
+        """Every stored document's metadata and commitments, cached until the index changes.
+
+        The texts are left out (the document's and its sections', which keep their headings and
+        numbers): the cache holds a small part of the index, not all of it. :meth:`whole_documents`
+        reads the rest."""
         key = self.store.generation()
         with self._docs_lock:
             if self._docs_cache is None or self._docs_cache[0] != key:
-                docs = self.store.documents()
+                docs = self.store.documents_without_texts()
                 docs.sort(key=lambda d: (d.date or str(d.year or ""), d.source))
                 self._docs_cache = (key, docs)
             return self._docs_cache[1]
 
-    def grouped_cases(self) -> list:
-        """The documents grouped into cases (kb.cases.Case), cached until the index changes."""
-        from kb.cases import group_cases
+    def whole_documents(self, docs: list[Document]) -> list[Document]:
+        """``docs`` read again whole (texts and sections), in the same order."""
+        by_id = {d.id: d for d in self.store.stored_documents([d.id for d in docs])}
+        return [by_id.get(d.id, d) for d in docs]
 
-        docs = self.all_documents()
+    def whole_documents_of(self, docs: list[Document]):
+        """``docs`` read again whole, one at a time as they are consumed (an export of the index)."""
+        return self.store.stored_documents([d.id for d in docs])
+
+    def trace_records(self) -> list[dict]:
+        """Every case's trace record (:mod:`kb.tracestore`), read once per index generation."""
+        from kb.tracestore import load
+
+        key = self.store.generation()
         with self._docs_lock:
-            if self._cases_cache is None or self._cases_cache[0] is not docs:
-                self._cases_cache = (docs, group_cases(docs))
-            return self._cases_cache[1]
+            cached = self._records_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        records = load(self.store)
+        with self._docs_lock:
+            self._records_cache = (key, records)
+        return records
 
     def documents(self) -> list[dict]:
         return [d.summary() for d in self.all_documents()]
@@ -196,63 +300,51 @@ class KnowledgeBase:
                     due_before: date | None = None, committee: str | None = None,
                     year: int | None = None, verdict: str | None = None,
                     as_of: date | None = None) -> list[dict]:
-        from kb.trace import list_commitments
+        """The commitments as rows (with their document's committee, date and title), filtered;
+        each with its verdict and follow-ups as of ``as_of`` (default today)."""
+        from kb.trace import filter_rows, judge_all
 
-        docs = self._filtered_docs(committee=committee, year=year)
-        rows = list_commitments(docs, doc=doc, status=status, due_before=due_before)
-        if verdict:
-            verdicts = {c["id"]: c["verdict"] for case in self.trace(as_of=as_of)["cases"]
-                        for c in case["commitments"]}
-            rows = [r for r in rows if verdicts.get(r["id"]) == verdict]
-        return rows
+        wanted = committee.casefold() if committee else None
+        rows = []
+        for case in judge_all(self.trace_records(), doc=doc, as_of=as_of)["cases"]:
+            for row in case["commitments"]:
+                if wanted and (row.get("committee") or "").casefold() != wanted:
+                    continue
+                if year and row.get("year") != year:
+                    continue
+                if verdict and row["verdict"] != verdict:
+                    continue
+                rows.append(row)
+        return filter_rows(rows, status=status, due_before=due_before)
 
     def trace(self, *, doc: str | None = None, as_of: date | None = None) -> dict:
-        """Promise tracing per case; cached per index state, document and as-of date."""
-        from kb.trace import trace
+        """Promise tracing per case, judged as of ``as_of`` (default today)."""
+        from kb.trace import judge_all
 
-        docs = self.all_documents()
-        key = (self._docs_cache[0], doc, as_of or date.today())
-        with self._docs_lock:
-            cached = self._trace_cache.get(key)
-        if cached is None:
-            cached = trace(docs, doc=doc, as_of=key[2])
-            with self._docs_lock:
-                if len(self._trace_cache) > 64:
-                    self._trace_cache.clear()
-                self._trace_cache[key] = cached
-        return copy.deepcopy(cached)
+        return judge_all(self.trace_records(), doc=doc, as_of=as_of)
 
     def cases(self) -> list[dict]:
-        return [case_summary(c) for c in self.grouped_cases()]
+        return [case_summary(r) for r in self.trace_records()]
 
     def case(self, case_id: str, *, as_of: date | None = None) -> dict | None:
-        from kb.trace import case_matrix
+        from kb.cases import Case
+        from kb.trace import case_matrix, judged
 
-        docs = self.all_documents()
-        for c in self.grouped_cases():
-            if c.id == case_id:
-                traced = next((t for t in self.trace(as_of=as_of)["cases"] if t["id"] == case_id), None)
-                summary = case_summary(c)
-                summary["matrix"] = case_matrix(c, docs)
-                summary["commitments"] = traced["commitments"] if traced else []
-                return summary
-        return None
+        record = next((r for r in self.trace_records() if r["id"] == case_id), None)
+        if record is None:
+            return None
+        docs = [d for d in (self.store.document(x["doc_id"]) for x in record["documents"]) if d is not None]
+        summary = case_summary(record)
+        summary["matrix"] = case_matrix(Case(record["id"], record["subject"], docs), docs)
+        summary["commitments"] = judged(record, as_of or date.today())["commitments"]
+        return summary
 
     def case_of(self, doc_id: str) -> dict | None:
         """The case a document belongs to (for "other documents in the same case")."""
-        for c in self.grouped_cases():
-            if any(d.id == doc_id for d in c.documents):
-                return case_summary(c)
+        for r in self.trace_records():
+            if any(d["doc_id"] == doc_id for d in r["documents"]):
+                return case_summary(r)
         return None
-
-    def _filtered_docs(self, *, committee: str | None, year: int | None) -> list[Document]:
-        docs = self.all_documents()
-        if committee:
-            wanted = committee.casefold()
-            docs = [d for d in docs if (d.committee or "").casefold() == wanted]
-        if year:
-            docs = [d for d in docs if d.year == year]
-        return docs
 
     def last_changed(self):
         """When the index last changed (its newest commit), as an aware datetime; None if never,
@@ -270,14 +362,14 @@ class KnowledgeBase:
         self.store.close()
 
 
-def case_summary(case) -> dict:
+def case_summary(record: dict) -> dict:
     return {
-        "id": case.id,
-        "subject": case.subject,
+        "id": record["id"],
+        "subject": record["subject"],
         "documents": [
-            {"doc_id": d.id, "source": d.source, "date": d.date, "year": d.year, "doc_type": d.doc_type,
-             "title": d.title}
-            for d in case.documents
+            {"doc_id": d["doc_id"], "source": d["source"], "date": d["date"], "year": d["year"],
+             "doc_type": d["doc_type"], "title": d.get("title")}
+            for d in record["documents"]
         ],
     }
 

@@ -1,268 +1,132 @@
-"""Promise tracing (spårning): what was promised, and what later documents of the case report.
+"""Promise tracing (spårning): what was promised, what later documents report, and the verdict
+as of a date.
 
-For every commitment of a document, the passages (sections) of the *later* documents of its
-case are ranked by:
+The follow-ups of each promise are ranked once per case (:mod:`kb.followups`, kept up to date
+at ingest by :mod:`kb.tracestore`); a request only applies its ``as_of`` date, in time linear in
+the number of promises it shows. The verdicts (bedömningar):
 
-1. **the same recommendation** (or plan activity) as the promise: +``REC_WEIGHT``;
-2. **the promised object**: the share of the promise's content words (Swedish stems, folded so
-   that OCR vowel damage does not matter, weighted by rarity within the case) found in the
-   passage's best paragraph, from 0 to 1;
-3. **the deadline's event**: +``WHEN_WEIGHT`` when the passage names the deadline's year.
+=============  =================================================================================
+``reported``   a follow-up dated on or before ``as_of`` reports the promise done, or under way
+               as promised
+``delayed``    a follow-up reports it late or moved (``new_deadline`` where one is stated)
+``not_done``   a follow-up reports it dropped or not done
+``overdue``    the deadline has passed at ``as_of`` and no follow-up reports on it
+``pending``    the deadline has not passed at ``as_of`` and no follow-up reports on it yet
+``no_report``  the promise names no deadline and no follow-up reports on it
+=============  =================================================================================
 
-Verdict: ``reported`` when the best passage shares enough of the promised object
-(``REPORTED`` with the same recommendation, ``REPORTED_ALONE`` without); otherwise ``overdue``
-when the deadline has ended before ``as_of`` (default today), else ``no_report``. ``evidence``
-says in words why.
+A follow-up that reports a promise done never yields ``overdue``; nor does a promise its own
+document already reports done. ``evidence`` says in Swedish why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-from collections import Counter
-from dataclasses import asdict
+from collections.abc import Iterable
 
-from index.analysis import SWEDISH_STOPWORDS, stem
-from ingest.commitments import split_sentences
-from ingest.folding import fold_diacritics, fold_vowels
-from ingest.model import Commitment, Document, Section
-from ingest.tables import load_table
+from ingest.model import Document
 from kb.cases import Case, group_cases
+from kb.followups import commitment_row, trace_record
 
-REC_WEIGHT = 0.5
-WHEN_WEIGHT = 0.1
-REPORTED = 0.25  # object overlap needed with the same recommendation
-REPORTED_ALONE = 0.5  # object overlap needed without it
-MAX_FOLLOW_UPS = 5
-MIN_PARAGRAPH_WORDS = 4
-MIN_OBJECT_WORDS = 3  # a shorter promise ("Åtgärden återrapporteras ...") borrows the sentence before
-MIN_SHARED = 2
-
-# Words that carry the promise's form, not its object.
-FORM_WORDS = frozenset(fold_diacritics(w) for w in (
-    "kommer kommit ska skall planeras planerar planerad avser beräknas senast återrapporteras "
-    "redovisas förvaltningen förvaltningens nämnden nämndens arbetet genomföra genomförs genomförd "
-    "fortsätta fortsätter pågår även också samt under innan inom enligt vidare ytterligare år "
-    "arbetsmarknads socialnämnden socialförvaltningen"
-).split())
-_MONTHS = frozenset(load_table("deadlines")["months"])
+REPORTED, DELAYED, NOT_DONE, OVERDUE, PENDING, NO_REPORT = (
+    "reported", "delayed", "not_done", "overdue", "pending", "no_report")
+VERDICTS = (REPORTED, DELAYED, NOT_DONE, OVERDUE, PENDING, NO_REPORT)
+VERDICT_HELP = {
+    REPORTED: "a later document reports it done, or under way as promised",
+    DELAYED: "a later document reports it late or moved (with the new deadline where one is stated)",
+    NOT_DONE: "a later document reports it dropped or not done",
+    OVERDUE: "the deadline has passed and no later document reports on it",
+    PENDING: "the deadline has not passed and no later document reports on it yet",
+    NO_REPORT: "it names no deadline and no later document reports on it",
+}
 
 
-_PARTICIPLE = re.compile(r"(?<=\w{5})(?:at|ad)$")  # "uppdaterat", "planerad": endings Snowball keeps
+def _published_by(follow_up: dict, as_of: dt.date) -> bool:
+    """Was the follow-up's document there at ``as_of``? (A document without a date is.)"""
+    when = str(follow_up.get("date") or "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
+        return when <= as_of.isoformat()
+    if re.fullmatch(r"\d{4}", when):
+        return int(when) <= as_of.year
+    return True
 
 
-def key(word: str) -> str:
-    """A word's comparison key: Swedish stem, folded, every vowel the same (OCR-proof)."""
-    return fold_vowels(_PARTICIPLE.sub("", stem(word.lower())))
+def verdict(row: dict, as_of: dt.date) -> tuple[str, str, dict | None]:
+    """(verdict, evidence in Swedish, the follow-up it rests on) of one traced promise."""
+    reports = [u for u in row.get("follow_ups") or [] if u.get("reports") and _published_by(u, as_of)]
+    deadline = row.get("deadline") or {}
+    if reports:
+        best = reports[0]
+        where = f"{best['source']} § {best.get('heading') or best.get('section')}"
+        status = best.get("status")
+        if status == "delayed":
+            new = best.get("new_deadline") or {}
+            later = f"; ny tidpunkt {new['start']}–{new['end']}" if new else ""
+            return DELAYED, f"{where}: försenat{later} ({best.get('why', '')})", best
+        if status == "not_done":
+            return NOT_DONE, f"{where}: inte genomfört ({best.get('why', '')})", best
+        return REPORTED, f"{where}: {best.get('why', '')}", best
+    if row.get("status") == "done":
+        return REPORTED, "dokumentet självt rapporterar åtagandet som genomfört", None
+    near = (row.get("follow_ups") or [None])[0]
+    hint = f" (närmast: {near['source']}, poäng {near['score']:.2f})" if near else ""
+    if deadline.get("end"):
+        end = dt.date.fromisoformat(deadline["end"])
+        if end < as_of:
+            return OVERDUE, (f"tidpunkten {deadline['end']} har passerat per {as_of.isoformat()} och inget "
+                             f"senare dokument rapporterar om åtagandet{hint}"), None
+        return PENDING, (f"tidpunkten {deadline['end']} har inte passerat per {as_of.isoformat()}; inget senare "
+                         f"dokument rapporterar om åtagandet än{hint}"), None
+    return NO_REPORT, f"ingen tidpunkt och inget senare dokument rapporterar om åtagandet{hint}", None
 
 
-def content_keys(text: str) -> list[str]:
-    words = re.findall(r"[^\W\d_]{2,}", text.lower())
-    return [key(w) for w in words
-            if w not in SWEDISH_STOPWORDS and fold_diacritics(w) not in FORM_WORDS and fold_diacritics(w) not in _MONTHS]
-
-
-def _paragraphs(text: str) -> list[str]:
-    paras = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    merged: list[str] = []
-    for p in paras:  # a short line (a heading kept in the text) joins the next paragraph
-        if merged and len(merged[-1].split()) < MIN_PARAGRAPH_WORDS:
-            merged[-1] = merged[-1] + "\n" + p
-        else:
-            merged.append(p)
-    return merged or [text]
-
-
-def _weights(passages: list[tuple[Document, Section]]) -> dict[str, float]:
-    """Inverse document frequency of each key over the paragraphs of the later documents."""
-    df: Counter[str] = Counter()
-    n = 0
-    for _doc, sec in passages:
-        for p in _paragraphs(sec.text):
-            df.update(set(content_keys(p)))
-            n += 1
-    return {k: math.log(1 + n / c) for k, c in df.items()} | {"": math.log(1 + n)}
-
-
-def _overlap(promise: set[str], passage: str, idf: dict[str, float]) -> tuple[float, list[str]]:
-    if not promise:
-        return 0.0, []
-    default = idf[""]
-    total = sum(idf.get(k, default) for k in promise)
-    best, shared_best = 0.0, []
-    for p in _paragraphs(passage):
-        shared = promise & set(content_keys(p))
-        score = sum(idf.get(k, default) for k in shared) / total
-        if score > best:
-            best, shared_best = score, sorted(shared)
-    return best, shared_best
-
-
-def _same_place(c: Commitment, sec: Section) -> str | None:
-    if c.activity and sec.activity and str(c.activity) == str(sec.activity):
-        return f"aktivitet {c.activity}"
-    if c.recommendation is not None and c.recommendation == sec.recommendation:
-        return f"rekommendation {c.recommendation}"
-    return None
-
-
-def _words_for(keys: list[str], text: str) -> list[str]:
-    """Readable words of ``text`` behind the shared keys, for the evidence line."""
-    out, seen = [], set()
-    for w in re.findall(r"[^\W\d_]{2,}", text):
-        k = key(w)
-        if k in keys and k not in seen:
-            seen.add(k)
-            out.append(w.lower())
-    return out
-
-
-def promise_keys(c: Commitment, doc: Document | None = None) -> tuple[set[str], set[str] | None]:
-    """Keys of the promised object: the sentence without its deadline phrase and without its
-    recommendation's own words; and, when that says too little ("Åtgärden återrapporteras i
-    januari"), the same widened by the sentence before it (else None)."""
-    text = c.text.replace(c.deadline.text, " ") if c.deadline else c.text
-    keys = set(content_keys(text))
-    if doc is not None:  # the recommendation's own words are shared by every passage under it
-        statement = next((r.get("text") or "" for r in doc.recommendations or []
-                          if str(r.get("number")) == str(c.recommendation)), "")
-        keys = (keys - set(content_keys(statement))) or keys
-    if len(keys) >= MIN_OBJECT_WORDS or doc is None:
-        return keys, None
-    section = next((s for s in doc.sections if s.number == c.section), None)
-    sentences = split_sentences(section.text) if section else []
-    if c.text in sentences and sentences.index(c.text) > 0:
-        return keys, keys | set(content_keys(sentences[sentences.index(c.text) - 1]))
-    return keys, None
-
-
-def _object_overlap(own: set[str], wider: set[str] | None, passage: str, idf) -> tuple[float, list[str]]:
-    """Overlap of the promise with a passage; a short promise's own overlap counts in proportion
-    to its length, its widened form counts in full."""
-    sim, shared = _overlap(own, passage, idf)
-    sim *= min(1.0, len(own) / MIN_OBJECT_WORDS)
-    if wider:
-        wide_sim, wide_shared = _overlap(wider, passage, idf)
-        if wide_sim > sim:
-            return wide_sim, wide_shared
-    return sim, shared
-
-
-def rank_follow_ups(c: Commitment, later: list[tuple[Document, Section]], idf: dict[str, float],
-                    doc: Document | None = None) -> list[dict]:
-    """Passages of later documents that may report on ``c`` (made in ``doc``), best first."""
-    own, wider = promise_keys(c, doc)
-    year = c.deadline.end[:4] if c.deadline else None
-    ranked = []
-    for doc, sec in later:
-        sim, shared = _object_overlap(own, wider, sec.text, idf)
-        place = _same_place(c, sec)
-        when = bool(year and year in sec.text)
-        if sim == 0 and not place:
-            continue
-        score = sim + (REC_WEIGHT if place else 0.0) + (WHEN_WEIGHT if when and sim > 0 else 0.0)
-        words = _words_for(shared, c.text + " " + sec.text)
-        ranked.append({
-            "doc_id": doc.id, "source": doc.source, "heading": sec.heading, "text": sec.text,
-            "score": round(score, 4), "section": sec.number,
-            "why": explain_match(place, words, year if when and sim > 0 else None),
-            "_sim": sim, "_place": place, "_shared": words,
-        })
-    ranked.sort(key=lambda r: (-r["score"], r["section"]))
-    return ranked[:MAX_FOLLOW_UPS]
-
-
-def explain_match(place: str | None, shared: list[str], year: str | None = None) -> str:
-    """Why a passage may report on a promise, in Swedish for auditors:
-    "samma rekommendation (2); gemensamma ord: rutin, klagomål; nämner 2024"."""
-    why = []
-    if place:
-        kind, _, number = place.partition(" ")
-        why.append(f"samma {kind} ({number})")
-    if shared:
-        why.append("gemensamma ord: " + ", ".join(shared[:8]))
-    if year:
-        why.append(f"nämner {year}")
-    return "; ".join(why)
-
-
-def verdict_for(c: Commitment, ups: list[dict], as_of: dt.date) -> tuple[str, str]:
-    """The verdict and a one-line explanation of it (in Swedish: it is shown to staff as is)."""
-    best = ups[0] if ups else None
-    enough = REPORTED if best and best["_place"] else REPORTED_ALONE
-    if best and best["_sim"] >= enough and len(best["_shared"]) >= MIN_SHARED:
-        why = [f"samma {best['_place']}"] if best["_place"] else []
-        if best["_shared"]:
-            why.append("gemensamma ord: " + ", ".join(best["_shared"][:8]))
-        why.append(f"poäng {best['score']:.2f}")
-        return "reported", f"{best['source']} § {best['heading'] or best['section']}: " + "; ".join(why)
-    near = f" (närmast: {best['source']}, poäng {best['score']:.2f})" if best else ""
-    if c.deadline and dt.date.fromisoformat(c.deadline.end) < as_of:
-        return "overdue", (f"tidpunkten {c.deadline.end} har passerat per {as_of.isoformat()} och inget "
-                           f"senare dokument rapporterar om åtagandet{near}")
-    if not best:
-        return "no_report", "inget senare dokument i ärendet"
-    return "no_report", f"inget senare avsnitt delar tillräckligt av åtagandet{near}"
-
-
-def commitment_row(c: Commitment, doc: Document) -> dict:
-    """The `kb commitments` shape of one commitment."""
-    row = asdict(c)
-    row["source"] = doc.source
-    return row
-
-
-def _passages(docs: list[Document]) -> list[tuple[Document, Section]]:
-    return [(d, s) for d in docs for s in d.sections if s.text.strip() and s.kind not in ("proposal", "basis")]
-
-
-def trace_case(case: Case, *, doc: str | None = None, as_of: dt.date) -> dict:
-    documents = case.documents
+def judged(record: dict, as_of: dt.date, *, doc: str | None = None) -> dict:
+    """A case record with each promise's verdict as of ``as_of`` (``doc``: only its promises)."""
     commitments = []
-    for i, d in enumerate(documents):
-        if doc and d.id != doc:
+    for row in record["commitments"]:
+        if doc and row["doc_id"] != doc:
             continue
-        later = _passages(documents[i + 1:])
-        idf = _weights(later)
-        for c in d.commitments:
-            ups = rank_follow_ups(c, later, idf, d)
-            verdict, evidence = verdict_for(c, ups, as_of)
-            row = commitment_row(c, d)
-            row["follow_ups"] = [{k: v for k, v in u.items() if not k.startswith("_")} for u in ups]
-            row["verdict"] = verdict
-            row["evidence"] = evidence
-            commitments.append(row)
-    return {
-        "id": case.id,
-        "subject": case.subject,
-        "documents": [{"doc_id": d.id, "source": d.source, "date": d.date, "year": d.year, "doc_type": d.doc_type}
-                      for d in documents],
-        "commitments": commitments,
-    }
+        v, evidence, _best = verdict(row, as_of)
+        commitments.append({**row, "verdict": v, "evidence": evidence})
+    return {"id": record["id"], "subject": record["subject"], "documents": record["documents"],
+            "commitments": commitments,
+            "context": [c for c in record.get("context", []) if not doc or c["doc_id"] == doc]}
+
+
+def trace_records(docs: list[Document]) -> list[dict]:
+    """One record per case of ``docs`` (computed afresh; :mod:`kb.tracestore` keeps them)."""
+    return [trace_record(case) for case in group_cases(docs)]
 
 
 def trace(docs: list[Document], *, doc: str | None = None, as_of: dt.date | None = None) -> dict:
     """``{cases: [...]}``: every case (or the one holding ``doc``) with its traced commitments."""
+    return judge_all(trace_records(docs), doc=doc, as_of=as_of)
+
+
+def judge_all(records: Iterable[dict], *, doc: str | None = None, as_of: dt.date | None = None) -> dict:
     as_of = as_of or dt.date.today()
-    cases = [c for c in group_cases(docs) if not doc or any(d.id == doc for d in c.documents)]
-    return {"cases": [trace_case(c, doc=doc, as_of=as_of) for c in cases]}
+    cases = [r for r in records if not doc or any(d["doc_id"] == doc for d in r["documents"])]
+    return {"cases": [judged(r, as_of, doc=doc) for r in cases]}
 
 
 def list_commitments(docs: list[Document], *, doc: str | None = None, status: str | None = None,
                      due_before: dt.date | None = None) -> list[dict]:
     """Commitments as rows, filtered by document, status and deadline end (before ``due_before``)."""
-    rows = []
-    for d in docs:
-        if doc and d.id != doc:
+    rows = [commitment_row(c, d) for d in docs if not doc or d.id == doc for c in d.commitments]
+    return filter_rows(rows, status=status, due_before=due_before)
+
+
+def filter_rows(rows: Iterable[dict], *, status: str | None = None, due_before: dt.date | None = None) -> list[dict]:
+    out = []
+    for r in rows:
+        if status and r.get("status") != status:
             continue
-        for c in d.commitments:
-            if status and c.status != status:
-                continue
-            if due_before and not (c.deadline and dt.date.fromisoformat(c.deadline.end) < due_before):
-                continue
-            rows.append(commitment_row(c, d))
-    return rows
+        end = (r.get("deadline") or {}).get("end")
+        if due_before and not (end and end < due_before.isoformat()):
+            continue
+        out.append(r)
+    return out
 
 
 def case_matrix(case: Case, docs: list[Document] | None = None) -> dict:
@@ -278,7 +142,8 @@ def case_matrix(case: Case, docs: list[Document] | None = None) -> dict:
     for d in documents:
         labels = d.activities if use_activities else d.recommendations
         for r in labels or []:
-            rows.setdefault(str(r.get("number")), r.get("text") or "")
+            if isinstance(r, dict):
+                rows.setdefault(str(r.get("number")), r.get("text") or "")
         for s in d.sections:
             row = s.activity if use_activities else s.recommendation
             if row is None or not s.text.strip():

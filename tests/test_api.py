@@ -168,7 +168,8 @@ def test_cases_case_and_trace(client, spec):
     validate(spec, "/api/v1/cases/{case_id}", response)
     body = response.get_json()
     assert body["matrix"]["documents"][0]["doc_id"] == case["documents"][0]["doc_id"]
-    assert {c["verdict"] for c in body["commitments"]} <= {"reported", "no_report", "overdue"}
+    assert {c["verdict"] for c in body["commitments"]} <= {"reported", "delayed", "not_done", "overdue",
+                                                           "pending", "no_report"}
     response = client.get("/api/v1/trace")
     validate(spec, "/api/v1/trace", response)
     assert any(c["id"] == case["id"] for c in response.get_json()["cases"])
@@ -279,8 +280,8 @@ def test_reindex_needs_the_right_token(tmp_path, where):
     assert client.get("/api/v1/documents").get_json()["total"] == 4
 
 
-def test_reading_can_require_the_token(place):
-    app = create_app({**place.app_config, "TOKEN": "lasnyckel", "READ_TOKEN_REQUIRED": "1"})
+def test_reading_can_require_the_read_token(place):
+    app = create_app({**place.app_config, "TOKEN": "skrivnyckel", "READ_TOKEN": "lasnyckel"})
     client = app.test_client()
     problem(client.get("/api/v1/documents"), 401)
     assert client.get("/").status_code == 401

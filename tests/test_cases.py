@@ -1,7 +1,10 @@
 """Case grouping: shared case numbers, subject, recommendations and committee."""
 
+import pytest
+
 from ingest.model import Document
-from kb.cases import group_cases, link_evidence
+from ingest.tables import load_table
+from kb.cases import group_cases, link_evidence, named_dates
 
 RECS = [{"number": 1, "text": "Säkerställ att handläggningstiderna följs upp"},
         {"number": 2, "text": "Säkerställ att synpunkter registreras och besvaras"},
@@ -61,6 +64,34 @@ def test_undated_original_comes_before_its_follow_up_of_the_same_year():
     assert case.id == "case-z-orig"
 
 
+def test_two_committees_audited_on_one_subject_are_two_cases():
+    a = doc("a", committee="Kulturnämnden", subject="den interna kontrollen", title="Yttrande över den interna kontrollen",
+            recommendations=RECS)
+    b = doc("b", committee="Fritidsnämnden", subject="den interna kontrollen", title="Yttrande över den interna kontrollen",
+            recommendations=RECS)
+    assert link_evidence(a, b) == {}
+
+
+def test_the_auditors_report_joins_its_answer_through_the_recommendations():
+    report = doc("r", committee="Revisorerna", recommendations=RECS, date="2024-01-10", year=2024)
+    answer = doc("s", committee="Byggnadsnämnden", recommendations=RECS, date="2024-04-10", year=2024)
+    assert link_evidence(report, answer) == {"recommendations": 3}
+
+
+def test_a_follow_up_naming_the_statement_by_its_date_links_without_a_case_number():
+    a = doc("a", case_numbers=["BN 2023/11"], date="2023-06-14", year=2023, subject="bygglov")
+    b = doc("b", case_numbers=["BN 2024/90"], date="2024-09-10", year=2024, subject="tillsyn",
+            text="I nämndens yttrande den 14 juni 2023 redovisades fem åtgärder.")
+    assert link_evidence(a, b) == {"names_date": 2, "committee": 1}
+    assert len(group_cases([a, b])) == 1
+
+
+def test_one_place_named_two_ways_is_one_municipality():
+    a = doc("a", municipality="Region Uppsala", case_numbers=["OMN-2023-1"])
+    b = doc("b", municipality="Uppsala", case_numbers=["OMN-2023-1"])
+    assert link_evidence(a, b)["case_number"] == 3
+
+
 def test_a_case_number_links_in_any_local_form_and_with_or_without_its_suffix():
     a = doc("a", case_numbers=["KS-2014/742.912"], year=2014)
     b = doc("b", case_numbers=["KS 2014/742"], year=2015)
@@ -85,3 +116,9 @@ def test_two_meetings_of_one_nämnd_are_two_cases():
     b = doc("b", title="Socialnämnden, sammanträde 2024-03-13", subject="Socialnämnden, sammanträde 2024-03-13",
             committee="Socialnämnden", doc_type="protokoll", year=2024)
     assert len(group_cases([a, b])) == 2
+
+
+@pytest.mark.parametrize("row", load_table("cases")["examples"]["rows"], ids=lambda r: r[0][:50])
+def test_a_date_names_a_document_only_near_a_document_word(row):
+    text, date, names = row
+    assert (date in named_dates(text)) is names

@@ -70,6 +70,14 @@ def test_running_header_repeated_at_page_tops_is_dropped():
     ]
 
 
+def test_a_line_repeated_on_one_page_is_no_running_header():
+    # a distribution list naming one body twice ends the only page: nothing recurs across pages
+    text = f"{WIDE}.\n\nBeslutet skickas till\n\nKommunstyrelsen\n\nKommunstyrelsen\n"
+    blocks, removed = clean_pages_with_removed([Page(1, text)])
+    assert removed == []
+    assert [b.text for b in blocks][-2:] == ["Kommunstyrelsen", "Kommunstyrelsen"]
+
+
 def test_repeated_footer_line_is_dropped_but_body_lines_stay():
     pages = [Page(n, f"Text nummer {n} om skolan.\n\nBarn- och utbildningsförvaltningen\n") for n in (1, 2)]
     assert [b.text for b in clean_pages(pages)] == ["Text nummer 1 om skolan.", "Text nummer 2 om skolan."]
@@ -189,7 +197,7 @@ def test_known_headings_from_a_structured_reader_are_marked():
 
 
 def test_heading_keywords_are_found_through_ocr_damage():
-    assert starts_with_keyword("Uppfolining inom ramen för uppdraget", ["Uppföljning"]) == 1
+    assert starts_with_keyword("Uppfljning inom ramen för uppdraget", ["Uppföljning"]) == 1
     assert starts_with_keyword("Forslag till beslut", ["Förslag till beslut"]) == 3
     assert starts_with_keyword("Sammanfattningsvis är det bra", ["Sammanfattning"]) == 0
 

@@ -99,3 +99,24 @@ def test_find_phrases_reports_offsets():
     sentence = "Kursen hålls under mars-april 2024."
     [p] = find_deadline_phrases(sentence)
     assert sentence[p.start:p.end] == "under mars-april 2024"
+
+
+def _table_examples(kind):
+    from ingest.tables import load_table
+
+    for rule, spec in load_table("deadlines")["examples"].items():
+        for row in spec.get(kind, []):
+            yield pytest.param(row, id=f"{rule}: {row if isinstance(row, str) else row[0]}")
+
+
+@pytest.mark.parametrize("row", list(_table_examples("must")))
+def test_table_examples_read_as_stated(row):
+    sentence, date, start, end = row
+    d = parse_deadline(sentence, dt.date.fromisoformat(date), int(date[:4]))
+    assert d is not None, sentence
+    assert (d.start, d.end) == (start, end)
+
+
+@pytest.mark.parametrize("sentence", list(_table_examples("must_not")))
+def test_table_examples_without_a_deadline(sentence):
+    assert parse_deadline(sentence, MARCH_2024, 2024) is None

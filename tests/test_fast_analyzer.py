@@ -52,7 +52,7 @@ TRICKY = [
     "for fér pa pd och Och OCH i på ar är",
     "Diarienummer SR-2023-81 och KS 2021/145, kl. 10:30, covid19 b2b 2024",
     "Na\u0308mnden fo\u0308reslog a\u030atga\u0308rder",  # combining diaeresis and ring
-    "FÖRSKOLESOCIONOMER och förskolesocionomer, nimnden nämndens",
+    "FÖRSKOLESOCIONOMER och förskolesocionomer, namnden nämndens",
     "under_streck och ___ samt 12_3",
     "våld vald stöd stad hus has",
     "1. 2. 3) a) b-c d-",

@@ -173,7 +173,7 @@ def test_deadline_phrases_without_digit_patterns_when_there_is_no_digit(text):
 KEYWORDISH = st.builds(
     lambda head, tail: head + tail,
     st.sampled_from(["Rekommendation", "Rekommendation 2:", "Rekornmendation tre -", "Aktivitet 1.2",
-                     "Inriktningsmal 4 –", "Förslag till beslut", "Forslag tili", "Uppfolining", "Beskrivning:",
+                     "Inriktningsmal 4 –", "Förslag till beslut", "Forslag tili", "Uppfljning", "Beskrivning:",
                      "Sammanfattningsvis", "Bakgrund / Ärendet", "Ärendet", "Ansvariga", ""]),
     SWEDISH,
 )
@@ -256,7 +256,7 @@ def test_phrase_literal_comes_from_the_longest_word():
 
 def test_repeated_tokens_repair_like_the_first_time():
     repairer = get_repairer()
-    text = "Nimnden beslutar. Nimnden har f6r avsikt att ge st6d, 1 enlighet med planen."
+    text = "Namnden beslutar. Namnden har f6r avsikt att ge stéd, 1 enlighet med planen."
     first = repairer.repair(text)
     again = repairer.repair(text)
     assert first == again

@@ -57,10 +57,10 @@ def test_fold_vowels_merges_every_vowel_but_keeps_consonants_digits_and_signs():
 
 
 def test_fold_for_matching_reads_ocr_digits_inside_words_and_keeps_the_length():
-    assert fold_for_matching("Nämnden") == fold_for_matching("Nimnden") == fold_for_matching("Némnden")
+    assert fold_for_matching("Nämnden") == fold_for_matching("Namnden") == fold_for_matching("Némnden")
     assert fold_for_matching("för") == fold_for_matching("f6r") == fold_for_matching("{or")
     assert fold_for_matching("år 2024") == "ar 2024"  # a year is not OCR damage
-    text = "Arbetsmarknads — och socialnimnden"
+    text = "Arbetsmarknads — och socialnamnden"
     assert len(fold_for_matching(text)) == len(text)
 
 
@@ -72,9 +72,9 @@ def test_fold_for_matching_is_length_preserving_for_any_text(text):
 def test_fold_ocr_confusions_merges_heading_keywords_through_ocr_damage():
     for damaged in ["Arendet", "Érendet", "Ärendet"]:
         assert fold_ocr_confusions(damaged) == fold_ocr_confusions("Ärendet")
-    assert fold_ocr_confusions("Férvaltningens 6verviaganden") == fold_ocr_confusions("Förvaltningens överväganden")
+    assert fold_ocr_confusions("Férvaltningens dvervaganden") == fold_ocr_confusions("Förvaltningens överväganden")
     assert fold_ocr_confusions("Inriktningsmal") == fold_ocr_confusions("Inriktningsmål")
-    for damaged in ["Uppfoljning", "Uppf6ljning", "Uppfdljning"]:
+    for damaged in ["Uppfoljning", "Uppf6ljning", "Uppféljning"]:
         assert fold_ocr_confusions(damaged) == fold_ocr_confusions("Uppföljning")
     assert fold_ocr_confusions("Bakgrund:  2") == "hakgrana"
     assert fold_ocr_confusions("Beslut") != fold_ocr_confusions("Bilaga")
@@ -96,7 +96,7 @@ def test_fold_word_skeleton_is_lighter_than_fold_ocr_confusions():
 
 
 def test_fold_ocr_vowels_meets_ocr_readings_but_keeps_other_vowels_apart():
-    assert fold_ocr_vowels("nämnd") == fold_ocr_vowels("nimnd") == fold_ocr_vowels("namnd")
+    assert fold_ocr_vowels("bättre") == fold_ocr_vowels("bittre") == fold_ocr_vowels("battre")
     assert fold_ocr_vowels("för") == fold_ocr_vowels("fér")
     assert fold_ocr_vowels("våld") == fold_ocr_vowels("vald") == fold_ocr_vowels("väld")
     assert fold_ocr_vowels("stöd") != fold_ocr_vowels("stad")
@@ -105,7 +105,7 @@ def test_fold_ocr_vowels_meets_ocr_readings_but_keeps_other_vowels_apart():
 
 def test_fold_confusion_classes_gives_a_damaged_word_its_original_key():
     table = confusion_class_table({"ä": "\ue000", "a": "\ue000", "i": "\ue000", "l": "\ue001", "1": "\ue001"})
-    assert fold_confusion_classes("nimnd", table) == fold_confusion_classes("nämnd", table)
+    assert fold_confusion_classes("bittre", table) == fold_confusion_classes("bättre", table)
     assert fold_confusion_classes("1agen", table) == fold_confusion_classes("lagen", table)
     assert fold_confusion_classes("nymnd", table) != fold_confusion_classes("nämnd", table)
 

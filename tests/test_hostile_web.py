@@ -4,7 +4,8 @@ The Flask-level checks (XSS, traversal in ids, 413 on bodies, 429, schemathesis)
 tests/test_api*.py and tests/test_web*.py. Here raw sockets send what a browser never would:
 garbage request lines, huge headers and URLs, bodies declared far larger than the limit,
 broken percent-encoding, idle half-open connections. The server answers each with a 4xx (never
-a 500 and never a traceback) and keeps serving everyone else.
+a 500 and never a traceback) and keeps serving everyone else. Every answer, also those waitress
+gives itself (413, 400, 431), carries the security headers.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import time
 import urllib.request
 
 import pytest
+
+from web.security import HEADERS
 
 KB = [sys.executable, "-m", "kb.cli"]
 HANG = 10.0  # seconds without an answer that count as a hang (an answer takes milliseconds)
@@ -82,6 +85,12 @@ def status(answer: bytes) -> int:
     return int(line[1])
 
 
+def has_security_headers(answer: bytes) -> None:
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower().split("\r\n")
+    for name, value in HEADERS.items():
+        assert f"{name.lower()}: {value.lower()}" in head, f"{name} missing: {head}"
+
+
 def still_serving(port: int) -> None:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/search?q=skolskjutsar", timeout=HANG) as r:
         assert r.status == 200 and b"skolskjutsar" in r.read()
@@ -125,6 +134,7 @@ def test_a_hostile_request_gets_a_client_error_not_a_crash(server, name):
     answer = exchange(port, HOSTILE[name])
     code = status(answer)
     assert code < 500, f"{name}: {answer[:300]!r}"
+    has_security_headers(answer)
     assert b"Traceback" not in answer
     assert b"root:x:0:0" not in answer  # no file outside the store leaks out
     still_serving(port)
@@ -152,3 +162,5 @@ def test_a_body_declared_far_over_the_limit_is_refused_before_it_is_sent(server)
     head = b"POST /api/v1/reindex HTTP/1.1\r\nHost: kb\r\nContent-Length: 50000000\r\nConnection: close\r\n\r\n"
     answer = exchange(port, head + b"x" * 1000)
     assert status(answer) == 413
+    has_security_headers(answer)
+    assert b"\r\nCache-Control: no-store\r\n" in answer.split(b"\r\n\r\n", 1)[0] + b"\r\n"

@@ -158,7 +158,7 @@ def test_all_290_municipalities_are_in_the_table():
 
 def test_deciding_nämnd_beats_mentioned_ones():
     d = doc("Granskningen omfattade även förskolenämnden och kulturnämnden.",
-            "Arbetsmarknads- och socialnimnden féreslas besluta att godkänna yttrandet.")
+            "Arbetsmarknads- och socialnamnden foreslas besluta att godkänna yttrandet.")
     mentions = md.find_committees(d)
     assert md.detect_committee(d, mentions)[0] == "Arbetsmarknads- och socialnämnden"
     assert set(md.committees_mentioned(mentions)) == {
@@ -294,7 +294,7 @@ def test_no_title_line_before_prose_gives_none():
          "bidrag som ges till föreningar"),
         ("Motion om fler bänkar i parken", "fler bänkar i parken"),
         ("Yttrande över revisionsrapport om skolskjutsar", "skolskjutsar"),
-        ("En granskning av socialnimndens arbete mot vald i nara relation.", "vald i nara relation"),
+        ("En granskning av socialnamndens arbete mot vald i nara relation.", "vald i nara relation"),
     ],
 )
 def test_subject_after_its_cue(text, subject):

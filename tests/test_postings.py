@@ -32,7 +32,7 @@ from ingest.model import Document, Section
 COMMON = ["nämnden", "nämndens", "förskolan", "barnen", "verksamheten", "uppföljning", "beslut",
           "ekonomiskt", "bistånd", "kommunen", "stöd", "insatser", "under", "året", "arbetet"]
 MIDDLE = ["förskoleverksamhet", "socialtjänsten", "hemtjänst", "skyddat", "boende", "ungdomar",
-          "nimnden", "fårskolan", "trygghet", "budgeten", "handlingsplan", "rekommendation"]
+          "namnden", "fårskolan", "trygghet", "budgeten", "handlingsplan", "rekommendation"]
 RARE = ["brandskydd", "kulturskolan", "vattenledning", "idrottshall", "parkeringsnorm"]
 COMMITTEES = ["Socialnämnden", "Förskolenämnden", "Kulturnämnden", None]
 TYPES = ["yttrande", "remissvar", "handlingsplan", "uppföljning"]
@@ -40,7 +40,7 @@ TYPES = ["yttrande", "remissvar", "handlingsplan", "uppföljning"]
 QUERIES = [
     "nämnden", "barnen", "förskoleverksamhet", "stöd", "skyddat boende", "ekonomiskt bistånd",
     "förskolan barnen kommunen", '"skyddat boende"', '"ekonomiskt bistånd"', '"barnen under året"',
-    "nimnden", "fårskolan", "brandskydd", "kulturskolan OR idrottshall", "hemtjänst -ungdomar",
+    "namnden", "fårskolan", "brandskydd", "kulturskolan OR idrottshall", "hemtjänst -ungdomar",
     "förskol*", "budget*", "(socialtjänsten OR hemtjänst) insatser", "vattenledning parkeringsnorm",
     "trygghet ungdomar boende", "rekommendation uppföljning", "saknasheltochhållet", "stöd -stöd",
     "barnen barnen", "(nämnden OR nämndens) (nämnden OR beslut)", "-ungdomar", "förskol* -barnen",

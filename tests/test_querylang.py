@@ -317,6 +317,11 @@ def test_pathological_input_is_cut_to_the_input_cap(q):
     assert parsed.notice and "för lång" in parsed.notice
 
 
+@pytest.mark.parametrize("q", ['"("', '"( )"', '"-"'])
+def test_a_phrase_of_signs_only_is_no_search_term(q):
+    assert parse_query(q).tree is None
+
+
 # --- the same on both engines ----------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -154,8 +154,8 @@ def test_html_main_text_only(html_file):
         "Nämnden föreslås besluta att godkänna yttrandet.",
         "Ärendet",
         "Kommunstyrelsen har skickat remissen till nämnden.",
-        "Belysning i parker",
-        "Fler vuxna ute på kvällar",
+        "• Belysning i parker",
+        "• Fler vuxna ute på kvällar",
         "Åtgärd | År",
         "Belysning | 2025",
     ]

@@ -1,239 +1,368 @@
-"""OCR repair of Swedish words, on short snippets written for these tests."""
+"""OCR repair of Swedish text, on snippets and documents written for these tests.
+
+The damaged forms come from the Tesseract pipeline (``benchmarks/tesseract_damage.py``: our own
+text printed, degraded and read back with Tesseract's English model), e.g.
+``tests/data/repair/yttrande_fritid.tesseract-medium-7.txt`` made from ``yttrande_fritid.txt``
+with ``--level medium --seed 7``; none come from the corpus.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.repair import get_repairer, load_confusions, repair_text
+from ingest.repair import get_repairer, is_known_word, load_confusions, repair_blocks, repair_text
 
 DATA = Path(__file__).resolve().parent / "data" / "repair"
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "repair_wer.py"
+CLEAN = DATA / "yttrande_fritid.txt"
+SCANNED = DATA / "yttrande_fritid.tesseract-medium-7.txt"
 
 
 def _bench():
     spec = importlib.util.spec_from_file_location("repair_wer", BENCH)
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("repair_wer", module)
     spec.loader.exec_module(module)
     return module
 
 
-# --- confusion candidates ------------------------------------------------------------------------
+# --- candidates ------------------------------------------------------------------------------------
 
 
 def test_candidates_come_from_the_confusion_table():
-    words = get_repairer().words
-    cands = words.candidates("nimnden")
+    cands = get_repairer().words.candidates("namnden")
     assert "nämnden" in cands
-    assert "nimnden" not in cands  # not a word
+    assert "namnden" not in cands  # not a word
 
 
 def test_rare_confusions_weigh_less_than_common_ones():
-    words = get_repairer().words
-    cands = words.candidates("bade")
+    cands = get_repairer().words.candidates("bade")
     assert cands["både"] > cands["hade"]  # a→å is common, b→h is rare
 
 
 def test_fold_map_puts_each_confusion_pair_in_one_class():
     fold = load_confusions().fold_map()
-    assert fold["i"] == fold["ä"] == fold["a"] == fold["å"]
-    assert fold["6"] == fold["ö"] == fold["o"]
+    assert fold["i"] == fold["ä"] == fold["a"] == fold["å"] == fold["&"]
+    assert fold["6"] == fold["ö"] == fold["o"] == fold["é"]
     assert fold["t"] == fold["f"]
     assert "s" not in fold
 
 
-@pytest.mark.parametrize(
-    ("damaged", "repaired"),
-    [
-        ("nimnden", "nämnden"),
-        ("f6r", "för"),
-        ("fér", "för"),
-        ("{6r", "för"),
-        ("f&r", "för"),
-        ("6ver", "över"),
-        ("torvaltningen", "förvaltningen"),
-        ("verksambet", "verksamhet"),
-        ("kidrnprocesserna", "kärnprocesserna"),
-        ("atgirder", "åtgärder"),
-        ("sjiilva", "själva"),
-        ("pa", "på"),
-        ("tva", "två"),
-    ],
-)
-def test_damaged_words_are_restored(damaged, repaired):
-    assert repair_text(f"Det gäller {damaged} nu.") == f"Det gäller {repaired} nu."
+def test_a_dropped_letter_is_put_back():
+    words = get_repairer().words
+    assert "åtgärder" in words.dropped_candidates("tgarder")
+    assert words.choose("ndamil") == ("ändamål", False)
 
 
-def test_split_letters_at_the_start_keep_their_capital():
-    assert repair_text("Séikerstilla rutinen.") == "Säkerställa rutinen."
+# Forms Tesseract's English model made of our own text, with what was printed.
+TESSERACT_FORMS = [
+    ("namnden", "nämnden"),
+    ("fritidsndmnden", "fritidsnämnden"),
+    ("nmnden", "nämnden"),
+    ("bedémer", "bedömer"),
+    ("behéver", "behöver"),
+    ("p&", "på"),
+    ("frin", "från"),
+    ("stéd", "stöd"),
+    ("begiira", "begära"),
+    ("bittre", "bättre"),
+    ("dver", "över"),
+    ("dvervaganden", "överväganden"),
+    ("handliggningsrutin", "handläggningsrutin"),
+    ("pabérjat", "påbörjat"),
+    ("uppféljningen", "uppföljningen"),
+    ("rligen", "årligen"),
+    ("ocks4", "också"),
+    ("6verlamningar", "överlämningar"),
+    ("awikelser", "avvikelser"),
+    ("handlaggama", "handläggarna"),
+    ("innebar", "innebär"),  # a word, but in text that lost every ä far likelier innebär
+    ("pa", "på"),
+    ("tva", "två"),
+]
 
 
-# --- case, and what must never change ------------------------------------------------------------
+@pytest.mark.parametrize(("scanned", "printed"), TESSERACT_FORMS)
+def test_tesseract_forms_are_restored(scanned, printed):
+    assert get_repairer().words.choose(scanned) == (printed, False)
 
 
-def test_case_pattern_is_restored():
-    assert repair_text("Nimnden beslutar.") == "Nämnden beslutar."
-    assert repair_text("nimnden beslutar.") == "nämnden beslutar."
+def test_a_damaged_sentence_is_restored():
+    text = "Forvaltningen instammer i att uppféljningen behéver utvecklas. Under hésten har en handliggningsrutin tagits fram."
+    assert repair_text(text) == (
+        "Förvaltningen instämmer i att uppföljningen behöver utvecklas. Under hösten har en "
+        "handläggningsrutin tagits fram."
+    )
+
+
+def test_a_capital_that_was_the_damaged_letter_is_lowered_in_mid_sentence():
+    assert repair_text("Nämnden ska lamna Atgarder och Stgarderna till namnden.") == (
+        "Nämnden ska lämna åtgärder och åtgärderna till nämnden."
+    )
+
+
+# --- damage gating: born-digital text is never touched ------------------------------------------
+
+
+def test_born_digital_text_comes_back_unchanged():
+    text = CLEAN.read_text(encoding="utf-8")
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    assert repair_blocks(blocks) == blocks
+
+
+def test_names_and_dates_in_born_digital_text_stay():
+    blocks = [
+        "Pia Sjöberg och Ann Öberg deltog den 1 april 2024 i mötet.",
+        "En akt om vart och ett årlig uppdrag. Föreliggande beslut.",
+        "Per Åström anmälde jäv den 1 januari.",
+        "Kommmunen har fatt pengar.",  # a typo and one odd word in clean text are not OCR damage
+    ]
+    assert repair_blocks(blocks) == blocks
+
+
+def test_a_damaged_block_in_a_clean_document_is_repaired_alone():
+    blocks = [
+        "Förvaltningen har tagit fram en rutin för ärendet och lämnar den till nämnden.",
+        "Bilagan ar inskannad: namnden foreslas besluta att godkanna Atgarderna fore varen.",
+        "Pia Sjöberg föredrog ärendet.",
+    ]
+    out = repair_blocks(blocks)
+    assert out[0] == blocks[0] and out[2] == blocks[2]
+    assert out[1] == "Bilagan är inskannad: nämnden föreslås besluta att godkänna åtgärderna före våren."
+
+
+def test_damage_rates_follow_the_signs():
+    repairer = get_repairer()
+    clean = repairer._tokens("Nämnden välkomnar granskningen och förvaltningen åtgärdar bristerna.")
+    damaged = repairer._tokens("Namnden valkomnar granskningen och forvaltningen atgardar bristerna.")
+    assert repairer.damage_rates([clean]) == [0.0]
+    assert repairer.damage_rates([damaged]) == [1.0]
+    assert repairer.damage_rates([[]]) == [0.0]  # no word speaks either way: leave it
+
+
+# --- names, dates and numbers in damaged text --------------------------------------------------
+
+
+def test_names_inside_a_damaged_sentence_stay():
+    text = "Namnden beslutade att Pia och Ann ska lamna forslaget till Per och Asa."
+    assert repair_text(text) == "Nämnden beslutade att Pia och Ann ska lämna förslaget till Per och Asa."
+
+
+def test_a_damaged_place_name_is_restored_from_the_gazetteer():
+    assert repair_text("Namnden i Vasteras beslutar.") == "Nämnden i Västerås beslutar."
+
+
+def test_digits_in_dates_stay_digits():
+    text = "Rutinen galler fran den 1 januari 2024 och ska vara klar 1 april 2025."
+    assert repair_text(text) == "Rutinen gäller från den 1 januari 2024 och ska vara klar 1 april 2025."
+
+
+def test_lone_one_between_words_is_the_preposition_i():
+    assert repair_text("Forvaltningen har fatt 1 uppdrag att lamna en rapport.") == (
+        "Förvaltningen har fått i uppdrag att lämna en rapport."
+    )
+    assert repair_text("namnden arbetar, 1 syfte att") == "nämnden arbetar, i syfte att"
+
+
+def test_one_stays_a_number_where_it_counts_or_numbers():
+    for text in ("Rekommendation 1 galler namnden.", "Det tog 1 timme for namnden.", "namnden den 1 januari",
+                 "Innehall\n1 Sammanfattning och forslag", "namnden har 1 800 barn"):
+        assert " 1 " in repair_text(text) or "\n1 " in repair_text(text), text
+
+
+def test_a_lone_letter_left_of_a_dropped_word_is_restored():
+    assert repair_text("det r viktigt att namnden far stéd") == "det är viktigt att nämnden får stöd"
+
+
+# --- what must never change ------------------------------------------------------------------------
 
 
 def test_all_caps_words_are_left_alone():
-    text = "NIMNDEN och ASN, IFO samt BBIC gäller."
-    assert repair_text(text) == text
+    text = "NAMNDEN och ASN, IFO samt BBIC galler for namnden."
+    assert repair_text(text) == "NAMNDEN och ASN, IFO samt BBIC gäller för nämnden."
 
 
 def test_email_urls_and_case_numbers_are_left_alone():
-    text = "Skriv till karin.stromberg@kommun.example.se eller se https://www.exempel.se/stod, dnr SR-2023-81."
-    assert repair_text(text) == text
+    text = "Skriv till karin.strom@kommun.example.se om namnden, se https://www.exempel.se/stod, dnr SR-2023-81."
+    assert repair_text(text) == (
+        "Skriv till karin.strom@kommun.example.se om nämnden, se https://www.exempel.se/stod, dnr SR-2023-81."
+    )
 
 
 def test_whitespace_punctuation_and_numbers_are_kept_exactly():
-    text = "  Nimnden\tf6r (2024)!\n\n  -- 3,5 %;\r\n"
+    text = "  Namnden\tfor (2024)!\n\n  -- 3,5 %;\r\n"
     assert repair_text(text) == "  Nämnden\tför (2024)!\n\n  -- 3,5 %;\r\n"
 
 
-def test_known_words_need_strong_evidence_to_change():
-    text = "En akt om vart och ett årlig uppdrag. Föreliggande beslut."
-    assert repair_text(text) == text
+def test_known_words_need_strong_evidence_in_partly_damaged_text():
+    # Damaged (namnden, lamnas) and intact (Föreliggande) side by side: akt and vart stay.
+    text = "En akt om vart och ett uppdrag till namnden ska lamnas. Föreliggande beslut."
+    assert repair_text(text) == "En akt om vart och ett uppdrag till nämnden ska lämnas. Föreliggande beslut."
+
+
+def test_in_text_that_lost_every_swedish_letter_known_words_change_more_easily():
+    assert repair_text("Uppdraget innebar att namnden ska lamna en rapport.") == (
+        "Uppdraget innebär att nämnden ska lämna en rapport."
+    )
 
 
 def test_hopeless_words_are_left_alone():
-    assert repair_text("xqzvb gröt") == "xqzvb gröt"
+    assert repair_text("xqzvb namnden") == "xqzvb nämnden"
 
 
-def test_correct_compounds_missing_from_the_lexicon_stay():
-    assert repair_text("förskolenämnden beslutar") == "förskolenämnden beslutar"
+@pytest.mark.parametrize("compound", ["maskulinitetsideal", "mobilitetsnormer", "kulturarvsstrategin"])
+def test_a_correct_compound_missing_from_the_lexicon_stays(compound):
+    assert repair_text(f"Namnden har beslutat om {compound} for skolorna.") == (
+        f"Nämnden har beslutat om {compound} för skolorna."
+    )
 
 
-def test_mid_sentence_capital_g_is_a_lower_case_o_umlaut():
-    assert repair_text("Hon tittade Gver planen.") == "Hon tittade över planen."
+def test_repair_writes_only_known_words():
+    scanned = SCANNED.read_text(encoding="utf-8")
+    blocks = [b for b in scanned.split("\n\n") if b.strip()]
+    for before, after in zip(blocks, repair_blocks(blocks), strict=True):
+        for a, b in zip(before.split(), after.split(), strict=True):
+            for was, word in zip(re.findall(r"[^\W_]+", a), re.findall(r"[^\W_]+", b), strict=False):
+                if was != word:
+                    assert is_known_word(word), (a, b)
 
 
 # --- compounds -----------------------------------------------------------------------------------
 
 
 def test_damaged_compounds_are_repaired_part_by_part():
-    assert repair_text("Till forskolenimnden.") == "Till förskolenämnden."
-    assert repair_text("En fordjupningsutbildning ges.") == "En fördjupningsutbildning ges."
+    assert repair_text("Till fritidsndmnden och handliggningsrutinen.") == (
+        "Till fritidsnämnden och handläggningsrutinen."
+    )
 
 
-# --- the lone "1" and context rules --------------------------------------------------------------
-
-
-def test_lone_one_between_words_is_the_preposition_i():
-    assert repair_text("Hon bor 1 staden.") == "Hon bor i staden."
-    assert repair_text("arbetet, 1 syfte att") == "arbetet, i syfte att"
-
-
-def test_one_stays_a_number_where_it_counts_or_numbers():
-    for text in ("Rekommendation 1 gäller.", "Det tog 1 timme.", "den 1 januari", "Punkt 1.", "1 800 barn"):
-        assert repair_text(text) == text
+# --- context rules ---------------------------------------------------------------------------------
 
 
 def test_vald_is_violence_next_to_violence_words():
-    assert repair_text("arbetet mot hedersrelaterat vald och förtryck") == (
+    assert repair_text("arbetet mot hedersrelaterat vald och fortryck") == (
         "arbetet mot hedersrelaterat våld och förtryck"
     )
-    assert repair_text("utsatt för vald i nära relation") == "utsatt för våld i nära relation"
+    assert repair_text("kvinnor utsatta for vild i nara relationer fran namnden") == (
+        "kvinnor utsatta för våld i nära relationer från nämnden"
+    )
 
 
 def test_vald_stays_when_someone_was_elected():
-    assert repair_text("Hon blev vald till ordförande.") == "Hon blev vald till ordförande."
+    assert repair_text("Hon blev vald till ordforande.") == "Hon blev vald till ordförande."
+
+
+def test_bor_before_an_infinitive_is_should():
+    assert repair_text("Namnden bor utredas vidare och bor inte vanta.") == (
+        "Nämnden bör utredas vidare och bör inte vänta."
+    )
+    assert repair_text("Familjen bor i kommunen sedan forra aret.") == "Familjen bor i kommunen sedan förra året."
 
 
 def test_ar_next_to_numbers_is_year():
-    assert repair_text("under tre ar") == "under tre år"
-    assert repair_text("efter 2 ar") == "efter 2 år"
-    assert repair_text("Det ar viktigt.") == "Det är viktigt."
+    assert repair_text("under tre ar for namnden") == "under tre år för nämnden"
+    assert repair_text("efter 2 ar for namnden") == "efter 2 år för nämnden"
+    assert repair_text("Det ar viktigt for namnden.") == "Det är viktigt för nämnden."
 
 
 def test_stod_before_till_is_support():
-    assert repair_text("ett bra stod till familjen") == "ett bra stöd till familjen"
-    assert repair_text("Han stod still.") == "Han stod still."
+    assert repair_text("ett bra stod till familjen fran namnden") == "ett bra stöd till familjen från nämnden"
+    assert repair_text("Han stod still i namnden.") == "Han stod still i nämnden."
 
 
 def test_comparative_before_in_means_than():
-    assert repair_text("större in vad vi trodde") == "större än vad vi trodde"
+    assert repair_text("större in vad namnden trodde") == "större än vad nämnden trodde"
 
 
-def test_adjective_fortsatta_is_not_the_verb():
-    assert repair_text("nämndens fortsatta arbete") == "nämndens fortsatta arbete"
+# --- the whole document ------------------------------------------------------------------------------
 
 
-def test_gazetteer_restores_place_names():
-    assert repair_text("Malmo stad och Goteborg") == "Malmö stad och Göteborg"
+def test_word_error_on_tesseract_damage_of_our_own_document():
+    bench = _bench()
+    reference = "\n\n".join(bench.blocks_of_text(CLEAN.read_text(encoding="utf-8")))
+    blocks = bench.blocks_of_text(SCANNED.read_text(encoding="utf-8"))
+    before, words, _ = bench.word_errors(reference, "\n\n".join(blocks))
+    after, _, wrong = bench.word_errors(reference, "\n\n".join(repair_blocks(blocks)))
+    assert words > 350
+    assert before / words > 0.25
+    assert after / words < 0.04, wrong
 
 
-# --- robustness and speed ------------------------------------------------------------------------
+def test_repeated_tokens_repair_like_the_first_time():
+    repairer = get_repairer()
+    text = "Namnden beslutar. Namnden har for avsikt att ge stéd, 1 enlighet med planen."
+    first = repairer.repair(text)
+    assert repairer.repair(text) == first
+    assert first == "Nämnden beslutar. Nämnden har för avsikt att ge stöd, i enlighet med planen."
+
+
+# --- robustness ----------------------------------------------------------------------------------------
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_never_raises_and_keeps_text_without_letters(text):
     out = repair_text(text)
-    assert re.sub(r"[\w{£&]+", "W", out) == re.sub(r"[\w{£&]+", "W", text)  # only words change
+    assert re.sub(r"[\w{£&@’]+", "W", out) == re.sub(r"[\w{£&@’]+", "W", text)  # only words change
     if not any(c.isalpha() for c in text):
         assert out == text
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="aäåoöéi6d41tfbhnmrsk {&£GOÄÖ.,\n", max_size=120))
+@given(st.text(alphabet="aäåoöéi6d41tfbhnmrsk {&£@GOASÄÖ.,\n", max_size=120))
 def test_ocr_like_noise_never_raises_and_keeps_line_breaks(text):
     out = repair_text(text)
     assert out.count("\n") == text.count("\n")
     assert len(out.split()) == len(text.split())
 
 
-# --- word error on our own damaged document ------------------------------------------------------
-
-
-def test_word_error_on_own_document_is_below_two_percent():
-    bench = _bench()
-    text = (DATA / "yttrande_fritid.txt").read_text(encoding="utf-8")
-    damaged = bench.damage(text, seed=7)
-    before, words, _ = bench.word_errors(text, damaged)
-    after, _, wrong = bench.word_errors(text, repair_text(damaged))
-    assert words > 350
-    assert before / words > 0.15
-    assert after / words < 0.02, wrong
-
-
-def test_fewer_changes_win_over_a_somewhat_more_frequent_word():
-    assert repair_text("Foreliggande yttrande") == "Föreliggande yttrande"
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="aäåoöéi6d41 nmrsk&.\n", max_size=40), max_size=6))
+def test_blocks_come_back_one_for_one(blocks):
+    assert len(repair_blocks(blocks)) == len(blocks)
 
 
 def test_junk_forms_of_the_web_word_list_are_not_offered():
     assert "äär" in get_repairer().words.candidates("aar")  # the web list has it...
-    assert repair_text("ett aar här") == "ett aar här"  # ...but it is not a repair
+    assert "äär" not in repair_text("ett aar for namnden")  # ...but it is not a repair
 
 
 def test_split_letters_are_a_last_resort():
-    assert repair_text("dir finns") == "där finns"  # i for ä, not "di" for ä
-    assert repair_text("motionédrerna svarar") == "motionärerna svarar"
-
-
-def test_one_glued_to_i_is_dropped():
-    assert repair_text("arbetet i1 staden") == "arbetet i staden"
+    assert repair_text("dir finns namnden") == "där finns nämnden"  # i for ä, not "di" for ä
 
 
 def test_bare_domain_names_are_left_alone():
-    assert repair_text("se malmo.se för mer") == "se malmo.se för mer"
-
-
-def test_split_letter_a_umlaut_inside_a_word():
-    assert repair_text("sjiilva planen") == "själva planen"
-
-
-def test_clean_text_comes_back_unchanged():
-    text = (DATA / "yttrande_fritid.txt").read_text(encoding="utf-8")
-    assert repair_text(text) == text
+    assert repair_text("se vasteras.se for namnden") == "se vasteras.se för nämnden"
 
 
 def test_pathological_tokens_are_bounded():
     for token in ("ii" * 19, "i" * 39, "éi" * 19, "a1" * 19, "x" * 5000):
         out = repair_text(f"ord {token} ord")
         assert out.startswith("ord ") and out.endswith(" ord")
+
+
+def test_more_words_valid_both_ways_are_decided_by_their_neighbours():
+    assert repair_text("Namnden har tv veckor pa sig.") == "Nämnden har två veckor på sig."
+    assert repair_text("Enligt var bedomning ar malet nara.") == "Enligt vår bedömning är målet nära."
+    assert repair_text("Var tredje elev ar nojd med namnden.") == "Var tredje elev är nöjd med nämnden."
+    assert repair_text("Namnden har natt malet och har fat medel.") == "Nämnden har nått målet och har fått medel."
+    assert repair_text("Han har satt upp en rutin for namnden.") == "Han har satt upp en rutin för nämnden."
+
+
+def test_letters_no_swedish_word_has_are_undone():
+    assert repair_text("Rutinen galller for namnden.") == "Rutinen gäller för nämnden."
+    assert repair_text("Kommunens hagsta ledning traffar namnden.") == "Kommunens högsta ledning träffar nämnden."
+
+
+def test_tesseract_marks_for_a_ring_and_a_capital_s_for_o_umlaut():
+    assert repair_text("Arbetet ing’r i planen och namnden foreg’s av beslutet.") == (
+        "Arbetet ingår i planen och nämnden föregås av beslutet."
+    )
+    assert repair_text("Den Svergripande planen for namnden.") == "Den övergripande planen för nämnden."

@@ -191,7 +191,7 @@ def test_a_query_of_only_small_words_says_so(store):
 
 def test_proper_swedish_finds_the_ocr_reading(new_store):
     store = new_store()
-    store.write([make_doc("ocr", [("Rubrik", "Beslutet fattades av nimnden efter beredning.", None)])])
+    store.write([make_doc("ocr", [("Rubrik", "Beslutet fattades av namnden efter beredning.", None)])])
     assert [h["doc_id"] for h in store.search("nämnden")["hits"]] == ["ocr"]
 
 
@@ -209,8 +209,8 @@ def test_hit_text_ends_with_the_ocr_reading_when_repair_changed_it():
     from index.search import hit_text
 
     repaired = "Nämnden har beslutat om stöd."
-    assert hit_text("Bakgrund", "heading", repaired, "Nimnden har beslutat om stid.") == \
-        repaired + "\n\n[OCR]\nNimnden har beslutat om stid."
+    assert hit_text("Bakgrund", "heading", repaired, "Namnden har beslutat om stéd.") == \
+        repaired + "\n\n[OCR]\nNamnden har beslutat om stéd."
     assert hit_text("Bakgrund", "heading", repaired, " Nämnden  har beslutat\nom stöd. ") == repaired
     assert hit_text("Bakgrund", "heading", repaired, "") == repaired
 
@@ -333,3 +333,38 @@ def test_pages_beyond_the_eager_head_follow_the_full_order(tmp_path, monkeypatch
     whole = [h["id"] for p in range(1, 9) for h in store.search("stöd", page=p, limit=10)["hits"]]
     assert paged == whole and len(set(whole)) == 80
     assert store.search("stöd")["total"] == 360
+
+
+@pytest.fixture(scope="module")
+def compounds(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("compounds"))
+    store.write([
+        make_doc("arkiv", [("E-arkiv", "Kommunen inför ett gemensamt e-arkivsystemet med grannkommunerna.", None)]),
+        make_doc("rutin", [("Arbetssätt", "Skolan följer en trappstegsrutin vid frånvaro.", None)]),
+        make_doc("modell", [("Modell", "Förvaltningen använder trappstegsmodellen i alla ärenden.", None)]),
+        make_doc("annat", [("Övrigt", "Nämnden beslutar om lokaler för förskolan.", None)]),
+    ])
+    return store
+
+
+def test_a_hyphenated_compound_query_finds_its_longer_compounds(compounds):
+    assert ids(compounds.search("e-arkiv")) == ["arkiv#1"]
+    assert ids(compounds.search("e-arkivet")) == ["arkiv#1"]
+
+
+def test_a_whole_match_needs_no_fallback(compounds):
+    result = compounds.search("trappstegsmodell")
+    assert ids(result) == ["modell#1"] and result["notice"] is None
+
+
+def test_compounds_sharing_the_first_part_stand_in_when_nothing_matches_whole(compounds):
+    result = compounds.search("trappstegsplan")
+    assert set(ids(result)) == {"modell#1", "rutin#1"}
+    assert "samma förled" in result["notice"] and "trappstegsrutin" in result["notice"]
+    assert ids(compounds.search("e-arkivplan")) == ["arkiv#1"]
+
+
+def test_the_first_part_alone_is_no_sibling(tmp_path):
+    store = Store(tmp_path)
+    store.write([make_doc("steg", [("Steg", "Trappsteget byggs om och trappstegen målas.", None)])])
+    assert store.search("trappstegsplan")["total"] == 0

@@ -120,7 +120,7 @@ def test_held_out_queries_over_corpus_and_examples_together(everything_store):
 
 
 def test_a_proper_swedish_query_finds_the_scanned_passage(examples_store):
-    """The Örebro letter is raw OCR (nimnden, Sikerstill): typed Swedish must still find it."""
+    """The Örebro letter is Tesseract OCR of our own text (namnden, Sakerstall): typed Swedish must still find it."""
     hits = examples_store.search("säkerställ nämnden brukare")["hits"]
     assert hits and hits[0]["source"] == "orebro-yttrande-ocr-2024.txt"
 

@@ -30,7 +30,7 @@ def test_each_standard_heading_gets_its_kind():
 
 
 def test_ocr_damaged_headings_are_recognised():
-    text = "\n\n".join(f"{h}\n\n{PARA}" for h in ["Arendet", "Forslag till beslut", "Férvaltningens 6verviaganden"])
+    text = "\n\n".join(f"{h}\n\n{PARA}" for h in ["Arendet", "Forslag till beslut", "Férvaltningens dvervaganden"])
     assert [k for k, _ in kinds(text)] == ["matter", "proposal", "heading"]
 
 
@@ -45,7 +45,7 @@ def test_text_before_the_first_heading_is_the_preamble():
 
 
 def test_unnumbered_recommendations_are_numbered_in_order():
-    secs = segment("Rekommendation: Säkerställ A\n\ntext\n\nRekommendation: Se över B\n\ntext")
+    secs = segment("Rekommendation: Säkerställ A\n\nNämnden instämmer.\n\nRekommendation: Se över B\n\nNämnden instämmer.")
     assert [s.recommendation for s in secs] == [1, 2]
     assert recommendation_statements(secs) == [{"number": 1, "text": "Säkerställ A"}, {"number": 2, "text": "Se över B"}]
 
@@ -143,9 +143,9 @@ def test_format_heading_is_a_heading_even_if_it_ends_with_a_full_stop():
 
 
 def test_sections_carry_raw_text_and_page():
-    blocks = [Block("Ärendet", page=2, raw="Arendet"), Block("Nämnden har gjort det.", page=3, raw="Nimnden har gjort det.")]
+    blocks = [Block("Ärendet", page=2, raw="Arendet"), Block("Nämnden har gjort det.", page=3, raw="Namnden har gjort det.")]
     (sec,) = segment_blocks(blocks)
-    assert (sec.kind, sec.text, sec.raw_text, sec.page) == ("matter", "Nämnden har gjort det.", "Nimnden har gjort det.", 2)
+    assert (sec.kind, sec.text, sec.raw_text, sec.page) == ("matter", "Nämnden har gjort det.", "Namnden har gjort det.", 2)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_the_cli_and_the_web_app_never_reach_past_the_service_to_its_store():
     assert reaching == []
 
 
-def test_kb_reindex_removes_a_document_whose_source_file_is_gone(tmp_path, where):
+def test_kb_reindex_removes_a_document_whose_source_file_is_gone_only_with_prune(tmp_path, where):
     from click.testing import CliRunner
 
     from kb.cli import main
@@ -62,9 +62,12 @@ def test_kb_reindex_removes_a_document_whose_source_file_is_gone(tmp_path, where
     (inbox / "skolor.txt").unlink()
 
     result = CliRunner().invoke(main, ["reindex", *where.args])
-
     assert result.exit_code == 0, result.output
-    assert "skolor.txt (source file is gone)" in result.output
+    assert "kept: 1 documents whose files were deleted (skolor.txt): run with --prune" in result.output
+
+    result = CliRunner().invoke(main, ["reindex", *where.args, "--prune"])
+    assert result.exit_code == 0, result.output
+    assert "skolor.txt (its file is gone; --prune)" in result.output
     kb = where.kb()
     try:
         assert [Path(s).name for s in kb.sources()] == ["parker.txt"]

@@ -251,20 +251,20 @@ def test_the_payload_holds_the_ocr_reading_only_when_repair_changed_the_words():
     from index.records import document_records
 
     doc = make_doc("o1", ["Nämnden har beslutat om stöd.", "Ingen skada här."])
-    doc.sections[0].raw_text = "Nimnden har beslutat\nom stid."
+    doc.sections[0].raw_text = "Namnden har beslutat\nom stéd."
     doc.sections[1].raw_text = "Ingen  skada\nhär. "
     payloads = [json.loads(r["payload"]) for r in document_records(doc) if r["record"] == "section"]
-    assert [p["raw_text"] for p in payloads] == ["Nimnden har beslutat\nom stid.", ""]
+    assert [p["raw_text"] for p in payloads] == ["Namnden har beslutat\nom stéd.", ""]
 
 
 def test_hits_show_the_ocr_reading_from_the_payload(new_store):
     store = new_store()
     doc = make_doc("o2", ["Nämnden har beslutat om stöd till föreningar."])
-    doc.sections[0].raw_text = "Nimnden har beslutat om stid till foreningar."
+    doc.sections[0].raw_text = "Namnden har beslutat om stéd till foreningar."
     store.write([doc])
     hit = store.search("föreningar")["hits"][0]
     assert hit["text"] == ("Nämnden har beslutat om stöd till föreningar.\n\n[OCR]\n"
-                           "Nimnden har beslutat om stid till foreningar.")
+                           "Namnden har beslutat om stéd till foreningar.")
 
 
 def test_many_commits_keep_the_segment_count_bounded_and_lose_nothing(tmp_path, monkeypatch):

@@ -62,7 +62,7 @@ def test_reported_promises_link_to_the_follow_up_under_the_same_recommendation(p
     etjanst = promise(result, "Under hösten 2024 kommer förvaltningen")
     assert etjanst["verdict"] == "reported"
     assert "e-tjänsten" in etjanst["follow_ups"][0]["text"]
-    assert "rekommendation 1" in etjanst["evidence"]
+    assert "samma rekommendation (1)" in etjanst["evidence"]
     rutin = promise(result, "Förvaltningen ska senast den 30 september 2024")
     assert rutin["verdict"] == "reported"
     assert "ny rutin" in rutin["follow_ups"][0]["text"]
@@ -78,16 +78,17 @@ def test_the_promise_never_reported_is_overdue_after_its_deadline(pair):
     assert "2025-06-30" in arkiv["evidence"]
 
 
-def test_the_promise_never_reported_is_no_report_before_its_deadline(pair):
+def test_the_promise_never_reported_is_pending_before_its_deadline(pair):
     result = trace(list(pair), as_of=dt.date(2025, 6, 1))
     redovisas = promise(result, "Resultatet av en enkät om sökandes nöjdhet")
     assert (redovisas["deadline"]["start"], redovisas["deadline"]["end"]) == ("2025-08-01", "2025-11-30")
-    assert redovisas["verdict"] == "no_report"
+    assert redovisas["verdict"] == "pending"
 
 
 def test_last_document_has_nothing_to_be_traced_to(pair):
     result = trace([pair[0]], as_of=dt.date(2024, 5, 1))
-    assert all(c["follow_ups"] == [] and c["verdict"] == "no_report" for c in result["cases"][0]["commitments"])
+    assert all(c["follow_ups"] == [] and c["verdict"] in ("pending", "overdue", "no_report")
+               for c in result["cases"][0]["commitments"])
 
 
 def test_doc_filter_keeps_that_documents_commitments(pair):
@@ -149,3 +150,15 @@ def test_tracing_over_each_engine_gives_the_same_cases(examples_dir, tmp_path_fa
         whoosh.close()
         pg.close()
         pg_server.drop_database(url)
+
+
+def test_kb_trace_help_explains_every_verdict():
+    from click.testing import CliRunner
+
+    from kb.cli import main
+    from kb.trace import VERDICTS
+
+    text = CliRunner().invoke(main, ["trace", "--help"]).output
+    for verdict in VERDICTS:
+        assert verdict in text
+    assert "never overdue" in " ".join(text.split())

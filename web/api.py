@@ -113,12 +113,14 @@ def trace():
 @require_token
 def reindex():
     """Rebuild the index from the stored source files (needs KB_TOKEN)."""
-    kb = _kb()
+    from index.engine import StoreLocked
+
     try:
-        report = kb.ingest(kb.sources(), force=True, lock_timeout=5.0)
-    except TimeoutError:
+        report = _kb().reindex(lock_timeout=5.0)
+    except StoreLocked:
         abort(503, description="En annan indexering pågår. Försök igen om en stund.")
-    return jsonify(report.to_dict())
+    # File names only: the server's folders are nobody's business.
+    return jsonify(report.to_dict(names_only=True))
 
 
 @api.get("/openapi.json")

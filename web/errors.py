@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from index.engine import StoreFull
+from index.health import IndexDamaged
 from web.params import ParamError
 from web.views import NotFound
 
@@ -52,6 +54,18 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):
         return error_response(404, str(exc))
+
+    @app.errorhandler(IndexDamaged)
+    def damaged(exc: IndexDamaged):
+        app.logger.error("%s", exc)  # the whole line, with the way out, for the administrator
+        return error_response(503, "Indexet är skadat och kan inte läsas. Administratören bygger om det "
+                                   "från källfilerna med kb reindex --from-sources.")
+
+    @app.errorhandler(StoreFull)
+    def disk_full(exc: StoreFull):
+        app.logger.error("%s", exc)
+        return error_response(503, "Disken där indexet ligger är full. Inget har gått förlorat; försök "
+                                   "igen när det finns plats.")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

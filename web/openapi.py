@@ -113,7 +113,10 @@ SCHEMAS: dict = {
         "id": STR, "doc_id": STR, "recommendation": NINT, "activity": NSTR, "text": STR,
         "actor": NSTR, "status": {"type": "string", "enum": list(STATUSES)},
         "deadline": {"oneOf": [_ref("Deadline"), {"type": "null"}]},
-    }),
+        # the whole sentence when ``text`` is one clause of it; for a plan of another actor kept
+        # as context, why it is not the author's (other_actor, reply_deadline, proposal, ...)
+        "sentence": NSTR, "reason": NSTR,
+    }, ["id", "doc_id", "recommendation", "activity", "text", "actor", "status", "deadline"]),
     "CaseDocument": _obj({"doc_id": STR, "source": STR, "date": NSTR, "doc_type": STR},
                          ["doc_id", "source", "date", "doc_type"]),
     "CaseSummary": _obj({"id": STR, "subject": NSTR,
@@ -127,6 +130,7 @@ SCHEMAS: dict = {
         "people": {"type": "array"},
         "sections": {"type": "array", "items": _ref("Section")},
         "commitments": {"type": "array", "items": _ref("Commitment")},
+        "plans_by_others": {"type": "array", "items": _ref("Commitment")},
         "text": STR, "raw_text": STR, "pages": INT,
         "evidence": {"type": "object"}, "warnings": {"type": "array", "items": STR},
         "case": {"oneOf": [_ref("CaseSummary"), {"type": "null"}]},
@@ -176,11 +180,16 @@ SCHEMAS: dict = {
         "id": STR, "subject": NSTR,
         "documents": {"type": "array", "items": _ref("CaseDocument")},
         "commitments": {"type": "array", "items": _ref("TracedCommitment")},
-    })}}),
+        "context": {"type": "array", "items": _ref("Commitment")},
+    }, ["id", "subject", "documents", "commitments"])}}),
     "IngestReport": _obj({
         "indexed": {"type": "array", "items": STR}, "unchanged": {"type": "array", "items": STR},
         "failed": {"type": "array", "items": {"type": "object"}},
         "warnings": {"type": "array", "items": {"type": "object"}}, "rebuilt": BOOL,
+        "removed": {"type": "array", "items": STR}, "kept": {"type": "array", "items": STR},
+        "restored": {"type": "array", "items": STR},
+        "unreachable": {"type": "array", "items": _obj({"folder": STR, "sources": INT})},
+        "refused": NSTR, "notes": {"type": "array", "items": STR},
     }),
 }
 

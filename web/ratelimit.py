@@ -29,8 +29,10 @@ def init_app(app: Flask) -> Limiter:
     per_minute = int(app.config.get("RATE_LIMIT") or 0)
     limiter = Limiter(
         get_remote_address,
-        default_limits=[f"{per_minute} per minute"] if per_minute > 0 else [],
-        default_limits_exempt_when=lambda: request.endpoint == "static",
+        # application limits: one count per client over every route (default limits would
+        # count each route apart, so a client could make RATE_LIMIT requests to each page)
+        application_limits=[f"{per_minute} per minute"] if per_minute > 0 else [],
+        application_limits_exempt_when=lambda: request.endpoint == "static",
         storage_uri="memory://",
         strategy="fixed-window",
         enabled=per_minute > 0,

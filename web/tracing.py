@@ -13,20 +13,29 @@ from datetime import date
 from web.labels import REPORTING_VERDICTS, STATUS_ORDER, VERDICTS_BY_CODE, swedish_date, verdict_rank
 
 
-def document_ref(doc, section: int | None = None) -> dict:
+def document_ref(doc, section: int | None = None, heading: str | None = None) -> dict:
     """How a page names a document: ``{doc_id, title, date, doc_type, section, heading, label}``.
 
-    ``doc`` is an :class:`ingest.model.Document` (or None for one the index no longer holds);
-    ``label`` reads "Uppföljande yttrande om X, 12 juni 2024" and never shows a file name
+    ``doc`` is what the stored trace holds of a document (a dict with ``doc_id``, ``title``,
+    ``date``, ``year``, ``doc_type``, ``source``), an :class:`ingest.model.Document`, or None for one
+    the index no longer holds; ``heading`` names the section (read from a Document when not
+    given). ``label`` reads "Uppföljande yttrande om X, 12 juni 2024" and never shows a file name
     unless the document has no title at all."""
     if doc is None:
         return {"doc_id": None, "title": None, "date": None, "doc_type": None, "section": section,
                 "heading": None, "label": "okänt dokument"}
-    heading = next((s.heading for s in doc.sections if s.number == section), None) if section else None
-    title = doc.title or _capfirst(doc.doc_type or "") or doc.source
-    when = doc.date or (str(doc.year) if doc.year else None)
+    if isinstance(doc, dict):
+        doc_id, doc_type, source = doc.get("doc_id"), doc.get("doc_type"), doc.get("source")
+        title_, date_, year = doc.get("title"), doc.get("date"), doc.get("year")
+    else:
+        doc_id, doc_type, source = doc.id, doc.doc_type, doc.source
+        title_, date_, year = doc.title, doc.date, doc.year
+        if heading is None and section:
+            heading = next((s.heading for s in doc.sections if s.number == section), None)
+    title = title_ or _capfirst(doc_type or "") or source
+    when = date_ or (str(year) if year else None)
     return {
-        "doc_id": doc.id, "title": title, "date": when, "doc_type": doc.doc_type, "section": section,
+        "doc_id": doc_id, "title": title, "date": when, "doc_type": doc_type, "section": section,
         "heading": heading or None,
         "label": f"{title}, {swedish_date(when)}" if when else title,
     }
@@ -68,10 +77,10 @@ def named(row: dict, docs: Mapping[str, object], as_of: date) -> dict:
     """A commitment row (``kb commitments`` / tracing shape) with its document and each follow-up's
     named, each follow-up's match explained, and the verdict explained."""
     out = dict(row)
-    out["document"] = document_ref(docs.get(row["doc_id"]), row.get("section"))
+    out["document"] = document_ref(docs.get(row["doc_id"]), row.get("section"), row.get("section_heading"))
     follow_ups = []
     for f in row.get("follow_ups") or []:
-        follow_ups.append({**f, "document": document_ref(docs.get(f.get("doc_id")), f.get("section")),
+        follow_ups.append({**f, "document": document_ref(docs.get(f.get("doc_id")), f.get("section"), f.get("heading")),
                            "why": f.get("why") or ""})
     out["follow_ups"] = follow_ups
     out["reported_by_follow_ups"] = row.get("verdict") in REPORTING_VERDICTS

@@ -99,38 +99,27 @@ def documents_view(kb) -> dict:
 
 def commitments_view(kb, filters: dict, url_for: UrlFor | None = None, *, paged: bool = True) -> dict:
     """Åtaganden with their verdict (bedömning) and follow-ups, filtered, sorted and paged as
-    asked; every document named by title, date and section, every verdict explained."""
+    asked; every document named by title, date and section, every verdict explained.
+
+    Everything comes from the stored trace (one pass judges every row as of the date asked for);
+    no document is opened."""
     as_of = date.fromisoformat(filters["as_of"]) if filters.get("as_of") else date.today()
     due_before = date.fromisoformat(filters["due_before"]) if filters.get("due_before") else None
     rows = kb.commitments(doc=filters.get("doc"), status=filters.get("status"), due_before=due_before,
-                          committee=filters.get("committee"), year=filters.get("year"))
-    # One tracing pass gives every row its verdict; filtering by verdict here saves a second one.
-    traced = {c["id"]: c for case in kb.trace(as_of=as_of)["cases"] for c in case["commitments"]}
+                          committee=filters.get("committee"), year=filters.get("year"), as_of=as_of)
     # How many rows each bedömning would give with the other filters as they are.
-    verdict_counts = Counter(traced.get(r["id"], {}).get("verdict") or "none" for r in rows)
+    verdict_counts = Counter(r.get("verdict") or "none" for r in rows)
     if filters.get("verdict"):
-        rows = [r for r in rows if traced.get(r["id"], {}).get("verdict") == filters["verdict"]]
-    docs = {d.id: d for d in kb.all_documents()}
-    commitments = []
-    for row in rows:
-        doc = docs.get(row["doc_id"])
-        trace = traced.get(row["id"], {})
-        commitments.append(named({
-            **row,
-            "committee": row.get("committee", doc.committee if doc else None),
-            "date": row.get("date", doc.date if doc else None),
-            "year": row.get("year", doc.year if doc else None),
-            "verdict": row.get("verdict", trace.get("verdict")),
-            "evidence": row.get("evidence", trace.get("evidence")),
-            "follow_ups": row.get("follow_ups", trace.get("follow_ups", [])),
-        }, docs, as_of))
+        rows = [r for r in rows if r.get("verdict") == filters["verdict"]]
+    docs = trace_documents(kb)
+    commitments = [named(row, docs, as_of) for row in rows]
     commitments = sort_rows(commitments, filters.get("sort") or "document")
     total = len(commitments)
     page, limit = filters.get("page") or 1, filters.get("limit") or COMMITMENTS_PER_PAGE
     shown = commitments[(page - 1) * limit:page * limit] if paged else commitments
     link = url_for or (lambda args: "?" + "&".join(f"{k}={v}" for k, v in args.items()))
-    committees = sorted({d.committee for d in docs.values() if d.committee})
-    years = sorted({d.year for d in docs.values() if d.year})
+    committees = sorted({d["committee"] for d in docs.values() if d.get("committee")})
+    years = sorted({d["year"] for d in docs.values() if d.get("year")})
     active = {k: v for k, v in filters.items() if v is not None and k not in ("page", "limit", "sort")}
     return {"total": total, "filters": active, "sort": filters.get("sort") or "document",
             "as_of": as_of.isoformat(), "page": page, "limit": limit,
@@ -138,6 +127,11 @@ def commitments_view(kb, filters: dict, url_for: UrlFor | None = None, *, paged:
             "verdict_counts": dict(verdict_counts),
             "pagination": pagination(total, page, limit, lambda p: link(commitment_args(filters, page=p))),
             "sort_urls": {key: link(commitment_args(filters, sort=key, page=1)) for key in COMMITMENT_SORTS}}
+
+
+def trace_documents(kb) -> dict[str, dict]:
+    """doc id -> what the stored trace holds of each document (title, date, type, committee)."""
+    return {d["doc_id"]: d for record in kb.trace_records() for d in record["documents"]}
 
 
 def cases_view(kb) -> dict:
@@ -152,7 +146,7 @@ def case_view(kb, case_id: str, as_of: str | None = None) -> dict:
     case = kb.case(case_id, as_of=when)
     if case is None:
         raise NotFound(f"Ärendet {case_id} finns inte.")
-    docs = {d.id: d for d in kb.all_documents()}
+    docs = {d["doc_id"]: d for d in case["documents"]}
     case["as_of"] = when.isoformat()
     case["documents"] = [{**d, "document": document_ref(docs.get(d["doc_id"]))} for d in case["documents"]]
     case["commitments"] = [named(c, docs, when) for c in case["commitments"]]

@@ -13,6 +13,9 @@
                     words sharing a first letter)
     kb_generation   one counter per writer: their sum identifies the committed state
     kb_counters     the last section id given out (a writer takes a block per document)
+    kb_derived      data a write derives from the documents, by kind and key (tracing's
+                    directory and case records, see ``kb.tracestore``); written after the
+                    documents, one writer at a time (``DERIVED_LOCK``)
     kb_meta         analyzer and schema versions (a mismatch asks for a rebuild), the store's
                     epoch and a rebuild's pending sources
 
@@ -33,9 +36,21 @@ SCHEMA_VERSION = f"pg-2+{WHOOSH_SCHEMA_VERSION}"
 STORE_LOCK = 0x6B62_0001
 SETUP_LOCK = 0x6B62_0002
 MERGE_LOCK = 0x6B62_0003
+DERIVED_LOCK = 0x6B62_0004  # one writer at a time updates the derived data (tracing)
 
 TABLES = ("kb_postings", "kb_segments", "kb_sections", "kb_documents", "kb_vocabulary",
-          "kb_generation", "kb_counters", "kb_meta")
+          "kb_generation", "kb_counters", "kb_derived", "kb_meta")
+
+# Data derived from the documents (tracing's directory and cases), by kind and key. Part of DDL;
+# also run on opening a store created before it existed (PgStore._setup).
+DERIVED_DDL = """
+CREATE TABLE IF NOT EXISTS kb_derived (
+    kind    text NOT NULL,
+    key     text NOT NULL,
+    payload bytea NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+"""
 
 DDL = """
 CREATE TABLE IF NOT EXISTS kb_meta (
@@ -115,7 +130,7 @@ CREATE INDEX IF NOT EXISTS kb_postings_seg ON kb_postings (seg);
 CREATE TABLE IF NOT EXISTS kb_vocabulary (
     word text COLLATE "C" PRIMARY KEY
 );
-"""
+""" + DERIVED_DDL
 
 
 def versions() -> dict[str, str]:

@@ -33,7 +33,7 @@ from whoosh.util.numeric import _length_byte_cache
 from index.columns import LABEL_COLUMNS, ColumnArrays
 from index.pg.rows import FIELD_CODES, FIELD_NAMES, keeps_positions
 from index.postings import EMPTY_IDS, EMPTY_SCORES, TERM_CACHE, bm25
-from index.schema import DOCUMENT, build_schema
+from index.schema import DOCUMENT, SPELL_FIELD, build_schema
 
 _SCHEMA = build_schema()
 _BYTE_LENGTHS = np.array(_length_byte_cache, dtype=np.int64)
@@ -355,12 +355,18 @@ class PgReader:
         self._spelling = None
 
     def expand_prefix(self, fieldname: str, prefix):
-        """Terms of ``fieldname`` starting with ``prefix``, in Whoosh's (UTF-8 byte) order."""
+        """Terms of ``fieldname`` starting with ``prefix``, in Whoosh's (UTF-8 byte) order. The
+        spell field's are the vocabulary's words (a compound's siblings, ``index.search.by_siblings``)."""
         prefix = prefix.decode("utf-8") if isinstance(prefix, bytes) else prefix
-        code = FIELD_CODES.get(fieldname)
-        if code is None or self.conn is None:
+        if self.conn is None:
             return
         pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        if fieldname == SPELL_FIELD:
+            yield from self._words(pattern)
+            return
+        code = FIELD_CODES.get(fieldname)
+        if code is None:
+            return
         last = None
         batch = 512
         while True:
@@ -370,6 +376,20 @@ class PgReader:
                 (pattern, code, last, last, batch)).fetchall()
             for (term,) in rows:
                 yield term.encode("utf-8")
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
+    def _words(self, pattern: str):
+        """Vocabulary words matching the LIKE ``pattern``, in order, a batch at a time."""
+        last = None
+        batch = 512
+        while True:
+            rows = self.conn.execute(
+                "SELECT word FROM kb_vocabulary WHERE word LIKE %s AND (%s::text IS NULL OR word > %s::text) "
+                "ORDER BY word LIMIT %s", (pattern, last, last, batch)).fetchall()
+            for (word,) in rows:
+                yield word.encode("utf-8")
             if len(rows) < batch:
                 return
             last = rows[-1][0]

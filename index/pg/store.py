@@ -10,6 +10,11 @@ idempotent). After a write, ten segments of one level are merged into one of the
 (``index.pg.segments``), by whichever writer gets the merge lock; readers see the old segments
 or the merged one, never a mix.
 
+Derived data (tracing's records, ``Engine.write(derive=...)``) is written in a transaction of its
+own right after the documents it comes from, under ``DERIVED_LOCK``, so writers update it one at
+a time; the documents are committed first and stay whatever happens to it (``kb.tracestore``
+checks the records against the documents when it reads them).
+
 Reading: searches, documents and facets go to ``read_url`` when one is given (a streaming
 replica), everything else to the primary. A search is one read-only snapshot
 (``index.pg.searcher``); the store keeps connection pools and, per committed generation, the
@@ -18,15 +23,18 @@ column arrays a search reads, refreshed from the database when the generation mo
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
-from index.engine import COMMIT_BATCH, Engine, StoreLocked, StoreReadOnly
+from index.engine import COMMIT_BATCH, Derive, Engine, StoreLocked, StoreReadOnly
 from index.pg import schema
 from index.pg.rows import FIELD_NAMES, document_rows, spelling_tsvector
 from index.pg.segments import segment_level
@@ -42,6 +50,7 @@ WRITE_BATCH = 16
 # reads a few rows per term; the search fails with the server's "canceling statement" error).
 READ_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT = 10.0                                          # seconds to reach the server
+log = logging.getLogger(__name__)
 
 _DOC_COLUMNS = ("doc_id", "path", "sha256", "content_hash", "year", "date_ord", "committee",
                 "doc_type", "municipality", "case_numbers", "payload")
@@ -97,6 +106,8 @@ class PgStore(Engine):
         self._tables_seen = False
         self._local = threading.local()
         self._columns = Columns()
+        self._notes: list[str] = []
+        self._underived = _DeriveDue([], False)   # removals a failed derive still owes (see _derive)
         self._pool = _open_pool(url, pool_size)
         self._read_pool = _open_pool(read_url, pool_size) if self.read_url else self._pool
         if create:
@@ -105,14 +116,18 @@ class PgStore(Engine):
     # -- connections --------------------------------------------------------------------------
     @contextmanager
     def connection(self, *, read: bool = False):
-        """A pooled connection (autocommit) to the primary, or to the replica for ``read``."""
-        with (self._read_pool if read else self._pool).connection() as conn:
+        """A pooled connection (autocommit) to the primary, or to the replica for ``read`` (not
+        while this thread derives data from what it just wrote: a replica may lag behind)."""
+        replica = read and not getattr(self._local, "primary", False)
+        with (self._read_pool if replica else self._pool).connection() as conn:
             yield conn
 
     # -- versions -----------------------------------------------------------------------------
     def _setup(self) -> None:
         with self.connection() as conn:
             if self._tables_exist(conn):
+                if not conn.execute("SELECT to_regclass('kb_derived') IS NOT NULL").fetchone()[0]:
+                    conn.execute(schema.DERIVED_DDL)    # a store created before derived data
                 return
             conn.execute("SELECT pg_advisory_lock(%s)", (schema.SETUP_LOCK,))
             try:
@@ -156,18 +171,31 @@ class PgStore(Engine):
 
     # -- writing ------------------------------------------------------------------------------
     def write(self, docs: Iterable[Document], *, remove: Iterable[str] = (), batch: int = COMMIT_BATCH,
-              lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None) -> None:
+              lock_timeout: float = 30.0, on_commit: Callable[[list[str]], None] | None = None,
+              rebuild: bool = False, derive: Derive | None = None) -> None:
         """Add or replace ``docs`` and remove the ids in ``remove``.
 
         Documents are committed whole, in transactions of at most ``min(batch, WRITE_BATCH)``
         documents (a killed writer loses at most its open transaction's documents, never part
-        of one). Waiting longer than ``lock_timeout`` for a lock (a rebuild elsewhere, or
-        another writer on the same document) raises StoreLocked."""
+        of one). ``rebuild`` (or another analyzer) empties the store first, once the first
+        document is at hand: the caller's documents may be the stored copies it reads first.
+        ``derive`` (see :meth:`Engine.write`) is given the documents and removals of every
+        ``batch`` documents and of the end; its data is written in a transaction of its own
+        under ``DERIVED_LOCK``. A derive that fails is logged, noted (:meth:`take_notes`) and
+        tried again with the next one; it costs no document. Waiting longer than
+        ``lock_timeout`` for a lock (a rebuild elsewhere, or another writer on the same
+        document) raises StoreLocked."""
         import psycopg
 
         from index.pg.segments import merge_due
 
-        if self.needs_rebuild:
+        docs = iter(docs)
+        fresh = rebuild or self.needs_rebuild
+        if fresh:
+            # The first document before the store is emptied: a rebuild's documents start with
+            # the stored copies of sources out of reach (kb.batch_ingest reads them first).
+            first = list(itertools.islice(docs, 1))
+            docs = itertools.chain(first, docs)
             with self.connection() as conn:
                 self._clear(conn)
         self._setup()
@@ -188,14 +216,26 @@ class PgStore(Engine):
                     if on_commit:
                         on_commit([])
                 pending: dict[str, Document] = {}
+                derive_due = None
+                if derive:
+                    owed, self._underived = self._underived, _DeriveDue([], False)
+                    derive_due = _DeriveDue(list(dict.fromkeys(owed.removed + removals)), owed.fresh or fresh)
                 for doc in docs:
                     pending.pop(doc.id, None)   # the same document twice in a batch: the newest
                     pending[doc.id] = doc
                     if len(pending) >= size:
+                        if derive_due is not None:
+                            derive_due.docs += pending.values()
                         self._commit_batch(conn, pending, on_commit)
                         merge_due(conn)
+                        if derive_due is not None and len(derive_due.docs) >= max(1, batch):
+                            self._derive(conn, derive, derive_due)
+                if derive_due is not None:
+                    derive_due.docs += pending.values()
                 self._commit_batch(conn, pending, on_commit)
                 merge_due(conn, until_done=True)
+                if derive_due is not None and (derive_due.docs or derive_due.removed or derive_due.fresh):
+                    self._derive(conn, derive, derive_due)
             except psycopg.errors.LockNotAvailable:
                 raise StoreLocked(self.location, None, time.monotonic() - started) from None
             except psycopg.errors.ReadOnlySqlTransaction:
@@ -298,6 +338,61 @@ class PgStore(Engine):
                      "RETURNING n) UPDATE kb_generation SET n = n + (SELECT coalesce(sum(n), 0) FROM gone) "
                      "WHERE writer = 'base'", (self._writer_id,))
 
+    def _derive(self, conn, derive: Derive, due: _DeriveDue) -> None:
+        """Store what ``derive`` makes of the documents and removals ``due`` (committed already),
+        in one transaction under ``DERIVED_LOCK``: writers update derived data one at a time, each
+        reading what the one before wrote. On success ``due`` is emptied; on a failure its
+        removals and ``fresh`` wait for the next derive of this store, in this write or a later
+        one (its documents need not: ``kb.tracestore`` brings in every stored document its
+        directory lacks)."""
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.DERIVED_LOCK,))
+                self._local.primary = True  # derive reads what was just written: from the primary
+                try:
+                    extra = derive(due.docs, due.removed, due.fresh)
+                finally:
+                    self._local.primary = False
+                upserts = [(kind, key, payload) for kind, items in extra.items()
+                           for key, payload in items.items() if payload is not None]
+                deletes = [(kind, key) for kind, items in extra.items()
+                           for key, payload in items.items() if payload is None]
+                with conn.cursor() as cur:
+                    if deletes:
+                        cur.executemany("DELETE FROM kb_derived WHERE kind = %s AND key = %s", deletes)
+                    if upserts:
+                        cur.executemany("INSERT INTO kb_derived (kind, key, payload) VALUES (%s, %s, %s) "
+                                        "ON CONFLICT (kind, key) DO UPDATE SET payload = excluded.payload",
+                                        upserts)
+        except Exception as exc:
+            if conn.closed or conn.broken:
+                raise   # the connection is gone: the documents' next commit could not happen either
+            log.warning("derived data (tracing) not updated after this commit: %s", exc, exc_info=True)
+            note = ("tracing could not be stored with the documents just written (it is computed when "
+                    "asked for until a later write or `kb reindex` stores it)")
+            if note not in self._notes:
+                self._notes.append(note)
+            due.docs = []
+            self._underived = _DeriveDue(list(due.removed), due.fresh)
+            return
+        due.docs, due.removed, due.fresh = [], [], False
+        self._underived = _DeriveDue([], False)
+
+    def derived(self, kind: str, key: str | None = None) -> dict[str, bytes]:
+        with self.connection(read=True) as conn:
+            if not conn.execute("SELECT to_regclass('kb_derived') IS NOT NULL").fetchone()[0]:
+                return {}
+            if key is not None:
+                rows = conn.execute("SELECT key, payload FROM kb_derived WHERE kind = %s AND key = %s",
+                                    (kind, key)).fetchall()
+            else:
+                rows = conn.execute("SELECT key, payload FROM kb_derived WHERE kind = %s", (kind,)).fetchall()
+        return {k: bytes(p) for k, p in rows}
+
+    def take_notes(self) -> list[str]:
+        notes, self._notes = self._notes, []
+        return notes
+
     def _clear(self, conn) -> None:
         """Another analyzer or schema: drop every stored record (the caller rewrites them) and
         record this code's versions, in one transaction that waits for other writers."""
@@ -351,6 +446,19 @@ class PgStore(Engine):
                 return []
             rows = conn.execute("SELECT payload FROM kb_documents ORDER BY seq").fetchall()   # write order, as Whoosh
         return [decode_document(bytes(payload)) for (payload,) in rows]
+
+    def stored_documents(self, doc_ids: list[str]) -> Iterator[Document]:
+        """The stored copies of ``doc_ids``, read at the call (one statement, in the order given)
+        and decoded as they are consumed: a rebuild goes on yielding them after its first step
+        has emptied the store."""
+        if not doc_ids:
+            return iter(())
+        with self.connection(read=True) as conn:
+            if not self._tables_exist(conn):
+                return iter(())
+            rows = dict(conn.execute("SELECT doc_id, payload FROM kb_documents WHERE doc_id = ANY(%s)",
+                                     (list(doc_ids),)).fetchall())
+        return (decode_document(bytes(rows[d])) for d in dict.fromkeys(doc_ids) if d in rows)
 
     def document(self, doc_id: str) -> Document | None:
         if not doc_id:
@@ -436,6 +544,16 @@ class PgStore(Engine):
         if self._read_pool is not self._pool:
             self._read_pool.close()
         self._pool.close()
+
+
+@dataclass
+class _DeriveDue:
+    """What the next derive of a write covers: documents committed and ids removed since the last
+    one, and whether the store was emptied before them."""
+
+    removed: list[str]
+    fresh: bool
+    docs: list[Document] = field(default_factory=list)
 
 
 def _lock_document(conn, doc_id: str) -> None:

@@ -80,9 +80,12 @@ def extract_metadata(blocks: list[Block], sections: list[Section], properties: d
     mentions = find_committees(doc)
     letterhead = read_letterhead(doc, mentions, furniture)
     case_numbers = find_case_numbers(doc.text)
+    known = {case_number_keys(c)[0] for c in case_numbers}  # kept as it grows: linear in the numbers
     for extra in find_case_numbers(doc.raw):
-        if not set(case_number_keys(extra)[:1]) & {case_number_keys(c)[0] for c in case_numbers}:
+        key = case_number_keys(extra)[0]
+        if key not in known:
             case_numbers.append(extra)
+            known.add(key)
     evidence["case_numbers"] = f"case_numbers: registry-number forms and labels {case_numbers}" if case_numbers \
         else "case_numbers: none found"
 
@@ -103,7 +106,7 @@ def extract_metadata(blocks: list[Block], sections: list[Section], properties: d
         year, date_inferred = int(date[:4]), False
         evidence["year"] = "year: from the document's date"
     else:
-        year, evidence["year"] = infer_year(doc.text, case_numbers, properties, doc)
+        year, evidence["year"] = infer_year(doc.text[doc.body_start:], case_numbers, properties, doc)
         date_inferred = True
 
     if doc_type == "protokoll":

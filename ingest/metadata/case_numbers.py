@@ -4,7 +4,8 @@ Each form is a row of metadata.toml ``[[case_numbers.forms]]`` with the numbers 
 must not find: ``KS 2025/181``, ``SN/2017:18``, ``KS-2014/742.912``, ``2016/0166 KS-2``,
 ``N152-0412/19``, ``24KFN45``, ``8.5-29206/2014``... A number after a label (``Dnr``,
 ``Diarienummer``, ``Ärendenummer``, ``Vår beteckning``), or in the column under such a label,
-may take any shape that holds a digit (``Dnr 2022.2187``). Numbers are kept as printed (white
+may take any shape that holds a digit (``Dnr 2022.2187``), and so may the numbers listed after
+it ("Dnr 7-742-2031 och 5-744-2031"). Numbers are kept as printed (white
 space made single), without their label; dates, page numbers and the references of laws and
 official reports (SFS, SOU, Ds) are not case numbers.
 
@@ -60,6 +61,10 @@ def _plausible(num: str) -> bool:
     return not re.fullmatch(r"\d{1,2}[.:]\d{2}(?:[-–]\d{1,2}[.:]\d{2})?", num)  # kl. 13.00-15.30
 
 
+# A further number after a labelled one: ", 2031/88" or " och 2031/88" (digits on both sides of a sign).
+_MORE = re.compile(r"(?:,| och| samt) (?P<num>(?:[A-ZÅÄÖ]{1,6}[ /-]?)?\d[\d./:-]*[./:-]\d+)(?![\w/])")
+
+
 def _tidy(num: str) -> str:
     return re.sub(r"\s+", " ", num).strip(" .,;:")
 
@@ -83,6 +88,10 @@ def case_number_spans(text: str) -> list[tuple[int, int, str]]:
 
     for m in _labelled().finditer(text):
         add(m.start("num"), m.end("num"), m.group("num"))
+        pos = m.end("num")
+        while more := _MORE.match(text, pos):  # "Dnr 7-742-2031 och 5-744-2031": every number the label lists
+            add(more.start("num"), more.end("num"), more.group("num"))
+            pos = more.end("num")
     for _, pattern in _forms():
         for m in pattern.finditer(text):
             add(m.start("num"), m.end("num"), m.group("num"))

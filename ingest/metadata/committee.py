@@ -31,7 +31,7 @@ from functools import cache
 from ingest.folding import fold_diacritics, fold_for_matching
 from ingest.metadata.lead import lead_end, line_span
 from ingest.metadata.letterhead import Letterhead
-from ingest.metadata.organs import Mention, organ_key
+from ingest.metadata.organs import Mention, organ_key, resolve_auditors
 from ingest.metadata.text import DocText, phrase_pattern
 from ingest.tables import load_table
 
@@ -41,10 +41,23 @@ def _cue_patterns(group: str, anchor: str) -> list[re.Pattern[str]]:
     return [phrase_pattern(p, anchor) for p in load_table("committees")["cues"][group]]
 
 
+_REST_OF_LINE = re.compile(r"[^\w\n]*(?:\n|\Z)")
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _alone_on_line(text: str, start: int, end: int) -> bool:
-    """Whether the span is all its line says (punctuation aside): a letterhead line."""
-    line_start, line_end = line_span(text, start)
-    return not re.search(r"\w", text[line_start:start] + text[end:line_end])
+    """Whether the span is all its line says (punctuation aside): a letterhead line.
+
+    Reads only up to the first word character on each side, so many mentions on one long line
+    stay linear."""
+    if not _REST_OF_LINE.match(text, end):
+        return False
+    i = start
+    while i > 0 and text[i - 1] != "\n":
+        if _WORD_CHAR.match(text, i - 1):
+            return False
+        i -= 1
+    return True
 
 
 def _initials(name: str) -> set[str]:
@@ -74,9 +87,32 @@ def _organ_label() -> re.Pattern[str]:
     return re.compile(r"(?:^|\n)[ \t]*(?:" + labels + r")[ \t:]*$")
 
 
+@cache
+def _organ_label_in_line() -> re.Pattern[str]:
+    """The label written with its capital inside a flattened line ("... genom anslag. Organ
+    Kommunstyrelsens arbetsutskott Datum ...")."""
+    labels = "|".join(re.escape(x[:1].upper() + x[1:]).replace(r"\ ", r"\s+") for x in load_table("committees")["organ_labels"])
+    return re.compile(r"(?:^|\s)(?:" + labels + r")\s*:?\s+$")
+
+
 def _after_organ_label(doc: DocText, start: int) -> bool:
     """"Organ Kommunstyrelsen", "Nämnd/Styrelse Kommunfullmäktige": a protocol's own label."""
-    return bool(_organ_label().search(_folded_lines(doc.text[max(0, start - 40):start])))
+    before = doc.text[max(0, start - 40):start]
+    return bool(_organ_label().search(_folded_lines(before)) or _organ_label_in_line().search(before))
+
+
+_BARE_UTSKOTT = re.compile(r"\s*:?\s+(?:[Aa]rbetsutskott(?:et)?|AU|[Uu]tskott(?:et)?)(?![\w-])")
+
+
+def _labelled_bare_utskott(doc: DocText) -> str | None:
+    """The label's value when it is a bare utskott ("Beslutsinstans: Arbetsutskottet 2029-2032"):
+    the text around it names whose."""
+    label = _organ_label_in_line().pattern.removesuffix(r"\s*:?\s+$")
+    for m in re.finditer(label, doc.text[:doc.head_end + 2000]):
+        value = _BARE_UTSKOTT.match(doc.text, m.end())
+        if value:
+            return value.group(0)
+    return None
 
 
 def _folded_lines(text: str) -> str:
@@ -114,21 +150,21 @@ def detect_committee(doc: DocText, mentions: list[Mention], letterhead: Letterhe
         return motion_assembly(mentions, regional=False)
     author = letterhead.author
     if doc_type == "revisionsrapport":
-        return _auditors(mentions, letterhead)
+        return _auditors(doc, mentions, letterhead)
     if author and author.mention.kind in ("committee", "auditors", "assembly"):
         return author.mention.name, f"committee: letterhead line '{author.line}'"
     return _scored(doc, mentions, letterhead, case_numbers or [])
 
 
-def _auditors(mentions: list[Mention], letterhead: Letterhead) -> tuple[str | None, str]:
+def _auditors(doc: DocText, mentions: list[Mention], letterhead: Letterhead) -> tuple[str | None, str]:
     """An audit report's author: the auditors of its letterhead or running header, else the
     auditors it names first."""
     author = letterhead.author
     if author and author.mention.kind == "auditors":
-        return author.mention.name, f"committee: letterhead line '{author.line}'"
+        return resolve_auditors(author.mention.name, doc), f"committee: letterhead line '{author.line}'"
     for o in letterhead.running_headers:
         if o.mention.kind == "auditors":
-            return o.mention.name, f"committee: running header '{o.line}' of an audit report"
+            return resolve_auditors(o.mention.name, doc), f"committee: running header '{o.line}' of an audit report"
     named = [m for m in mentions if m.kind == "auditors" and m.name != "Revisionen"] or \
         [m for m in mentions if m.kind == "auditors"]
     if named:
@@ -165,6 +201,12 @@ def _scored(doc: DocText, mentions: list[Mention], letterhead: Letterhead, case_
     for m in mentions:
         if m.kind in ("committee", "assembly", "auditors") and _after_organ_label(doc, m.start):
             add(m.key, m.name, w["organ_label"], f"the protocol's organ label '{_line_of(doc, m)}'")
+    bare = _labelled_bare_utskott(doc)
+    if bare:  # "Beslutsinstans: Arbetsutskottet": the one utskott the text names in full
+        utskott = {m.key: m for m in mentions if m.kind == "committee" and "utskott" in m.key}
+        if len(utskott) == 1:
+            m = next(iter(utskott.values()))
+            add(m.key, m.name, w["organ_label"], f"the protocol's organ label '{bare.strip()}' and '{m.surface}'")
     lead = lead_end(doc)
     for m in mentions:
         if m.kind not in ("committee", "administration"):

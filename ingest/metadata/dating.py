@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -120,7 +121,9 @@ def _label_words() -> frozenset[str]:
 
 
 def _is_label_row(line: str) -> bool:
-    """"Handläggare  Datum  Diarienummer": labels only, one of them a date label, no digits."""
+    """"Handläggare  Datum  Diarienummer": labels only, one of them a date label, no digits but
+    a page number ("Datum Vår beteckning 2 (2)")."""
+    line = re.sub(r"\d{1,3}\s*\(\d{1,3}\)", " ", line)
     words = _words(line).split()
     if not words or len(words) > 6 or re.search(r"\d", line):
         return False
@@ -150,14 +153,24 @@ def candidates(doc: DocText) -> list[Candidate]:
     out: list[Candidate] = []
     furniture = _furniture()
     for d in find_dates(doc.text):
+        prefix, line_start = _line_before(doc.text, d.start)
+        own = _OWN_FORM_BEFORE.search(prefix)
+        if own:  # "förvaltningens tjänsteutlåtande daterat den 10 oktober 2031": this very document
+            out.append(Candidate(w["self_reference"], d.start, d.iso, "the document's own form dated",
+                                 f"{own.group(0).strip()} {doc.text[d.start:d.end]}"))
+            continue
         if any(a <= d.start < b for a, b in skipped):
             continue
-        prefix, line_start = _line_before(doc.text, d.start)
+        if d.form == "written" and _SERIAL_BEFORE.search(prefix):
+            continue  # "Nr 4 Mars 2013": a report's number and month, not a day
         prev = _previous_line(doc.text, line_start)
         fprefix = _words(prefix)
         fprev = _words(prev)
-        cue_text = fprefix[-t["foreign_window"]:] if fprefix.strip() else fprev[-t["foreign_window"]:] if len(fprev.split()) <= 3 else ""
-        if foreign.search(cue_text):
+        sentence = _words(prefix[_sentence_start(prefix):])  # a cue counts within the date's own sentence
+        cut = line_start in doc.cuts  # a line cut out of flattened text goes on from the line above
+        cue_text = sentence[-t["foreign_window"]:] if fprefix.strip() else \
+            fprev[-t["foreign_window"]:] if (len(fprev.split()) <= 3 or cut) else ""
+        if _foreign(foreign, labels, cue_text):
             continue
         after = _line_after(doc.text, d.end)
         rest_empty = not re.search(r"[^\W\d_]", after) or bool(_TIME_AFTER.fullmatch(after))
@@ -168,8 +181,12 @@ def candidates(doc: DocText) -> list[Candidate]:
         at_end = d.start >= tail_start
         n_prefix = len(fprefix.split())
         place = _place(prefix)
+        organ_after_label = _without_trailing_name(prefix)
         if n_prefix and (n_prefix <= 4 or _capital_label(prefix)) and _ends_with(labels, fprefix):
             out.append(Candidate(w["label"], d.start, d.iso, "date label", line))
+        elif organ_after_label and _ends_with(labels, _words(organ_after_label)):
+            # "Organ och sammanträdesdatum Kommunstyrelsen 2031-09-09": the labels' values in a row
+            out.append(Candidate(w["label"], d.start, d.iso, "date label before an organ's name", line))
         elif not n_prefix and prev and labels.fullmatch(fprev.rstrip(": ")):
             out.append(Candidate(w["label"], d.start, d.iso, "date label on the line above", f"{prev.strip()} / {line}"))
         elif near_top and (meeting.match(fprefix) or (in_lead and n_prefix <= 5 and meeting.search(fprefix))
@@ -177,6 +194,10 @@ def candidates(doc: DocText) -> list[Candidate]:
             out.append(Candidate(w["meeting"], d.start, d.iso, "meeting", line))
         elif prev and n_prefix <= 4 and _is_label_row(prev):
             out.append(Candidate(w["label_row"], d.start, d.iso, "under the date label of a label row", f"{prev.strip()} / {line}"))
+        elif not n_prefix and in_lead and _label_row_above(doc.text, line_start):
+            # "Datum Vår beteckning" / handläggare, unit, e-mail / "2031-08-28 SN 31/0098": the
+            # letterhead's values after its other lines
+            out.append(Candidate(w["label_row"] - 1, d.start, d.iso, "in the values of a label row above", line))
         elif place and _words(place) not in furniture and (near_top or at_end or municipality_named(place)):
             known = municipality_named(place) is not None
             out.append(Candidate(w["place"] if known else w["place_unknown"], d.start, d.iso, "place and date",
@@ -224,6 +245,55 @@ def _only_furniture(text: str, organs: bool = False) -> bool:
     return True
 
 
+_SERIAL_BEFORE = re.compile(r"(?i)(?<![\w])(?:nr|nummer|no)\.?\s*$")
+# The document's own form, dated, in its decision text or its Beslutsunderlag.
+_OWN_FORM_BEFORE = re.compile(r"(?i)(?<![\w-])(?:tjänsteskrivelse|tjänsteutlåtande)(?:n|t|ns|ts)?,?\s+(?:(?:daterad|daterat)\s+)?(?:den\s+)?$")
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÅÄÖ])")
+
+
+def _sentence_start(prefix: str) -> int:
+    """Where the date's own sentence starts in the text before it (0: the whole prefix)."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(prefix)]
+    return ends[-1] if ends else 0
+
+
+def _foreign(foreign: re.Pattern[str], labels: re.Pattern[str], cue_text: str) -> bool:
+    """Whether a cue that the date is another document's stands before it, with no date label
+    after that cue ("... genom anslag Organ och sammanträdesdatum Kommunstyrelsen")."""
+    last = [m.end() for m in foreign.finditer(cue_text)]
+    if not last:
+        return False
+    return not any(m.start() >= last[-1] for m in labels.finditer(cue_text))
+
+
+_TRAILING_NAME = re.compile(r"\s+((?:[A-ZÅÄÖ][\w-]*\s+)?(?:(?:och\s+)?[\w-]*(?:[Nn]ämnd|[Ss]tyrelse|[Uu]tskott|[Ff]ullmäktige|NÄMND|STYRELSE)\w*\s*){1,2})$")
+
+
+def _without_trailing_name(prefix: str) -> str:
+    """The text before the date without the organ's name that ends it ("Organ och
+    sammanträdesdatum Kommunstyrelsen " -> "Organ och sammanträdesdatum"), or "" when none does
+    (a person's name there belongs to a label row's handläggare)."""
+    m = _TRAILING_NAME.search(prefix)
+    return prefix[:m.start()] if m and m.start() > 0 else ""
+
+
+def _label_row_above(text: str, line_start: int) -> bool:
+    """A row of labels with a date label within the few short letterhead lines above this one."""
+    pos = line_start
+    for _ in range(load_table("metadata")["date"]["label_row_reach"]):
+        prev = _previous_line(text, pos)
+        if not prev.strip():
+            if pos > 1 and text[pos - 2:pos] == "\n\n":
+                pos -= 1  # a blank line between
+                prev = _previous_line(text, pos)
+            if not prev.strip():
+                return False
+        if _is_label_row(prev):
+            return True
+        if len(prev.split()) > 6 or find_dates(prev):
+            return False
+        pos = text.rfind("\n", 0, pos - 1) + 1
+    return False
 _TIME_AFTER = re.compile(r"\s*,?\s*(?:kl\.?|klockan)\s*\d.*", re.IGNORECASE)
 
 
@@ -260,8 +330,9 @@ def classify_years(text: str) -> list[tuple[int, str]]:
     for sentence in _SENTENCE.finditer(text.replace("\n\n", ".\n")):
         s = sentence.group(0)
         words = [(m.start(), fold_for_matching(m.group(0))) for m in re.finditer(r"[\w:]+", s)]
+        offsets = [p for p, _ in words]
         for year, start, _ in dates.find_years(s):
-            idx = next((i for i, (p, _) in enumerate(words) if p >= start), len(words))
+            idx = bisect_left(offsets, start)  # the first word at or after the year
             lo, hi = max(0, idx - t["window"]), min(len(words), idx + t["window"] + 1)
             window = {w for _, w in words[lo:hi]}
             prev = words[idx - 1][1] if idx > 0 else ""
@@ -285,12 +356,14 @@ def classify_years(text: str) -> list[tuple[int, str]]:
 @cache
 def _month_year() -> re.Pattern[str]:
     names = sorted(dates.months(), key=len, reverse=True)
-    return re.compile(r"^(?:[A-ZÅÄÖ][\w-]+,?\s+(?:i\s+)?)?(?:" + "|".join(re.escape(n) for n in names) + r")\.?\s+((?:19|20)\d{2})\s*$",
+    place = r"(?:[A-ZÅÄÖ][\w-]+(?:\s+(?:[Kk]ommun|[Ss]tad|[A-ZÅÄÖ][\w-]+))?,?\s+(?:i\s+)?)?"
+    return re.compile(r"^" + place + r"(?:" + "|".join(re.escape(n) for n in names) + r")\.?\s+((?:19|20)\d{2})\s*$",
                       re.IGNORECASE)
 
 
 def month_year_line(line: str) -> bool:
-    """"Lund, april 2024", "Mars 2023": a month and year (and a place) on a line of their own."""
+    """"Lund, april 2024", "Mars 2023", "Kils kommun Maj 2031": a month and year (and a place)
+    on a line of their own."""
     return bool(_month_year().match(line.strip()))
 
 
@@ -301,13 +374,42 @@ def stated_year(doc: DocText) -> tuple[int | None, str]:
     n = len(doc.starts)
     picks = list(range(min(t["head_blocks"], n))) + list(range(max(0, n - t["tail_blocks"]), n))
     for i in dict.fromkeys(picks):
-        for line in doc.blocks[i].splitlines()[:8]:
+        start = doc.starts[i]  # the block as relineated ("... Kils kommun" / "Maj 2031" / ...)
+        for line in doc.text[start:start + len(doc.blocks[i])].splitlines()[:8]:
             m = _month_year().match(line.strip())
             if m:
                 low, high = dates.year_range()
                 if low <= int(m.group(1)) <= high:
                     return int(m.group(1)), f"year: stated with its month '{line.strip()}'"
     return None, ""
+
+
+# Registry numbers with a two-digit year: "0256/31" (serial/year), "SN 31/0098", "N152-0412/31",
+# "31KFN112".
+_TWO_DIGIT_YEAR = (
+    re.compile(r"^\d{1,6}/(\d{2})$"),
+    re.compile(r"^[A-ZÅÄÖ]{2,6} (\d{2})/\d{3,6}$"),
+    re.compile(r"^[A-ZÅÄÖ]{1,3}\d{2,4}-\d{2,6}/(\d{2})$"),
+    re.compile(r"^(\d{2})[A-ZÅÄÖ]{2,5}\d{1,5}$"),
+)
+
+
+def case_number_years(number: str) -> list[int]:
+    """The years a registry number carries: four digits anywhere, or two in a form that puts
+    the year there ("0256/31" -> 2031).
+
+    >>> case_number_years("KS 2024/181"), case_number_years("0256/20"), case_number_years("SN 18/0098")
+    ([2024], [2020], [2018])
+    """
+    years = [int(m.group(0)) for m in re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", number)]
+    if years:
+        return years
+    low, high = dates.year_range()
+    for pattern in _TWO_DIGIT_YEAR:
+        m = pattern.match(number.strip())
+        if m and low <= 2000 + int(m.group(1)) <= high:
+            return [2000 + int(m.group(1))]
+    return []
 
 
 def infer_year(text: str, case_numbers: list[str], properties: dict, doc: DocText | None = None) -> tuple[int | None, str]:
@@ -335,7 +437,7 @@ def infer_year(text: str, case_numbers: list[str], properties: dict, doc: DocTex
             counts[y] += 1
         year = max(counts, key=lambda y: (counts[y], y))
         note = f"year: inferred as the year most spoken of ({year})"
-    case_years = [int(m.group(0)) for c in case_numbers for m in re.finditer(r"(?<!\d)(?:19|20)\d{2}(?!\d)", c)]
+    case_years = [y for c in case_numbers for y in case_number_years(c)]
     if case_years and (year is None or max(case_years) > year):
         year, note = max(case_years), f"year: inferred from registry number year {max(case_years)}"
     if year is None and properties.get("created"):

@@ -8,7 +8,13 @@ arbetsutskott 1 (9)"). Its role:
 - ``author``: the first organ line, before any date, case number or label line;
 - ``addressed``: after "Till" / "Mottagare" (on the line or the line before);
 - ``copy``: after "För kännedom" / "Kopia";
-- ``address``: any later organ line (an address block: "Kommunstyrelsen" after the date).
+- ``address``: any later organ line (an address block: "Kommunstyrelsen" after the date);
+- ``author`` too after "från" ("Rapport från stadsrevisionen", "Från: Socialförvaltningen"):
+  an organ line before it then names whom the document is for (``addressed``).
+
+A page number alone ("(1)", "1") is no value line. An organ line that carries the number of a
+later page ("Stadsrevisionen 2 (16) 2020-03-17") is that page's running header: read like the
+running headers cleaning removed.
 
 Running headers that cleaning removed (``furniture``) are read the same way; an organ there is
 the author when the lead names none. Bodies that are not organs ("Socialdepartementet", "Region
@@ -117,8 +123,15 @@ def _value_labels() -> frozenset[str]:
     return frozenset(folded_words(x) for x in keep)
 
 
+_PAGE_ONLY = re.compile(r"(?i)^\s*(?:sida\s+)?\(?\d{1,3}\)?\s*(?:(?:av|/)\s*\d{1,3}|\(\d{1,3}\))?\s*$")
+_LATER_PAGE = re.compile(r"(?i)(?<![\d(])(?:sida\s+)?([2-9]|[1-9]\d{1,2})\s*(?:\(\d{1,3}\)|av\s+\d{1,3})")
+
+
 def _is_value_line(text: str) -> bool:
-    """A line with a date, number or letterhead label ("Datum 2024-05-06", "Handläggare")."""
+    """A line with a date, number or letterhead label ("Datum 2024-05-06", "Handläggare"); a
+    page number alone ("(1)", "Sida 1 av 3") is not one."""
+    if _PAGE_ONLY.match(text):
+        return False
     words = folded_words(text).split()
     return bool(_VALUE_LINE.search(text)) or bool(words and words[0].rstrip(":") in _value_labels())
 
@@ -167,7 +180,10 @@ def read_letterhead(doc: DocText, mentions: list[Mention], furniture: list[str] 
             continue
         role_prefix = None
         skip = _strip_municipality(text)
-        skip += _leading_furniture(text[skip:])
+        furniture_end = skip + _leading_furniture(text[skip:])
+        if re.search(r"(?i)(?:^|\s)från\s*:?\s*$", text[skip:furniture_end]):
+            role_prefix = "sender"  # "Rapport från stadsrevisionen"
+        skip = furniture_end
         pm = _PREFIX.match(text[skip:])
         if pm:
             role_prefix = "addressed" if pm.group("p").lower() in ("till", "mottagare", "adressat") else "copy"
@@ -177,16 +193,25 @@ def read_letterhead(doc: DocText, mentions: list[Mention], furniture: list[str] 
         if not out.form:  # the form a letterhead names ("YTTRANDE", "Socialnämnden PROTOKOLL"), not a title's words
             out.form = next((w for w in folded_words(form_text).split() if w in _form_words()), "")
         if organ is None or not _rest_is_furniture(_without_place(doc.text[organ.end:line.end])):
-            if not author_seen:
+            if not author_seen and line.start < doc.head_end:  # a long lead's later lines are no sender's
                 out.sender_lines.append(line)
             # a municipality's own line ("Malmö stad 2023-05-16") is the sender's, not a value block
             value_seen = value_seen or (_is_value_line(text) and not _strip_municipality(text + " "))
             pending = None
             continue
         role = role_prefix or pending
+        if role is None and _LATER_PAGE.search(doc.text[organ.end:line.end]):
+            out.organs.append(LeadOrgan(organ, "author", text, where="running header"))  # a later page's header
+            pending = None
+            continue
         if role is None and organ.kind == "body" and not (author_seen or value_seen):
             out.sender_lines.append(line)  # "VÄSTRA GÖTALANDSREGIONEN" over its organ: the sender
             continue
+        if role == "sender":
+            role = "author"
+            for o in out.organs:  # the organ named before "Rapport från X" is whom it is for
+                if o.role == "author" and o.where == "lead":
+                    o.role = "addressed"
         if role is None:
             role = "address" if (author_seen or value_seen or organ.kind == "body") else "author"
         if role == "author":

@@ -132,13 +132,14 @@ def _resolve(m: re.Match[str], text: str) -> tuple[str | None, bool]:
 def bodies_in(text: str, folded: str | None = None) -> list[tuple[int, int, str, bool]]:
     """(start, end, municipality or region, exact spelling) for each body a text names."""
     folded = fold_for_matching(text) if folded is None else folded
+    regions = [(s, e, name, True) for s, e, name in region_mentions(text, folded)]
     out = []
     for m in _body_pattern().finditer(folded):
         name, exact = _resolve(m, text)
-        if name:
+        # "Region Jämtland Härjedalens revisorer": the name belongs to the region's
+        if name and not any(s < m.end() and m.start() < e for s, e, _, _ in regions):
             out.append((m.start(), m.end(), name, exact))
-    out += [(s, e, name, True) for s, e, name in region_mentions(text, folded)]
-    return out
+    return out + regions
 
 
 def _near_miss(word: str) -> str | None:
@@ -228,15 +229,41 @@ def _building_pattern() -> re.Pattern[str]:
     return re.compile(r"(?i:(?<![\w-])(?:" + names + r"))(?:,\s*|\s+i\s+)([A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?)")
 
 
+@cache
+def _meeting_place() -> re.Pattern[str]:
+    labels = "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in load_table("municipalities")["places"]["meeting_labels"])
+    return re.compile(r"(?i:(?<![\w-])(?:" + labels + r"))\s*:?\s+(?P<v>[^\n]{0,120})")
+
+
+_PLACE_STOP = re.compile(r"(?i)(?<![\w-])(?:kl\.?|klockan|beslutande|närvarande|ledamöter)(?![\w-])|\d{1,2}[.:]\d{2}")
+
+
 def places_in(text: str) -> list[tuple[int, str]]:
     """(offset, municipality) for each place written after a meeting building ("Kommunhuset,
-    Oskarshamn", "Stadshuset i Sala")."""
+    Oskarshamn", "Stadshuset i Sala"), or named in a meeting's place before its time ("Plats och
+    tid Sammanträdesrummet, Kils bibliotek, kl. 13.00" names no place; "Plats och tid Sal 105,
+    Ale Kulturhus, kl. 9.00" names Ale)."""
     out = []
     for m in _building_pattern().finditer(text):
         name = municipality_named(m.group(1)) or municipality_named(m.group(1).split()[0])
         if name:
             out.append((m.start(), name))
+    for m in _meeting_place().finditer(text):
+        if any(m.start() <= start < m.end() for start, _ in out):
+            continue  # the building rule has read this place already
+        value = m.group("v")
+        stop = _PLACE_STOP.search(value)
+        value = value[:stop.start()] if stop else value
+        for w in re.finditer(r"(?<![\w-])[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+)?", value):
+            name = municipality_named(w.group(0)) or municipality_named(w.group(0).split()[0])
+            if name and name == w.group(0).split()[0] or (name and name == w.group(0)):
+                out.append((m.start("v") + w.start(), name))
+                break
     return out
+
+
+# "Kils kommunfastighet AB", "Göteborgs kommunfullmäktige": a municipality's name on a compound of kommun-.
+_COMPOUND = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\w-]+) kommun(?!en\b|ens\b|er\b|erna\b|s\b)[a-zåäö]{3,}")
 
 
 def site_name(title: str | None) -> str | None:
@@ -286,8 +313,8 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None, *, sen
 
     for s, e, name, exact in bodies_in(doc.text, doc.folded):
         weight = (t["body"] if exact else t["folded"]) * head(s)
-        if is_region(name):
-            weight = t["bare"] * head(s)
+        if is_region(name) and author_kind != "regional":
+            weight = t["bare"] * head(s)  # a municipality's partner; a region's own organ writes of it as itself
         add(name, weight, f"municipality: '{doc.text[s:e].strip()}'")
     for name, start, surface in _near_misses(doc.text):
         add(name, t["near_miss"] * head(start), f"municipality: near miss '{surface}'")
@@ -297,6 +324,11 @@ def detect_municipality(doc: DocText, furniture: list[str] | None = None, *, sen
             add(name, t["district"], f"municipality: district organ '{key.removeprefix('stadsdel ')}'")
     for start, name in places_in(doc.text):
         add(name, t["postal"] * head(start), f"municipality: the meeting's place '{doc.text[start:start + 40].splitlines()[0]}'")
+    for m in _COMPOUND.finditer(doc.text):
+        word = m.group(1)
+        name = municipality_named(word) or (municipality_named(word[:-1]) if word.endswith("s") else None)
+        if name and word in (name, name + "s"):
+            add(name, t["compound"] * head(m.start()), f"municipality: '{m.group(0)}'")
     for start, name in demonyms_in(doc.folded):
         add(name, t["demonym"], f"municipality: inhabitants '{doc.text[start:start + 20].split()[0]}'")
     by_slug = _municipality_slugs()

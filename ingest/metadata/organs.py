@@ -403,10 +403,22 @@ def body_keys() -> list[tuple[re.Pattern[str], str, str]]:
     return [(pattern, name, _literal_key(name)) for pattern, name in body_patterns()]
 
 
+def resolve_auditors(name: str, doc: DocText) -> str:
+    """A bare "Revisionen" as the audit office the text names ("Malmö stadsrevision" ->
+    Stadsrevisionen), else "Revisorerna"; any other name as it is."""
+    t = load_table("committees")["auditors"]
+    if name != t["generic"]:
+        return name
+    for form in t["forms"]:
+        if form["name"] != t["generic"] and form["name"] != "Revisorerna" and name_pattern(form["phrase"]).search(doc.folded):
+            return form["name"]
+    return "Revisorerna"
+
+
 def is_organ(text: str) -> bool:
     """A line that only names a nämnd or förvaltning (a letterhead line, not a title)."""
     f = folded_words(text)
     if len(f.split()) <= 4 and f.endswith(("farvaltnang", "farvaltnangan", "kantar", "kantarat", "namnd", "namndan",
-                                             "styralsan", "ravasararna", "ravasanan")):
+                                             "styralsan", "ravasararna", "ravasanan", "atskatt", "atskattat")):
         return True
     return bool(_GENERIC.fullmatch(f)) or any(p.fullmatch(f) for p, _, _, _ in committee_patterns())

@@ -7,7 +7,8 @@ In order:
    Kommunstyrelsen"), else one standing in the lead's address block ("Socialdepartementet" after
    the date) — never the author itself;
 3. cues in the text (metadata.toml ``[recipient]``): a body right after "Beslutet skickas till",
-   "överlämnar det till", "svar på remiss från"; the sender of the remiss the document answers
+   "överlämnar det till", "svar på remiss från", "beretts tillfälle att till", or after an
+   address's "Till" (with its capital) inside a flattened line; the sender of the remiss the document answers
    ("Region Norrbotten har i remiss ..."); the auditors whose report it answers ("svar på
    revisorernas granskning");
 4. a yttrande or follow-up that names no addressee answers the auditors it names.
@@ -23,7 +24,7 @@ from collections import Counter
 
 from ingest.metadata.lead import lead_end
 from ingest.metadata.letterhead import Letterhead
-from ingest.metadata.organs import Mention, find_bodies, name_pattern, organ_key
+from ingest.metadata.organs import Mention, find_bodies, organ_key, resolve_auditors
 from ingest.metadata.text import DocText, phrase_pattern
 from ingest.tables import load_table
 
@@ -38,14 +39,12 @@ def _surface_name(surface: str) -> str:
 
 
 def _resolve_generic(name: str, doc: DocText) -> str:
-    """A bare "Revisionen" as the audit office the text names, else "Revisorerna"."""
-    t = load_table("committees")["auditors"]
-    if name != t["generic"]:
-        return name
-    for form in t["forms"]:
-        if form["name"] != t["generic"] and form["name"] != "Revisorerna" and name_pattern(form["phrase"]).search(doc.folded):
-            return form["name"]
-    return "Revisorerna"
+    return resolve_auditors(name, doc)
+
+
+# "Till" with its capital, not opening a sentence: a letter's address written inside a flattened
+# line ("DNR 313-24/2031 2031-03-13 Till Servicenämnden Revisorerna för ..."), or on a line of its own.
+_ADDRESS_TILL = re.compile(r"(?:^|\n|[\d)]\s+|[a-zåäö]\s+)Till\s*:?\s+$")
 
 
 def detect_recipient(doc: DocText, mentions: list[Mention], letterhead: Letterhead | None = None,
@@ -64,8 +63,8 @@ def detect_recipient(doc: DocText, mentions: list[Mention], letterhead: Letterhe
             m = o.mention
             if m.kind not in _NAMED_KINDS or m.key == author_key or (committee and m.name == committee):
                 continue
-            if role == "address" and m.kind == "committee" and not letterhead.letter:
-                continue  # a tjänsteskrivelse's or a plan's own nämnd, not an addressee
+            if role == "address" and m.kind == "committee" and not letterhead.letter and doc_type != "revisionsrapport":
+                continue  # a tjänsteskrivelse's or a plan's own nämnd, not an addressee (an audit letter's is)
             label = "after 'Till'" if role == "addressed" else "in the address block"
             return _resolve_generic(m.name, doc), f"recipient: letterhead, {label} '{o.line}'"
     name, why = _from_cues(doc, mentions, author_key, committee)
@@ -98,6 +97,8 @@ def _from_cues(doc: DocText, mentions: list[Mention], author_key: str, committee
             continue  # the letterhead's förvaltning writes, it does not receive
         before = doc.folded[max(0, m.start - 60): m.start]
         after = doc.folded[m.end: m.end + 80]
+        if _ADDRESS_TILL.search(doc.text, max(0, m.start - 40), m.start):
+            consider(t["address_till_weight"], m.start, m.name, f"an address line's 'Till {m.surface}'")
         for cue in t["cues"]:
             if phrase_pattern(cue["phrase"], "$").search(before):
                 consider(cue["weight"], m.start, m.name, f"after '{cue['phrase']}'")

@@ -85,7 +85,7 @@ def furniture_vocabulary() -> frozenset[str]:
     """Folded words that may stand beside an organ on its letterhead line."""
     t = load_table("metadata")["lead"]
     words = set()
-    for phrase in t["forms"] + t["labels"] + t["section_starts"]:
+    for phrase in t["forms"] + t["labels"] + t["section_starts"] + t["organ_parts"]:
         words.update(_folded_words(phrase).split())
     months = load_table("dates")["months"]
     words.update(_folded_words(m) for m in months)
@@ -110,6 +110,7 @@ class DocText:
     head_end: int  # offset where the document's head (first words) ends
     raw: str = ""
     cuts: frozenset[int] = frozenset()  # line starts cut into flattened text (lead.relineate)
+    body_start: int = 0  # where the document's own text starts, after a web page's frame (lead.frame_end)
     lead_end_cache: int | None = None
     memo: dict = field(default_factory=dict)  # per-document results the rules share
 
@@ -129,9 +130,14 @@ class DocText:
 _DIGIT = re.compile(r"\d")  # every date form has digits (any script: \d as in ingest.dates)
 
 
-def find_dates(text: str) -> list[dates.DateMatch]:
-    """:func:`ingest.dates.find_dates`, skipped for a text without a digit."""
-    return dates.find_dates(text) if _DIGIT.search(text) else []
+def find_dates(text: str, start: int = 0) -> list[dates.DateMatch]:
+    """:func:`ingest.dates.find_dates` (from ``start`` on), skipped for a text without a digit."""
+    if not _DIGIT.search(text, start):
+        return []
+    found = dates.find_dates(text[start:]) if start else dates.find_dates(text)
+    if not start:
+        return found
+    return [dates.DateMatch(d.iso, d.start + start, d.end + start, d.text, d.form) for d in found]
 
 
 def parse_date(text: str) -> str | None:

@@ -7,8 +7,12 @@
   opens with a matter phrase ("Yttrande över", "Svar på", "Granskning av", "Uppföljning av",
   metadata.toml ``title.cues``) wins, a format heading next; never a letterhead, organ,
   department, address, person, label or "Till" line, nor a form line ("YTTRANDE", "Motion till
-  kommunfullmäktige"). A title runs on over a wrapped line, may be long (``title.max_chars``),
-  and loses a trailing "Dnr …". Without such a line: the document's own entry in its list of
+  kommunfullmäktige"), a signature ("Kanslichef, Eva Ek"), a numbered report heading ("4.6 ...")
+  or OCR debris. A label whose value the copy lost ("Datum Yttrande över ...") is dropped from
+  the front of its line. A title runs on over a wrapped line, takes the line before it when it
+  goes on with a dash ("Gatunämnden" / "– granskning av verksamhetsåret 2031"), may be long
+  (``title.max_chars``), and loses a trailing "Dnr …". A copied web page's own title (the first
+  line of its frame) completes a title it starts, and stands in when the text gives none. Without such a line: the document's own entry in its list of
   decision documents ("G-Tjänsteskrivelse - ..."); :func:`ingest.metadata.extract_metadata` falls
   back on the file's title property, then on doc type + subject.
 - ``subject``: the words after a subject cue ("granskning av ...s arbete mot", "Motion om",
@@ -30,7 +34,9 @@ from ingest.model import Block
 from ingest.tables import load_table
 
 _TRAILING_DNR = re.compile(r"\s*[,–-]?\s*(?i:dnr|diarienummer|diarienr|ärendenummer)\.?:?\s*(?:\S+\s+){0,2}\S*\d\S*\s*$")
-_PERSON = re.compile(r"^[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,3},?\s+(?:[a-zåäö]|[A-ZÅÄÖ][a-zåäö]+(?:chef|direktör|sekreterare|handläggare|ordförande)$)")
+# "Anna Berg, handläggare", "Anna Berg handläggare", "Anna Berg Avdelningschef"
+_PERSON = re.compile(r"^[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,3}(?:,\s+[a-zåäö]|\s+[A-ZÅÄÖa-zåäö][a-zåäö]*"
+                     r"(?:chef|direktör|sekreterare|handläggare|ordförande|strateg|utredare|samordnare|controller|ekonom)\b)")
 _PHONE_OR_MAIL = re.compile(r"\S@\S|(?<!\d)0\d{1,3}-\d{2,3}(?: \d{2,3}){1,3}|https?://|www\.")
 
 
@@ -76,11 +82,32 @@ def _is_addressee(folded: str) -> bool:
     return bool(re.fullmatch(r"(?:[a-z]+ )?(?:ravasararna|ravasarar|[a-z]*ravasanan|[a-z]*fallmaktaga)(?: .*)?", folded))
 
 
+_SIGNATURE = re.compile(r"(?:^|\s)[A-ZÅÄÖ]?[a-zåäö]+(?:chef|direktör|sekreterare|handläggare|ordförande|strateg),\s+"
+                        r"[A-ZÅÄÖ][\w-]+\s+[A-ZÅÄÖ][\w-]+")
+# A report's numbered heading: "4.6 Förändringar i taxor", "1 Sammanfattning" (OCR repair may have
+# read the "1" as "i").
+_REPORT_HEADING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}|[il])\s+(?=[A-ZÅÄÖ])")
+
+
+_UNIT_WORD = re.compile(r"(?i)\w*(?:förvaltning|enhet|kansli|kontor|avdelning|sektion)(?:en|et)?\b")
+
+
+def _debris(text: str) -> bool:
+    """OCR debris: most of the line's tokens are not words ("HÅI -Klllfifl, V :'.li, I- ...")."""
+    tokens = text.split()
+    bad = sum(1 for t in tokens if not re.fullmatch(r"[(\"'«»]*[^\W\d_]+(?:[-:][^\W\d_]+)*[)\"'«».,;:!?]*|[\d().,:/§–-]+", t))
+    return len(tokens) >= 4 and bad * 2 > len(tokens)
+
+
 def _excluded(line: Line, organ_lines: set[int], doc: DocText) -> bool:
     text = line.text
     f = folded_words(text)
     if line.start in organ_lines or not re.search(r"[^\W\d_]{2}", text):
         return True
+    if _SIGNATURE.search(text) or _REPORT_HEADING.match(text) or _debris(text):
+        return True
+    if len(text.split()) <= 4 and _UNIT_WORD.search(text):
+        return True  # "Central förvaltning Ledningsenhet": a unit of the sender
     if f in _folded_set("labels") or f in _folded_set("web_furniture") or any(f.startswith(w + " ") for w in _folded_set("web_furniture")):
         return True
     first = f.split()[0] if f else ""
@@ -98,6 +125,8 @@ def _excluded(line: Line, organ_lines: set[int], doc: DocText) -> bool:
 
     if any(e - s >= len(text.rstrip(" ,")) - 2 for s, e, _, _ in bodies_in(text)):
         return True  # "Västerås stad", "Region Skåne"
+    if any(len(text[:s].split()) <= 2 and re.match(r"\s+[A-ZÅÄÖ]", text[e:]) for s, e, _, _ in bodies_in(text)):
+        return True  # "Landstinget KIL Central förvaltning Ledningsenhet": the sender's letterhead line
     return bool(re.fullmatch(r"[\W\d]+", text))
 
 
@@ -129,8 +158,89 @@ def _continued(doc: DocText, line: Line, max_chars: int) -> str:
     return text
 
 
+@cache
+def _leading_labels() -> re.Pattern[str]:
+    labels = sorted({folded_words(x) for x in load_table("metadata")["lead"]["labels"] if len(x) > 3}, key=len, reverse=True)
+    return re.compile(r"^(?:(?:" + "|".join(re.escape(x) for x in labels) + r") +)+")
+
+
+def _without_label(line: Line) -> Line:
+    """The line without letterhead labels in front of it whose values the copy lost ("Datum
+    Yttrande över förslaget ..."), when at least two words remain."""
+    f = fold_for_matching(line.text)
+    m = _leading_labels().match(f)
+    if not m or not line.text[:1].isupper():
+        return line
+    rest = line.text[m.end():]
+    if len(rest.split()) < 2 or not rest[:1].isupper():
+        return line
+    return Line(line.start + m.end(), line.end, rest)
+
+
+def _after_dash(doc: DocText, line: Line, title: str, organ_lines: set[int], max_chars: int) -> str:
+    """A title line that goes on with a dash ("– granskning av verksamhetsåret 2031") takes the
+    line before it ("Gatunämnden"), which names what the matter is about."""
+    if not re.match(r"^[–—•-]\s", line.text):
+        return title
+    before = [x for x in lines(doc, max(doc.body_start, line.start - 300), line.start) if x.end <= line.start]
+    if not before:
+        return title
+    prev = before[-1].text
+    if find_dates(prev) or _month_year_line(prev) or len(prev) + len(title) > max_chars or not re.search(r"[^\W\d_]{3}", prev):
+        return title
+    rest = re.sub(r"^[–—•-]\s*", "", line.text)
+    return _tidy(f"{prev} – {rest}") if title else title
+
+
+def _page_title(doc: DocText) -> str:
+    """The first line of a copied web page's frame: the page's (and so the document's) title."""
+    if not doc.body_start:
+        return ""
+    from ingest.metadata.lead import _frame_lines
+
+    for line in lines(doc, 0, doc.body_start):
+        if not _frame_lines().fullmatch(" ".join(line.text.split()).lower()):
+            title = _tidy(line.text)
+            form = _form_prefix().match(title)  # "Revisionsrapport: Personalförsörjning ..."
+            return title[form.end():] if form and len(title[form.end():].split()) >= 2 else title
+    return ""
+
+
+def _page_title_in_body(doc: DocText, page: str, organ_lines: set[int]) -> bool:
+    """Whether a copied page's own title reads as a title (a few words, one in lower case, no
+    sentence, no letterhead or form line) and the document's first lines repeat it."""
+    words = page.split()
+    if len(words) < 3 or not any(w[:1].islower() and len(w) >= 3 for w in words[1:]) or re.search(r"[.!?] +[A-ZÅÄÖ]", page):
+        return False
+    if _excluded(Line(-1, -1, page), organ_lines, doc):
+        return False
+    return folded_words(page) in " ".join(fold_for_matching(doc.text[doc.body_start:doc.body_start + 3000]).split())
+
+
+def _completed_by_page_title(doc: DocText, title: str, max_chars: int) -> str:
+    """The page's own title when it starts with the title the text gives and goes on a little
+    ("... räkenskaper och bokslut" / "... räkenskaper och bokslut 2031.")."""
+    page = _page_title(doc)
+    if not page or not title:
+        return title
+    ft, fp = folded_words(title), folded_words(page)
+    if fp.startswith(ft) and 0 < len(fp.split()) - len(ft.split()) <= 3 and len(page) <= max_chars:
+        return page
+    return title
+
+
+_TRAILING_COMPANY = re.compile(r"\s+[A-ZÅÄÖ][\w&-]*(?: [A-ZÅÄÖ&][\w&-]*)? AB$")  # "... KPMG AB": a byline
+
+
+@cache
+def _form_prefix() -> re.Pattern[str]:
+    forms = sorted(load_table("metadata")["lead"]["forms"], key=len, reverse=True)
+    return re.compile(r"(?i)^(?:" + "|".join(re.escape(f) for f in forms) + r")\b\s*:?\s+(?=[A-ZÅÄÖ])")
+
+
 def _clean(title: str, max_chars: int) -> str:
     title = _TRAILING_DNR.sub("", title)
+    title = _TRAILING_COMPANY.sub("", title)
     title = _tidy(title)
     if len(title) > max_chars:
         title = title[:max_chars].rsplit(" ", 1)[0]
@@ -142,13 +252,25 @@ def protocol_items(doc: DocText) -> list[tuple[str, str]]:
     Dnr KS 2023/00412" with its title on the next line (:func:`ingest.labels.parse_item`)."""
     out: dict[str, str] = {}
     all_lines = lines(doc)
+    first_prefix: str | None = None
     for i, line in enumerate(all_lines):
-        item = parse_item(line.text)
-        if not item or item[0] in out:
+        prefix = _ITEM_PREFIX.match(line.text)
+        text = line.text[prefix.end():] if prefix else line.text
+        item = parse_item(text)
+        if not item or out.get(item[0]):
+            continue  # a later line may give the title an earlier one lacked (a page's header "BUN § 83")
+        # "BUN § 83": an organ's initials before the §; a § of another organ under the item
+        # ("Au § 170", the arbetsutskott's) is a reference, not an item of this protocol
+        tag = prefix.group(1) if prefix else ""
+        if first_prefix is None:
+            first_prefix = tag
+        elif tag != first_prefix:
             continue
         number, rest = item
         if not re.search(r"[^\W\d_]{3}", rest) and i + 1 < len(all_lines):
             rest = (parse_item("§ 0 " + all_lines[i + 1].text) or ("", ""))[1]
+            if _PHONE_OR_MAIL.search(rest) or re.match(r"^[\w ]{2,25}:", rest):
+                rest = ""  # "Utskrivet från: http://...", a label: the page's furniture, not the item's title
         out[number] = rest
     return list(out.items())
 
@@ -164,9 +286,19 @@ def _protocol_word(doc: DocText) -> str:
     return min(found)[1] if found else words[0]
 
 
+_ITEM_PREFIX = re.compile(r"^([A-ZÅÄÖ][A-ZÅÄÖa-zåäö]{0,5})\s+(?=§)")
+_AGENDA_ITEM = re.compile(r"(?m)^[ \t]*(\d{1,3})\.?[ \t]+[A-ZÅÄÖ]")
+
+
+def _agenda_items(doc: DocText) -> int:
+    """How many numbered matters the text lists ("1 Val av justerare", "2 Budget 2031", ...): a
+    meeting's agenda, not a one-matter extract."""
+    return len({m.group(1) for m in _AGENDA_ITEM.finditer(doc.text, doc.body_start)})
+
+
 def protocol_title(doc: DocText, committee: str | None, date: str | None) -> tuple[str | None, str]:
     items = protocol_items(doc)
-    if len(items) == 1 and items[0][1]:
+    if len(items) == 1 and items[0][1] and _agenda_items(doc) < 3:
         number, text = items[0]
         return _clean(f"§ {number} {text}", load_table("metadata")["title"]["max_chars"]), "title: the protocol's one § item"
     if committee:
@@ -186,7 +318,8 @@ def _best_line(doc: DocText, blocks: list[Block], candidates: list[Line], organ_
         words = line.text.split()
         if len(words) < 2 and not _has_cue(line.text):
             continue
-        if not any(w[:1].islower() and len(w) >= 3 for w in words[1:]) and not _has_cue(line.text):
+        if not any((w[:1].islower() and len(w) >= 3) or re.search(r"-[a-zåäö]{3}", w) for w in words[1:]) \
+                and not _has_cue(line.text):
             continue
         score = (10 if _has_cue(line.text) else 0) + (4 if blocks and blocks[min(doc.block_at(line.start), len(blocks) - 1)].heading else 0)
         score += 1 if line.start == before_section else 0
@@ -225,18 +358,23 @@ def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, 
                     if line.start <= o.mention.start < line.end + 1:
                         organ_lines.add(line.start)
     end = lead_end(doc)
-    candidates = lines(doc, 0, end) or []
+    candidates = [_without_label(line) for line in lines(doc, doc.body_start, end)]
     # The line right before the first section heading ("Förslag till beslut") names the matter.
     before_section = candidates[-1].start if candidates and end < doc.head_end and _section_at(doc, end) else -1
     best = _best_line(doc, blocks, candidates, organ_lines, before_section)
     where = "of the lead"
     if best is None:  # a lead that is only a heading ("Bakgrund"): the lines before the running prose
         best, where = _best_line(doc, blocks, _after_headings(doc, end), organ_lines, -1), "before the running prose"
+    page = _page_title(doc)
+    if page and (best is None or best[0] < 10) and _page_title_in_body(doc, page, organ_lines):
+        return _clean(page, t["max_chars"]), "title: the copied web page's own title, which the text repeats"
     if best is not None:
         title = _clean(_continued(doc, best[2], t["max_chars"]), t["max_chars"])
+        title = _after_dash(doc, best[2], title, organ_lines, t["max_chars"])
         for c in case_numbers or []:
             if title.endswith(c):
                 title = _tidy(title[: -len(c)])
+        title = _completed_by_page_title(doc, title, t["max_chars"])
         if title:
             return title, f"title: {'a matter line' if best[0] >= 10 else 'the first title line'} {where}"
     for block in blocks:
@@ -247,6 +385,9 @@ def detect_title(blocks: list[Block], case_numbers: list[str] | None = None, *, 
                 rest = block.text[m.end():]
                 if len(rest.split()) >= 3:
                     return _tidy(rest)[:1].upper() + _tidy(rest)[1:], "title: the document's own entry in Beslutsunderlag"
+    page = _page_title(doc)
+    if page and _has_cue(page):
+        return _clean(page, t["max_chars"]), "title: the copied web page's own title"
     return None, "title: no title line"
 
 

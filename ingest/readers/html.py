@@ -5,7 +5,7 @@ furniture is removed first: navigation, header, footer, aside, scripts, styles, 
 cookie/consent banners, skip links and hidden elements. The main text is then taken
 from ``<main>`` (or ``role="main"``), else the longest ``<article>``, else ``<body>``.
 Block elements (paragraphs, list items, headings, table rows) become paragraphs of
-their own; ``<h1>``-``<h6>`` texts also go to ``RawDocument.headings``. The page's
+their own (a list item keeps its mark, "• " or "2. ", so that segmentation sees a list); ``<h1>``-``<h6>`` texts also go to ``RawDocument.headings``. The page's
 ``<title>``, author and publication date are weak metadata.
 """
 
@@ -124,6 +124,11 @@ def html_blocks(root) -> tuple[list[str], list[str]]:
                 flush()
                 current.append(child.get_text(" "))
                 flush(is_heading=True)
+            elif name == "li":
+                flush()
+                current.append(_list_marker(child))  # a list item keeps its mark: "• " or "2. "
+                walk(child)
+                flush()
             elif name == "tr":
                 flush()
                 cells = [" ".join(c.get_text(" ").split()) for c in child.find_all(["td", "th"])]
@@ -139,6 +144,19 @@ def html_blocks(root) -> tuple[list[str], list[str]]:
     walk(root)
     flush()
     return paragraphs, headings
+
+
+def _list_marker(li) -> str:
+    """"• " for an item of a bullet list, "N. " for the N-th item of a numbered one."""
+    parent = li.parent
+    if parent is not None and getattr(parent, "name", "") == "ol":
+        items = [c for c in parent.find_all("li", recursive=False)]
+        try:
+            start = int(parent.get("start", 1))
+        except (TypeError, ValueError):
+            start = 1
+        return f"{start + items.index(li)}. "
+    return "• "
 
 
 def html_properties(soup) -> dict[str, Any]:
