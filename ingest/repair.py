@@ -52,7 +52,7 @@ _PROTECTED = (
     r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?<![\w.-])\b(?:[\w-]+\.)+(?:se|nu|com|org|net|eu|info|io)\b"  # bare domains: kommun.se
 )
-_WORD = r"[{£&@]?[^\W_]+(?:[&{£@’][^\W_]*)*"
+_WORD = r"[{£&@]?[^\W_]+(?:[&{£@’§][^\W_]*)*"
 _TOKENS = re.compile(f"(?P<skip>{_PROTECTED})|(?P<word>{_WORD})")
 _MAX_MULTI = 2  # multi-letter damages undone per word
 _MAX_VARIANTS = 64  # bounds the work on pathological tokens ("iiiiiiii...")

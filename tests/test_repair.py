@@ -310,7 +310,7 @@ def test_repeated_tokens_repair_like_the_first_time():
 @given(st.text(max_size=200))
 def test_never_raises_and_keeps_text_without_letters(text):
     out = repair_text(text)
-    assert re.sub(r"[\w{£&@’]+", "W", out) == re.sub(r"[\w{£&@’]+", "W", text)  # only words change
+    assert re.sub(r"[\w{£&@’§]+", "W", out) == re.sub(r"[\w{£&@’§]+", "W", text)  # only words change
     if not any(c.isalpha() for c in text):
         assert out == text
 
@@ -366,3 +366,11 @@ def test_tesseract_marks_for_a_ring_and_a_capital_s_for_o_umlaut():
         "Arbetet ingår i planen och nämnden föregås av beslutet."
     )
     assert repair_text("Den Svergripande planen for namnden.") == "Den övergripande planen för nämnden."
+
+
+def test_tesseract_section_sign_and_split_o_are_repaired_in_damaged_text():
+    """Tesseract's English model reads å as § after a letter ("p§") and ö as "dé" ("uppfdéljning");
+    a paragraph sign between words or after a number stays."""
+    damaged = "Svar p§ revisorernas granskning om uppfdéljning av tillganglighet enligt 6 kap. 5 § kommunallagen"
+    assert repair_text(damaged) == ("Svar på revisorernas granskning om uppföljning av tillgänglighet "
+                                    "enligt 6 kap. 5 § kommunallagen")
