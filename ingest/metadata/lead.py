@@ -181,6 +181,11 @@ def relineate(text: str, start: int = 0) -> tuple[str, frozenset[int]]:
                 after.add(mention.end)
     cuts = {s - 1 for s in before if s > start and window[s - 1] == " "}
     cuts |= {e for e in after if start <= e < len(window) and window[e] == " "}
+    return _break_at(text, cuts)
+
+
+def _break_at(text: str, cuts) -> tuple[str, frozenset[int]]:
+    """``text`` with the spaces at ``cuts`` turned into line breaks, and where the new lines start."""
     if not cuts:
         return text, frozenset()
     chars = list(text)
@@ -228,12 +233,7 @@ def _cut_after_contacts(text: str, start: int) -> tuple[str, frozenset[int]]:
     address, in the document's first characters."""
     limit = min(len(text), start + 3000)
     cuts = [m.end() for m in _CONTACT_THEN_WORDS.finditer(text, start, limit) if text[m.end()] == " "]
-    if not cuts:
-        return text, frozenset()
-    chars = list(text)
-    for c in cuts:
-        chars[c] = "\n"
-    return "".join(chars), frozenset(c + 1 for c in cuts)
+    return _break_at(text, cuts)
 
 
 # ---------------------------------------------------------------- the document as one text
