@@ -204,7 +204,7 @@ class PgStore(Engine):
         with self.connection() as conn:
             conn.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
             try:
-                self._fold_generation(conn)
+                self._compact_generation(conn)
                 removals = list(dict.fromkeys(remove))
                 if removals:
                     with conn.transaction():
@@ -332,8 +332,8 @@ class PgStore(Engine):
         conn.execute("INSERT INTO kb_generation (writer, n) VALUES (%s, 1) ON CONFLICT (writer) "
                      "DO UPDATE SET n = kb_generation.n + 1", (self._writer_id,))
 
-    def _fold_generation(self, conn) -> None:
-        """Other writers' counters folded into the base row: the sum stays, the table small."""
+    def _compact_generation(self, conn) -> None:
+        """Other writers' counters merged into the base row: the sum stays, the table small."""
         conn.execute("WITH gone AS (DELETE FROM kb_generation WHERE writer NOT IN ('base', %s) "
                      "RETURNING n) UPDATE kb_generation SET n = n + (SELECT coalesce(sum(n), 0) FROM gone) "
                      "WHERE writer = 'base'", (self._writer_id,))
