@@ -298,6 +298,39 @@ def test_derived_data_waits_for_the_writer_before_and_never_costs_documents(data
     store.close()
 
 
+def test_a_derive_between_batches_does_not_wait_for_another_writer(database):
+    """Between batches a writer does not queue for DERIVED_LOCK: while another writer holds it,
+    the documents so far wait for this write's next derive (parallel writers would otherwise
+    wait on each other batch after batch, and give up on tracing)."""
+    import psycopg
+
+    from index.pg import schema
+    from index.pg.store import PgStore
+
+    store = PgStore(database)
+    calls = []
+
+    def derive(docs, removed, fresh):
+        calls.append([d.id for d in docs])
+        return {"cases": {d.id: b"x" for d in docs}}
+
+    other = psycopg.connect(database)
+    other.execute("SELECT pg_advisory_xact_lock(%s)", (schema.DERIVED_LOCK,))
+    commits = []
+
+    def on_commit(ids):
+        commits.append(ids)
+        if len(commits) == 2:
+            other.commit()       # the other writer's derive ends after this writer's second batch
+
+    store.write([doc(f"b{i}", [f"Text nummer {i} om parker."]) for i in (1, 2, 3)], batch=1,
+                derive=derive, on_commit=on_commit, lock_timeout=5)
+    other.close()
+    assert calls == [["b1", "b2"], ["b3"]]
+    assert sorted(store.derived("cases")) == ["b1", "b2", "b3"] and store.take_notes() == []
+    store.close()
+
+
 def test_a_rebuild_reads_the_stored_copies_it_restores_before_emptying_the_store(database):
     """``write(rebuild=True)`` empties the store, but only once the first document is asked
     for: kb.batch_ingest's documents begin with stored copies of sources out of reach."""

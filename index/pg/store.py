@@ -229,7 +229,7 @@ class PgStore(Engine):
                         self._commit_batch(conn, pending, on_commit)
                         merge_due(conn)
                         if derive_due is not None and len(derive_due.docs) >= max(1, batch):
-                            self._derive(conn, derive, derive_due)
+                            self._derive(conn, derive, derive_due, wait=False)
                 if derive_due is not None:
                     derive_due.docs += pending.values()
                 self._commit_batch(conn, pending, on_commit)
@@ -338,16 +338,22 @@ class PgStore(Engine):
                      "RETURNING n) UPDATE kb_generation SET n = n + (SELECT coalesce(sum(n), 0) FROM gone) "
                      "WHERE writer = 'base'", (self._writer_id,))
 
-    def _derive(self, conn, derive: Derive, due: _DeriveDue) -> None:
+    def _derive(self, conn, derive: Derive, due: _DeriveDue, *, wait: bool = True) -> None:
         """Store what ``derive`` makes of the documents and removals ``due`` (committed already),
         in one transaction under ``DERIVED_LOCK``: writers update derived data one at a time, each
-        reading what the one before wrote. On success ``due`` is emptied; on a failure its
+        reading what the one before wrote. Without ``wait`` (a derive between batches) a lock held
+        by another writer is not waited for: ``due`` is kept and goes with this write's next
+        derive, so parallel writers do not queue behind each other batch after batch; the last
+        derive of a write waits up to the lock timeout. On success ``due`` is emptied; on a failure its
         removals and ``fresh`` wait for the next derive of this store, in this write or a later
         one (its documents need not: ``kb.tracestore`` brings in every stored document its
         directory lacks)."""
         try:
             with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.DERIVED_LOCK,))
+                if wait:
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.DERIVED_LOCK,))
+                elif not conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (schema.DERIVED_LOCK,)).fetchone()[0]:
+                    return   # another writer is deriving: ``due`` waits for this write's next derive
                 self._local.primary = True  # derive reads what was just written: from the primary
                 try:
                     extra = derive(due.docs, due.removed, due.fresh)
