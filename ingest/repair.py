@@ -26,7 +26,10 @@ by word against the lexicon (``ingest.lexicon``), with the confusions kept as da
    (:func:`is_known_word`); failing that, the scanned word stays.
 4. **Names.** A capitalised word that Hunspell knows as a proper noun (*Pia*, *Ann*, *Åsa*)
    never changes; inside a sentence a capitalised word changes only when it is a damaged
-   form of a lexicon word (*Namnden*, *Malmo*), never into a rare name.
+   form of a lexicon word (*Namnden*, *Malmo*), never into a rare name. In a damaged block a
+   capitalised word that is a name with its å/ä/ö lost (*Goran*, *Hakan*, *Stromberg*; the
+   names are Hunspell's proper nouns) becomes that name, unless it is a name as scanned
+   (*Pia*, *Marta*) or, as a word too, far more frequent than the name (*Bra*, *Person*).
 5. **Context.** Words valid both ways (*vald*/*våld*, *ar*/*år*/*är*, *bor*/*bör*) are decided
    by their neighbours, from the rule table. A lone *1* between two words is *i*, except
    before a month or a counted word (*1 april 2024*, *1 procent*).
@@ -72,6 +75,18 @@ _HARD = frozenset("0123456789{£&@’")  # damage no Swedish word has: f6r, {6r,
 # What may stand between a lone "1" and its neighbours when it is the preposition "i".
 _GAP_BEFORE_ONE = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*")
 _GAP_AFTER_ONE = re.compile(r"[ \t]*\n?[ \t]*[*\"“”'(]*")
+
+# A letter as an English OCR model writes it when it loses its ring or dots.
+_BARE_LETTER = {"å": "a", "ä": "a", "ö": "o"}
+
+
+def lost_swedish_letters(scanned: str, written: str) -> bool:
+    """True when ``written`` is ``scanned`` with one or more a/o given back their ring or dots
+    (*goran* / *göran*, *stromberg* / *strömberg*) and nothing else changed; both lower case."""
+    if len(scanned) != len(written) or scanned == written:
+        return False
+    return all(s == w or _BARE_LETTER.get(w) == s for s, w in zip(scanned, written, strict=True))
+
 
 # The sign a word gives of its block's damage.
 NEUTRAL, HEALTHY, DAMAGED, SUSPECT = 0, 1, 2, 3
@@ -127,6 +142,9 @@ class Confusions:
     full_damage: float
     document_weight: float
     capital_target_freq: float
+    name_min_freq: float
+    name_ratio_inside: float
+    name_ratio_start: float
     not_parts: frozenset[str]
     gazetteer: dict[str, str]
     lone_letters: dict[str, str]
@@ -162,6 +180,7 @@ def load_confusions() -> Confusions:
     data = load_table("ocr")
     limits = data.get("limits", {})
     gating = data.get("damage", {})
+    name_limits = data.get("names", {})
     rules = tuple(
         ContextRule(
             word=word,
@@ -199,6 +218,9 @@ def load_confusions() -> Confusions:
         full_damage=float(gating.get("full_damage", 0.9)),
         document_weight=float(gating.get("document_weight", 4.0)),
         capital_target_freq=float(limits.get("capital_target_freq", 1e-6)),
+        name_min_freq=float(name_limits.get("min_freq", 1e-7)),
+        name_ratio_inside=float(name_limits.get("ratio_inside", 0.02)),
+        name_ratio_start=float(name_limits.get("ratio_start", 1.0)),
         not_parts=frozenset(data.get("compounds", {}).get("not_parts", ())),
         gazetteer={n.lower(): n for n in names if " " not in n},
         lone_letters={str(k): str(v) for k, v in data.get("lone_letters", {}).items()},
@@ -387,6 +409,21 @@ class WordRepairer:
         grown = [(word[:i] + letter + word[i:], 0) for i in range(len(word) + 1) for letter in self.conf.dropped]
         self._lookup(grown, found, self.conf.dropped_penalty)
         return found
+
+    def lost_name(self, word: str) -> str | None:
+        """The name ``word`` is with its å/ä/ö lost (*goran* -> *göran*), or None.
+
+        The names are Hunspell's proper nouns; a word that is itself one (*pia*, *marta*) is no
+        lost name. With several, the most frequent; none rarer than the table's ``min_freq``.
+        """
+        lex = self.lex
+        if lex.is_name(word):
+            return None
+        names = [c for c in self.candidates(word) if lost_swedish_letters(word, c) and lex.is_name(c)]
+        if not names:
+            return None
+        best = max(names, key=lambda c: (lex.freq(c), c))
+        return best if lex.freq(best) >= self.conf.name_min_freq else None
 
     # --- reading a word -------------------------------------------------------------------------------
 
@@ -600,6 +637,7 @@ class _Token:
     sign: int
     out: str = ""
     lower: str = ""  # written, lower-case
+    name: bool = False  # restored as a name: context rules leave it alone
 
 
 class TextRepairer:
@@ -692,7 +730,9 @@ class TextRepairer:
             if tok.reading is not None and not tok.reading.settled:
                 tok.reading = self.words.read(tok.reading.word, tok.text[:1].isupper())
         for i, tok in enumerate(tokens):
-            if tok.reading is not None and tok.reading.changed:
+            if tok.reading is None or self._restore_name(text, tokens, i):
+                continue
+            if tok.reading.changed:
                 self._decide(text, tokens, i, rate)
         self._apply_context(text, tokens, rate)
         pieces = []
@@ -746,6 +786,40 @@ class TextRepairer:
         freq = lex.freq(best)
         return (rate >= self.conf.full_damage and freq > 0.0
                 and reading.score >= freq * self.conf.change_penalty ** 2)
+
+    def _restore_name(self, text: str, tokens: list[_Token], i: int) -> bool:
+        """A capitalised word that is a name with its å/ä/ö lost (Goran, Hakan, Stromberg)
+        becomes that name; only in a block being repaired (the caller's gate), never a word
+        that is itself a name (Pia, Ann). When the scanned word is a word too (hakan, par), the
+        name must be frequent enough against it: less so inside a sentence or next to another
+        capitalised word (a capital there says name), more so alone at a sentence start."""
+        tok = tokens[i]
+        reading = tok.reading
+        word = tok.text
+        if reading.hard or reading.name or not (word[:1].isupper() and word[1:].islower()):
+            return False
+        name = self.words.lost_name(reading.word)
+        if name is None:
+            return False
+        lex = self.words.lex
+        own = lex.freq(reading.word)
+        if own > 0.0:
+            inside = not self._sentence_start(text, tok.start) or self._next_to_capital(text, tokens, i)
+            ratio = self.conf.name_ratio_inside if inside else self.conf.name_ratio_start
+            if lex.freq(name) < ratio * own:
+                return False
+        tok.out = name[:1].upper() + name[1:]
+        tok.lower = name
+        tok.name = True
+        return True
+
+    def _next_to_capital(self, text: str, tokens: list[_Token], i: int) -> bool:
+        """The word after ``i`` in the same sentence is capitalised (a first name and a surname)."""
+        if i + 1 >= len(tokens):
+            return False
+        nxt = tokens[i + 1]
+        gap = text[tokens[i].end : nxt.start]
+        return nxt.text[:1].isupper() and nxt.text[1:].islower() and gap.strip(" \t") == ""
 
     def _decide(self, text: str, tokens: list[_Token], i: int, rate: float) -> None:
         tok = tokens[i]
@@ -807,7 +881,7 @@ class TextRepairer:
             if tok.text in self.conf.lone_letters:
                 self._lone_letter(text, tokens, i)
                 continue
-            if tok.reading is None or tok.reading.name and tok.text[:1].isupper():
+            if tok.reading is None or tok.name or tok.reading.name and tok.text[:1].isupper():
                 continue
             rules = self._rules.get(tok.lower) or self._rules.get(tok.reading.word)
             if not rules:

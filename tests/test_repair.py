@@ -17,7 +17,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.repair import get_repairer, is_known_word, load_confusions, repair_blocks, repair_text
+from ingest.repair import (
+    get_repairer,
+    is_known_word,
+    load_confusions,
+    lost_swedish_letters,
+    repair_blocks,
+    repair_text,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "repair"
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "repair_wer.py"
@@ -151,8 +158,61 @@ def test_damage_rates_follow_the_signs():
 
 
 def test_names_inside_a_damaged_sentence_stay():
+    # Pia, Ann and Per are names as scanned; Asa is no name, but Åsa with its ring lost.
     text = "Namnden beslutade att Pia och Ann ska lamna forslaget till Per och Asa."
-    assert repair_text(text) == "Nämnden beslutade att Pia och Ann ska lämna förslaget till Per och Asa."
+    assert repair_text(text) == "Nämnden beslutade att Pia och Ann ska lämna förslaget till Per och Åsa."
+
+
+@pytest.mark.parametrize(("scanned", "printed"), [
+    ("Beslutande: Hakan Berg (M), Goran Lund (S) och Orjan Ek (C) beslutade for namnden.",
+     "Beslutande: Håkan Berg (M), Göran Lund (S) och Örjan Ek (C) beslutade för nämnden."),
+    ("Justerare: Bjorn Sjolund. Namnden har fatt svar.", "Justerare: Björn Sjölund. Nämnden har fått svar."),
+    ("Hakan foredrog arendet for namnden.", "Håkan föredrog ärendet för nämnden."),
+    ("Arendet foredrogs av Asa Stromberg och Par Lovgren.", "Ärendet föredrogs av Åsa Strömberg och Pär Lövgren."),
+])
+def test_names_that_lost_their_swedish_letters_are_restored_in_damaged_text(scanned, printed):
+    assert repair_text(scanned) == printed
+
+
+def test_names_that_are_names_as_scanned_stay_in_damaged_text():
+    # Pia is never "På", Ann never "Än", Marta never "Märta": each is a name as written.
+    text = "Pia Berg, Ann Lund och Marta Ek lamnade forslaget till namnden."
+    assert repair_text(text) == "Pia Berg, Ann Lund och Marta Ek lämnade förslaget till nämnden."
+
+
+def test_common_words_at_a_sentence_start_stay_when_the_name_is_rarer():
+    # Bra, Ska and Person are far more frequent than the places Brå, Skå and Persön.
+    text = "Bra att namnden far svar. Ska namnden lamna svar? Person som ar utsatt far stod."
+    assert repair_text(text) == "Bra att nämnden får svar. Ska nämnden lämna svar? Person som är utsatt får stöd."
+
+
+def test_names_in_clean_text_never_change():
+    blocks = [
+        "Beslutande: Pia Berg, Ann Lund, Marta Ek, Per Holm och Asa Karlsson.",
+        "Hakan Lind och Goran Berg deltog. Bjorn Sjolund föredrog ärendet för nämnden.",
+        "Håkan Åberg och Åsa Sjöström anmälde jäv.",
+    ]
+    assert repair_blocks(blocks) == blocks
+
+
+def test_a_lost_name_keeps_every_other_letter():
+    words = get_repairer().words
+    assert words.lost_name("goran") == "göran"
+    assert words.lost_name("stromberg") == "strömberg"
+    assert words.lost_name("pia") is None  # a name as written
+    assert words.lost_name("namnden") is None  # no name
+
+
+@pytest.mark.parametrize(("scanned", "written", "expected"), [
+    ("goran", "göran", True),
+    ("sjostrom", "sjöström", True),
+    ("sjöstrom", "sjöström", True),
+    ("pia", "på", False),  # a letter dropped, not only dots lost
+    ("gaten", "göten", False),  # a for ö is other damage
+    ("asa", "asa", False),
+])
+def test_lost_swedish_letters(scanned, written, expected):
+    assert lost_swedish_letters(scanned, written) is expected
 
 
 def test_a_damaged_place_name_is_restored_from_the_gazetteer():
