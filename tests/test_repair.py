@@ -93,6 +93,12 @@ TESSERACT_FORMS = [
     ("innebar", "innebär"),  # a word, but in text that lost every ä far likelier innebär
     ("pa", "på"),
     ("tva", "två"),
+    # d is as often ö as å/ä, i as often å as ä; "lä" may come out as "ki"
+    ("ldsning", "lösning"),
+    ("gir", "går"),
+    ("kingre", "längre"),
+    ("kimnat", "lämnat"),
+    ("forkingning", "förlängning"),
 ]
 
 
