@@ -552,15 +552,24 @@ class WordRepairer:
             changed = cand != segment
             if weight < _MIN_PART_WEIGHT or not self._part_ok(cand, last, changed, curated, first):
                 continue
-            score = max(self.lex.freq(cand), 1e-9) * weight
+            head = not last and self.lex.is_compound_head(cand)
+            score = max(self._part_freq(cand, head), 1e-9) * weight
             if not changed and not self.lex.in_hunspell(cand):
                 score *= _WEB_PART_WEIGHT  # a web-only part as scanned is often itself damaged
-            head = not last and self.lex.is_compound_head(cand)
             if head:
                 score *= _HEAD_BONUS
             if best is None or score > best[1]:
                 best = (cand, score)
         return None if best is None else (best[0], math.log(best[1]))
+
+    def _part_freq(self, part: str, head: bool) -> float:
+        """How common ``part`` is as a compound part: a compound form with a linking s
+        (*behovs-*, *stöds-*) is as common as its word (*behov*), which web text rarely
+        writes alone; otherwise the part's own frequency."""
+        freq = self.lex.freq(part)
+        if head and part.endswith("s") and len(part) > MIN_PART + 1:
+            freq = max(freq, self.lex.freq(part[:-1]) if self.lex.in_hunspell(part[:-1]) else 0.0)
+        return freq
 
     def _compound(self, word: str, initial_upper: bool, changes: bool = True, curated: bool = False) -> str | None:
         """The likeliest reading of ``word`` as a compound of known parts, each repaired or not
