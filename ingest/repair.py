@@ -76,16 +76,19 @@ _HARD = frozenset("0123456789{£&@’")  # damage no Swedish word has: f6r, {6r,
 _GAP_BEFORE_ONE = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*")
 _GAP_AFTER_ONE = re.compile(r"[ \t]*\n?[ \t]*[*\"“”'(]*")
 
-# A letter as an English OCR model writes it when it loses its ring or dots.
-_BARE_LETTER = {"å": "a", "ä": "a", "ö": "o"}
+_BARE_LETTERS = {"a": ("å", "ä"), "o": ("ö",)}  # å/ä/ö without their ring or dots
 
 
-def lost_swedish_letters(scanned: str, written: str) -> bool:
-    """True when ``written`` is ``scanned`` with one or more a/o given back their ring or dots
-    (*goran* / *göran*, *stromberg* / *strömberg*) and nothing else changed; both lower case."""
+def lost_swedish_letters(scanned: str, written: str, misreadings: dict[str, tuple[str, ...]] | None = None) -> bool:
+    """True when ``written`` is ``scanned`` with one or more of its letters read back as the
+    å/ä/ö they were misread from and nothing else changed (*goran* / *göran*, *stromberg* /
+    *strömberg*); both lower case. ``misreadings`` maps a scanned character to the letters it
+    may stand for (the confusion table's common ones); by default only a bare a or o."""
     if len(scanned) != len(written) or scanned == written:
         return False
-    return all(s == w or _BARE_LETTER.get(w) == s for s, w in zip(scanned, written, strict=True))
+    table = _BARE_LETTERS if misreadings is None else misreadings
+    return all(s == w or (w in _SWEDISH and w in table.get(s, ()))
+               for s, w in zip(scanned, written, strict=True))
 
 
 # The sign a word gives of its block's damage.
@@ -411,7 +414,8 @@ class WordRepairer:
         return found
 
     def lost_name(self, word: str) -> str | None:
-        """The name ``word`` is with its å/ä/ö lost (*goran* -> *göran*), or None.
+        """The name ``word`` is with its å/ä/ö lost or misread as a common confusion
+        (*goran*, *sdren* -> *göran*, *sören*), or None.
 
         The names are Hunspell's proper nouns; a word that is itself one (*pia*, *marta*) is no
         lost name. With several, the most frequent; none rarer than the table's ``min_freq``.
@@ -419,7 +423,7 @@ class WordRepairer:
         lex = self.lex
         if lex.is_name(word):
             return None
-        names = [c for c in self.candidates(word) if lost_swedish_letters(word, c) and lex.is_name(c)]
+        names = [c for c in self.candidates(word) if lost_swedish_letters(word, c, self.conf.single) and lex.is_name(c)]
         if not names:
             return None
         best = max(names, key=lambda c: (lex.freq(c), c))
@@ -760,7 +764,7 @@ class TextRepairer:
             i -= 1
         return i < 0 or text[i] in _SENTENCE_END or (text[i].isdigit() and i + 1 < len(text) and text[i + 1] == ".")
 
-    def _capital_allowed(self, text: str, tok: _Token, rate: float) -> bool:
+    def _capital_allowed(self, text: str, tok: _Token, rate: float, title_case: bool = False) -> bool:
         """Name safety: may a capitalised scanned word change?
 
         Never a proper noun Hunspell knows (Pia, Ann, Åsa). Inside a sentence only a damaged
@@ -768,7 +772,9 @@ class TextRepairer:
         (Malmo, Goran, Annu), or no word at all (Namnden) written as a common word or a name
         in common use. A common word with a capital (Back, Lund) stays, and so does an unknown
         one that would become a rare name, unless every å/ä/ö of the block is gone and the
-        name is at most two common confusions away (Sjélund -> Sjölund).
+        name is at most two common confusions away (Sjélund -> Sjölund). Where every å/ä/ö is
+        gone, a common word inside a run of capitalised words (``title_case``: Grona Garden, the
+        name of a place or a body) may become the common word it is damaged from (Gården).
         """
         reading = tok.reading
         if reading.hard:
@@ -782,6 +788,9 @@ class TextRepairer:
         if best in self.conf.gazetteer:
             return True
         if reading.curated:
+            if (title_case and rate >= self.conf.full_damage and best[:1] == reading.word[:1]
+                    and lex.in_hunspell(best) and not lex.is_name(best)):
+                return True  # a common word in a name of capitalised words (Grona Garden: Gröna Gården)
             # "Ar", "Atgarder": OCR without å/ä/ö writes them as a capital A or O; a common word
             # is then the reading (lower-cased by _decide), in a block that lost every å/ä/ö.
             return (rate >= self.conf.full_damage and reading.word[:1] in "ao"
@@ -836,20 +845,21 @@ class TextRepairer:
         if not self.words.replaces(reading, rate):
             return
         capital = tok.text[:1].isupper()
-        if capital and not self._capital_allowed(text, tok, rate):
+        inside = capital and not self._sentence_start(text, tok.start)
+        # a capital that only starts the sentence says nothing about this word ("Den Svergripande")
+        before_capital = inside and i > 0 and tokens[i - 1].out[:1].isupper() and not self._sentence_start(
+            text, tokens[i - 1].start)
+        title_case = inside and (before_capital or self._capitalised_next(text, tokens, i))
+        if capital and not self._capital_allowed(text, tok, rate, title_case):
             return
         best = reading.best
         if best in self.conf.gazetteer:
             tok.out, tok.lower = self.conf.gazetteer[best], best
             return
         lowered = False
-        if capital and not self._sentence_start(text, tok.start):
+        if inside:
             # "Atgarder" in mid sentence is "åtgärder": the capital was the damaged letter, unless
             # the words around are capitalised too (a name: Ostra Goinge) or it is a name.
-            # a capital that only starts the sentence says nothing about this word ("Den Svergripande")
-            before_capital = i > 0 and tokens[i - 1].out[:1].isupper() and not self._sentence_start(
-                text, tokens[i - 1].start)
-            title_case = before_capital or self._capitalised_next(text, tokens, i)
             lowered = (not title_case and best[:1] != reading.word[:1] and self.words.lex.in_hunspell(best)
                        and not self.words.lex.is_name(best))
             lowered = lowered or (reading.used_initial and not before_capital)

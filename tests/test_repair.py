@@ -180,6 +180,17 @@ def test_names_that_lost_their_swedish_letters_are_restored_in_damaged_text(scan
     assert repair_text(scanned) == printed
 
 
+def test_a_common_word_in_a_name_of_capitalised_words_is_repaired_where_every_letter_is_lost():
+    assert repair_text("Foreningen Grona Garden far bidrag for verksamheten.") == (
+        "Föreningen Gröna Gården får bidrag för verksamheten.")
+
+
+def test_a_capitalised_common_word_alone_inside_a_sentence_stays():
+    # Garden alone may be a name; only a run of capitalised words says it is a place or body.
+    assert repair_text("Namnden gav Garden ett bidrag for verksamheten.") == (
+        "Nämnden gav Garden ett bidrag för verksamheten.")
+
+
 def test_names_that_are_names_as_scanned_stay_in_damaged_text():
     # Pia is never "På", Ann never "Än", Marta never "Märta": each is a name as written.
     text = "Pia Berg, Ann Lund och Marta Ek lamnade forslaget till namnden."
@@ -219,6 +230,13 @@ def test_a_lost_name_keeps_every_other_letter():
 ])
 def test_lost_swedish_letters(scanned, written, expected):
     assert lost_swedish_letters(scanned, written) is expected
+
+
+def test_lost_swedish_letters_follow_the_confusions_given():
+    misreadings = {"d": ("ö",), "a": ("å",)}
+    assert lost_swedish_letters("sdren", "sören", misreadings)
+    assert not lost_swedish_letters("goran", "göran", misreadings)  # o is not given
+    assert not lost_swedish_letters("sdren", "sdrén", misreadings)  # é is no Swedish letter
 
 
 def test_a_damaged_place_name_is_restored_from_the_gazetteer():
@@ -419,6 +437,11 @@ def test_pathological_tokens_are_bounded():
     for token in ("ii" * 19, "i" * 39, "éi" * 19, "a1" * 19, "x" * 5000):
         out = repair_text(f"ord {token} ord")
         assert out.startswith("ord ") and out.endswith(" ord")
+
+
+def test_gode_man_is_plural():
+    assert repair_text("Namnden soker fler gode man och ger dem utbildning for uppdraget.") == (
+        "Nämnden söker fler gode män och ger dem utbildning för uppdraget.")
 
 
 def test_more_words_valid_both_ways_are_decided_by_their_neighbours():
