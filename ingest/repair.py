@@ -900,8 +900,10 @@ class TextRepairer:
             if tok.text in self.conf.lone_letters:
                 self._lone_letter(text, tokens, i)
                 continue
-            if tok.reading is None or tok.name or tok.reading.name and tok.text[:1].isupper():
+            if tok.reading is None or tok.name:
                 continue
+            if tok.reading.name and tok.text[:1].isupper() and not self._sentence_start(text, tok.start):
+                continue  # a name (Per, Man) inside a sentence; at its start the capital says nothing (Tv av dem)
             rules = self._rules.get(tok.lower) or self._rules.get(tok.reading.word)
             if not rules:
                 continue

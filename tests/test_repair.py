@@ -439,6 +439,14 @@ def test_pathological_tokens_are_bounded():
         assert out.startswith("ord ") and out.endswith(" ord")
 
 
+def test_a_context_rule_applies_to_a_capital_that_only_starts_the_sentence():
+    # "tv" is also a name in Hunspell; at a sentence start its capital says nothing.
+    assert repair_text("Namnden har fatt svar. Tv av dem anser att trafiken blir for tung.") == (
+        "Nämnden har fått svar. Två av dem anser att trafiken blir för tung.")
+    assert repair_text("Er beteckning: RS 2024/12\nVar beteckning: TN 2024/3\nNamnden lamnar svar.") == (
+        "Er beteckning: RS 2024/12\nVår beteckning: TN 2024/3\nNämnden lämnar svar.")
+
+
 def test_gode_man_is_plural():
     assert repair_text("Namnden soker fler gode man och ger dem utbildning for uppdraget.") == (
         "Nämnden söker fler gode män och ger dem utbildning för uppdraget.")
