@@ -130,6 +130,7 @@ class Confusions:
     multi: dict[str, tuple[str, ...]]
     initial: dict[str, tuple[str, ...]]
     dropped: tuple[str, ...]
+    doubled: frozenset[str]
     max_changes: int
     ratio_curated: float
     ratio_web_only: float
@@ -206,6 +207,7 @@ def load_confusions() -> Confusions:
         multi=_tuple_map(data.get("multi", {})),
         initial=_tuple_map(data.get("initial", {})),
         dropped=tuple(data.get("dropped", {}).get("letters", ())),
+        doubled=frozenset(data.get("dropped", {}).get("doubled", ())),
         max_changes=int(limits.get("max_changes", 5)),
         ratio_curated=float(limits.get("ratio_curated", 20.0)),
         ratio_web_only=float(limits.get("ratio_web_only", 1.5)),
@@ -406,6 +408,16 @@ class WordRepairer:
             self._candidates_memo[key] = found
         return dict(found)
 
+    def doubled_candidates(self, word: str) -> dict[str, float]:
+        """Words ``word`` may be with one half of a double consonant put back (*berets* ->
+        *beretts*, *kuna* -> *kunna*); other confusions may come with it, as in every lookup."""
+        found: dict[str, float] = {}
+        doubled = self.conf.doubled
+        grown = [(word[: i + 1] + c + word[i + 1 :], 0) for i, c in enumerate(word)
+                 if c in doubled and word[i + 1 : i + 2] != c and word[i - 1 : i] != c]
+        self._lookup(grown, found, self.conf.dropped_penalty)
+        return found
+
     def dropped_candidates(self, word: str) -> dict[str, float]:
         """Words ``word`` may be with one dropped letter put back (*tgärder* -> *åtgärder*)."""
         found: dict[str, float] = {}
@@ -503,7 +515,10 @@ class WordRepairer:
 
         if not name and not deferred and (short or not known):
             # a dropped letter put back gives a whole word: likelier than a repaired compound
-            for w, c in self.dropped_candidates(word).items():
+            dropped = self.dropped_candidates(word)
+            if not known and not short:
+                dropped.update((w, c) for w, c in self.doubled_candidates(word).items() if c > dropped.get(w, 0.0))
+            for w, c in dropped.items():
                 if self.listed(w) and c > plausible.get(w, 0.0):
                     plausible[w] = c
         if plausible:

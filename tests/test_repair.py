@@ -62,6 +62,14 @@ def test_fold_map_puts_each_confusion_pair_in_one_class():
     assert "s" not in fold
 
 
+def test_half_of_a_double_consonant_is_put_back_in_a_word_that_is_no_word():
+    words = get_repairer().words
+    assert "beretts" in words.doubled_candidates("berets")
+    assert words.choose("berets") == ("beretts", False)
+    assert words.choose("finer") == ("finer", False)  # a word as scanned: stays
+    assert words.choose("vet") == ("vet", False)  # a short word is too often a word of its own
+
+
 def test_a_dropped_letter_is_put_back():
     words = get_repairer().words
     assert "åtgärder" in words.dropped_candidates("tgarder")
