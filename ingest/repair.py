@@ -775,7 +775,7 @@ class TextRepairer:
 
     def _sentence_start(self, text: str, start: int) -> bool:
         i = start - 1
-        while i >= 0 and text[i] in " \t\"'(“”-–•*":
+        while i >= 0 and text[i] in " \t\"'(“”‘-–•*":
             i -= 1
         return i < 0 or text[i] in _SENTENCE_END or (text[i].isdigit() and i + 1 < len(text) and text[i + 1] == ".")
 

@@ -453,6 +453,9 @@ def test_a_context_rule_applies_to_a_capital_that_only_starts_the_sentence():
         "Nämnden har fått svar. Två av dem anser att trafiken blir för tung.")
     assert repair_text("Er beteckning: RS 2024/12\nVar beteckning: TN 2024/3\nNamnden lamnar svar.") == (
         "Er beteckning: RS 2024/12\nVår beteckning: TN 2024/3\nNämnden lämnar svar.")
+    # Tesseract often puts a stray opening quote before the first word of a line
+    assert repair_text("Namnden har fatt svar.\n‘Tv foreningar har ansokt om bidrag.") == (
+        "Nämnden har fått svar.\n‘Två föreningar har ansökt om bidrag.")
 
 
 def test_gode_man_is_plural():
