@@ -875,7 +875,9 @@ class TextRepairer:
         if inside:
             # "Atgarder" in mid sentence is "åtgärder": the capital was the damaged letter, unless
             # the words around are capitalised too (a name: Ostra Goinge) or it is a name.
-            lowered = (not title_case and best[:1] != reading.word[:1] and self.words.lex.in_hunspell(best)
+            # a common word: a Hunspell word or a compound of known words (årsräkningar), no name
+            common = self.words.lex.in_hunspell(best) or not self.words.listed(best)
+            lowered = (not title_case and best[:1] != reading.word[:1] and common
                        and not self.words.lex.is_name(best))
             lowered = lowered or (reading.used_initial and not before_capital)
         tok.out = _case_like(tok.text, best, lowered)

@@ -132,6 +132,11 @@ def test_a_capital_that_was_the_damaged_letter_is_lowered_in_mid_sentence():
 # --- damage gating: born-digital text is never touched ------------------------------------------
 
 
+def test_a_damaged_capital_is_lowered_for_a_compound_of_common_words_too():
+    # årsräkningar is no Hunspell entry, but a compound of common words: no name
+    assert repair_text("Namnden granskar Arsrakningar for namnden.") == "Nämnden granskar årsräkningar för nämnden."
+
+
 def test_born_digital_text_comes_back_unchanged():
     text = CLEAN.read_text(encoding="utf-8")
     blocks = [b for b in text.split("\n\n") if b.strip()]
