@@ -107,6 +107,7 @@ TESSERACT_FORMS = [
     ("kingre", "längre"),
     ("kimnat", "lämnat"),
     ("forkingning", "förlängning"),
+    ("ideelit", "ideellt"),  # the second l of ll read as i
 ]
 
 
