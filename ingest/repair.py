@@ -934,11 +934,18 @@ class TextRepairer:
                     break
 
     def _lone_letter(self, text: str, tokens: list[_Token], i: int) -> None:
-        """A lone letter between two lower-case words is a short word with its å/ä/ö dropped."""
+        """A lone letter between two lower-case words is a short word with its å/ä/ö dropped;
+        where the context rules say which of its readings (a year: 20 r, per r., r 2016), also
+        next to a number or before punctuation."""
         before = self._neighbour(text, tokens, i, -1)
         after = self._neighbour(text, tokens, i, +1)
+        word = self.conf.lone_letters[tokens[i].text]
+        for rule in self._rules.get(word, ()):
+            if rule.to != word and rule.applies(before, after):
+                tokens[i].out = tokens[i].lower = rule.to
+                return
         if before and after and before.isalpha() and after.isalpha() and tokens[i + 1].text.islower():
-            tokens[i].out = tokens[i].lower = self.conf.lone_letters[tokens[i].text]
+            tokens[i].out = tokens[i].lower = word
 
     def _one_as_i(self, text: str, tokens: list[_Token], i: int) -> None:
         before = self._neighbour(text, tokens, i, -1, _GAP_BEFORE_ONE)

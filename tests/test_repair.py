@@ -279,6 +279,13 @@ def test_a_lone_letter_left_of_a_dropped_word_is_restored():
     assert repair_text("det r viktigt att namnden far stéd") == "det är viktigt att nämnden får stöd"
 
 
+def test_a_lone_letter_next_to_a_year_or_a_count_is_the_year():
+    assert repair_text("Foreningen har 168 medlemmar under 20 r, och namnden startade r 2016.") == (
+        "Föreningen har 168 medlemmar under 20 år, och nämnden startade år 2016.")
+    assert repair_text("Samtalen sker tva ganger per r. Namnden r positiv.") == (
+        "Samtalen sker två gånger per år. Nämnden är positiv.")
+
+
 # --- what must never change ------------------------------------------------------------------------
 
 
