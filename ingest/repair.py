@@ -875,8 +875,11 @@ class TextRepairer:
         if inside:
             # "Atgarder" in mid sentence is "åtgärder": the capital was the damaged letter, unless
             # the words around are capitalised too (a name: Ostra Goinge) or it is a name.
-            # a common word: a Hunspell word or a compound of known words (årsräkningar), no name
-            common = self.words.lex.in_hunspell(best) or not self.words.listed(best)
+            # a common word: a Hunspell word, or a compound of known words whose capital A was a
+            # small å/ä, which is as tall as a capital (Arsrakningar: årsräkningar); a compound
+            # with another capital inside a sentence is more often a body (Overformyndarnamnden)
+            common = self.words.lex.in_hunspell(best) or (
+                reading.word[:1] == "a" and not self.words.listed(best))
             lowered = (not title_case and best[:1] != reading.word[:1] and common
                        and not self.words.lex.is_name(best))
             lowered = lowered or (reading.used_initial and not before_capital)

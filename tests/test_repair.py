@@ -136,6 +136,9 @@ def test_a_capital_that_was_the_damaged_letter_is_lowered_in_mid_sentence():
 def test_a_damaged_capital_is_lowered_for_a_compound_of_common_words_too():
     # årsräkningar is no Hunspell entry, but a compound of common words: no name
     assert repair_text("Namnden granskar Arsrakningar for namnden.") == "Nämnden granskar årsräkningar för nämnden."
+    # another capital on a compound inside a sentence is more often a body's name
+    assert repair_text("Revisorerna har granskat om Overformyndarnamnden har en rutin for namnden.") == (
+        "Revisorerna har granskat om Överförmyndarnämnden har en rutin för nämnden.")
 
 
 def test_born_digital_text_comes_back_unchanged():
