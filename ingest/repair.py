@@ -14,8 +14,8 @@ by word against the lexicon (``ingest.lexicon``), with the confusions kept as da
 2. **Candidates.** Every lexicon word the scanned word could have been, given the confusions:
    all confusable letters fold into one class, so one lookup in the lexicon's skeleton index
    finds the words of the same shape, each then checked letter by letter against the table
-   (multi-letter damage such as *ii* for *ä* is undone first, in variants; a dropped å/ä/ö is
-   put back when nothing else fits).
+   (multi-letter damage such as *ii* for *ä* is undone first, in variants; a dropped å/ä/ö, and
+   in a longer word that is no word half of a double consonant, may be put back at a high cost).
 3. **Choice.** The most frequent candidate (less likely the more letters it changes). A
    scanned word that is itself a word changes only when a candidate is far more frequent:
    how much more depends on how damaged the block is (in a block where every å/ä/ö is gone,
