@@ -347,9 +347,9 @@ def test_repair_writes_only_known_words():
 
 def test_a_first_part_with_a_linking_s_counts_as_often_as_its_word():
     # behovs- is behov (need) joined by an s, not the verb behövs; stöds- is still stöd.
-    assert repair_text("Namnden gor en behovsutredning och en behovsanalys.") == (
-        "Nämnden gör en behovsutredning och en behovsanalys.")
-    assert get_repairer().words.choose("stodinsatser") == ("stödinsatser", False)
+    assert repair_text("Namnden gor en behovsutredning och en behovsbedomning.") == (
+        "Nämnden gör en behovsutredning och en behovsbedömning.")
+    assert get_repairer().words.choose("stodsamtal") == ("stödsamtal", False)
 
 
 def test_damaged_compounds_are_repaired_part_by_part():
