@@ -14,8 +14,8 @@ by word against the lexicon (``ingest.lexicon``), with the confusions kept as da
 2. **Candidates.** Every lexicon word the scanned word could have been, given the confusions:
    all confusable letters fold into one class, so one lookup in the lexicon's skeleton index
    finds the words of the same shape, each then checked letter by letter against the table
-   (multi-letter damage such as *ii* for *ä* is undone first, in variants; a dropped å/ä/ö is
-   put back when nothing else fits).
+   (multi-letter damage such as *ii* for *ä* is undone first, in variants; a dropped å/ä/ö, and
+   in a longer word that is no word half of a double consonant, may be put back at a high cost).
 3. **Choice.** The most frequent candidate (less likely the more letters it changes). A
    scanned word that is itself a word changes only when a candidate is far more frequent:
    how much more depends on how damaged the block is (in a block where every å/ä/ö is gone,
@@ -26,7 +26,10 @@ by word against the lexicon (``ingest.lexicon``), with the confusions kept as da
    (:func:`is_known_word`); failing that, the scanned word stays.
 4. **Names.** A capitalised word that Hunspell knows as a proper noun (*Pia*, *Ann*, *Åsa*)
    never changes; inside a sentence a capitalised word changes only when it is a damaged
-   form of a lexicon word (*Namnden*, *Malmo*), never into a rare name.
+   form of a lexicon word (*Namnden*, *Malmo*), never into a rare name. In a damaged block a
+   capitalised word that is a name with its å/ä/ö lost (*Goran*, *Hakan*, *Stromberg*; the
+   names are Hunspell's proper nouns) becomes that name, unless it is a name as scanned
+   (*Pia*, *Marta*) or, as a word too, far more frequent than the name (*Bra*, *Person*).
 5. **Context.** Words valid both ways (*vald*/*våld*, *ar*/*år*/*är*, *bor*/*bör*) are decided
    by their neighbours, from the rule table. A lone *1* between two words is *i*, except
    before a month or a counted word (*1 april 2024*, *1 procent*).
@@ -73,6 +76,21 @@ _HARD = frozenset("0123456789{£&@’")  # damage no Swedish word has: f6r, {6r,
 _GAP_BEFORE_ONE = re.compile(r"[ \t]*,?[ \t]*\n?[ \t]*")
 _GAP_AFTER_ONE = re.compile(r"[ \t]*\n?[ \t]*[*\"“”'(]*")
 
+_BARE_LETTERS = {"a": ("å", "ä"), "o": ("ö",)}  # å/ä/ö without their ring or dots
+
+
+def lost_swedish_letters(scanned: str, written: str, misreadings: dict[str, tuple[str, ...]] | None = None) -> bool:
+    """True when ``written`` is ``scanned`` with one or more of its letters read back as the
+    å/ä/ö they were misread from and nothing else changed (*goran* / *göran*, *stromberg* /
+    *strömberg*); both lower case. ``misreadings`` maps a scanned character to the letters it
+    may stand for (the confusion table's common ones); by default only a bare a or o."""
+    if len(scanned) != len(written) or scanned == written:
+        return False
+    table = _BARE_LETTERS if misreadings is None else misreadings
+    return all(s == w or (w in _SWEDISH and w in table.get(s, ()))
+               for s, w in zip(scanned, written, strict=True))
+
+
 # The sign a word gives of its block's damage.
 NEUTRAL, HEALTHY, DAMAGED, SUSPECT = 0, 1, 2, 3
 
@@ -112,6 +130,7 @@ class Confusions:
     multi: dict[str, tuple[str, ...]]
     initial: dict[str, tuple[str, ...]]
     dropped: tuple[str, ...]
+    doubled: frozenset[str]
     max_changes: int
     ratio_curated: float
     ratio_web_only: float
@@ -127,6 +146,9 @@ class Confusions:
     full_damage: float
     document_weight: float
     capital_target_freq: float
+    name_min_freq: float
+    name_ratio_inside: float
+    name_ratio_start: float
     not_parts: frozenset[str]
     gazetteer: dict[str, str]
     lone_letters: dict[str, str]
@@ -162,6 +184,7 @@ def load_confusions() -> Confusions:
     data = load_table("ocr")
     limits = data.get("limits", {})
     gating = data.get("damage", {})
+    name_limits = data.get("names", {})
     rules = tuple(
         ContextRule(
             word=word,
@@ -184,6 +207,7 @@ def load_confusions() -> Confusions:
         multi=_tuple_map(data.get("multi", {})),
         initial=_tuple_map(data.get("initial", {})),
         dropped=tuple(data.get("dropped", {}).get("letters", ())),
+        doubled=frozenset(data.get("dropped", {}).get("doubled", ())),
         max_changes=int(limits.get("max_changes", 5)),
         ratio_curated=float(limits.get("ratio_curated", 20.0)),
         ratio_web_only=float(limits.get("ratio_web_only", 1.5)),
@@ -199,6 +223,9 @@ def load_confusions() -> Confusions:
         full_damage=float(gating.get("full_damage", 0.9)),
         document_weight=float(gating.get("document_weight", 4.0)),
         capital_target_freq=float(limits.get("capital_target_freq", 1e-6)),
+        name_min_freq=float(name_limits.get("min_freq", 1e-7)),
+        name_ratio_inside=float(name_limits.get("ratio_inside", 0.02)),
+        name_ratio_start=float(name_limits.get("ratio_start", 1.0)),
         not_parts=frozenset(data.get("compounds", {}).get("not_parts", ())),
         gazetteer={n.lower(): n for n in names if " " not in n},
         lone_letters={str(k): str(v) for k, v in data.get("lone_letters", {}).items()},
@@ -381,12 +408,38 @@ class WordRepairer:
             self._candidates_memo[key] = found
         return dict(found)
 
+    def doubled_candidates(self, word: str) -> dict[str, float]:
+        """Words ``word`` may be with one half of a double consonant put back (*berets* ->
+        *beretts*, *kuna* -> *kunna*); other confusions may come with it, as in every lookup."""
+        found: dict[str, float] = {}
+        doubled = self.conf.doubled
+        grown = [(word[: i + 1] + c + word[i + 1 :], 0) for i, c in enumerate(word)
+                 if c in doubled and word[i + 1 : i + 2] != c and word[i - 1 : i] != c]
+        self._lookup(grown, found, self.conf.dropped_penalty)
+        return found
+
     def dropped_candidates(self, word: str) -> dict[str, float]:
         """Words ``word`` may be with one dropped letter put back (*tgärder* -> *åtgärder*)."""
         found: dict[str, float] = {}
         grown = [(word[:i] + letter + word[i:], 0) for i in range(len(word) + 1) for letter in self.conf.dropped]
         self._lookup(grown, found, self.conf.dropped_penalty)
         return found
+
+    def lost_name(self, word: str) -> str | None:
+        """The name ``word`` is with its å/ä/ö lost or misread as a common confusion
+        (*goran*, *sdren* -> *göran*, *sören*), or None.
+
+        The names are Hunspell's proper nouns; a word that is itself one (*pia*, *marta*) is no
+        lost name. With several, the most frequent; none rarer than the table's ``min_freq``.
+        """
+        lex = self.lex
+        if lex.is_name(word):
+            return None
+        names = [c for c in self.candidates(word) if lost_swedish_letters(word, c, self.conf.single) and lex.is_name(c)]
+        if not names:
+            return None
+        best = max(names, key=lambda c: (lex.freq(c), c))
+        return best if lex.freq(best) >= self.conf.name_min_freq else None
 
     # --- reading a word -------------------------------------------------------------------------------
 
@@ -462,7 +515,10 @@ class WordRepairer:
 
         if not name and not deferred and (short or not known):
             # a dropped letter put back gives a whole word: likelier than a repaired compound
-            for w, c in self.dropped_candidates(word).items():
+            dropped = self.dropped_candidates(word)
+            if not known and not short:
+                dropped.update((w, c) for w, c in self.doubled_candidates(word).items() if c > dropped.get(w, 0.0))
+            for w, c in dropped.items():
                 if self.listed(w) and c > plausible.get(w, 0.0):
                     plausible[w] = c
         if plausible:
@@ -515,15 +571,24 @@ class WordRepairer:
             changed = cand != segment
             if weight < _MIN_PART_WEIGHT or not self._part_ok(cand, last, changed, curated, first):
                 continue
-            score = max(self.lex.freq(cand), 1e-9) * weight
+            head = not last and self.lex.is_compound_head(cand)
+            score = max(self._part_freq(cand, head), 1e-9) * weight
             if not changed and not self.lex.in_hunspell(cand):
                 score *= _WEB_PART_WEIGHT  # a web-only part as scanned is often itself damaged
-            head = not last and self.lex.is_compound_head(cand)
             if head:
                 score *= _HEAD_BONUS
             if best is None or score > best[1]:
                 best = (cand, score)
         return None if best is None else (best[0], math.log(best[1]))
+
+    def _part_freq(self, part: str, head: bool) -> float:
+        """How common ``part`` is as a compound part: a compound form with a linking s
+        (*behovs-*, *stöds-*) is as common as its word (*behov*), which web text rarely
+        writes alone; otherwise the part's own frequency."""
+        freq = self.lex.freq(part)
+        if head and part.endswith("s") and len(part) > MIN_PART + 1:
+            freq = max(freq, self.lex.freq(part[:-1]) if self.lex.in_hunspell(part[:-1]) else 0.0)
+        return freq
 
     def _compound(self, word: str, initial_upper: bool, changes: bool = True, curated: bool = False) -> str | None:
         """The likeliest reading of ``word`` as a compound of known parts, each repaired or not
@@ -600,6 +665,7 @@ class _Token:
     sign: int
     out: str = ""
     lower: str = ""  # written, lower-case
+    name: bool = False  # restored as a name: context rules leave it alone
 
 
 class TextRepairer:
@@ -692,7 +758,9 @@ class TextRepairer:
             if tok.reading is not None and not tok.reading.settled:
                 tok.reading = self.words.read(tok.reading.word, tok.text[:1].isupper())
         for i, tok in enumerate(tokens):
-            if tok.reading is not None and tok.reading.changed:
+            if tok.reading is None or self._restore_name(text, tokens, i):
+                continue
+            if tok.reading.changed:
                 self._decide(text, tokens, i, rate)
         self._apply_context(text, tokens, rate)
         pieces = []
@@ -707,11 +775,11 @@ class TextRepairer:
 
     def _sentence_start(self, text: str, start: int) -> bool:
         i = start - 1
-        while i >= 0 and text[i] in " \t\"'(“”-–•*":
+        while i >= 0 and text[i] in " \t\"'(“”‘-–•*":
             i -= 1
         return i < 0 or text[i] in _SENTENCE_END or (text[i].isdigit() and i + 1 < len(text) and text[i + 1] == ".")
 
-    def _capital_allowed(self, text: str, tok: _Token, rate: float) -> bool:
+    def _capital_allowed(self, text: str, tok: _Token, rate: float, title_case: bool = False) -> bool:
         """Name safety: may a capitalised scanned word change?
 
         Never a proper noun Hunspell knows (Pia, Ann, Åsa). Inside a sentence only a damaged
@@ -719,7 +787,9 @@ class TextRepairer:
         (Malmo, Goran, Annu), or no word at all (Namnden) written as a common word or a name
         in common use. A common word with a capital (Back, Lund) stays, and so does an unknown
         one that would become a rare name, unless every å/ä/ö of the block is gone and the
-        name is at most two common confusions away (Sjélund -> Sjölund).
+        name is at most two common confusions away (Sjélund -> Sjölund). Where every å/ä/ö is
+        gone, a common word inside a run of capitalised words (``title_case``: Grona Garden, the
+        name of a place or a body) may become the common word it is damaged from (Gården).
         """
         reading = tok.reading
         if reading.hard:
@@ -733,6 +803,9 @@ class TextRepairer:
         if best in self.conf.gazetteer:
             return True
         if reading.curated:
+            if (title_case and rate >= self.conf.full_damage and best[:1] == reading.word[:1]
+                    and lex.in_hunspell(best) and not lex.is_name(best)):
+                return True  # a common word in a name of capitalised words (Grona Garden: Gröna Gården)
             # "Ar", "Atgarder": OCR without å/ä/ö writes them as a capital A or O; a common word
             # is then the reading (lower-cased by _decide), in a block that lost every å/ä/ö.
             return (rate >= self.conf.full_damage and reading.word[:1] in "ao"
@@ -747,27 +820,67 @@ class TextRepairer:
         return (rate >= self.conf.full_damage and freq > 0.0
                 and reading.score >= freq * self.conf.change_penalty ** 2)
 
+    def _restore_name(self, text: str, tokens: list[_Token], i: int) -> bool:
+        """A capitalised word that is a name with its å/ä/ö lost (Goran, Hakan, Stromberg)
+        becomes that name; only in a block being repaired (the caller's gate), never a word
+        that is itself a name (Pia, Ann). When the scanned word is a word too (hakan, par), the
+        name must be frequent enough against it: less so inside a sentence or next to another
+        capitalised word (a capital there says name), more so alone at a sentence start."""
+        tok = tokens[i]
+        reading = tok.reading
+        word = tok.text
+        if reading.hard or reading.name or not (word[:1].isupper() and word[1:].islower()):
+            return False
+        name = self.words.lost_name(reading.word)
+        if name is None:
+            return False
+        lex = self.words.lex
+        own = lex.freq(reading.word)
+        if own > 0.0:
+            inside = not self._sentence_start(text, tok.start) or self._next_to_capital(text, tokens, i)
+            ratio = self.conf.name_ratio_inside if inside else self.conf.name_ratio_start
+            if lex.freq(name) < ratio * own:
+                return False
+        tok.out = name[:1].upper() + name[1:]
+        tok.lower = name
+        tok.name = True
+        return True
+
+    def _next_to_capital(self, text: str, tokens: list[_Token], i: int) -> bool:
+        """The word after ``i`` in the same sentence is capitalised (a first name and a surname)."""
+        if i + 1 >= len(tokens):
+            return False
+        nxt = tokens[i + 1]
+        gap = text[tokens[i].end : nxt.start]
+        return nxt.text[:1].isupper() and nxt.text[1:].islower() and gap.strip(" \t") == ""
+
     def _decide(self, text: str, tokens: list[_Token], i: int, rate: float) -> None:
         tok = tokens[i]
         reading = tok.reading
         if not self.words.replaces(reading, rate):
             return
         capital = tok.text[:1].isupper()
-        if capital and not self._capital_allowed(text, tok, rate):
+        inside = capital and not self._sentence_start(text, tok.start)
+        # a capital that only starts the sentence says nothing about this word ("Den Svergripande")
+        before_capital = inside and i > 0 and tokens[i - 1].out[:1].isupper() and not self._sentence_start(
+            text, tokens[i - 1].start)
+        title_case = inside and (before_capital or self._capitalised_next(text, tokens, i))
+        if capital and not self._capital_allowed(text, tok, rate, title_case):
             return
         best = reading.best
         if best in self.conf.gazetteer:
             tok.out, tok.lower = self.conf.gazetteer[best], best
             return
         lowered = False
-        if capital and not self._sentence_start(text, tok.start):
+        if inside:
             # "Atgarder" in mid sentence is "åtgärder": the capital was the damaged letter, unless
             # the words around are capitalised too (a name: Ostra Goinge) or it is a name.
-            # a capital that only starts the sentence says nothing about this word ("Den Svergripande")
-            before_capital = i > 0 and tokens[i - 1].out[:1].isupper() and not self._sentence_start(
-                text, tokens[i - 1].start)
-            title_case = before_capital or self._capitalised_next(text, tokens, i)
-            lowered = (not title_case and best[:1] != reading.word[:1] and self.words.lex.in_hunspell(best)
+            # a common word: a Hunspell word, or a compound of known words whose capital A was a
+            # small å/ä, which is as tall as a capital (Arsrakningar: årsräkningar); a compound
+            # with another capital inside a sentence is more often a body (Overformyndarnamnden)
+            common = self.words.lex.in_hunspell(best) or (
+                reading.word[:1] == "a" and not self.words.listed(best))
+            lowered = (not title_case and best[:1] != reading.word[:1] and common
                        and not self.words.lex.is_name(best))
             lowered = lowered or (reading.used_initial and not before_capital)
         tok.out = _case_like(tok.text, best, lowered)
@@ -807,8 +920,10 @@ class TextRepairer:
             if tok.text in self.conf.lone_letters:
                 self._lone_letter(text, tokens, i)
                 continue
-            if tok.reading is None or tok.reading.name and tok.text[:1].isupper():
+            if tok.reading is None or tok.name:
                 continue
+            if tok.reading.name and tok.text[:1].isupper() and not self._sentence_start(text, tok.start):
+                continue  # a name (Per, Man) inside a sentence; at its start the capital says nothing (Tv av dem)
             rules = self._rules.get(tok.lower) or self._rules.get(tok.reading.word)
             if not rules:
                 continue
@@ -822,11 +937,18 @@ class TextRepairer:
                     break
 
     def _lone_letter(self, text: str, tokens: list[_Token], i: int) -> None:
-        """A lone letter between two lower-case words is a short word with its å/ä/ö dropped."""
+        """A lone letter between two lower-case words is a short word with its å/ä/ö dropped;
+        where the context rules say which of its readings (a year: 20 r, per r., r 2016), also
+        next to a number or before punctuation."""
         before = self._neighbour(text, tokens, i, -1)
         after = self._neighbour(text, tokens, i, +1)
+        word = self.conf.lone_letters[tokens[i].text]
+        for rule in self._rules.get(word, ()):
+            if rule.to != word and rule.applies(before, after):
+                tokens[i].out = tokens[i].lower = rule.to
+                return
         if before and after and before.isalpha() and after.isalpha() and tokens[i + 1].text.islower():
-            tokens[i].out = tokens[i].lower = self.conf.lone_letters[tokens[i].text]
+            tokens[i].out = tokens[i].lower = word
 
     def _one_as_i(self, text: str, tokens: list[_Token], i: int) -> None:
         before = self._neighbour(text, tokens, i, -1, _GAP_BEFORE_ONE)
