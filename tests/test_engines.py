@@ -279,6 +279,7 @@ def test_derived_data_waits_for_the_writer_before_and_never_costs_documents(data
     from index.pg.store import PgStore
 
     store = PgStore(database)
+    store.derive_wait = 0.3     # the last derive of a write waits at least this long (300 s by default)
     store.write([doc("k1", ["Kulturnämnden stöder föreningar."])], derive=lambda d, r, f: {"cases": {"c1": b"k1"}})
     calls = []
 

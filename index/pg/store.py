@@ -46,6 +46,9 @@ POOL_SIZE = int(os.environ.get("KB_DATABASE_POOL", "8") or 8)   # connections pe
 # Documents per write transaction: fewer statements, rows and segments per document (16 measured
 # X ms/document against Y one by one); a killed writer loses at most these.
 WRITE_BATCH = 16
+# How long the last derive of a write waits at least for DERIVED_LOCK: another writer holding it
+# is at work (its derive also brings in documents committed by writers still running), not stuck.
+DERIVE_WAIT = 300.0
 # A search's statements may run this long before the server cancels them (a safety net: a search
 # reads a few rows per term; the search fails with the server's "canceling statement" error).
 READ_TIMEOUT_MS = 30_000
@@ -95,6 +98,7 @@ class PgStore(Engine):
     """The PostgreSQL engine (see the module docstring)."""
 
     name = "postgres"
+    derive_wait = DERIVE_WAIT
 
     def __init__(self, url: str, *, read_url: str | None = None, create: bool = True,
                  pool_size: int = POOL_SIZE):
@@ -181,7 +185,8 @@ class PgStore(Engine):
         document is at hand: the caller's documents may be the stored copies it reads first.
         ``derive`` (see :meth:`Engine.write`) is given the documents and removals of every
         ``batch`` documents and of the end; its data is written in a transaction of its own
-        under ``DERIVED_LOCK``. A derive that fails is logged, noted (:meth:`take_notes`) and
+        under ``DERIVED_LOCK`` (between batches only when no other writer holds it; the last one
+        waits up to ``max(lock_timeout, derive_wait)``). A derive that fails is logged, noted (:meth:`take_notes`) and
         tried again with the next one; it costs no document. Waiting longer than
         ``lock_timeout`` for a lock (a rebuild elsewhere, or another writer on the same
         document) raises StoreLocked."""
@@ -229,13 +234,13 @@ class PgStore(Engine):
                         self._commit_batch(conn, pending, on_commit)
                         merge_due(conn)
                         if derive_due is not None and len(derive_due.docs) >= max(1, batch):
-                            self._derive(conn, derive, derive_due, wait=False)
+                            self._derive(conn, derive, derive_due, wait=None)
                 if derive_due is not None:
                     derive_due.docs += pending.values()
                 self._commit_batch(conn, pending, on_commit)
                 merge_due(conn, until_done=True)
                 if derive_due is not None and (derive_due.docs or derive_due.removed or derive_due.fresh):
-                    self._derive(conn, derive, derive_due)
+                    self._derive(conn, derive, derive_due, wait=max(lock_timeout, self.derive_wait))
             except psycopg.errors.LockNotAvailable:
                 raise StoreLocked(self.location, None, time.monotonic() - started) from None
             except psycopg.errors.ReadOnlySqlTransaction:
@@ -338,19 +343,20 @@ class PgStore(Engine):
                      "RETURNING n) UPDATE kb_generation SET n = n + (SELECT coalesce(sum(n), 0) FROM gone) "
                      "WHERE writer = 'base'", (self._writer_id,))
 
-    def _derive(self, conn, derive: Derive, due: _DeriveDue, *, wait: bool = True) -> None:
+    def _derive(self, conn, derive: Derive, due: _DeriveDue, *, wait: float | None) -> None:
         """Store what ``derive`` makes of the documents and removals ``due`` (committed already),
         in one transaction under ``DERIVED_LOCK``: writers update derived data one at a time, each
-        reading what the one before wrote. Without ``wait`` (a derive between batches) a lock held
+        reading what the one before wrote. With ``wait`` None (a derive between batches) a lock held
         by another writer is not waited for: ``due`` is kept and goes with this write's next
         derive, so parallel writers do not queue behind each other batch after batch; the last
-        derive of a write waits up to the lock timeout. On success ``due`` is emptied; on a failure its
+        derive of a write waits up to ``wait`` seconds (the lock timeout, at least ``derive_wait``). On success ``due`` is emptied; on a failure its
         removals and ``fresh`` wait for the next derive of this store, in this write or a later
         one (its documents need not: ``kb.tracestore`` brings in every stored document its
         directory lacks)."""
         try:
             with conn.transaction():
-                if wait:
+                if wait is not None:
+                    conn.execute(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
                     conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema.DERIVED_LOCK,))
                 elif not conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (schema.DERIVED_LOCK,)).fetchone()[0]:
                     return   # another writer is deriving: ``due`` waits for this write's next derive
