@@ -96,6 +96,9 @@ def section_contexts(sections: list[Section]) -> dict[int, str]:
 
 # Section kinds whose heading carries a statement ("Aktivitet 3.1: Förvaltningen ska ...").
 STATEMENT_KINDS = frozenset({"recommendation", "activity", "goal"})
+# Section kinds whose body lists other documents by their titles (Beslutsunderlag: "Tjänsteskrivelse
+# 2024-01-30, Revisionsrapport Granskning av ..."): it names the matter, it does not treat it.
+LISTING_KINDS = frozenset({"basis"})
 # A section whose body holds fewer words than this (words of letters; dates and diarienummer do
 # not count) is a bare heading: a protocol item's "§ 113 Svar på revisionsrapport ...", a
 # "Nämndens synpunkter" over its sub-headings, a letterhead line.
@@ -149,6 +152,9 @@ def indexed_sections(doc: Document) -> list[IndexedSection]:
     pending: list[Section] = []
 
     def searched(section: Section, context: str) -> IndexedSection:
+        if section.kind in LISTING_KINDS:
+            context = "\n".join(filter(None, (context, section.text.strip())))
+            return IndexedSection(section, _own_heading(section, title), doc.title or "", "", context)
         return IndexedSection(section, _own_heading(section, title), doc.title or "", section.text, context)
 
     for section in doc.sections:

@@ -97,3 +97,16 @@ def test_bare_headings_at_the_end_keep_their_words():
         _section(2, "Bilaga: Revisionsrapport"),
     ])
     assert _searched(doc) == [(1, "Ärendet", ""), (2, "Bilaga: Revisionsrapport", "")]
+
+
+def test_a_beslutsunderlag_is_searched_weakly_through_its_context():
+    doc = _doc([
+        _section(1, "Ärendebeskrivning", "Revisorerna har granskat skolskjutsverksamheten.", kind="matter"),
+        _section(2, "Beslutsunderlag", "Tjänsteskrivelse 2024-01-30\nRevisionsrapport Granskning av skolskjuts",
+                 kind="basis"),
+    ])
+    basis = indexed_sections(doc)[1]
+    assert basis.body == ""
+    assert basis.context == "Tjänsteskrivelse 2024-01-30\nRevisionsrapport Granskning av skolskjuts"
+    assert basis.heading == "Beslutsunderlag"
+    assert indexed_sections(doc)[0].body == "Revisorerna har granskat skolskjutsverksamheten."
