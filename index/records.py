@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from dataclasses import dataclass
 
 from index.schema import DOCUMENT, SECTION
+from ingest.folding import fold_for_matching
 from ingest.metadata.case_numbers import case_number_key, case_number_keys
 from ingest.model import Document, Section
 
@@ -92,6 +94,86 @@ def section_contexts(sections: list[Section]) -> dict[int, str]:
     return contexts
 
 
+# Section kinds whose heading carries a statement ("Aktivitet 3.1: Förvaltningen ska ...").
+STATEMENT_KINDS = frozenset({"recommendation", "activity", "goal"})
+# Section kinds whose body lists other documents by their titles (Beslutsunderlag: "Tjänsteskrivelse
+# 2024-01-30, Revisionsrapport Granskning av ..."): it names the matter, it does not treat it.
+LISTING_KINDS = frozenset({"basis"})
+# A section whose body holds fewer words than this (words of letters; dates and diarienummer do
+# not count) is a bare heading: a protocol item's "§ 113 Svar på revisionsrapport ...", a
+# "Nämndens synpunkter" over its sub-headings, a letterhead line.
+MIN_BODY_WORDS = 3
+
+
+def heading_key(text: str | None) -> str:
+    """A heading as compared with the title: case, diacritics, OCR vowels and signs folded."""
+    return " ".join(fold_for_matching(text or "").split())
+
+
+def letter_words(text: str) -> int:
+    """Words with letters and no digits: "Dnr SON 2024/0311" has two."""
+    return sum(1 for w in text.split()
+               if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w))
+
+
+def is_bare_heading(section: Section) -> bool:
+    """A heading with (almost) no body of its own that states nothing: not a rekommendation,
+    aktivitet or inriktningsmål (their heading is the statement)."""
+    return section.kind not in STATEMENT_KINDS and letter_words(section.text) < MIN_BODY_WORDS
+
+
+@dataclass(frozen=True)
+class IndexedSection:
+    """A section as the index searches it: the heading, title, body and context it is found by
+    (all empty for a bare heading, whose record then matches no words)."""
+
+    section: Section
+    heading: str
+    title: str
+    body: str
+    context: str
+
+
+def indexed_sections(doc: Document) -> list[IndexedSection]:
+    """Every section of ``doc``, in order, with the text its search record is found by.
+
+    A heading that repeats the document's title is not indexed again as a heading: the title is
+    already in every section's ``title`` field, and a second copy made that one section win every
+    query that names the matter. A bare heading (:func:`is_bare_heading`) is searched through
+    the next section instead, which holds what it heads: its words (the heading, unless it is the
+    title, and the few words under it) go into that section's ``context``, before the statement
+    heading that section belongs under, and its own record matches nothing (it stays, so that
+    every section has its record, and is still listed by filters alone). Bare headings at the
+    end, with no section after them, keep their words.
+    """
+    title = heading_key(doc.title)
+    contexts = section_contexts(doc.sections)
+    out: list[IndexedSection] = []
+    pending: list[Section] = []
+
+    def searched(section: Section, context: str) -> IndexedSection:
+        if section.kind in LISTING_KINDS:
+            context = "\n".join(filter(None, (context, section.text.strip())))
+            return IndexedSection(section, _own_heading(section, title), doc.title or "", "", context)
+        return IndexedSection(section, _own_heading(section, title), doc.title or "", section.text, context)
+
+    for section in doc.sections:
+        if is_bare_heading(section):
+            pending.append(section)
+            continue
+        carried = [w for s in pending for w in (_own_heading(s, title), s.text.strip()) if w]
+        out += [IndexedSection(s, "", "", "", "") for s in pending]
+        out.append(searched(section, "\n".join(carried + [contexts.get(section.number, "")]).strip()))
+        pending = []
+    out += [searched(s, contexts.get(s.number, "")) for s in pending]
+    return out
+
+
+def _own_heading(section: Section, title_key: str) -> str:
+    heading = (section.heading or "").strip()
+    return "" if heading_key(heading) == title_key else heading
+
+
 def distinct_raw_text(section: Section) -> str:
     """The section's OCR reading when repair changed its words, else "" (nothing to show)."""
     raw = section.raw_text or ""
@@ -129,17 +211,17 @@ def spelling_text(doc: Document) -> str:
 def document_records(doc: Document) -> list[dict]:
     """Every record of one document: its sections, then the document record itself."""
     common = _common(doc)
-    contexts = section_contexts(doc.sections)
     records = []
-    for section in doc.sections:
+    for indexed in indexed_sections(doc):
+        section = indexed.section
         records.append({
             **common,
             "id": section_id(doc.id, section.number),
             "record": SECTION,
-            "body": section.text,
-            "heading": section.heading or "",
-            "title": doc.title or "",
-            "context": contexts.get(section.number, ""),
+            "body": indexed.body,
+            "heading": indexed.heading,
+            "title": indexed.title,
+            "context": indexed.context,
             "recommendation": str(section.recommendation) if section.recommendation else "",
             "payload": section_payload(doc, section),
         })

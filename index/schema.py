@@ -12,7 +12,9 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from index.fast_analysis import fused_spelling_analyzer, fused_swedish_analyzer
 
-SCHEMA_VERSION = "kb-6"  # kb-6: diarienummer stored as normalised keys, with and without suffix
+# kb-6: diarienummer stored as normalised keys, with and without suffix; kb-7: a heading that
+# repeats the title is not indexed as a heading, bare headings go into the next section's context
+SCHEMA_VERSION = "kb-7"
 
 SECTION = "section"
 DOCUMENT = "document"

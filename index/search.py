@@ -27,6 +27,7 @@ from index.filters import filter_mask, merge_filters
 from index.grouping import Grouping, group_documents
 from index.lru import LRUCache
 from index.querytree import And, Filters, Or, ParsedQuery, Word
+from index.records import STATEMENT_KINDS
 from index.schema import DOCUMENT, SPELL_FIELD
 from index.snippets import Marks, make_snippet
 from index.suggest import suggest
@@ -416,8 +417,6 @@ def document_result(shown: list[dict], matching: int, tier: int, score: float) -
     }
 
 
-# Section kinds whose heading carries a statement ("Aktivitet 3.1: Förvaltningen ska ...").
-STATEMENT_KINDS = frozenset({"recommendation", "activity", "goal"})
 OCR_MARKER = "[OCR]"
 
 

@@ -183,3 +183,17 @@ def parse_item(line: str) -> tuple[str, str] | None:
     if not m:
         return None
     return m.group(1), _ITEM_DNR.sub("", m.group(2)).strip(" ,–-")
+
+
+def item_case_number(line: str) -> str:
+    """The diarienummer a § item's line ends with, as written ("" when none): what
+    :func:`parse_item` leaves out of the title.
+
+    >>> item_case_number("§ 87 Svar på revisionsrapport om placeringar Dnr SN 22/0143")
+    'Dnr SN 22/0143'
+    >>> item_case_number("§ 88 Val av justerare")
+    ''
+    """
+    m = _ITEM.match(line)
+    found = _ITEM_DNR.search(m.group(2)) if m else None
+    return found.group(0).strip(" \t,–-") if found else ""

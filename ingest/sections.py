@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 from ingest.clean import INNER_SENTENCE_END, ends_sentence, is_item
 from ingest.folding import fold_ocr_confusions
-from ingest.labels import Label, parse_item, parse_label, starts_with_keyword, word_end
+from ingest.labels import Label, item_case_number, parse_item, parse_label, starts_with_keyword, word_end
 from ingest.model import Block, Page, Section
 from ingest.recommendations import ITEM_WORDS, answered_recommendation, expand
 from ingest.tables import load_table
@@ -128,10 +128,15 @@ def _protocol_item(block: Block) -> Heading | None:
     raw_lines = (block.raw or block.text).strip().split("\n")
     raw_lines = raw_lines if len(raw_lines) == len(lines) else lines
     rest, raw_rest = lines[1:], raw_lines[1:]
+    # The item's diarienummer leaves the title but stays in the text, where it can be searched.
+    case_numbers = [item_case_number(lines[0])]
     if not re.search(r"[^\W\d_]{3}", title) and rest:
         next_item = parse_item("§ 0 " + rest[0])
+        case_numbers.append(item_case_number("§ 0 " + rest[0]))
         title, rest, raw_rest = (next_item[1] if next_item else rest[0]), rest[1:], raw_rest[1:]
-    return Heading("heading", _one_line(f"§ {number} {title}"), body="\n".join(rest), raw_body="\n".join(raw_rest))
+    case_numbers = [c for c in case_numbers if c]
+    return Heading("heading", _one_line(f"§ {number} {title}"), body="\n".join(case_numbers + rest),
+                   raw_body="\n".join(case_numbers + raw_rest))
 
 
 def _item_title(block: Block) -> bool:

@@ -176,7 +176,7 @@ def test_compound_search_means_the_same_in_both_engines(new_store):
 def test_results_by_document_tiers_and_document_facets_agree_between_engines(new_store):
     store = new_store()
     store.write([
-        doc("t1", ["Simskola för nyanlända barn varje sommar.", "Simskola igen.", "Mer om simskola.",
+        doc("t1", ["Simskola för nyanlända barn varje sommar.", "Simskola igen i augusti.", "Mer om simskola.",
                    "Ännu mer simskola här."], year=2022),
         doc("t2", ["Nyanlända elever får läxhjälp.", "Simskola på schemat för nyanlända."], year=2023),
         doc("t3", ["Simskola vid stranden."], year=2024, committee="Kulturnämnden"),

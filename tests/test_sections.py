@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.clean import clean_pages_with_removed
-from ingest.labels import parse_label
+from ingest.labels import item_case_number, parse_label
 from ingest.model import Block, Page
 from ingest.sections import activity_list, recommendation_statements, segment, segment_blocks
 
@@ -232,6 +232,23 @@ def test_each_protocol_item_is_a_section_titled_by_its_paragraph():
     headings = [s.heading for s in secs]
     assert "§ 21 Bidrag till studieförbund 2023" in headings
     assert "§ 22 Svar på revisionsrapport om bidragshanteringen" in headings
+
+
+def test_an_items_diarienummer_leaves_its_title_but_stays_in_its_text():
+    secs = segment("§ 21 Bidrag till studieförbund 2023 Dnr KN 2023/12\n\n"
+                   "Beslut\nKulturnämnden fördelar bidragen enligt förslaget.\n\n"
+                   "§ 22 Dnr KN 2023/40\nSvar på revisionsrapport om bidragshanteringen\n\n"
+                   "Beslut\nNämnden antar yttrandet som sitt svar till revisorerna.")
+    by_heading = {s.heading: s.text for s in secs}
+    assert by_heading["§ 21 Bidrag till studieförbund 2023"].startswith("Dnr KN 2023/12")
+    assert by_heading["§ 22 Svar på revisionsrapport om bidragshanteringen"].startswith("Dnr KN 2023/40")
+
+
+def test_item_case_number_is_what_the_title_leaves_out():
+    assert item_case_number("§ 87 Svar på revisionsrapport om placeringar Dnr SN 22/0143") == "Dnr SN 22/0143"
+    assert item_case_number("§34 Dnr BUN 2024/0055") == "Dnr BUN 2024/0055"
+    assert item_case_number("§ 88 Val av justerare") == ""
+    assert item_case_number("Dnr KS 2023/1") == ""                      # not a § item
 
 
 def test_a_bare_item_line_takes_its_title_from_the_next_paragraph():

@@ -27,7 +27,7 @@ from index.columns import date_ordinal
 from index.fast_analysis import index_terms, spelling_terms
 from index.records import (
     case_number_terms,
-    section_contexts,
+    indexed_sections,
     section_id,
     section_payload,
     spelling_text,
@@ -77,15 +77,15 @@ class DocumentRows:
 
 def document_rows(doc: Document, data: bytes | None = None) -> DocumentRows:
     """Every row of one document; ``data`` is its JSON (``document_json``) when already made."""
-    contexts = section_contexts(doc.sections)
     title = field_terms(doc.title or "")
     context_cache: dict[str, tuple[dict[str, list[int]], int]] = {"": ({}, 0)}
     sections, terms = [], []
-    for section in doc.sections:
-        context = contexts.get(section.number, "")
+    for indexed in indexed_sections(doc):
+        section, context = indexed.section, indexed.context
         if context not in context_cache:
             context_cache[context] = field_terms(context)
-        values = (field_terms(section.text), field_terms(section.heading or ""), title, context_cache[context])
+        values = (field_terms(indexed.body), field_terms(indexed.heading),
+                  title if indexed.title else field_terms(""), context_cache[context])
         terms.append(tuple(v[0] for v in values))
         sections.append(SectionRow(section.number, section.recommendation or 0,
                                    tuple(v[1] for v in values), section_payload(doc, section)))
