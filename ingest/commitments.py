@@ -322,6 +322,22 @@ class _Found:
     reason: str | None
 
 
+_PLACE_BEFORE_DATE = re.compile(r"^\s*([A-ZÅÄÖ][\w.-]+)(?:\s+[A-ZÅÄÖ][\w-]+)?,?\s*$")
+
+
+def is_closing_line(clause: str, found: Found | None, date: dt.date | None) -> bool:
+    """True when the clause opens with the document's closing line, a place and the document's
+    own date ("Örebro den 21 maj 2024", the signatures run on after it): no promise."""
+    if found is None or date is None or found.start == 0:
+        return False
+    deadline = found.deadline
+    if not (deadline.start == deadline.end == date.isoformat()):
+        return False
+    m = _PLACE_BEFORE_DATE.match(clause[:found.start])
+    not_places = load_table("commitments")["exclude"]["closing_not_places"]
+    return m is not None and fold_diacritics(m.group(1)) not in not_places
+
+
 def _future(deadline: Deadline | None, found: Found | None, date: dt.date | None, year: int | None) -> bool:
     if deadline is None or (found is not None and found.period):
         return False
@@ -351,6 +367,8 @@ def _section_items(section: Section, doc: Document, date, year, author: str | No
                     actor = previous
                 if clause.first:
                     sentence_actor = actor
+                if is_closing_line(clause.text, clause.found, date):
+                    continue
                 future = _future(deadline, clause.found, date, year)
                 promise = is_commitment(clause.text, deadline is not None, future,
                                         actor.kind == actors.OWN and not actor.role, deadline.text if deadline else "")

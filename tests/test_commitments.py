@@ -8,6 +8,7 @@ from ingest.commitments import (
     commitment_status,
     extract,
     extract_commitments,
+    is_closing_line,
     split_sentences,
 )
 from ingest.folding import fold_diacritics
@@ -201,3 +202,23 @@ def test_a_statement_titled_like_the_audit_it_answers_is_the_committees_own():
     assert author_context(doc) is None and len(extract_commitments(doc)) == 1
     doc.doc_type = "övrigt"
     assert author_context(doc) == "auditors"
+
+
+def test_the_closing_line_with_its_signatures_is_no_promise():
+    doc = doc_with("Nämnden kommer att utreda frågan under 2025.",
+                   "Lund den 14 mars 2024 KULTURNÄMNDEN Anna Holm, ordförande Jonas Ek, förvaltningschef")
+    assert [c.text for c in extract_commitments(doc)] == ["Nämnden kommer att utreda frågan under 2025."]
+
+
+@pytest.mark.parametrize("clause, closing", [
+    ("Örebro den 14 mars 2024 REGIONSTYRELSEN Anna Holm, ordförande", True),
+    ("Umeå, den 14 mars 2024 Maria Sandström ordförande", True),
+    ("Under den 14 mars 2024 hålls ett möte för ordförandena.", False),  # not a place
+    ("Örebro den 20 mars 2024 hålls ett möte för ordförandena.", False),  # not the document's date
+])
+def test_is_closing_line(clause, closing):
+    import datetime as dt
+
+    from ingest.deadlines import find_deadlines
+    [found] = find_deadlines(clause, dt.date(2024, 3, 14))
+    assert is_closing_line(clause, found, dt.date(2024, 3, 14)) is closing
