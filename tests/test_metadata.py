@@ -174,6 +174,24 @@ def test_a_nämnd_alone_on_a_header_line_beats_mentions_of_another():
     assert md.detect_committee(d, md.find_committees(d))[0] == "Kommunstyrelsen"
 
 
+def test_a_nämnd_named_by_its_field_after_för():
+    d = doc("Ljungby kommun", "Nämnden för Vård & Omsorg", "Yttrande över granskningen av hemtjänsten",
+            "Revisorerna har granskat om nämnden för Vård & Omsorg följer upp insatserna.")
+    assert md.detect_committee(d, md.find_committees(d))[0] == "Nämnden för Vård & Omsorg"
+    d = doc("Förvaltningen för funktionsstöd", "Tjänsteskrivelse",
+            "Nämnden för funktionsstöd föreslås besluta att godkänna rapporten.")
+    assert md.detect_committee(d, md.find_committees(d))[0].lower() == "nämnden för funktionsstöd"
+
+
+@pytest.mark.parametrize("text", [
+    "Frågan lämnas till nämnden för kännedom.", "Det är viktigt för nämnden för att kunna följa upp.",
+    "Nämnden för Teknik och Kommunstyrelsen beslutade i maj.",
+])
+def test_för_after_nämnd_names_no_other_organ(text):
+    names = {m.name for m in md.find_committees(doc(text))}
+    assert not any(n.lower().startswith("nämnden för") and n != "Nämnden för Teknik" for n in names), names
+
+
 def test_administration_points_to_its_nämnd():
     d = doc("Förskoleförvaltningen anser att motionen är besvarad.", "Förskoleförvaltningen")
     assert md.detect_committee(d, md.find_committees(d))[0] == "Förskolenämnden"
