@@ -338,6 +338,58 @@ def is_closing_line(clause: str, found: Found | None, date: dt.date | None) -> b
     return m is not None and fold_diacritics(m.group(1)) not in not_places
 
 
+MIN_ROW_ACTION_WORDS = 3  # "Instämmer delvis." is an answer, not an action to schedule
+
+
+@lru_cache(maxsize=1)
+def _row_cell_rx() -> re.Pattern:
+    t = load_table("commitments")["exclude"]
+    labels = sorted({*t["schedule_labels"], *t["row_other_labels"]}, key=len, reverse=True)
+    return re.compile(rf"(?:^|(?<=\s))(?P<label>{'|'.join(re.escape(x) for x in labels)})\s*:\s*")
+
+
+def row_cells(sentence: str) -> tuple[str, dict[str, str]]:
+    """A sentence read as table cells "Label: value" (labels of ``[exclude]``): the text before
+    the first such cell, and the cells by folded label ("Ansvarig: Eva Tidplan: juni 2025")."""
+    folded = fold_diacritics(sentence)
+    marks = list(_row_cell_rx().finditer(folded))
+    cells: dict[str, str] = {}
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(sentence)
+        cells.setdefault(m.group("label"), sentence[m.end():end].strip())
+    return (sentence[:marks[0].start()].strip() if marks else sentence.strip()), cells
+
+
+def _words_of(text: str) -> int:
+    return len(re.findall(r"[^\W\d_]{2,}", text))
+
+
+def row_deadlines(sentences: list[str], date: dt.date | None, year: int | None) -> dict[int, Found]:
+    """Deadlines that a table row's schedule cell gives to the action before it (see
+    ``[exclude] schedule_labels``): sentence index -> the schedule's deadline."""
+    schedule_labels = load_table("commitments")["exclude"]["schedule_labels"]
+    out: dict[int, Found] = {}
+    read = [row_cells(s) for s in sentences]
+    for k, (before, cells) in enumerate(read):
+        value = next((cells[x] for x in schedule_labels if x in cells), None)
+        if value is None or before:
+            continue  # no schedule, or one inside an action's own sentence (its deadline is there)
+        found = preferred(find_deadlines(value, date, year), date)
+        j = k - 1
+        while j >= 0 and not read[j][0]:
+            j -= 1  # cells only: "Ansvarig: Gatuchef"
+        if found is None or j < 0:
+            continue
+        action = _CELL_LABEL.sub("", read[j][0])  # "Regionstyrelsens svar: Instämmer." -> "Instämmer."
+        if not find_deadlines(sentences[j], date, year) and _words_of(action) >= MIN_ROW_ACTION_WORDS:
+            end = len(sentences[j])
+            out[j] = Found(end, end, found.deadline, found.senast, found.period)
+    return out
+
+
+_CELL_LABEL = re.compile(r"^[^\W\d_][\w ]{1,30}?:\s+")
+
+
 def _future(deadline: Deadline | None, found: Found | None, date: dt.date | None, year: int | None) -> bool:
     if deadline is None or (found is not None and found.period):
         return False
@@ -352,12 +404,17 @@ def _section_items(section: Section, doc: Document, date, year, author: str | No
     for para in paragraphs(section.text):
         previous: actors.Actor | None = None
         intro: str | None = None
-        for sentence in paragraph_sentences(para):
+        sentences = paragraph_sentences(para)
+        scheduled = row_deadlines(sentences, date, year) if len(sentences) > 1 else {}
+        for index, sentence in enumerate(sentences):
             if not _ATT_ITEM.match(sentence):
                 intro = sentence
             sentence_actor: actors.Actor | None = None
             promised_before = False
-            for clause in clauses(sentence, date, year):
+            sentence_clauses = clauses(sentence, date, year)
+            if index in scheduled and len(sentence_clauses) == 1:
+                sentence_clauses = [Clause(sentence_clauses[0].text, scheduled[index], True)]
+            for clause in sentence_clauses:
                 deadline = clause.found.deadline if clause.found else None
                 actor = actors.find_actor(clause.text, doc.committee, doc.municipality)
                 if actor.kind is None and not clause.first and sentence_actor is not None:

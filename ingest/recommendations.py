@@ -66,6 +66,7 @@ def _rx() -> dict:
         "inline": re.compile(t["items"]["inline_marker"]),
         "answers": [re.compile(p) for p in t["answers"]["patterns"]],
         "answer_label": re.compile(t["answers"]["label"]),
+        "recommendation_header": re.compile(t["tables"]["recommendation_header"]),
         "single": re.compile(t["single"]["pattern"]),
         "should": re.compile(t["should"]["subject"]),
         "should_context": re.compile(t["should"]["context"]),
@@ -280,7 +281,7 @@ def _table_header(line: str) -> tuple[str, int, int | None, list[str]] | None:
     folded = [fold_diacritics(c).strip(" *_:") for c in cells]
     number_col = 0 if folded[0] in t["number_headers"] else None
     for col, name in enumerate(folded[:2]):
-        if name in t["recommendation_headers"]:
+        if name in t["recommendation_headers"] or _rx()["recommendation_header"].search(name):
             return RECOMMENDATION, col, number_col, cells
         if name in t["activity_headers"]:
             return ACTIVITY, col, number_col, cells

@@ -9,6 +9,7 @@ from ingest.commitments import (
     extract,
     extract_commitments,
     is_closing_line,
+    row_deadlines,
     split_sentences,
 )
 from ingest.folding import fold_diacritics
@@ -222,3 +223,23 @@ def test_is_closing_line(clause, closing):
     from ingest.deadlines import find_deadlines
     [found] = find_deadlines(clause, dt.date(2024, 3, 14))
     assert is_closing_line(clause, found, dt.date(2024, 3, 14)) is closing
+
+
+def test_a_table_rows_schedule_cell_gives_the_action_its_deadline():
+    doc = doc_with("Regionstyrelsens svar: Instämmer. Rutinerna tas fram av enheten.\nAnsvarig: Enhetschef\nTidplan: juni 2025")
+    [c] = extract_commitments(doc)
+    assert c.text == "Rutinerna tas fram av enheten." and (c.deadline.start, c.deadline.end) == ("2025-06-01", "2025-06-30")
+
+
+@pytest.mark.parametrize("sentences, wanted", [
+    (["Svar: Instämmer.", "Rutinerna tas fram av enheten.", "Tidplan: juni 2025"], {1: "2025-06-30"}),
+    (["Rutinerna tas fram i maj 2025.", "Tidplan: juni 2025"], {}),  # the action names its own time
+    (["Svar: Instämmer delvis.", "Tidplan: juni 2025"], {}),  # no action to schedule
+    (["Rutinerna tas fram av enheten.", "Tidplan: –"], {}),  # no time in the cell
+    (["Rutinerna tas fram av enheten.", "Kommentar: Vi återkommer i juni 2025."], {}),  # not a schedule
+])
+def test_row_deadlines(sentences, wanted):
+    import datetime as dt
+
+    got = row_deadlines(sentences, dt.date(2024, 11, 26), 2024)
+    assert {k: f.deadline.end for k, f in got.items()} == wanted
