@@ -86,6 +86,7 @@ def _rx() -> dict[str, re.Pattern]:
         "subordinate": re.compile(rf"(?<![\w-])(?:{'|'.join(t['cues']['subordinators'])})(?![\w-])"
                                   rf"|(?:^|(?<=[,;:(])\s*)(?:{'|'.join(t['cues']['clause_initial_subordinators'])})(?![\w-])"),
         "past": _any(t["tense"]["past"]),
+        "condition": _words(t["cues"]["condition_subordinators"]),
         "reply": _any(t["context"]["reply_deadline"]),
         "proposal": _any(t["context"]["proposal"]),
         "proposal_intro": _any(t["context"]["proposal_intro"]),
@@ -127,11 +128,13 @@ def _cues(folded: str, keys) -> list[re.Match]:
 
 
 def commitment_status(sentence: str) -> str:
+    """``done``, ``ongoing`` or ``planned``; status words in a clause of time or condition ("när
+    avtalet är klart") do not count."""
     folded = fold_diacritics(sentence)
-    if _rx()["done"].search(folded):
-        return "done"
-    if _rx()["ongoing"].search(folded):
-        return "ongoing"
+    conditions = _conditions(folded)
+    for status in ("done", "ongoing"):
+        if any(not any(a <= m.start() < b for a, b in conditions) for m in _rx()[status].finditer(folded)):
+            return status
     return "planned"
 
 
@@ -146,13 +149,31 @@ _DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:den|det|de|en|ett|tidigare|nyligen|
 _WAS = re.compile(r"\bvar\b")  # "var" (was), read before folding: folded, "vår" (spring) is "var" too
 
 
+def _conditions(folded: str) -> list[tuple[int, int]]:
+    """Spans of subordinate clauses of time or condition ("när avtalet är klart"): from the
+    subordinator to the next comma or the end."""
+    spans = []
+    for m in _rx()["condition"].finditer(folded):
+        comma = folded.find(",", m.end())
+        spans.append((m.start(), comma if comma >= 0 else len(folded)))
+    return spans
+
+
 def reports_past(clause: str) -> bool:
     """True when the clause reports work already done or begun ("har genomförts", "startade",
-    "är genomförd")."""
+    "är genomförd"), outside a clause of time or condition ("... när avtalet är klart")."""
     folded = fold_diacritics(clause)
-    if _rx()["done"].search(folded) or _WAS.search(clause.lower()):
+    conditions = _conditions(folded)
+
+    def reported(m: re.Match) -> bool:
+        return not any(a <= m.start() < b for a, b in conditions)
+
+    if any(reported(m) for m in _rx()["done"].finditer(folded)) or any(
+            reported(m) for m in _WAS.finditer(clause.lower())):
         return True
     for m in _rx()["past"].finditer(folded):
+        if not reported(m):
+            continue
         word = m.group(0).split()[-1]
         if word in _not_past() or _DETERMINER_BEFORE.search(folded[max(0, m.start() - 14):m.start()]):
             continue  # "den planerade kursen": a participle, not a preterite

@@ -243,3 +243,20 @@ def test_row_deadlines(sentences, wanted):
 
     got = row_deadlines(sentences, dt.date(2024, 11, 26), 2024)
     assert {k: f.deadline.end for k, f in got.items()} == wanted
+
+
+@pytest.mark.parametrize("clause, past", [
+    ("Nämnden kommer att begära granskningar när avtalet är klart.", False),
+    ("Rutinen införs så snart systemet har införts.", False),
+    ("Rutinen är klar sedan maj.", True),
+    ("När planen antogs, startade arbetet på alla boenden.", True),  # the main clause reports
+])
+def test_a_done_word_in_a_clause_of_time_or_condition_reports_nothing(clause, past):
+    from ingest.commitments import reports_past
+
+    assert reports_past(clause) is past
+
+
+def test_a_promise_conditioned_on_something_done_is_planned():
+    [c] = extract_commitments(doc_with("Nämnden kommer att begära granskningar när avtalet är klart."))
+    assert c.status == "planned"
