@@ -694,3 +694,11 @@ def test_a_date_on_the_municipalitys_line_does_not_make_the_next_organ_an_addres
     m = meta("Vaxholms stad 2021-06-02\nKulturnämnden\nYttrande\n\nTill Kommunrevisionen\n\n"
              "Yttrande över granskningen av bibliotekens öppettider\n\nNämnden har tagit del av granskningen.")
     assert (m["committee"], m["recipient"], m["date"]) == ("Kulturnämnden", "Kommunrevisionen", "2021-06-02")
+
+
+def test_a_form_line_going_on_to_the_matter_is_the_title():
+    base = ("Täby kommun\nSocialnämnden\n\nTJÄNSTEUTLÅTANDE\n\nDatum 2024-09-10\n\n{}\n\nFörslag till beslut\n\n"
+            "Socialnämnden antar yttrandet.\n\nÄrendet\n\nKommunens revisorer har granskat stödet.")
+    title = "Yttrande till kommunens revisorer om granskning av försörjningsstödet"
+    assert meta(base.format(title))["title"] == title
+    assert meta(base.format("Uppföljande yttrande till kommunrevisionen\n\nTaxor för hemtjänst"))["title"] == "Taxor för hemtjänst"
