@@ -185,7 +185,7 @@ def test_a_nämnd_named_by_its_field_after_för():
 
 @pytest.mark.parametrize("text", [
     "Frågan lämnas till nämnden för kännedom.", "Det är viktigt för nämnden för att kunna följa upp.",
-    "Nämnden för Teknik och Kommunstyrelsen beslutade i maj.",
+    "Nämnden för Teknik och Kommunstyrelsen beslutade i maj.", "Beslutet skickas till\nNämnden för kännedom",
 ])
 def test_för_after_nämnd_names_no_other_organ(text):
     names = {m.name for m in md.find_committees(doc(text))}

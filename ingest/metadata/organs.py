@@ -294,6 +294,9 @@ _FOR_ORGAN = re.compile(r"(?<![\w-])(?P<head>(?i:nämnd(?:en|ens)?|förvaltning(
 _FIELD_WORD = re.compile(r"[^\W\d_][\w-]*")
 _FIELD_JOINERS = frozenset({"och", "&", ",", "samt"})
 MAX_FIELD_WORDS = 5
+_NOT_FIELDS = frozenset(folded_words(w) for w in (
+    "kännedom", "åtgärd", "yttrande", "beslut", "information", "handläggning", "godkännande", "antagande",
+    "beredning", "verkställighet"))
 _ORGAN_WORD = re.compile(r"(?:namnd|staralsa|fallmaktaga|ravasar|farvaltnang|kantar|atskatt)\w*$")
 
 
@@ -301,6 +304,8 @@ def _field(rest: str, alone: bool) -> str | None:
     """The field that names a nämnd after "för": capitalised words joined by "och", "&" or a comma
     ("Vård & Omsorg"), or — on a letterhead line of its own — the whole rest of the line."""
     rest = rest.rstrip()
+    if folded_words(rest).split()[:1] in ([w] for w in _NOT_FIELDS):
+        return None  # "... för kännedom", "... för yttrande": what a body receives a paper for
     if alone and len(rest.split()) <= MAX_FIELD_WORDS and re.fullmatch(r"[^\W\d_][\w\s&,-]*", rest):
         return rest
     words = []
