@@ -83,7 +83,7 @@ def _number(match: re.Match) -> int | None:
     token = g.get("n") or g.get("l") or g.get("p")
     if not token:
         return None
-    return int(token) if token.isdigit() else ord(token) - ord("a") + 1
+    return int(token) if token.isdigit() else ord(token.lower()) - ord("a") + 1
 
 
 _TRAILING_CONJUNCTION = re.compile(r"(?:[\s,;]+(?:och|samt|eller))+$")
@@ -254,6 +254,24 @@ def _item_pieces(items: list[tuple[int | None, str, str]], answer_follows: bool)
         if body:
             pieces.append((body, None))
     return pieces
+
+
+def _opens_answered_list(lines: list[str], next_text: str | None) -> bool:
+    """A list without an introduction that opens with item 1 answered under an answer label
+    ("1. Säkerställ …" then "Nämndens svar: …"): a list of recommendations."""
+    items = _marker_items(lines)
+    if not items or items[0][0] != 1 or len(items[0][1].split()) < MIN_UNINTRODUCED_WORDS:
+        return False  # "1. Inledning": a chapter heading
+
+    def owned(text: str) -> bool:  # "Nämndens svar:", "Svar:", not a bare "Kommentar:"
+        return _OWNED_ANSWER.match(fold_diacritics(text.strip())) is not None
+
+    return any(owned(body) for _n, _t, body in items) or (
+        next_text is not None and owned(next_text) and not items[-1][2])
+
+
+MIN_UNINTRODUCED_WORDS = 3
+_OWNED_ANSWER = re.compile(r"(?:[\w-]+s\s+(?:svar|kommentar(?:er)?|synpunkter|stallningstagande)|svar)\s*:")
 
 
 def _next_number(items: list[tuple[int | None, str, str]], answer_follows: bool) -> int | None:
@@ -460,14 +478,15 @@ def expand(blocks: list[Block]) -> list[tuple[Block, Item | None]]:
         first = _rx()["marker"].match(lines[0])
         # a list whose items are blocks of their own, after a block ending with its introduction,
         # or going on after the answer to its last item ("b. …" after "Förvaltningens svar: …")
+        next_text = blocks[index + 1].text if index + 1 < len(blocks) else None
         if out and out[-1][1] is None and is_intro(out[-1][0].text.split("\n")[-1]) or (
                 out and out[-1][1] is not None and out[-1][1].in_list and out[-1][1].kind == RECOMMENDATION
                 and not (out[-1][0].text or "").count("|")) or (
-                next_number is not None and first is not None and _number(first) == next_number):
+                next_number is not None and first is not None and _number(first) == next_number) or (
+                first is not None and _number(first) == 1 and _opens_answered_list(lines, next_text)):
             items = _marker_items(lines)
             if items and not any("|" in line for line in lines):
-                follows = answer_follows(items, blocks[index + 1].text if index + 1 < len(blocks) else None,
-                                         next_number is not None)
+                follows = answer_follows(items, next_text, next_number is not None)
                 out.extend((_block(block, t), it) for t, it in _item_pieces(items, follows))
                 next_number, body_next = _next_number(items, follows), follows
                 continue

@@ -80,3 +80,11 @@ def test_starts_answer(text, answer):
 ])
 def test_intro_lines(line, intro):
     assert is_intro(line) is intro
+
+
+def test_a_lettered_recommendation_label_is_numbered():
+    from ingest.labels import parse_label
+
+    label = parse_label("Rekommendation b: Följ upp kostnaderna.")
+    assert (label.kind, label.number, label.rest) == ("recommendation", 2, "Följ upp kostnaderna.")
+    assert parse_label("Rekommendation i korthet") is None or parse_label("Rekommendation i korthet").number is None
