@@ -5,8 +5,14 @@ Pure functions over cleaned blocks; the layouts are data in ``tables/recommendat
 each with examples:
 
 - **lists after an introducing line**: "Revisorerna rekommenderar nämnden att" / "följande
-  rekommendationer:" / a heading "Revisorernas rekommendationer", then items marked "1." "1)"
-  "a)" "•" "-" (on their own lines, or run on in one line);
+  rekommendationer:" / a heading "Revisorernas rekommendationer (och nämndens svar)" / "Redovisningen
+  följer de tre rekommendationerna", then items marked "1." "1)" "a)" "a." "A." "•" "-" (on their
+  own lines, or run on in one line, also "(1) … (2) … och (3) …" inside one sentence);
+- **items answered one by one**: an item's answer under an answer label ("Förvaltningens svar:",
+  "Nämndens svar:", run on or in the next paragraph) stays in the item's section, and a numbered
+  list goes on after it with the next number; a short "1) Tillsynsplan" heading keeps the report
+  under it; without any introduction, a list whose item 1 is answered under an owned label
+  ("Nämndens svar:") is one too;
 - **text tables** whose header names recommendations or activities ("Rekommendation | Åtgärd |
   Status | Klart", "Nr | Revisorernas rekommendation | ...", "Aktivitet | Status | Kommentar"):
   one item per row, the other cells its text ("Status: Genomfört ...");
