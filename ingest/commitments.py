@@ -18,8 +18,10 @@ The rules, in order:
    *fortsätter*) through a deadline still to come.
 3. **Exclusions.** Statements of duty are not promises (a quoted law, the audit procedure, "X ska
    ansvara för", predictions of effect such as "kommer att leda till"), nor is a report of past
-   work ("har genomförts", "startade i maj"), nor a period of validity alone ("planen gäller för
-   2024–2026").
+   work ("har genomförts", "startade i maj"; a done word in a clause of time or condition, "när
+   avtalet är klart", reports nothing), nor a period of validity alone ("planen gäller för
+   2024–2026"), nor the closing line ("Örebro den 21 maj 2024", the document's own date after a
+   place).
 4. **Whose promise** (:mod:`ingest.actors`). The authoring body, its förvaltning, units and staff
    make its own commitments; a clause without a named actor is the author's, unless it refers back
    ("Uppdraget ska slutredovisas i mars 2025") to another actor of the sentence before. Kept as
@@ -31,7 +33,8 @@ The rules, in order:
 5. **Status**: ``done`` for *har genomförts*, *är slutförd* ...; ``ongoing`` for *pågår*,
    *fortsätter*; else ``planned``.
 6. **Deadline** of the clause (:func:`ingest.deadlines.find_deadlines`); its ``before_document``
-   flag is kept only for planned commitments.
+   flag is kept only for planned commitments. In a table row, a schedule cell ("Tidplan: juni
+   2025", "Klart senast: …") dates the row's action when that names no time of its own.
 
 Sections of kind ``proposal`` and ``basis``, and sections headed Beslutsplanering, Beslutet
 skickas till, Ansvariga or Bilagor (table ``[sections]``) hold no promises. A sentence repeated
