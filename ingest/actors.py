@@ -89,6 +89,7 @@ def _vocabulary() -> dict:
         "after_place": tuple(_key(w).split() for w in t["named"]["after_place"]),
         "committees": _suffixes(t["committees"]["suffixes"]),
         "speech": keys(t["speech"]["verbs"]),
+        "speech_supines": keys(t["speech"]["supines"]),
         "anaphors": keys(t["anaphors"]["words"]),
         "fronting": keys(t["fronting"]["words"]),
         "verbs": keys(t["verbs"]["finite"]) | keys(t["speech"]["verbs"]),
@@ -303,8 +304,10 @@ def find_actor(text: str, committee: str | None = None, municipality: str | None
     if cls is not None:
         return Actor(cls, _name(text, words, i, j), role=cls == OWN and role)
     verb = words[j] if j < len(words) else None
-    if verb is not None and verb[1] in _vocabulary()["speech"] and j > i:
-        return Actor(OTHER, _name(text, words, i, j))  # "Transportören uppger att ..."
+    if verb is not None and j > i and (verb[1] in _vocabulary()["speech"] or (
+            verb[1] in (_key("har"), _key("hade")) and j + 1 < len(words)
+            and words[j + 1][1] in _vocabulary()["speech_supines"])):
+        return Actor(OTHER, _name(text, words, i, j))  # "Transportören uppger att ...", "... har meddelat att"
     return _agent(text, committee, municipality) or Actor(None)
 
 

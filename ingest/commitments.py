@@ -18,8 +18,10 @@ The rules, in order:
    *fortsätter*) through a deadline still to come.
 3. **Exclusions.** Statements of duty are not promises (a quoted law, the audit procedure, "X ska
    ansvara för", predictions of effect such as "kommer att leda till"), nor is a report of past
-   work ("har genomförts", "startade i maj"), nor a period of validity alone ("planen gäller för
-   2024–2026").
+   work ("har genomförts", "startade i maj"; a done word in a clause of time or condition, "när
+   avtalet är klart", reports nothing), nor a period of validity alone ("planen gäller för
+   2024–2026"), nor the closing line ("Örebro den 21 maj 2024", the document's own date after a
+   place).
 4. **Whose promise** (:mod:`ingest.actors`). The authoring body, its förvaltning, units and staff
    make its own commitments; a clause without a named actor is the author's, unless it refers back
    ("Uppdraget ska slutredovisas i mars 2025") to another actor of the sentence before. Kept as
@@ -31,7 +33,8 @@ The rules, in order:
 5. **Status**: ``done`` for *har genomförts*, *är slutförd* ...; ``ongoing`` for *pågår*,
    *fortsätter*; else ``planned``.
 6. **Deadline** of the clause (:func:`ingest.deadlines.find_deadlines`); its ``before_document``
-   flag is kept only for planned commitments.
+   flag is kept only for planned commitments. In a table row, a schedule cell ("Tidplan: juni
+   2025", "Klart senast: …") dates the row's action when that names no time of its own.
 
 Sections of kind ``proposal`` and ``basis``, and sections headed Beslutsplanering, Beslutet
 skickas till, Ansvariga or Bilagor (table ``[sections]``) hold no promises. A sentence repeated
@@ -86,6 +89,7 @@ def _rx() -> dict[str, re.Pattern]:
         "subordinate": re.compile(rf"(?<![\w-])(?:{'|'.join(t['cues']['subordinators'])})(?![\w-])"
                                   rf"|(?:^|(?<=[,;:(])\s*)(?:{'|'.join(t['cues']['clause_initial_subordinators'])})(?![\w-])"),
         "past": _any(t["tense"]["past"]),
+        "condition": _words(t["cues"]["condition_subordinators"]),
         "reply": _any(t["context"]["reply_deadline"]),
         "proposal": _any(t["context"]["proposal"]),
         "proposal_intro": _any(t["context"]["proposal_intro"]),
@@ -127,11 +131,13 @@ def _cues(folded: str, keys) -> list[re.Match]:
 
 
 def commitment_status(sentence: str) -> str:
+    """``done``, ``ongoing`` or ``planned``; status words in a clause of time or condition ("när
+    avtalet är klart") do not count."""
     folded = fold_diacritics(sentence)
-    if _rx()["done"].search(folded):
-        return "done"
-    if _rx()["ongoing"].search(folded):
-        return "ongoing"
+    conditions = _conditions(folded)
+    for status in ("done", "ongoing"):
+        if any(not any(a <= m.start() < b for a, b in conditions) for m in _rx()[status].finditer(folded)):
+            return status
     return "planned"
 
 
@@ -146,13 +152,31 @@ _DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:den|det|de|en|ett|tidigare|nyligen|
 _WAS = re.compile(r"\bvar\b")  # "var" (was), read before folding: folded, "vår" (spring) is "var" too
 
 
+def _conditions(folded: str) -> list[tuple[int, int]]:
+    """Spans of subordinate clauses of time or condition ("när avtalet är klart"): from the
+    subordinator to the next comma or the end."""
+    spans = []
+    for m in _rx()["condition"].finditer(folded):
+        comma = folded.find(",", m.end())
+        spans.append((m.start(), comma if comma >= 0 else len(folded)))
+    return spans
+
+
 def reports_past(clause: str) -> bool:
     """True when the clause reports work already done or begun ("har genomförts", "startade",
-    "är genomförd")."""
+    "är genomförd"), outside a clause of time or condition ("... när avtalet är klart")."""
     folded = fold_diacritics(clause)
-    if _rx()["done"].search(folded) or _WAS.search(clause.lower()):
+    conditions = _conditions(folded)
+
+    def reported(m: re.Match) -> bool:
+        return not any(a <= m.start() < b for a, b in conditions)
+
+    if any(reported(m) for m in _rx()["done"].finditer(folded)) or any(
+            reported(m) for m in _WAS.finditer(clause.lower())):
         return True
     for m in _rx()["past"].finditer(folded):
+        if not reported(m):
+            continue
         word = m.group(0).split()[-1]
         if word in _not_past() or _DETERMINER_BEFORE.search(folded[max(0, m.start() - 14):m.start()]):
             continue  # "den planerade kursen": a participle, not a preterite
@@ -322,6 +346,74 @@ class _Found:
     reason: str | None
 
 
+_PLACE_BEFORE_DATE = re.compile(r"^\s*([A-ZÅÄÖ][\w.-]+)(?:\s+[A-ZÅÄÖ][\w-]+)?,?\s*$")
+
+
+def is_closing_line(clause: str, found: Found | None, date: dt.date | None) -> bool:
+    """True when the clause opens with the document's closing line, a place and the document's
+    own date ("Örebro den 21 maj 2024", the signatures run on after it): no promise."""
+    if found is None or date is None or found.start == 0:
+        return False
+    deadline = found.deadline
+    if not (deadline.start == deadline.end == date.isoformat()):
+        return False
+    m = _PLACE_BEFORE_DATE.match(clause[:found.start])
+    not_places = load_table("commitments")["exclude"]["closing_not_places"]
+    return m is not None and fold_diacritics(m.group(1)) not in not_places
+
+
+MIN_ROW_ACTION_WORDS = 3  # "Instämmer delvis." is an answer, not an action to schedule
+
+
+@lru_cache(maxsize=1)
+def _row_cell_rx() -> re.Pattern:
+    t = load_table("commitments")["exclude"]
+    labels = sorted({*t["schedule_labels"], *t["row_other_labels"]}, key=len, reverse=True)
+    return re.compile(rf"(?:^|(?<=\s))(?P<label>{'|'.join(re.escape(x) for x in labels)})\s*:\s*")
+
+
+def row_cells(sentence: str) -> tuple[str, dict[str, str]]:
+    """A sentence read as table cells "Label: value" (labels of ``[exclude]``): the text before
+    the first such cell, and the cells by folded label ("Ansvarig: Eva Tidplan: juni 2025")."""
+    folded = fold_diacritics(sentence)
+    marks = list(_row_cell_rx().finditer(folded))
+    cells: dict[str, str] = {}
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(sentence)
+        cells.setdefault(m.group("label"), sentence[m.end():end].strip())
+    return (sentence[:marks[0].start()].strip() if marks else sentence.strip()), cells
+
+
+def _words_of(text: str) -> int:
+    return len(re.findall(r"[^\W\d_]{2,}", text))
+
+
+def row_deadlines(sentences: list[str], date: dt.date | None, year: int | None) -> dict[int, Found]:
+    """Deadlines that a table row's schedule cell gives to the action before it (see
+    ``[exclude] schedule_labels``): sentence index -> the schedule's deadline."""
+    schedule_labels = load_table("commitments")["exclude"]["schedule_labels"]
+    out: dict[int, Found] = {}
+    read = [row_cells(s) for s in sentences]
+    for k, (before, cells) in enumerate(read):
+        value = next((cells[x] for x in schedule_labels if x in cells), None)
+        if value is None or before:
+            continue  # no schedule, or one inside an action's own sentence (its deadline is there)
+        found = preferred(find_deadlines(value, date, year), date)
+        j = k - 1
+        while j >= 0 and not read[j][0]:
+            j -= 1  # cells only: "Ansvarig: Gatuchef"
+        if found is None or j < 0:
+            continue
+        action = _CELL_LABEL.sub("", read[j][0])  # "Regionstyrelsens svar: Instämmer." -> "Instämmer."
+        if not find_deadlines(sentences[j], date, year) and _words_of(action) >= MIN_ROW_ACTION_WORDS:
+            end = len(sentences[j])
+            out[j] = Found(end, end, found.deadline, found.senast, found.period)
+    return out
+
+
+_CELL_LABEL = re.compile(r"^[^\W\d_][\w ]{1,30}?:\s+")
+
+
 def _future(deadline: Deadline | None, found: Found | None, date: dt.date | None, year: int | None) -> bool:
     if deadline is None or (found is not None and found.period):
         return False
@@ -336,12 +428,17 @@ def _section_items(section: Section, doc: Document, date, year, author: str | No
     for para in paragraphs(section.text):
         previous: actors.Actor | None = None
         intro: str | None = None
-        for sentence in paragraph_sentences(para):
+        sentences = paragraph_sentences(para)
+        scheduled = row_deadlines(sentences, date, year) if len(sentences) > 1 else {}
+        for index, sentence in enumerate(sentences):
             if not _ATT_ITEM.match(sentence):
                 intro = sentence
             sentence_actor: actors.Actor | None = None
             promised_before = False
-            for clause in clauses(sentence, date, year):
+            sentence_clauses = clauses(sentence, date, year)
+            if index in scheduled and len(sentence_clauses) == 1:
+                sentence_clauses = [Clause(sentence_clauses[0].text, scheduled[index], True)]
+            for clause in sentence_clauses:
                 deadline = clause.found.deadline if clause.found else None
                 actor = actors.find_actor(clause.text, doc.committee, doc.municipality)
                 if actor.kind is None and not clause.first and sentence_actor is not None:
@@ -351,6 +448,8 @@ def _section_items(section: Section, doc: Document, date, year, author: str | No
                     actor = previous
                 if clause.first:
                     sentence_actor = actor
+                if is_closing_line(clause.text, clause.found, date):
+                    continue
                 future = _future(deadline, clause.found, date, year)
                 promise = is_commitment(clause.text, deadline is not None, future,
                                         actor.kind == actors.OWN and not actor.role, deadline.text if deadline else "")

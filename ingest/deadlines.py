@@ -111,6 +111,7 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("half", rf"{b}{prep}(?:(?P<y0>(?:19|20)\d\d)\s+ars\s+)?(?P<h>{_alt(t['halves'])})\s+halvar(?:et)?(?:\s+{year})?{e}"),
         ("quarter", rf"{b}{prep}(?P<q>{_alt(t['quarters'])})\s+kvartal(?:et)?(?:\s+{year})?{e}"),
         ("quarter_n", rf"{b}{prep}(?:kvartal|q)\s*(?P<qn>[1-4])(?:\s+{year})?{e}"),
+        ("tertial", rf"{b}{prep}(?:(?P<t>{_alt(t['tertials'])})\s+tertial(?:et)?|tertial\s*(?P<tn>[1-3]))(?:\s+{year})?{e}"),
         ("year_range", rf"{b}{prep}(?P<ya>(?:19|20)\d\d)\s*(?:-|–|—|/)\s*(?P<yb>(?:19|20)?\d\d){e}(?![-–]\d)"),
         ("relative", rf"{b}(?P<r>{_alt(t['relative_years'])}){e}"),
         ("year", rf"{b}(?:{_alt(t['words']['prepositions'])}|\w*aret|ar)\s+(?:ar\s+)?{year}{e}(?!-)"),
@@ -186,6 +187,8 @@ def _phrase(kind: str, m: re.Match) -> Phrase:
     elif kind == "quarter_n":
         n = int(g["qn"])
         values = (3 * n - 2, 3 * n)
+    elif kind == "tertial":
+        values = tuple(t["tertials"][g["t"]]) if g.get("t") else (4 * int(g["tn"]) - 3, 4 * int(g["tn"]))
     elif kind == "year_range":
         ya, yb = int(g["ya"]), g["yb"]
         values = (ya, int(yb) if len(yb) == 4 else (ya // 100) * 100 + int(yb))
@@ -263,7 +266,7 @@ def _resolve(p: Phrase, year: int) -> tuple[dt.date, dt.date] | None:
     if k == "year_part":
         first, last = t["year_parts"][v[0]]
         return _months(year, first, last)
-    if k in ("half", "quarter", "quarter_n"):
+    if k in ("half", "quarter", "quarter_n", "tertial"):
         return _months(year, v[0], v[1])
     if k == "year_range":
         return dt.date(v[0], 1, 1), dt.date(v[1], 12, 31)

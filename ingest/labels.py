@@ -107,6 +107,7 @@ _DOTTED = re.compile(r"\s*(\d{1,2})\s*[.,]\s*(\d{1,2})\b(?:" + SEPARATOR + r"|\s
 _NUMBER = re.compile(r"\s*(\d{1,2})\b(?![.,]\d)(?:" + SEPARATOR + r"|\s+(?=[A-ZÅÄÖ])|\s*$)")
 _NUMBER_WORD = re.compile(r"\s*(\w+)(?:" + SEPARATOR + r"|\s*$)")
 _BARE_COLON = re.compile(r"\s*:\s*")
+_LETTER = re.compile(r"\s*([a-hA-H])(?:" + SEPARATOR + r"|\s*$)")
 
 
 def word_end(text: str, n: int) -> int:
@@ -158,6 +159,9 @@ def _parse_label(text: str) -> tuple[str, str, int | str | None, str] | None:
         m = _NUMBER_WORD.match(tail)
         if m and fold_ocr_confusions(m.group(1)) in folded_words:
             return kind, word, folded_words[fold_ocr_confusions(m.group(1))], tail[m.end():].strip()
+        m = _LETTER.match(tail) if kind == "recommendation" else None
+        if m:  # "Rekommendation b: ...": lettered a–h, numbered 1–8
+            return kind, word, ord(m.group(1).lower()) - ord("a") + 1, tail[m.end():].strip()
         if style == "optional":
             m = _BARE_COLON.match(tail)
             if m:

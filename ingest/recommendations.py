@@ -5,8 +5,14 @@ Pure functions over cleaned blocks; the layouts are data in ``tables/recommendat
 each with examples:
 
 - **lists after an introducing line**: "Revisorerna rekommenderar nämnden att" / "följande
-  rekommendationer:" / a heading "Revisorernas rekommendationer", then items marked "1." "1)"
-  "a)" "•" "-" (on their own lines, or run on in one line);
+  rekommendationer:" / a heading "Revisorernas rekommendationer (och nämndens svar)" / "Redovisningen
+  följer de tre rekommendationerna", then items marked "1." "1)" "a)" "a." "A." "•" "-" (on their
+  own lines, or run on in one line, also "(1) … (2) … och (3) …" inside one sentence);
+- **items answered one by one**: an item's answer under an answer label ("Förvaltningens svar:",
+  "Nämndens svar:", run on or in the next paragraph) stays in the item's section, and a numbered
+  list goes on after it with the next number; a short "1) Tillsynsplan" heading keeps the report
+  under it; without any introduction, a list whose item 1 is answered under an owned label
+  ("Nämndens svar:") is one too;
 - **text tables** whose header names recommendations or activities ("Rekommendation | Åtgärd |
   Status | Klart", "Nr | Revisorernas rekommendation | ...", "Aktivitet | Status | Kommentar"):
   one item per row, the other cells its text ("Status: Genomfört ...");
@@ -61,9 +67,12 @@ def _rx() -> dict:
     return {
         "intro": any_of(t["intro"]["lines"]),
         "not_intro": any_of(t["intro"]["not_lines"]),
+        "announce": any_of(t["intro"]["announce"]),
         "marker": re.compile(t["items"]["marker"]),
         "inline": re.compile(t["items"]["inline_marker"]),
         "answers": [re.compile(p) for p in t["answers"]["patterns"]],
+        "answer_label": re.compile(t["answers"]["label"]),
+        "recommendation_header": re.compile(t["tables"]["recommendation_header"]),
         "single": re.compile(t["single"]["pattern"]),
         "should": re.compile(t["should"]["subject"]),
         "should_context": re.compile(t["should"]["context"]),
@@ -75,25 +84,82 @@ def _rx() -> dict:
 
 
 def _number(match: re.Match) -> int | None:
-    """The number a list marker gives: "3." -> 3, "c)" -> 3, a bullet -> None."""
+    """The number a list marker gives: "3." -> 3, "c)" -> 3, "(2)" -> 2, a bullet -> None."""
     g = match.groupdict()
-    if g.get("n"):
-        return int(g["n"])
-    if g.get("l"):
-        return ord(g["l"]) - ord("a") + 1
-    return None
+    token = g.get("n") or g.get("l") or g.get("p")
+    if not token:
+        return None
+    return int(token) if token.isdigit() else ord(token.lower()) - ord("a") + 1
+
+
+_TRAILING_CONJUNCTION = re.compile(r"(?:[\s,;]+(?:och|samt|eller))+$")
 
 
 def _statement(text: str) -> str:
+    """An item's recommendation: without a leading "att", a trailing comma or "och" ("(2) följa
+    upp ... och (3) ...")."""
     text = " ".join(text.split())
     text = re.sub(r"^att\s+", "", text)
-    return text.rstrip(" ,;")
+    return _TRAILING_CONJUNCTION.sub("", text.rstrip(" ,;")).rstrip(" ,;")
 
 
 def is_intro(line: str) -> bool:
     folded = fold_diacritics(line).strip(" *_#=")
     rx = _rx()
+    if rx["announce"].search(folded):
+        return True
     return bool(rx["intro"].search(folded)) and not rx["not_intro"].search(folded)
+
+
+def starts_answer(text: str) -> bool:
+    """True when ``text`` opens with an answer label ("Förvaltningens svar:", "Nämndens svar:",
+    "Kommentar:")."""
+    m = _rx()["answer_label"].match(fold_diacritics(text.strip()))
+    return m is not None
+
+
+MAX_HEADING_ITEM_WORDS = 8
+
+
+_FUNCTION_WORD_END = re.compile(
+    r"\s(?:och|samt|eller|att|som|med|i|av|for|till|pa|om|en|ett|den|det|de|fran|vid|inom|under|mellan|hos|"
+    r"efter|per|mot|utan|genom|over)$")
+
+
+def _heading_like(text: str) -> bool:
+    """A short item without a full stop, not broken off after a function word: a heading over its
+    report ("Tillsynsplan för avlopp", not "Följ upp avtalen med")."""
+    text = text.strip()
+    return (0 < len(text.split()) <= MAX_HEADING_ITEM_WORDS and not re.search(r"[.,;:!?]$", text)
+            and not _FUNCTION_WORD_END.search(fold_diacritics(text)))
+
+
+def answer_follows(items: list[tuple[int | None, str, str]], next_block: str | None, answered_list: bool) -> bool:
+    """Does the block after a list answer its last item? When it opens with an answer label
+    ("Förvaltningens svar: …"), or when the list goes heading by heading with a report under each
+    (``answered_list``, or an item of this block has one) and the last item is such a heading."""
+    if not next_block or _rx()["marker"].match(next_block):
+        return False
+    if starts_answer(next_block):
+        return True
+    headed = answered_list or any(body for _n, _t, body in items)
+    return headed and _heading_like(items[-1][1])
+
+
+def split_item(lines: list[str]) -> tuple[str, str]:
+    """A list item's statement and the text that answers or reports on it: the item ends at an
+    answer label ("… vårdcentralerna. Regionstyrelsens svar: …"), or, when its first line is a
+    short heading without a full stop and the next line opens a sentence ("1) Tillsynsplan för
+    enskilda avlopp" / "Tillsynsplanen antogs …"), at the end of that line."""
+    first = lines[0].strip()
+    rest = [line.strip() for line in lines[1:] if line.strip()]
+    if rest and _heading_like(first) and re.match(r"[A-ZÅÄÖ][a-zåäö]", rest[0]):
+        return first, "\n".join(rest)
+    text = " ".join([first, *rest])
+    m = _rx()["answer_label"].search(fold_diacritics(text), 1)
+    if m:
+        return text[:m.start()].strip(), text[m.start():].strip()
+    return text, ""
 
 
 def answered_recommendation(heading: str) -> int | None:
@@ -118,22 +184,28 @@ def _word_number(token: str) -> int | None:
 
 # --- lists ------------------------------------------------------------------------------------
 
-def _marker_items(lines: list[str]) -> list[tuple[int | None, str]] | None:
-    """Items of lines that each start with a marker (continuation lines join the item before)."""
+def _marker_items(lines: list[str]) -> list[tuple[int | None, str, str]] | None:
+    """Items of lines that each start with a marker (continuation lines join the item before):
+    (number, statement, the answer or report that follows it, see :func:`split_item`)."""
     marker = _rx()["marker"]
     items: list[list] = []
     for line in lines:
         m = marker.match(line)
         if m:
-            items.append([_number(m), line[m.end():]])
+            items.append([_number(m), [line[m.end():]]])
         elif items and line.strip():
-            items[-1][1] += " " + line.strip()
+            items[-1][1].append(line)
         elif line.strip():
             return None
-    out: list[tuple[int | None, str]] = []
-    for n, t in items:  # bullets run on after the first ("• att A, • att B"): one item each
-        parts = _RUN_ON_BULLET.split(t) if n is None else [t]
-        out.extend((n, p) for p in parts if p.strip())
+    out: list[tuple[int | None, str, str]] = []
+    for n, item_lines in items:
+        if n is None:  # bullets run on after the first ("• att A, • att B"): one item each
+            t = " ".join(x.strip() for x in item_lines)
+            out.extend((n, p, "") for p in _RUN_ON_BULLET.split(t) if p.strip())
+        else:
+            statement, body = split_item(item_lines)
+            if statement.strip():
+                out.append((n, statement, body))
     return out or None
 
 
@@ -157,7 +229,7 @@ def _inline_items(text: str) -> tuple[list[tuple[int | None, str]], str] | None:
     marks = list(_rx()["inline"].finditer(text))
     if not marks:
         return None
-    kinds = {bool(m.group("n")) or bool(m.group("l")) for m in marks}
+    kinds = {bool(m.group("n")) or bool(m.group("l")) or bool(m.group("p")) for m in marks}
     if len(kinds) > 1:
         return None
     items = []
@@ -172,8 +244,46 @@ def _inline_items(text: str) -> tuple[list[tuple[int | None, str]], str] | None:
     return [(n, t) for n, t in items], tail
 
 
-def _list_item(kind: str, number, text: str) -> Item:
-    return Item(kind, number, _statement(text))
+def _list_item(kind: str, number, text: str, answered: bool = False) -> Item:
+    """An item of a list; an answered one keeps the text after it (its answer) in its section."""
+    return Item(kind, number, _statement(text), in_list=not answered)
+
+
+def _item_pieces(items: list[tuple[int | None, str, str]], answer_follows: bool) -> list[tuple[str, Item | None]]:
+    """The pieces of a list of recommendations: each item, then its answer (if any) as text.
+    ``answer_follows``: the block after the list opens with an answer label, so it answers the
+    last item."""
+    pieces: list[tuple[str, Item | None]] = []
+    for k, (n, text, body) in enumerate(items):
+        answered = bool(body) or (answer_follows and k == len(items) - 1)
+        pieces.append((text, _list_item(RECOMMENDATION, n, text, answered)))
+        if body:
+            pieces.append((body, None))
+    return pieces
+
+
+def _opens_answered_list(lines: list[str], next_text: str | None) -> bool:
+    """A list without an introduction that opens with item 1 answered under an answer label
+    ("1. Säkerställ …" then "Nämndens svar: …"): a list of recommendations."""
+    items = _marker_items(lines)
+    if not items or items[0][0] != 1 or len(items[0][1].split()) < MIN_UNINTRODUCED_WORDS:
+        return False  # "1. Inledning": a chapter heading
+
+    def owned(text: str) -> bool:  # "Nämndens svar:", "Svar:", not a bare "Kommentar:"
+        return _OWNED_ANSWER.match(fold_diacritics(text.strip())) is not None
+
+    return any(owned(body) for _n, _t, body in items) or (
+        next_text is not None and owned(next_text) and not items[-1][2])
+
+
+MIN_UNINTRODUCED_WORDS = 3
+_OWNED_ANSWER = re.compile(r"(?:[\w-]+s\s+(?:svar|kommentar(?:er)?|synpunkter|stallningstagande)|svar)\s*:")
+
+
+def _next_number(items: list[tuple[int | None, str, str]], answer_follows: bool) -> int | None:
+    """The number that continues an answered numbered list after its answer, or None."""
+    n, _text, body = items[-1]
+    return n + 1 if isinstance(n, int) and (body or answer_follows) else None
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -195,14 +305,15 @@ def _table_header(line: str) -> tuple[str, int, int | None, list[str]] | None:
     folded = [fold_diacritics(c).strip(" *_:") for c in cells]
     number_col = 0 if folded[0] in t["number_headers"] else None
     for col, name in enumerate(folded[:2]):
-        if name in t["recommendation_headers"]:
+        if name in t["recommendation_headers"] or _rx()["recommendation_header"].search(name):
             return RECOMMENDATION, col, number_col, cells
         if name in t["activity_headers"]:
             return ACTIVITY, col, number_col, cells
     return None
 
 
-_LEADING_NUMBER = re.compile(r"^\s*(?P<n>\d{1,2}(?:\.\d{1,2})?|[iIl](?=\s))\s*[.):]?\s+")
+# a row's number: "2.", "1.1", OCR's "i" for "1", or a letter ("b." = 2)
+_LEADING_NUMBER = re.compile(r"^\s*(?:(?P<n>\d{1,2}(?:\.\d{1,2})?|[iIl](?=\s))|(?P<l>[a-h])(?=[.)]\s))\s*[.):]?\s+")
 
 
 def _row_item(kind: str, col: int, number_col: int | None, header: list[str], line: str) -> Item | None:
@@ -215,7 +326,10 @@ def _row_item(kind: str, col: int, number_col: int | None, header: list[str], li
         number = int(cells[number_col])
     else:
         m = _LEADING_NUMBER.match(statement)
-        if m:
+        if m and m.group("l"):
+            number = ord(m.group("l")) - ord("a") + 1
+            statement = statement[m.end():]
+        elif m:
             raw = m.group("n")
             raw = "1" if raw in ("i", "I", "l") else raw  # OCR's "i" for "1"
             number = raw if "." in raw else int(raw)
@@ -267,6 +381,8 @@ class _Cutter:
         self.rest: list[str] = []
         self.goal_seen = goal_seen
         self.table = table  # a table header whose rows may go on in this block
+        self.next_number: int | None = None  # an answered list goes on with this number
+        self.body_next = False  # the next block answers the last item
 
     def text(self, line: str) -> None:
         self.rest.append(line)
@@ -276,6 +392,16 @@ class _Cutter:
             self.pieces.append(("\n".join(self.rest), None))
             self.rest = []
         self.pieces.append((text, item))
+
+    def items(self, items: list[tuple[int | None, str, str]], next_blocks: list[Block]) -> None:
+        follows = answer_follows(items, next_blocks[0].text if next_blocks else None, False)
+        for text, item in _item_pieces(items, follows):
+            if item is None:
+                self.text(text)
+            else:
+                self.item(text, item)
+        self.next_number = _next_number(items, follows)
+        self.body_next = follows
 
     def done(self) -> list[tuple[str, Item | None]]:
         if self.rest:
@@ -313,8 +439,7 @@ class _Cutter:
                 items, tail = inline
                 self.text(line[:start].rstrip())
                 following = _marker_items(lines[i + 1:]) if not tail else None
-                for n, t in items + (following or []):
-                    self.item(t, _list_item(RECOMMENDATION, n, t))
+                self.items([(n, t, "") for n, t in items] + (following or []), next_blocks)
                 if tail:
                     self.text(tail)
                 i = len(lines) if following else i + 1
@@ -323,8 +448,7 @@ class _Cutter:
                 following = _marker_items(lines[i + 1:])
                 if following:
                     self.text(line)
-                    for n, t in following:
-                        self.item(t, _list_item(RECOMMENDATION, n, t))
+                    self.items(following, next_blocks)
                     return
             goal = parse_label(line.strip()) if len(lines) > 1 else None
             if goal is not None and goal.kind == "goal":
@@ -351,22 +475,36 @@ def expand(blocks: list[Block]) -> list[tuple[Block, Item | None]]:
     out: list[tuple[Block, Item | None]] = []
     table = None
     goal_seen = False
+    next_number: int | None = None  # a numbered list answered item by item goes on with this number
+    body_next = False  # the block answers the list's last item (also without an answer label)
     for index, block in enumerate(blocks):
         label = parse_label(block.text.strip())
         goal_seen = goal_seen or (label is not None and label.kind == "goal")
         lines = block.text.split("\n")
-        # a list whose items are blocks of their own, after a block ending with its introduction
+        first = _rx()["marker"].match(lines[0])
+        # a list whose items are blocks of their own, after a block ending with its introduction,
+        # or going on after the answer to its last item ("b. …" after "Förvaltningens svar: …")
+        next_text = blocks[index + 1].text if index + 1 < len(blocks) else None
         if out and out[-1][1] is None and is_intro(out[-1][0].text.split("\n")[-1]) or (
                 out and out[-1][1] is not None and out[-1][1].in_list and out[-1][1].kind == RECOMMENDATION
-                and not (out[-1][0].text or "").count("|")):
+                and not (out[-1][0].text or "").count("|")) or (
+                next_number is not None and first is not None and _number(first) == next_number) or (
+                first is not None and _number(first) == 1 and _opens_answered_list(lines, next_text)):
             items = _marker_items(lines)
             if items and not any("|" in line for line in lines):
-                out.extend((_block(block, t), _list_item(RECOMMENDATION, n, t)) for n, t in items)
+                follows = answer_follows(items, next_text, next_number is not None)
+                out.extend((_block(block, t), it) for t, it in _item_pieces(items, follows))
+                next_number, body_next = _next_number(items, follows), follows
                 continue
+        if next_number is not None and not (body_next or starts_answer(block.text)):
+            next_number = None
+        body_next = False
         cutter = _Cutter(goal_seen, table)
         cutter.cut(lines, blocks[index + 1:index + 4])
         table = cutter.table
         goal_seen = cutter.goal_seen
+        next_number = cutter.next_number or next_number
+        body_next = cutter.body_next
         pieces = cutter.done()
         if len(pieces) == 1 and pieces[0][1] is None:
             out.append((block, None))

@@ -192,12 +192,14 @@ def _report_units(doc: Document) -> list[Unit]:
             continue
         text = sec.text.strip()
         labelled = sec.kind in ("recommendation", "activity") and len(text) <= UNIT_CHARS
-        if labelled:
-            whole = f"{_statement(sec)}\n{text}".strip()
+        headed = None if labelled or len(text) > UNIT_CHARS else status_heading(sec.heading or "", date, year)
+        if labelled or headed:
+            whole = f"{headed[0] if headed else _statement(sec)}\n{text}".strip()
             if not whole:
                 continue
             status_line = _STATUS_LINE.search(text)
-            reading = read_status(status_line.group(1), date, year) if status_line else Reading(None)
+            reading = headed[1] if headed else (
+                read_status(status_line.group(1), date, year) if status_line else Reading(None))
             if reading.status is None or (reading.status != DONE and reading.new_deadline is None):
                 reading = combine(reading, read_status(text, date, year)) if reading.status is None else reading
                 if reading.new_deadline is None and reading.status == "delayed":
@@ -222,6 +224,19 @@ def _report_units(doc: Document) -> list[Unit]:
         u.document = True
         units.append(u)
     return units
+
+
+_STATUS_HEADING = re.compile(r"^(?P<title>\S.{2,120}?)\s+[-–—]\s+(?P<status>[^\W\d_][\w ]{2,40})$")
+
+
+def status_heading(heading: str, date=None, year=None) -> tuple[str, Reading] | None:
+    """A heading that names a piece of work and its status without a number ("Analys av
+    responstider per kommun – försenad"): its title and the status, or None."""
+    m = _STATUS_HEADING.match(" ".join(heading.split()))
+    if not m:
+        return None
+    reading = read_status(m.group("status"), date, year)
+    return (m.group("title"), reading) if reading.status is not None else None
 
 
 def _around(paragraph: str, sentence: str) -> str:

@@ -8,6 +8,8 @@ from ingest.commitments import (
     commitment_status,
     extract,
     extract_commitments,
+    is_closing_line,
+    row_deadlines,
     split_sentences,
 )
 from ingest.folding import fold_diacritics
@@ -201,3 +203,60 @@ def test_a_statement_titled_like_the_audit_it_answers_is_the_committees_own():
     assert author_context(doc) is None and len(extract_commitments(doc)) == 1
     doc.doc_type = "övrigt"
     assert author_context(doc) == "auditors"
+
+
+def test_the_closing_line_with_its_signatures_is_no_promise():
+    doc = doc_with("Nämnden kommer att utreda frågan under 2025.",
+                   "Lund den 14 mars 2024 KULTURNÄMNDEN Anna Holm, ordförande Jonas Ek, förvaltningschef")
+    assert [c.text for c in extract_commitments(doc)] == ["Nämnden kommer att utreda frågan under 2025."]
+
+
+@pytest.mark.parametrize("clause, closing", [
+    ("Örebro den 14 mars 2024 REGIONSTYRELSEN Anna Holm, ordförande", True),
+    ("Umeå, den 14 mars 2024 Maria Sandström ordförande", True),
+    ("Under den 14 mars 2024 hålls ett möte för ordförandena.", False),  # not a place
+    ("Örebro den 20 mars 2024 hålls ett möte för ordförandena.", False),  # not the document's date
+])
+def test_is_closing_line(clause, closing):
+    import datetime as dt
+
+    from ingest.deadlines import find_deadlines
+    [found] = find_deadlines(clause, dt.date(2024, 3, 14))
+    assert is_closing_line(clause, found, dt.date(2024, 3, 14)) is closing
+
+
+def test_a_table_rows_schedule_cell_gives_the_action_its_deadline():
+    doc = doc_with("Regionstyrelsens svar: Instämmer. Rutinerna tas fram av enheten.\nAnsvarig: Enhetschef\nTidplan: juni 2025")
+    [c] = extract_commitments(doc)
+    assert c.text == "Rutinerna tas fram av enheten." and (c.deadline.start, c.deadline.end) == ("2025-06-01", "2025-06-30")
+
+
+@pytest.mark.parametrize("sentences, wanted", [
+    (["Svar: Instämmer.", "Rutinerna tas fram av enheten.", "Tidplan: juni 2025"], {1: "2025-06-30"}),
+    (["Rutinerna tas fram i maj 2025.", "Tidplan: juni 2025"], {}),  # the action names its own time
+    (["Svar: Instämmer delvis.", "Tidplan: juni 2025"], {}),  # no action to schedule
+    (["Rutinerna tas fram av enheten.", "Tidplan: –"], {}),  # no time in the cell
+    (["Rutinerna tas fram av enheten.", "Kommentar: Vi återkommer i juni 2025."], {}),  # not a schedule
+])
+def test_row_deadlines(sentences, wanted):
+    import datetime as dt
+
+    got = row_deadlines(sentences, dt.date(2024, 11, 26), 2024)
+    assert {k: f.deadline.end for k, f in got.items()} == wanted
+
+
+@pytest.mark.parametrize("clause, past", [
+    ("Nämnden kommer att begära granskningar när avtalet är klart.", False),
+    ("Rutinen införs så snart systemet har införts.", False),
+    ("Rutinen är klar sedan maj.", True),
+    ("När planen antogs, startade arbetet på alla boenden.", True),  # the main clause reports
+])
+def test_a_done_word_in_a_clause_of_time_or_condition_reports_nothing(clause, past):
+    from ingest.commitments import reports_past
+
+    assert reports_past(clause) is past
+
+
+def test_a_promise_conditioned_on_something_done_is_planned():
+    [c] = extract_commitments(doc_with("Nämnden kommer att begära granskningar när avtalet är klart."))
+    assert c.status == "planned"

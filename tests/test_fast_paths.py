@@ -77,6 +77,9 @@ def slow_parse_label(text: str):
         m = re.match(r"\s*(\w+)(?:" + sep + r"|\s*$)", tail)
         if m and slow_fold_ocr_confusions(m.group(1)) in folded_words:
             return labels.Label(kind, word, folded_words[slow_fold_ocr_confusions(m.group(1))], tail[m.end():].strip())
+        m = re.match(r"\s*([a-hA-H])(?:" + sep + r"|\s*$)", tail) if kind == "recommendation" else None
+        if m:  # "Rekommendation b: ...": lettered a–h
+            return labels.Label(kind, word, "abcdefgh".index(m.group(1).lower()) + 1, tail[m.end():].strip())
         if spec["number"] == "optional":
             m = re.match(r"\s*:\s*", tail)
             if m:

@@ -126,3 +126,39 @@ def test_at_most_three_follow_ups_one_per_section(case):
     for c in (c for r in result["cases"] for c in r["commitments"]):
         places = [(u["doc_id"], u["section"]) for u in c["follow_ups"]]
         assert len(places) <= 3 and len(set(places)) == len(places)
+
+
+STATUS_HEADING_FOLLOW_UP = """Lunds kommun
+Kulturförvaltningen
+
+Tjänsteskrivelse
+Datum 2025-09-01
+Diarienummer KN 2024/0101
+
+Kulturnämnden
+
+Delrapport om biblioteken
+
+Förslag till nya öppettider – försenat
+Arbetet har försenats eftersom personalen saknades under våren. Det beräknas nu vara klart i november 2025.
+"""
+
+
+def test_an_unnumbered_heading_with_a_status_reports_on_its_work(case):
+    result = trace(case(STATEMENT, STATUS_HEADING_FOLLOW_UP), as_of=dt.date(2025, 9, 30))
+    p = promise(result, "Förvaltningen tar fram ett förslag")
+    assert p["verdict"] == "delayed"
+    assert p["follow_ups"][0]["source"] == "d1.txt"
+
+
+@pytest.mark.parametrize("heading, title, status", [
+    ("Analys av responstider per kommun – försenad", "Analys av responstider per kommun", "delayed"),
+    ("Uppföljning av avvikelser – pågår enligt plan", "Uppföljning av avvikelser", "ongoing"),
+    ("Hälso- och sjukvård – en översikt", None, None),
+    ("Bakgrund", None, None),
+])
+def test_status_heading(heading, title, status):
+    from kb.followups import status_heading
+
+    got = status_heading(heading)
+    assert (got[0], got[1].status) == (title, status) if title else got is None

@@ -174,6 +174,24 @@ def test_a_nämnd_alone_on_a_header_line_beats_mentions_of_another():
     assert md.detect_committee(d, md.find_committees(d))[0] == "Kommunstyrelsen"
 
 
+def test_a_nämnd_named_by_its_field_after_för():
+    d = doc("Ljungby kommun", "Nämnden för Vård & Omsorg", "Yttrande över granskningen av hemtjänsten",
+            "Revisorerna har granskat om nämnden för Vård & Omsorg följer upp insatserna.")
+    assert md.detect_committee(d, md.find_committees(d))[0] == "Nämnden för Vård & Omsorg"
+    d = doc("Förvaltningen för funktionsstöd", "Tjänsteskrivelse",
+            "Nämnden för funktionsstöd föreslås besluta att godkänna rapporten.")
+    assert md.detect_committee(d, md.find_committees(d))[0].lower() == "nämnden för funktionsstöd"
+
+
+@pytest.mark.parametrize("text", [
+    "Frågan lämnas till nämnden för kännedom.", "Det är viktigt för nämnden för att kunna följa upp.",
+    "Nämnden för Teknik och Kommunstyrelsen beslutade i maj.", "Beslutet skickas till\nNämnden för kännedom",
+])
+def test_för_after_nämnd_names_no_other_organ(text):
+    names = {m.name for m in md.find_committees(doc(text))}
+    assert not any(n.lower().startswith("nämnden för") and n != "Nämnden för Teknik" for n in names), names
+
+
 def test_administration_points_to_its_nämnd():
     d = doc("Förskoleförvaltningen anser att motionen är besvarad.", "Förskoleförvaltningen")
     assert md.detect_committee(d, md.find_committees(d))[0] == "Förskolenämnden"
@@ -676,3 +694,11 @@ def test_a_date_on_the_municipalitys_line_does_not_make_the_next_organ_an_addres
     m = meta("Vaxholms stad 2021-06-02\nKulturnämnden\nYttrande\n\nTill Kommunrevisionen\n\n"
              "Yttrande över granskningen av bibliotekens öppettider\n\nNämnden har tagit del av granskningen.")
     assert (m["committee"], m["recipient"], m["date"]) == ("Kulturnämnden", "Kommunrevisionen", "2021-06-02")
+
+
+def test_a_form_line_going_on_to_the_matter_is_the_title():
+    base = ("Täby kommun\nSocialnämnden\n\nTJÄNSTEUTLÅTANDE\n\nDatum 2024-09-10\n\n{}\n\nFörslag till beslut\n\n"
+            "Socialnämnden antar yttrandet.\n\nÄrendet\n\nKommunens revisorer har granskat stödet.")
+    title = "Yttrande till kommunens revisorer om granskning av försörjningsstödet"
+    assert meta(base.format(title))["title"] == title
+    assert meta(base.format("Uppföljande yttrande till kommunrevisionen\n\nTaxor för hemtjänst"))["title"] == "Taxor för hemtjänst"

@@ -4,7 +4,7 @@
 import pytest
 
 from ingest.folding import fold_diacritics
-from ingest.recommendations import answered_recommendation
+from ingest.recommendations import answered_recommendation, is_intro, split_item, starts_answer
 from ingest.sections import activity_list, recommendation_statements, segment
 from ingest.tables import load_table
 
@@ -50,3 +50,41 @@ def test_table_rows_carry_their_other_cells():
 ])
 def test_answer_headings(heading, number):
     assert answered_recommendation(heading) == number
+
+
+@pytest.mark.parametrize("lines, statement, body", [
+    (["Ta fram en rutin. Regionstyrelsens svar: Regionstyrelsen instämmer."],
+     "Ta fram en rutin.", "Regionstyrelsens svar: Regionstyrelsen instämmer."),
+    (["Tillsynsplan för avlopp", "Planen antogs i december."], "Tillsynsplan för avlopp", "Planen antogs i december."),
+    (["Säkerställ att riskbedömningar görs i", "samtliga ärenden."], "Säkerställ att riskbedömningar görs i samtliga ärenden.", ""),
+    (["Följ upp avtalen med", "Region Örebro län varje år."], "Följ upp avtalen med Region Örebro län varje år.", ""),
+])
+def test_split_item_cuts_the_answer_or_report_off_a_list_item(lines, statement, body):
+    assert split_item(lines) == (statement, body)
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("Förvaltningens svar: Nämnden instämmer.", True), ("Nämndens svar: Ja.", True), ("Kommentar: Klart.", True),
+    ("Svaret lämnades i maj.", False), ("Nämnden svarar revisorerna i maj.", False),
+])
+def test_starts_answer(text, answer):
+    assert starts_answer(text) is answer
+
+
+@pytest.mark.parametrize("line, intro", [
+    ("Redovisningen följer de tre rekommendationerna.", True),
+    ("Nedan redovisas arbetet för varje rekommendation.", True),
+    ("Revisorernas rekommendationer och regionstyrelsens svar", True),
+    ("Rekommendationerna är omhändertagna.", False),
+    ("Nämnden har arbetat med rekommendationerna under året.", False),
+])
+def test_intro_lines(line, intro):
+    assert is_intro(line) is intro
+
+
+def test_a_lettered_recommendation_label_is_numbered():
+    from ingest.labels import parse_label
+
+    label = parse_label("Rekommendation b: Följ upp kostnaderna.")
+    assert (label.kind, label.number, label.rest) == ("recommendation", 2, "Följ upp kostnaderna.")
+    assert parse_label("Rekommendation i korthet") is None or parse_label("Rekommendation i korthet").number is None

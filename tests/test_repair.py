@@ -79,6 +79,7 @@ def test_a_dropped_letter_is_put_back():
 # Forms Tesseract's English model made of our own text, with what was printed.
 TESSERACT_FORMS = [
     ("namnden", "nämnden"),
+    ("naémndens", "nämndens"),  # "ä" read as "a" plus an accented "e"
     ("fritidsndmnden", "fritidsnämnden"),
     ("nmnden", "nämnden"),
     ("bedémer", "bedömer"),

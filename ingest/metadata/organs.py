@@ -288,6 +288,79 @@ def _districts(doc: DocText) -> list[Mention]:
     return out
 
 
+# "Nämnden för Teknik", "Nämnden för Vård & Omsorg", "nämnden för funktionsstöd": a nämnd named by
+# its field after "för", and "Förvaltningen för Teknik", the administration serving it.
+_FOR_ORGAN = re.compile(r"(?<![\w-])(?P<head>(?i:nämnd(?:en|ens)?|förvaltning(?:en|ens)?)) för (?P<rest>[^\n]{1,80})")
+_FIELD_WORD = re.compile(r"[^\W\d_][\w-]*")
+_FIELD_JOINERS = frozenset({"och", "&", ",", "samt"})
+MAX_FIELD_WORDS = 5
+_NOT_FIELDS = frozenset(folded_words(w) for w in (
+    "kännedom", "åtgärd", "yttrande", "beslut", "information", "handläggning", "godkännande", "antagande",
+    "beredning", "verkställighet"))
+_ORGAN_WORD = re.compile(r"(?:namnd|staralsa|fallmaktaga|ravasar|farvaltnang|kantar|atskatt)\w*$")
+
+
+def _field(rest: str, alone: bool) -> str | None:
+    """The field that names a nämnd after "för": capitalised words joined by "och", "&" or a comma
+    ("Vård & Omsorg"), or — on a letterhead line of its own — the whole rest of the line."""
+    rest = rest.rstrip()
+    if folded_words(rest).split()[:1] in ([w] for w in _NOT_FIELDS):
+        return None  # "... för kännedom", "... för yttrande": what a body receives a paper for
+    if alone and len(rest.split()) <= MAX_FIELD_WORDS and re.fullmatch(r"[^\W\d_][\w\s&,-]*", rest):
+        return rest
+    words = []
+    for token in re.findall(r"&|,|[^\W\d_][\w-]*|\S+", rest):
+        if words and _ORGAN_WORD.search(fold_for_matching(token)):
+            break  # "Nämnden för Teknik och Kommunstyrelsen": another organ
+        if _FIELD_WORD.fullmatch(token) and token[:1].isupper() and (not words or words[-1] in _FIELD_JOINERS or not
+                                                                       _FIELD_WORD.fullmatch(words[-1])):
+            words.append(token)
+        elif token in _FIELD_JOINERS and words and words[-1] not in _FIELD_JOINERS:
+            words.append(token)
+        else:
+            break
+    while words and words[-1] in _FIELD_JOINERS:
+        words.pop()
+    if not words or len(words) > MAX_FIELD_WORDS * 2:
+        return None
+    from ingest.metadata.municipality import municipality_named
+
+    if municipality_named(words[0]) or folded_words(words[0]) in ("region", "kommun", "staden"):
+        return None
+    return " ".join(words).replace(" ,", ",")
+
+
+def _named_for(doc: DocText) -> list[Mention]:
+    """Nämnder and administrations named "Nämnden för X" (see ``_FOR_ORGAN``); a lower-case
+    mention counts once the same name stands capitalised or alone on a line elsewhere."""
+    matches = list(_FOR_ORGAN.finditer(doc.text))
+    fields: dict[str, str] = {}
+    found: list[tuple[re.Match, str]] = []
+    for m in matches:
+        line_start = doc.text.rfind("\n", 0, m.start()) + 1
+        alone = not doc.text[line_start:m.start()].strip()
+        field = _field(m.group("rest"), alone)
+        if field:
+            fields.setdefault(folded_words(field), field)
+            found.append((m, field))
+    for m in matches:
+        if any(m is f for f, _ in found):
+            continue
+        rest = folded_words(m.group("rest"))
+        for key, field in fields.items():
+            if rest == key or rest.startswith(key + " "):
+                found.append((m, m.group("rest")[:len(field)]))
+                break
+    out = []
+    for m, field in found:
+        name = capitalised(f"Nämnden för {field}")
+        admin = fold_for_matching(m.group("head")).startswith("far")
+        end = m.start("rest") + len(field)
+        out.append(Mention(name, m.start(), end, "administration" if admin else "committee",
+                           surface=doc.text[m.start():end]))
+    return out
+
+
 def find_committees(doc: DocText) -> list[Mention]:
     """Every organ mention, longest first where they overlap."""
     found: list[Mention] = []
@@ -337,6 +410,7 @@ def find_committees(doc: DocText) -> list[Mention]:
             nämnd = _canonical().get(organ_key(derived)) or capitalised(derived)
         found.append(Mention(nämnd, s, e, "administration", key=organ_key(nämnd) if nämnd else "", surface=surface))
     found += _districts(doc)
+    found += [m for m in _named_for(doc) if known.find(1, m.start, m.end) < 0]
     for pattern, name in assembly_patterns():
         for m in pattern.finditer(doc.folded):
             found.append(Mention(name, m.start(), m.end(), "assembly", surface=doc.text[m.start():m.end()]))

@@ -74,8 +74,15 @@ def _is_form_line(text: str) -> bool:
     if "tall" in words:  # "till": <form> till <addressee>
         i = words.index("tall")
         head, rest = words[:i], " ".join(words[i + 1:])
+        if _MATTER_AFTER.search(rest):
+            return False  # "Yttrande till kommunens revisorer om granskning av ...": names the matter
         return bool(head) and all(w in vocab for w in head) and (is_organ(rest) or _is_addressee(rest))
     return False
+
+
+# Prepositions that go on from the addressee to the matter (folded: om, över, angående, avseende,
+# rörande, gällande, med anledning av, beträffande).
+_MATTER_AFTER = re.compile(r"(?:^| )(?:am|avar|angaanda|avsaanda|raranda|gallanda|anladnang|batraffanda) ")
 
 
 def _is_addressee(folded: str) -> bool:
