@@ -55,6 +55,19 @@ class StoreFull(RuntimeError):
 Derive = Callable[[list[Document], list[str], bool], dict[str, dict[str, bytes | None]]]
 
 
+def derive_now(owed: int, derived: int, batch: int) -> bool:
+    """Whether a write brings its derived data up to date between two batches.
+
+    ``owed``: documents written since the last derive of this write; ``derived``: documents its
+    derives have covered so far. A derive reads the whole directory and rebuilds every case its
+    documents touch, so deriving after every batch costs about N²/batch for N documents. Deriving
+    once the owed documents are as many as those already derived (at least a batch) makes it
+    about log2(N/batch) derives, and a reader sees tracing at most half a write behind (the last
+    derive of a write always runs).
+    """
+    return owed >= max(1, batch, derived)
+
+
 class StoreReadOnly(RuntimeError):
     """The store refuses writes: the database URL names a hot standby, not the primary."""
 

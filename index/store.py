@@ -30,7 +30,7 @@ from whoosh.writing import CLEAR
 from index.analysis import ANALYZER_VERSION
 from index.codec import PackedCodec
 from index.columns import ColumnArrays, generation_key
-from index.engine import COMMIT_BATCH, Derive, Engine, StoreFull, StoreLocked  # noqa: F401 (re-exported)
+from index.engine import COMMIT_BATCH, Derive, Engine, StoreFull, StoreLocked, derive_now  # noqa: F401 (re-exported)
 from index.health import INDEX_NAME, IndexDamaged, has_index, open_index, quick_check, tidy
 from index.querytree import Filters, ParsedQuery
 from index.records import decode_document, document_records
@@ -324,9 +324,11 @@ class Store(Engine):
         When ``needs_rebuild`` (or ``rebuild``), the first commit clears the old records and the new
         schema and analyzer take over. ``on_commit`` is called with the ids committed each time.
 
-        ``derive(docs, removed, fresh)`` is called before each commit with the documents and the
-        removed ids of that commit (``fresh``: the commit clears the index, so nothing stored
-        before counts); it returns derived data to store in the same commit,
+        ``derive(docs, removed, fresh)`` is called before a commit with the documents and the
+        removed ids written since its last call, that commit's included (``fresh``: this write
+        cleared the index, so nothing stored before counts): between batches when
+        :func:`index.engine.derive_now` says so, and always before the last commit (one of
+        derived data only, if need be); it returns derived data to store in the same commit,
         ``{kind: {key: bytes, or None to delete}}``, read back with :meth:`derived`.
 
         The source list (:mod:`index.sources`) is updated before each commit. A damaged index
@@ -349,11 +351,28 @@ class Store(Engine):
             listed = self._listed_sources()
             listed_on_disk = has_source_list(self.path)
 
-            def commit() -> None:
-                nonlocal clear, removals, commits, listed, listed_on_disk
-                if not pending and not removals and not clear:
+            owed: dict[str, Document] = {}   # written since this write's last derive (see derive_now)
+            owed_removed: list[str] = []
+            owed_fresh = False
+            derived = 0
+
+            def commit(last: bool = False) -> None:
+                nonlocal clear, removals, commits, listed, listed_on_disk, owed_fresh, derived
+                if not pending and not removals and not clear and not (last and (owed or owed_removed)):
                     return
-                extra = derive(list(pending.values()), list(removals), clear) if derive else {}
+                extra: dict = {}
+                deriving = False
+                if derive:
+                    for doc_id in removals:
+                        owed.pop(doc_id, None)
+                    owed_removed.extend(removals)
+                    for doc_id, doc in pending.items():
+                        owed.pop(doc_id, None)
+                        owed[doc_id] = doc
+                    owed_fresh = owed_fresh or clear
+                    deriving = last or derive_now(len(owed) + len(owed_removed), derived, batch)
+                    if deriving:
+                        extra = derive(list(owed.values()), list(dict.fromkeys(owed_removed)), owed_fresh)
                 writer = self._writer()
                 try:
                     writer.schema = self.schema
@@ -388,6 +407,11 @@ class Store(Engine):
                 if clear:
                     self._write_meta()
                     clear = False
+                if deriving:
+                    derived += len(owed)
+                    owed.clear()
+                    owed_removed.clear()
+                    owed_fresh = False
                 committed = list(pending)
                 pending.clear()
                 removals = []
@@ -401,7 +425,7 @@ class Store(Engine):
                 pending[doc.id] = doc
                 if len(pending) >= batch:
                     commit()
-            commit()
+            commit(last=True)
             if commits >= 2 and leftover_segments(self._ix._segments()):
                 writer = self._writer()
                 try:

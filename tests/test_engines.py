@@ -81,6 +81,32 @@ def test_a_rebuild_empties_the_store_and_its_derived_data_first(new_store):
     assert store.derived("cases") == {"new": b"b2"} and seen == [True]
 
 
+def test_a_long_write_derives_after_doubling_runs_of_documents_and_always_at_the_end(new_store):
+    """Tracing is derived from every document written, but not after every batch: a derive
+    rebuilds each case its documents touch, so after every batch a write would cost N²/batch.
+    The owed documents are derived once they are as many as those derived before, and at the end."""
+    store = new_store()
+    calls = []
+
+    def derive(docs, removed, fresh):
+        calls.append([d.id for d in docs])
+        return {"cases": {d.id: b"x" for d in docs}}
+
+    ids = [f"d{i:02d}" for i in range(10)]
+    store.write([doc(i, [f"Text {i} om parker."]) for i in ids], batch=1, derive=derive)
+    assert [len(c) for c in calls] == [1, 1, 2, 4, 2]
+    assert [d for c in calls for d in c] == ids
+    assert sorted(store.derived("cases")) == ids
+
+
+def test_when_a_derive_is_due():
+    from index.engine import derive_now
+
+    assert not derive_now(199, 0, 200) and derive_now(200, 0, 200)
+    assert not derive_now(200, 400, 200) and derive_now(400, 400, 200)
+    assert derive_now(1, 0, 0)   # a batch of 0 counts as 1
+
+
 def test_replacing_a_document_replaces_all_its_sections(new_store):
     store = new_store()
     store.write([doc("r1", ["Gammal text om skolskjutsar.", "Mer om skolskjutsar.", "Och mer."])])

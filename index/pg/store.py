@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from index.engine import COMMIT_BATCH, Derive, Engine, StoreLocked, StoreReadOnly
+from index.engine import COMMIT_BATCH, Derive, Engine, StoreLocked, StoreReadOnly, derive_now
 from index.pg import schema
 from index.pg.rows import FIELD_NAMES, document_rows, spelling_tsvector
 from index.pg.segments import segment_level
@@ -183,8 +183,9 @@ class PgStore(Engine):
         documents (a killed writer loses at most its open transaction's documents, never part
         of one). ``rebuild`` (or another analyzer) empties the store first, once the first
         document is at hand: the caller's documents may be the stored copies it reads first.
-        ``derive`` (see :meth:`Engine.write`) is given the documents and removals of every
-        ``batch`` documents and of the end; its data is written in a transaction of its own
+        ``derive`` (see :meth:`Engine.write`) is given the documents and removals written since
+        its last call, between batches when :func:`index.engine.derive_now` says so and at the
+        end; its data is written in a transaction of its own
         under ``DERIVED_LOCK`` (between batches only when no other writer holds it; the last one
         waits up to ``max(lock_timeout, derive_wait)``). A derive that fails is logged, noted (:meth:`take_notes`) and
         tried again with the next one; it costs no document. Waiting longer than
@@ -222,6 +223,7 @@ class PgStore(Engine):
                         on_commit([])
                 pending: dict[str, Document] = {}
                 derive_due = None
+                derived = 0   # documents this write's derives have covered (see derive_now)
                 if derive:
                     owed, self._underived = self._underived, _DeriveDue([], False)
                     derive_due = _DeriveDue(list(dict.fromkeys(owed.removed + removals)), owed.fresh or fresh)
@@ -233,8 +235,11 @@ class PgStore(Engine):
                             derive_due.docs += pending.values()
                         self._commit_batch(conn, pending, on_commit)
                         merge_due(conn)
-                        if derive_due is not None and len(derive_due.docs) >= max(1, batch):
+                        if derive_due is not None and derive_now(len(derive_due.docs), derived, batch):
+                            owed = len(derive_due.docs)
                             self._derive(conn, derive, derive_due, wait=None)
+                            if not derive_due.docs:
+                                derived += owed
                 if derive_due is not None:
                     derive_due.docs += pending.values()
                 self._commit_batch(conn, pending, on_commit)
