@@ -64,6 +64,11 @@ REPORTS_WHEN = 0.3
 MIN_SHARED = 2
 MIN_OWN = 2  # a promise of fewer words of its own borrows those of its sentence (or the one before)
 MAX_FOLLOW_UPS = 3
+# A promise is looked for in the next this-many documents of its case that may report on it. A
+# case (an audit and its answers, a plan and its follow-ups) rarely holds ten documents; the
+# horizon keeps a case grouped too widely (years of one committee's documents on one subject)
+# from costing its size squared in every derive.
+FOLLOW_UP_HORIZON = 24
 UNIT_CHARS = 900  # a labelled section longer than this is read sentence by sentence
 SHOWN_CHARS = 1500  # the text a follow-up shows around its unit
 WINDOW_BEFORE = dt.timedelta(days=31)
@@ -382,8 +387,10 @@ def _why(c: Commitment, u: Unit, s: dict) -> str:
 
 
 def rank(c: Commitment, doc: Document, later: list[_Doc], idf: dict[str, float],
-         postings: dict[str, list[Unit]], by_place: dict[tuple, list[Unit]]) -> list[dict]:
-    """The follow-ups of one promise, best first (at most ``MAX_FOLLOW_UPS``, one per section)."""
+         postings: dict[str, list[Unit]], by_place: dict[tuple, list[Unit]],
+         report_docs: set[str]) -> list[dict]:
+    """The follow-ups of one promise, best first (at most ``MAX_FOLLOW_UPS``, one per section);
+    ``report_docs``: the ids of the ``later`` documents that are follow-ups or reports."""
     keys = promise_keys(c, doc)
     candidates: dict[int, Unit] = {}
     for k in keys[0] | (keys[1] or frozenset()):
@@ -393,7 +400,6 @@ def rank(c: Commitment, doc: Document, later: list[_Doc], idf: dict[str, float],
                       ("r", c.recommendation) if c.recommendation is not None else None):
         for u in by_place.get(place_key, ()) if place_key else ():
             candidates[id(u)] = u
-    report_docs = {d.doc.id for d in later if _report_document(d.doc)}
     for d in later:
         for u in d.units:
             if u.document:
@@ -459,7 +465,7 @@ def trace_record(case: Case) -> dict:
     docs = [_Doc(d, report_units(d)) for d in case.documents]
     commitments, context = [], []
     for i, d in enumerate(docs):
-        later = [e for e in docs[i + 1:] if follows(d.doc, e.doc)]
+        later = [e for e in docs[i + 1:] if follows(d.doc, e.doc)][:FOLLOW_UP_HORIZON]
         units = [u for e in later for u in e.units]
         idf = _weights(units)
         postings: dict[str, list[Unit]] = defaultdict(list)
@@ -471,9 +477,10 @@ def trace_record(case: Case) -> dict:
                 by_place[("a", str(u.activity))].append(u)
             if u.recommendation is not None:
                 by_place[("r", u.recommendation)].append(u)
+        report_docs = {e.doc.id for e in later if _report_document(e.doc)}
         for c in d.doc.commitments:
             row = commitment_row(c, d.doc)
-            row["follow_ups"] = rank(c, d.doc, later, idf, postings, by_place) if later else []
+            row["follow_ups"] = rank(c, d.doc, later, idf, postings, by_place, report_docs) if later else []
             commitments.append(row)
         context.extend(commitment_row(c, d.doc) for c in d.doc.plans_by_others)
     return {

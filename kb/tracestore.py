@@ -41,7 +41,7 @@ from kb.cases import (
 from kb.followups import trace_record
 
 # Bump when commitments, follow-ups or their ranking change: stored records are then rebuilt.
-TRACE_VERSION = "trace-2"
+TRACE_VERSION = "trace-3"
 DIRECTORY, CASES = "tracedir", "tracecase"
 log = logging.getLogger(__name__)
 

@@ -162,3 +162,16 @@ def test_status_heading(heading, title, status):
 
     got = status_heading(heading)
     assert (got[0], got[1].status) == (title, status) if title else got is None
+
+
+def test_a_promise_is_looked_for_in_the_next_documents_of_its_case_only(case, monkeypatch):
+    """A case grouped too widely must not cost its size squared: each promise is compared with
+    the next FOLLOW_UP_HORIZON documents that may report on it (24; 1 here)."""
+    from kb import followups
+
+    docs = case(STATEMENT, TABLE_FOLLOW_UP, NOT_DONE_FOLLOW_UP)
+    as_of = dt.date(2025, 10, 1)
+    assert {u["source"] for u in promise(trace(docs, as_of=as_of), "Kulturförvaltningen kommer att utbilda")["follow_ups"]} >= {"d2.txt"}
+    monkeypatch.setattr(followups, "FOLLOW_UP_HORIZON", 1)
+    p = promise(trace(docs, as_of=as_of), "Kulturförvaltningen kommer att utbilda")
+    assert {u["source"] for u in p["follow_ups"]} <= {"d1.txt"} and p["verdict"] != "not_done"
