@@ -238,9 +238,11 @@ def _derive(store, docs: list[Document], removed: list[str], fresh: bool) -> dic
         known = {doc_id: sha for doc_id, sha in store.sources().values()}
         missing = [d for d in known if d not in incoming and (d not in entries or entries[d].sha256 != known[d])]
         if missing:
+            # (also what other writers of a PostgreSQL store committed and have not derived yet).
+            # Only the cases these documents join are rebuilt: a stored record whose members and
+            # their bytes are unchanged is what trace_record would make of them again.
             older = [x for x in (store.document(d) for d in missing) if x is not None]
             docs = older + list(docs)
-            cases = {}  # the records may rest on the old directory: rebuild the touched ones
     entries, new_cases, places, dirty = update(entries, cases, docs, removed, store.document)
     out: dict[str, dict[str, bytes | None]] = {DIRECTORY: {}, CASES: {}}
     by_place: dict[str, dict[str, dict]] = defaultdict(dict)

@@ -104,3 +104,32 @@ def _built(files):
     from ingest.document_builder import ingest_file
 
     return [ingest_file(f) for f in files]
+
+
+def test_documents_another_writer_committed_underived_rebuild_only_their_own_case(kb, tmp_path, examples_dir,
+                                                                                 monkeypatch):
+    """Parallel PostgreSQL writers derive one at a time, so a derive finds documents that another
+    writer has committed and not derived yet: it brings them in, and rebuilds only the cases
+    they join (it once rebuilt every case of the archive, at every derive)."""
+    files = _pair(examples_dir, tmp_path / "in")
+    lund, statement, follow_up = files
+    assert kb.ingest([lund, statement]).ok
+    before = kb.store.derived(CASES)
+    kb.store.write(_built([follow_up]))  # the other writer: committed, not derived
+    extra = tmp_path / "more"
+    extra.mkdir()
+    umea = next(examples_dir.glob("umea-*.txt"))
+    shutil.copy(umea, extra / umea.name)
+    from kb import tracestore
+
+    traced = []
+    real = tracestore.trace_record
+    monkeypatch.setattr(tracestore, "trace_record", lambda case: traced.append(case.documents[0].source) or real(case))
+    assert kb.ingest([extra / umea.name]).ok
+    assert sorted(traced) == sorted([statement.name, umea.name])   # Lund's case was not recomputed
+    lund_case = next(k for k, v in before.items() if "lund" in decode(v)["documents"][0]["source"])
+    assert kb.store.derived(CASES)[lund_case] == before[lund_case]
+    stored = judge_all(load(kb.store), as_of=AS_OF)
+    fresh = judge_all(trace_records(kb.store.documents()), as_of=AS_OF)
+    assert _comparable(stored) == _comparable(fresh)
+    assert any(c["verdict"] == "reported" for case in stored["cases"] for c in case["commitments"])
