@@ -183,11 +183,12 @@ def growth(small: dict, large: dict) -> dict:
     return out
 
 
-def _meta(docs: int, queries: int, seed: int, seconds: float) -> dict:
+def _meta(docs: int, queries: int, seed: int, seconds: float, backend: str = "whoosh") -> dict:
     import psutil
 
+    engines = "" if backend == "whoosh" else f" --backend {backend}"
     return {"date": time.strftime("%Y-%m-%d %H:%M"), "seed": seed, "queries_per_kind": queries,
-            "command": f"kb bench --docs {docs} --queries {queries} --seed {seed} --json",
+            "command": f"kb bench --docs {docs} --queries {queries} --seed {seed}{engines} --json",
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                        f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM, {platform.system()} "
                        f"{platform.release()}, Python {platform.python_version()}",
@@ -235,5 +236,5 @@ def run(docs: int, queries: int = 200, seed: int = 1, progress: Callable[[str], 
     result["ingest_rate_ratio_vs_fts5"] = round(ours["ingest_docs_per_s"] / fts["ingest_docs_per_s"], 4)
     result["growth"] = growth(small, large)
     result["failed"] = ours["failed"]
-    result["meta"] = _meta(docs, queries, seed, time.perf_counter() - started)
+    result["meta"] = _meta(docs, queries, seed, time.perf_counter() - started, backend)
     return result
