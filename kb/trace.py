@@ -129,6 +129,13 @@ def filter_rows(rows: Iterable[dict], *, status: str | None = None, due_before: 
     return out
 
 
+def label_order(label: str) -> list[tuple[int, int, str]]:
+    """Sort key of a recommendation or activity label ("2", "1.10", "3:b", "A"): its parts in
+    order, numbers by value before letters; any mix of parts compares (1.a, 1.2, ²)."""
+    return [(0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part.casefold())
+            for part in re.split(r"[.:]", label)]
+
+
 def case_matrix(case: Case, docs: list[Document] | None = None) -> dict:
     """The Spårning grid: recommendations (or plan activities) as rows, documents as columns.
 
@@ -151,7 +158,7 @@ def case_matrix(case: Case, docs: list[Document] | None = None) -> dict:
             rows.setdefault(str(row), "")
             cell = cells.setdefault(str(row), {})
             cell[d.id] = (cell.get(d.id, "") + "\n\n" + s.text).strip()
-    order = sorted(rows, key=lambda n: [int(x) if x.isdigit() else x for x in re.split(r"[.:]", n)])
+    order = sorted(rows, key=label_order)
     return {
         "kind": "activity" if use_activities else "recommendation",
         "recommendations": [{"number": n, "text": rows[n]} for n in order],

@@ -11,7 +11,7 @@ import pytest
 from ingest.commitments import extract_commitments
 from ingest.model import Document, Section
 from kb.export import commitments_csv, trace_csv
-from kb.trace import case_matrix, list_commitments, trace
+from kb.trace import case_matrix, label_order, list_commitments, trace
 
 HEADING = re.compile(r"^Rekommendation (\d+):\s*(.*)$")
 
@@ -162,3 +162,8 @@ def test_kb_trace_help_explains_every_verdict():
     for verdict in VERDICTS:
         assert verdict in text
     assert "never overdue" in " ".join(text.split())
+
+
+def test_labels_of_any_mix_sort_numbers_by_value_then_letters():
+    labels = ["1.a", "10", "1.2", "2", "B", "1.10", "²", "a", "3:b"]
+    assert sorted(labels, key=label_order) == ["1.2", "1.10", "1.a", "2", "3:b", "10", "a", "B", "²"]
