@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ingest.folding import fold_diacritics, fold_for_matching
 from ingest.tables import load_table
@@ -60,9 +60,11 @@ class Actor:
     role: bool = False  # the subject is a role of the staff ("Medarbetare"), not an organisation
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(word: str) -> str:
     """A word's comparison key: OCR-proof for words of five letters or more; shorter ones keep
-    their vowels ("för" is not "får")."""
+    their vowels ("för" is not "får"). Cached: a document repeats its words, an archive its
+    vocabulary."""
     return _key_of(word)
 
 
