@@ -654,6 +654,17 @@ def migrate(index_dir, database, target, from_sources):
     kb.close()
 
 
+def _writer_counts(value: str) -> tuple[int, ...]:
+    """``--writers 1,2``: distinct counts from 1 to 16, in order."""
+    try:
+        counts = sorted({int(part) for part in value.split(",") if part.strip()})
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give numbers of writers separated by commas, e.g. 1,2") from None
+    if not counts or counts[0] < 1 or counts[-1] > 16:
+        raise click.BadParameter(f"{value!r}: each number of writers must be from 1 to 16")
+    return tuple(counts)
+
+
 @main.command()
 @click.option("--docs", "n_docs", type=click.IntRange(10, 1_000_000), default=5000, show_default=True)
 @click.option("--queries", type=click.IntRange(10, 100_000), default=200, show_default=True)
@@ -666,7 +677,10 @@ def migrate(index_dir, database, target, from_sources):
 @click.option("--database", "database", default=None, metavar="URL",
               help="PostgreSQL server for --backend postgres/all (default $KB_DATABASE_URL); the bench "
                    "creates and drops databases of its own there.")
-def bench(n_docs, queries, seed, as_json, out, backend, database):
+@click.option("--writers", "writer_counts", default="1,2,4", show_default=True, metavar="N,N,…",
+              callback=lambda _ctx, _param, value: _writer_counts(value),
+              help="Numbers of concurrent PostgreSQL writer processes to measure (fewer: a shorter run).")
+def bench(n_docs, queries, seed, as_json, out, backend, database, writer_counts):
     """Benchmark the pipeline and search against SQLite FTS5 and tantivy on a synthetic corpus
     (and the PostgreSQL engine with --backend postgres or all)."""
     from index.connect import database_url
@@ -678,7 +692,8 @@ def bench(n_docs, queries, seed, as_json, out, backend, database):
     server = database_url(database)
     if backend != "whoosh" and not server:
         raise click.ClickException("--backend postgres needs a server: --database URL or $KB_DATABASE_URL")
-    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress, backend=backend, server=server)
+    result = run(docs=n_docs, queries=queries, seed=seed, progress=progress, backend=backend, server=server,
+                 writer_counts=writer_counts)
     if out:
         from kb.bench.report import write_markdown
 

@@ -76,6 +76,47 @@ def test_a_statement_has_numbered_recommendations_and_the_case_lines():
     assert "Beslutet skickas till" in text
 
 
+def _recommendation_lines(text: str) -> list[str]:
+    return re.findall(r"^Rekommendation \d+: .*$", text, re.M)
+
+
+def test_a_case_shares_its_number_subject_and_recommendations():
+    by_case: dict[int, list] = {}
+    for spec in SPECS:
+        if spec.case is not None:
+            by_case.setdefault(spec.case, []).append(spec)
+    audits = [members for members in by_case.values()
+              if len(members) >= 2 and members[0].doc_type == "yttrande" and not any(m.damaged for m in members)]
+    assert audits, "no clean audit case of two or more documents in the sample"
+    for members in audits:
+        assert [m.doc_type for m in members[1:]] == ["uppföljande yttrande"] * (len(members) - 1)
+        assert len({(m.case_number, m.committee, m.topic) for m in members}) == 1
+        assert [m.date for m in members] == sorted(m.date for m in members)
+        lines = [_recommendation_lines(render(m, 3)) for m in members]
+        assert lines[0] and all(line == lines[0] for line in lines)
+
+
+def test_two_audits_of_a_committee_get_their_own_recommendations():
+    """The recommendations name the audit's subject: kb's case linking (same recommendations)
+    must not join a committee's audits on two subjects into one case."""
+    from kb.cases import SIMILAR, overlap, stems
+
+    topics = vocabulary.TOPICS
+    for template in vocabulary.RECOMMENDATIONS:
+        assert "{topic}" in template
+        alike = sum(overlap(stems(template.format(topic=a)), stems(template.format(topic=b))) >= SIMILAR
+                    for i, a in enumerate(topics) for b in topics[i + 1:])
+        assert alike <= 0.05 * len(topics) * (len(topics) - 1) / 2, template
+
+
+def test_cases_are_a_few_documents_each():
+    sizes = Counter(s.case for s in SPECS if s.case is not None)
+    assert max(sizes.values()) <= 3
+    assert len(SPECS) / 3 < sum(sizes.values()) < 2 * len(SPECS) / 3   # the rest stand alone
+    assert sum(1 for n in sizes.values() if n >= 2) > len(sizes) / 2
+    assert len({s.case_number for s in SPECS}) > 0.45 * len(SPECS)
+
+
 def test_commitments_carry_deadlines():
     texts = [render(s, 3) for s in SPECS[:40] if not s.damaged]
     promises = [m for t in texts for m in re.findall(
@@ -244,3 +285,26 @@ def test_a_run_at_the_target_size_reports_its_own_wall_time(tiny_run):
     slow = {**big, "meta": {**big["meta"], "wall_s": 31 * 60}}
     assert targets(slow)[-1][2] is False
     assert "projects" in targets(tiny_run)[-1][1]
+
+
+def test_bench_writers_option_is_checked():
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    for bad in ("0", "1,x", "", "17"):
+        result = CliRunner().invoke(main, ["bench", "--docs", "10", "--backend", "postgres",
+                                           "--writers", bad, "--database", "postgresql://nowhere/x"])
+        assert result.exit_code == 2 and "--writers" in result.output, (bad, result.output)
+
+
+def test_the_summary_says_when_two_writers_were_not_measured():
+    from kb.bench.report import postgres_lines
+
+    result = {"baselines": {"postgres": {"writers": {"1": {"ingest_docs_per_s": 10.0, "peak_rss_mb": 90.0}}}},
+              "postgres": {"query_p95_ratio_vs_fts5": 1.5, "ingest_2_writers_vs_whoosh": None}}
+    lines = postgres_lines(result)
+    assert "1 writer(s) 10.0" in lines[1]
+    assert lines[-1].startswith("[not measured] PostgreSQL ingest with 2 writers")
+    result["postgres"]["ingest_2_writers_vs_whoosh"] = 1.6
+    assert postgres_lines(result)[-1].startswith("[ok]")

@@ -74,14 +74,16 @@ def _start_workers(tasks: list[dict], work: Path) -> list[tuple[subprocess.Popen
 
 
 def measure_postgres(paths: list[Path], server: str, work: Path, progress: Callable[[str], None],
-                     sections: int) -> tuple[dict, str]:
-    """Ingest the corpus into fresh databases with 1, 2 and 4 writer processes at once; returns
-    the figures and the URL of the 1-writer database (for the queries; the caller drops it)."""
+                     sections: int, writer_counts: tuple[int, ...] = WRITERS) -> tuple[dict, str]:
+    """Ingest the corpus into a fresh database for each of ``writer_counts`` (that many writer
+    processes at once); returns the figures and the URL of the database of the fewest writers
+    (for the queries, its size and the top-level rates; the caller drops it)."""
     from kb.bench.pgserver import create_database, database_mb, drop_database
 
     figures: dict = {"writers": {}}
     keep = ""
-    for writers in WRITERS:
+    first = min(writer_counts)
+    for writers in sorted(set(writer_counts)):
         url = create_database(server, f"w{writers}")
         progress(f"[{len(paths)} docs] PostgreSQL: ingest with {writers} writer process(es)")
         shares = [paths[i::writers] for i in range(writers)]
@@ -97,18 +99,19 @@ def measure_postgres(paths: list[Path], server: str, work: Path, progress: Calla
         rates = _rates(len(paths), sections, seconds)
         figures["writers"][str(writers)] = {**rates, "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results), 1),
                                             "failed": sum(r["failed"] for r in results)}
-        if writers == 1:
+        if writers == first:
             keep = url
             figures.update(rates)
             figures["index_mb"] = round(database_mb(url), 2)
-            figures["peak_rss_mb"] = figures["writers"]["1"]["peak_rss_mb"]
+            figures["peak_rss_mb"] = figures["writers"][str(writers)]["peak_rss_mb"]
         else:
             drop_database(server, url)
     return figures, keep
 
 
 def measure(paths: list[Path], queries: int, seed: int, work: Path,
-            progress: Callable[[str], None], backend: str = "whoosh", server: str | None = None) -> dict:
+            progress: Callable[[str], None], backend: str = "whoosh", server: str | None = None,
+            writer_counts: tuple[int, ...] = WRITERS) -> dict:
     """Every engine's figures for one corpus size."""
     from kb.bench.baselines import tantivy_missing
 
@@ -130,7 +133,7 @@ def measure(paths: list[Path], queries: int, seed: int, work: Path,
     paths_of["fts5"] = str(work / "fts5.db")
     pg_url = ""
     if backend in ("postgres", "all"):
-        figures, pg_url = measure_postgres(paths, server, work, progress, sections)
+        figures, pg_url = measure_postgres(paths, server, work, progress, sections, writer_counts)
         engines["postgres"] = {"docs": docs, "sections": sections, **figures}
         paths_of["postgres"] = pg_url
     skipped = tantivy_missing() if backend != "postgres" else "not asked for (--backend postgres)"
@@ -183,10 +186,13 @@ def growth(small: dict, large: dict) -> dict:
     return out
 
 
-def _meta(docs: int, queries: int, seed: int, seconds: float, backend: str = "whoosh") -> dict:
+def _meta(docs: int, queries: int, seed: int, seconds: float, backend: str = "whoosh",
+          writer_counts: tuple[int, ...] = WRITERS) -> dict:
     import psutil
 
     engines = "" if backend == "whoosh" else f" --backend {backend}"
+    if backend != "whoosh" and tuple(sorted(set(writer_counts))) != WRITERS:
+        engines += " --writers " + ",".join(str(n) for n in sorted(set(writer_counts)))
     return {"date": time.strftime("%Y-%m-%d %H:%M"), "seed": seed, "queries_per_kind": queries,
             "command": f"kb bench --docs {docs} --queries {queries} --seed {seed}{engines} --json",
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -208,8 +214,9 @@ def _cpu_name() -> str:
 
 
 def run(docs: int, queries: int = 200, seed: int = 1, progress: Callable[[str], None] | None = None,
-        backend: str = "whoosh", server: str | None = None) -> dict:
-    """The whole benchmark at N/10 and N documents; see the module docstring for the JSON."""
+        backend: str = "whoosh", server: str | None = None, writer_counts: tuple[int, ...] = WRITERS) -> dict:
+    """The whole benchmark at N/10 and N documents; see the module docstring for the JSON.
+    ``writer_counts``: the numbers of concurrent PostgreSQL writer processes to measure."""
     from kb.bench.generator import generate
 
     say = progress or (lambda msg: None)
@@ -219,22 +226,23 @@ def run(docs: int, queries: int = 200, seed: int = 1, progress: Callable[[str], 
         work = Path(tmp)
         say(f"generating {docs} documents (seed {seed})")
         paths = generate(docs, work / "corpus", seed)
-        small = measure(paths[:small_n], queries, seed, work / f"n{small_n}", say, backend, server)
-        large = measure(paths, queries, seed, work / f"n{docs}", say, backend, server)
+        small = measure(paths[:small_n], queries, seed, work / f"n{small_n}", say, backend, server, writer_counts)
+        large = measure(paths, queries, seed, work / f"n{docs}", say, backend, server, writer_counts)
     ours, fts = large["ours"], large["fts5"]
     result = {key: ours[key] for key in ("docs", "sections", *FIGURES, *LATENCIES.values())}
     result["baselines"] = {"fts5": fts, "tantivy": large["tantivy"]}
     if "postgres" in large:
         pg = large["postgres"]
         result["baselines"]["postgres"] = pg
+        two = pg["writers"].get("2")   # None when --writers left 2 out
         result["postgres"] = {
             "query_p95_ratio_vs_fts5": _factor(fts["query_ms"]["p95"], pg["query_ms"]["p95"]),
-            "ingest_2_writers_vs_whoosh": round(pg["writers"]["2"]["ingest_docs_per_s"]
-                                                / max(ours["ingest_docs_per_s"], 1e-9), 2),
+            "ingest_2_writers_vs_whoosh": round(two["ingest_docs_per_s"] / max(ours["ingest_docs_per_s"], 1e-9), 2)
+            if two else None,
         }
     result["query_p95_ratio_vs_fts5"] = _factor(fts["query_ms"]["p95"], ours["query_ms"]["p95"])
     result["ingest_rate_ratio_vs_fts5"] = round(ours["ingest_docs_per_s"] / fts["ingest_docs_per_s"], 4)
     result["growth"] = growth(small, large)
     result["failed"] = ours["failed"]
-    result["meta"] = _meta(docs, queries, seed, time.perf_counter() - started, backend)
+    result["meta"] = _meta(docs, queries, seed, time.perf_counter() - started, backend, writer_counts)
     return result
