@@ -37,11 +37,10 @@ MUNICIPALITIES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-#: handlingstyp -> how often it occurs (weights, not shares).
-DOC_TYPES: dict[str, int] = {
-    "yttrande": 30, "uppföljande yttrande": 20, "remissvar": 20, "handlingsplan": 15,
-    "uppföljning av handlingsplan": 15,
-}
+#: Handlingstyper. How often each occurs follows from the generator's cases and documents of
+#: their own (``CASE_KINDS`` and ``SINGLE_TYPES`` in kb.bench.generator): about a third remissvar,
+#: a quarter yttranden, the rest follow-ups and plans.
+DOC_TYPES = ("yttrande", "uppföljande yttrande", "remissvar", "handlingsplan", "uppföljning av handlingsplan")
 
 #: Granskningsområden: what the audit office examined or the plan is about.
 TOPICS = [
