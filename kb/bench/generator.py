@@ -131,10 +131,10 @@ def document_spec(index: int, seed: int) -> Spec:
                 topic=rng.choice(v.TOPICS), damaged=damaged)
 
 
-def _case_rng(spec: Spec, seed: int, rng: random.Random, purpose: str) -> random.Random:
+def _case_rng(spec: Spec, seed: int, rng: random.Random) -> random.Random:
     """What a case's documents share (recommendations, activities) comes from the case's own
     generator; a document of its own draws from its text's."""
-    return rng if spec.case is None else rng_for(seed, spec.case, purpose)
+    return rng if spec.case is None else rng_for(seed, spec.case, "shared")
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def _activities(spec: Spec, rng: random.Random, shared: random.Random,
 
 def _sections(spec: Spec, rng: random.Random, seed: int) -> tuple[str, list[tuple[str, list[str]]]]:
     """The title and the (heading, paragraphs) of a document of ``spec.doc_type``."""
-    shared = _case_rng(spec, seed, rng, "shared")
+    shared = _case_rng(spec, seed, rng)
     recipient = rng.choice(v.SENT_TO)
     if spec.doc_type in ("yttrande", "uppföljande yttrande"):
         followup = spec.doc_type == "uppföljande yttrande"

@@ -75,15 +75,15 @@ def _start_workers(tasks: list[dict], work: Path) -> list[tuple[subprocess.Popen
 
 def measure_postgres(paths: list[Path], server: str, work: Path, progress: Callable[[str], None],
                      sections: int, writer_counts: tuple[int, ...] = WRITERS) -> tuple[dict, str]:
-    """Ingest the corpus into a fresh database for each of ``writer_counts`` (that many writer
-    processes at once); returns the figures and the URL of the database of the fewest writers
+    """Ingest the corpus into a fresh database for each of ``writer_counts`` (distinct, fewest
+    first: that many writer processes at once); returns the figures and the URL of the database of the fewest writers
     (for the queries, its size and the top-level rates; the caller drops it)."""
     from kb.bench.pgserver import create_database, database_mb, drop_database
 
     figures: dict = {"writers": {}}
     keep = ""
-    first = min(writer_counts)
-    for writers in sorted(set(writer_counts)):
+    first = writer_counts[0]
+    for writers in writer_counts:
         url = create_database(server, f"w{writers}")
         progress(f"[{len(paths)} docs] PostgreSQL: ingest with {writers} writer process(es)")
         shares = [paths[i::writers] for i in range(writers)]
@@ -191,8 +191,8 @@ def _meta(docs: int, queries: int, seed: int, seconds: float, backend: str = "wh
     import psutil
 
     engines = "" if backend == "whoosh" else f" --backend {backend}"
-    if backend != "whoosh" and tuple(sorted(set(writer_counts))) != WRITERS:
-        engines += " --writers " + ",".join(str(n) for n in sorted(set(writer_counts)))
+    if backend != "whoosh" and writer_counts != WRITERS:
+        engines += " --writers " + ",".join(str(n) for n in writer_counts)
     return {"date": time.strftime("%Y-%m-%d %H:%M"), "seed": seed, "queries_per_kind": queries,
             "command": f"kb bench --docs {docs} --queries {queries} --seed {seed}{engines} --json",
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -220,6 +220,7 @@ def run(docs: int, queries: int = 200, seed: int = 1, progress: Callable[[str], 
     from kb.bench.generator import generate
 
     say = progress or (lambda msg: None)
+    writer_counts = tuple(sorted(set(writer_counts)))  # each count once, fewest first
     started = time.perf_counter()
     small_n = max(1, docs // 10)
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
